@@ -1,0 +1,1 @@
+"""Shared building blocks: credentials, errors, enums, symbols and book integrity."""
