@@ -1,0 +1,1900 @@
+"""
+Bitget perpetual-futures execution client (``LiveExecutionClient``).
+
+Flow (design.md 4): ``generate_order_submitted`` -> signed REST place (clientOid = Nautilus
+``ClientOrderId``) -> accepted from the REST ack or the private ``orders`` push (whichever comes
+first, once) -> fills from ``orders`` fill messages and the ``fill`` channel, deduplicated by
+tradeId (also against REST backfill) -> account state from ``account`` pushes.
+
+Decisions (documented for users):
+
+* Position mode: ``position_mode="hedge"`` -> ``OmsType.HEDGING`` with venue position ids
+  ``<instrument_id>-LONG``/``-SHORT`` (``use_position_ids``); ``"one_way"`` or ``None`` ->
+  ``NETTING``. On connect the account's ``posMode`` is read per product type and switched when it
+  differs; a refused switch (40920: open positions/orders) fails start-up with the reason. With
+  ``None`` an account in hedge mode fails start-up too (the OMS is fixed at construction).
+* IOC/FOK remainders killed by the venue arrive as ``canceled`` and are reported as
+  ``OrderCanceled`` (Bitget has no expired state; the Nautilus matching engine also cancels IOC/FOK
+  remainders, so backtest and live agree).
+* Modify (bitget-api.md 5.7) creates a new venue order with a new clientOid alias
+  (``<coid>_m<n>``); the Nautilus ``ClientOrderId`` stays, and ``OrderUpdated`` carries the new
+  venue order id (``venue_order_id_modified=True``). The old order's cancel push is ignored.
+* Trigger orders (stop/if-touched) use ``place-plan-order``; when a plan triggers, the order it
+  spawns is linked back (``OrderTriggered`` for limit types, then ``OrderUpdated`` with the new
+  venue order id) and its fills belong to the Nautilus order.
+* Brackets: the entry carries ``presetStopSurplusPrice``/``presetStopLossPrice`` (venue-native
+  TP/SL). The TP/SL child orders are accepted with the entry (venue ids ``<entry id>-TP/-SL``),
+  filled by the venue's close fills of that position once one triggers, and the other child is
+  canceled; when the entry is canceled unfilled, both children are canceled.
+* Funding: ``contract_settle_fee`` bills are polled every ``funding_poll_secs`` (and after a
+  reconnect), deduplicated by billId, logged and published on the message bus topic
+  ``bitget.funding.<instrument_id>`` as ``BitgetFundingPayment``; the account state is refreshed.
+* Unknown outcome (timeout/5xx on submit, cancel or modify): never re-sent; the order is queried
+  by clientOid and the true state emitted, else left to reconciliation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.common.component import MessageBus
+from nautilus_trader.common.providers import InstrumentProvider
+from nautilus_trader.execution.messages import BatchCancelOrders
+from nautilus_trader.execution.messages import CancelAllOrders
+from nautilus_trader.execution.messages import CancelOrder
+from nautilus_trader.execution.messages import GenerateFillReports
+from nautilus_trader.execution.messages import GenerateOrderStatusReport
+from nautilus_trader.execution.messages import GenerateOrderStatusReports
+from nautilus_trader.execution.messages import GeneratePositionStatusReports
+from nautilus_trader.execution.messages import ModifyOrder
+from nautilus_trader.execution.messages import QueryAccount
+from nautilus_trader.execution.messages import SubmitOrder
+from nautilus_trader.execution.messages import SubmitOrderList
+from nautilus_trader.execution.reports import FillReport
+from nautilus_trader.execution.reports import OrderStatusReport
+from nautilus_trader.execution.reports import PositionStatusReport
+from nautilus_trader.live.execution_client import LiveExecutionClient
+from nautilus_trader.model.currencies import USDC
+from nautilus_trader.model.currencies import USDT
+from nautilus_trader.model.enums import AccountType
+from nautilus_trader.model.enums import OmsType
+from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.enums import OrderType
+from nautilus_trader.model.identifiers import AccountId
+from nautilus_trader.model.identifiers import ClientId
+from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.identifiers import PositionId
+from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.objects import Currency
+from nautilus_trader.model.objects import Money
+
+from nautilus_bitget.common.credentials import resolve_credentials
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.common.errors import BitgetPositionModeError
+from nautilus_bitget.common.errors import BitgetRequestError
+from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
+from nautilus_bitget.common.orders import BitgetOrderDenied
+from nautilus_bitget.common.orders import alias_base
+from nautilus_bitget.common.orders import batch_item
+from nautilus_bitget.common.orders import batch_request
+from nautilus_bitget.common.orders import chunks
+from nautilus_bitget.common.orders import client_oid_error
+from nautilus_bitget.common.orders import is_close
+from nautilus_bitget.common.orders import modify_alias
+from nautilus_bitget.common.orders import modify_plan_request
+from nautilus_bitget.common.orders import modify_request
+from nautilus_bitget.common.orders import order_ref
+from nautilus_bitget.common.orders import order_request
+from nautilus_bitget.common.orders import trigger_type_wire
+from nautilus_bitget.common.symbol import infer_product_type
+from nautilus_bitget.common.symbol import instrument_id_for_symbol
+from nautilus_bitget.config import BitgetExecClientConfig
+from nautilus_bitget.constants import BITGET_VENUE
+from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.schemas.account import BitgetAccount
+from nautilus_bitget.schemas.account import BitgetBills
+from nautilus_bitget.schemas.account import BitgetPosition
+from nautilus_bitget.schemas.envelope import BitgetWsFrame
+from nautilus_bitget.schemas.trade import BitgetBatchResult
+from nautilus_bitget.schemas.trade import BitgetFills
+from nautilus_bitget.schemas.trade import BitgetOrderDetail
+from nautilus_bitget.schemas.trade import BitgetOrderId
+from nautilus_bitget.schemas.trade import BitgetPendingOrders
+from nautilus_bitget.schemas.trade import BitgetPlanOrders
+from nautilus_bitget.schemas.ws_private import BitgetWsAccount
+from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
+from nautilus_bitget.schemas.ws_private import BitgetWsFill
+from nautilus_bitget.schemas.ws_private import BitgetWsOrder
+from nautilus_bitget.schemas.ws_private import BitgetWsPosition
+from nautilus_bitget.websocket.client import BitgetWebSocketClient
+
+
+_MIX = "/api/v2/mix"
+_PRIVATE_CHANNELS = ("orders", "fill", "positions", "account", "orders-algo")
+_FRAME = msgspec.json.Decoder(BitgetWsFrame)
+_WS_ORDERS = msgspec.json.Decoder(list[BitgetWsOrder])
+_WS_FILLS = msgspec.json.Decoder(list[BitgetWsFill])
+_WS_POSITIONS = msgspec.json.Decoder(list[BitgetWsPosition])
+_WS_ACCOUNTS = msgspec.json.Decoder(list[BitgetWsAccount])
+_WS_ALGO = msgspec.json.Decoder(list[BitgetWsAlgoOrder])
+_TRADE_ID_MEMORY = 100_000
+_POST_ONLY_CODES = frozenset({"40915", "43011", "22031"})
+
+
+@dataclass(frozen=True)
+class BitgetFundingPayment:
+    """A funding settlement from the account bill ledger (bitget-api.md 5.12)."""
+
+    instrument_id: InstrumentId
+    amount: Money  # + received, - paid
+    bill_id: str
+    ts_event: int
+    ts_init: int
+
+
+def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency | None:
+    """Return the single margin currency of the configured product types (``None`` = multi)."""
+    if len(product_types) != 1:
+        return None
+    return {BitgetProductType.USDT_FUTURES: USDT, BitgetProductType.USDC_FUTURES: USDC}.get(
+        product_types[0],
+    )
+
+
+class BitgetExecutionClient(LiveExecutionClient):
+    """
+    Execution client for Bitget USDT-M / USDC-M / COIN-M perpetuals (API v2 classic).
+
+    Parameters
+    ----------
+    loop : asyncio.AbstractEventLoop
+        The event loop.
+    msgbus : MessageBus
+        The message bus.
+    cache : Cache
+        The cache.
+    clock : LiveClock
+        The clock.
+    instrument_provider : InstrumentProvider
+        Provider of ``-PERP.BITGET`` instruments.
+    config : BitgetExecClientConfig
+        The configuration.
+    name : str, optional
+        Client id (default ``BITGET``); the account id is ``<name>-master``.
+
+    """
+
+    funding_poll_secs: float = 60.0
+    unknown_outcome_retries: int = 4
+    unknown_outcome_delay_secs: float = 0.5
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        msgbus: MessageBus,
+        cache: Cache,
+        clock: LiveClock,
+        instrument_provider: InstrumentProvider,
+        config: BitgetExecClientConfig,
+        name: str | None = None,
+    ) -> None:
+        client_id = ClientId(name or BITGET_VENUE.value)
+        self._hedge = config.position_mode == "hedge"
+        super().__init__(
+            loop=loop,
+            client_id=client_id,
+            venue=BITGET_VENUE,
+            oms_type=OmsType.HEDGING if self._hedge else OmsType.NETTING,
+            account_type=AccountType.MARGIN,
+            base_currency=base_currency_for(config.product_types),
+            instrument_provider=instrument_provider,
+            msgbus=msgbus,
+            cache=cache,
+            clock=clock,
+            config=config,
+        )
+        self._set_account_id(AccountId(f"{client_id.value}-master"))
+        self._config = config
+        credentials = resolve_credentials(
+            config.api_key,
+            config.api_secret,
+            config.api_passphrase,
+            required=True,
+        )
+        self._product_types = tuple(p.value for p in config.product_types)
+        self._use_position_ids = config.use_position_ids
+        self._http = BitgetHttpClient(
+            config.http_url,
+            credentials,
+            environment=config.environment,
+            timeout_secs=config.http_timeout_secs,
+            max_retries=config.max_retries,
+            logger=self._log,
+        )
+        self._ws = BitgetWebSocketClient(
+            config.ws_private_url,
+            self._handle_frame,
+            credentials=credentials,
+            ping_interval_secs=config.ws_ping_interval_secs,
+            stale_timeout_secs=config.ws_stale_timeout_secs,
+            on_reconnect=self._on_ws_reconnect,
+            on_disconnect=self._on_ws_disconnect,
+            name="bitget-private",
+            logger=self._log,
+        )
+        # Order identity
+        self._coid_by_alias: dict[str, ClientOrderId] = {}
+        self._venue_coid: dict[ClientOrderId, str] = {}
+        self._modify_count: dict[ClientOrderId, int] = {}
+        self._pending_modify: dict[str, ClientOrderId] = {}  # alias -> coid
+        self._replaced_ids: set[str] = set()  # venue ids superseded by a modify
+        self._coid_by_venue_id: dict[str, ClientOrderId] = {}
+        self._accepted: set[ClientOrderId] = set()
+        self._close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
+        self._triggered_plans: dict[str, list[ClientOrderId]] = {}  # symbol -> awaiting child
+        # Brackets: entry coid -> (tp coid, sl coid); child coid -> entry coid
+        self._brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
+        self._bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
+        self._bracket_active: dict[str, ClientOrderId] = {}  # symbol -> filled entry coid
+        # Fill de-duplication by tradeId (bounded)
+        self._trade_ids: set[str] = set()
+        self._trade_id_order: deque[str] = deque()
+        self._bill_ids: set[str] = set()
+        self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
+        self._disconnected_ms: int | None = None
+        self._connected_ms: int = 0
+        self._funding_task: asyncio.Task | None = None
+        self._backfill_lock = asyncio.Lock()
+        self.t_submit_sent: list[int] = []  # bench instrumentation hook (perf_counter_ns)
+
+    # -- properties ---------------------------------------------------------------------------
+
+    @property
+    def http(self) -> BitgetHttpClient:
+        """The REST client."""
+        return self._http
+
+    @property
+    def ws(self) -> BitgetWebSocketClient:
+        """The private WebSocket client."""
+        return self._ws
+
+    @property
+    def is_hedge(self) -> bool:
+        """Whether orders are sent in hedge-mode shape."""
+        return self._hedge
+
+    # -- connection ---------------------------------------------------------------------------
+
+    async def _connect(self) -> None:
+        await self._instrument_provider.initialize()
+        for instrument in self._instrument_provider.list_all():
+            self._cache.add_instrument(instrument)
+        for currency in self._instrument_provider.currencies().values():
+            self._cache.add_currency(currency)
+        try:
+            await self._http.sync_clock()
+        except BitgetError as e:
+            self._log.warning(f"Clock sync failed, using local time: {e}")
+        self._connected_ms = self._http.timestamp_ms()
+        for product_type in self._product_types:
+            await self._ensure_position_mode(product_type)
+        await self._apply_leverages()
+        await self._update_account_state()
+        await self._ws.connect()
+        args = []
+        for product_type in self._product_types:
+            for channel in _PRIVATE_CHANNELS:
+                key = "coin" if channel == "account" else "instId"
+                args.append({"instType": product_type, "channel": channel, key: "default"})
+        await self._ws.subscribe(args)
+        await self._await_account_registered(timeout_secs=30.0)
+        self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
+
+    async def _disconnect(self) -> None:
+        if self._funding_task is not None:
+            self._funding_task.cancel()
+            self._funding_task = None
+        await self._ws.disconnect()
+        await self._http.close()
+
+    def _any_symbol(self, product_type: str) -> tuple[str, str] | None:
+        for instrument in self._instrument_provider.list_all():
+            if infer_product_type(instrument.id).value == product_type:
+                return instrument.raw_symbol.value, instrument.settlement_currency.code
+        return None
+
+    async def _ensure_position_mode(self, product_type: str) -> None:
+        pick = self._any_symbol(product_type)
+        if pick is None:
+            return
+        symbol, margin_coin = pick
+        account = await self._http.get(
+            f"{_MIX}/account/account",
+            {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin},
+            signed=True,
+            decoder=BitgetAccount,
+        )
+        current = account.posMode if account is not None else None
+        wanted = self._config.position_mode
+        if wanted is None:
+            if current == "hedge_mode":
+                raise RuntimeError(
+                    f"Bitget account is in hedge mode for {product_type} but "
+                    "BitgetExecClientConfig.position_mode is None (one-way / NETTING); set "
+                    "position_mode='hedge' (or 'one_way' to switch the account)",
+                )
+            return
+        wire = "hedge_mode" if wanted == "hedge" else "one_way_mode"
+        if current == wire:
+            return
+        try:
+            await self._http.post(
+                f"{_MIX}/account/set-position-mode",
+                {"productType": product_type, "posMode": wire},
+                retry=True,
+            )
+        except BitgetRequestError as e:
+            raise RuntimeError(
+                f"Cannot switch Bitget {product_type} position mode from {current} to {wire}: "
+                f"{e.message} (code {e.code}). Positions or open orders exist in {product_type}: "
+                "close them, or set BitgetExecClientConfig.position_mode to the account's mode "
+                f"({'hedge' if current == 'hedge_mode' else 'one_way'})",
+            ) from None
+        self._log.info(f"Switched {product_type} position mode to {wire}")
+
+    async def _apply_leverages(self) -> None:
+        for symbol, leverage in (self._config.leverages or {}).items():
+            instrument = self._cache.instrument(instrument_id_for_symbol(symbol))
+            if instrument is None:
+                self._log.warning(f"leverages: unknown symbol {symbol}, skipped")
+                continue
+            product_type, margin_coin = self._route(instrument)[1:]
+            base = {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin}
+            try:
+                await self._http.post(
+                    f"{_MIX}/account/set-margin-mode",
+                    {**base, "marginMode": self._config.margin_mode},
+                    retry=True,
+                )
+            except BitgetRequestError as e:
+                self._log.warning(f"set-margin-mode {symbol}: {e}")
+            try:
+                await self._http.post(
+                    f"{_MIX}/account/set-leverage",
+                    {**base, "leverage": str(leverage)},
+                    retry=True,
+                )
+            except BitgetRequestError as e:
+                self._log.warning(f"set-leverage {symbol}: {e}")
+
+    def _route(self, instrument: Any) -> tuple[str, str, str]:
+        """Return ``(symbol, productType, marginCoin)`` of an instrument."""
+        return (
+            instrument.raw_symbol.value,
+            infer_product_type(instrument.id).value,
+            instrument.settlement_currency.code,
+        )
+
+    # -- account ------------------------------------------------------------------------------
+
+    def _currency(self, code: str) -> Currency:
+        currency = (
+            self._cache.load_currency(code) if hasattr(self._cache, "load_currency") else None
+        )
+        return currency or Currency.from_str(code)
+
+    async def _update_account_state(self) -> None:
+        balances = []
+        for product_type in self._product_types:
+            rows = await self._http.get(
+                f"{_MIX}/account/accounts",
+                {"productType": product_type},
+                signed=True,
+                decoder=list[BitgetAccount],
+            )
+            balances.extend(
+                px.parse_balance(
+                    row.accountEquity,
+                    row.available,
+                    self._currency(row.marginCoin.upper()),
+                )
+                for row in rows or []
+            )
+            positions = await self._http.get(
+                f"{_MIX}/position/all-position",
+                {"productType": product_type},
+                signed=True,
+                decoder=list[BitgetPosition],
+            )
+            self._replace_positions(product_type, positions or [])
+        if not balances:
+            currency = self.base_currency or USDT
+            balances.append(px.parse_balance("0", "0", currency))
+        self._emit_account_state(balances)
+
+    def _replace_positions(self, product_type: str, rows: list[Any]) -> None:
+        for key in [k for k in self._positions if infer_product_type(k[0]).value == product_type]:
+            del self._positions[key]
+        for row in rows:
+            symbol = px.get(row, "symbol") or px.get(row, "instId")
+            self._positions[(symbol, row.holdSide)] = row
+
+    def _emit_account_state(self, balances: list[Any]) -> None:
+        pairs = []
+        for (symbol, _), row in self._positions.items():
+            instrument = self._cache.instrument(instrument_id_for_symbol(symbol))
+            if instrument is not None:
+                pairs.append((row, instrument))
+        margins = px.parse_margins(
+            pairs,
+            lambda inst, row: inst.settlement_currency,
+        )
+        self.generate_account_state(
+            balances=balances,
+            margins=margins,
+            reported=True,
+            ts_event=self._clock.timestamp_ns(),
+        )
+
+    async def _query_account(self, command: QueryAccount) -> None:
+        await self._update_account_state()
+
+    # -- private socket -----------------------------------------------------------------------
+
+    def _handle_frame(self, raw: bytes) -> None:
+        try:
+            frame = _FRAME.decode(raw)
+        except msgspec.DecodeError as e:
+            self._log.warning(f"Bad private frame skipped: {e}")
+            return
+        if frame.event is not None:
+            if frame.event == "error":
+                self._log.error(f"Private socket error {frame.code}: {frame.msg}")
+            return
+        arg = frame.channel_arg
+        if arg is None:
+            return
+        channel = arg.channel
+        try:
+            if channel == "orders":
+                for row in _WS_ORDERS.decode(frame.data):
+                    self._on_order_row(row)
+            elif channel == "fill":
+                for row in _WS_FILLS.decode(frame.data):
+                    self._on_fill_row(row)
+            elif channel == "orders-algo":
+                for row in _WS_ALGO.decode(frame.data):
+                    self._on_algo_row(row)
+            elif channel == "positions":
+                self._replace_positions(arg.instType, _WS_POSITIONS.decode(frame.data))
+            elif channel == "account":
+                balances = [
+                    px.parse_balance(r.equity, r.available, self._currency(r.marginCoin.upper()))
+                    for r in _WS_ACCOUNTS.decode(frame.data)
+                ]
+                if balances:
+                    self._emit_account_state(balances)
+        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+            self._log.warning(f"Bad {channel} push skipped: {e}")
+        except Exception as e:  # never let one bad row kill the socket
+            self._log.exception(f"Error handling {channel} push", e)
+
+    def _on_ws_disconnect(self) -> None:
+        self._disconnected_ms = self._http.timestamp_ms()
+
+    async def _on_ws_reconnect(self) -> None:
+        since = self._disconnected_ms or self._connected_ms
+        self._log.info("Private socket reconnected: backfilling orders, fills and positions")
+        await self.backfill(since - 5_000)
+        await self._poll_funding()
+
+    # -- order resolution ---------------------------------------------------------------------
+
+    def _coid_for(self, venue_coid: str, order_id: str) -> ClientOrderId | None:
+        if venue_coid:
+            coid = self._coid_by_alias.get(venue_coid)
+            if coid is not None:
+                return coid
+            candidate = ClientOrderId(venue_coid)
+            if self._cache.order(candidate) is not None:
+                return candidate
+            base = alias_base(venue_coid)
+            if base and self._cache.order(ClientOrderId(base)) is not None:
+                return ClientOrderId(base)
+        if order_id:
+            coid = self._coid_by_venue_id.get(order_id)
+            if coid is not None:
+                return coid
+            coid = self._cache.client_order_id(VenueOrderId(order_id))
+            if coid is not None:
+                return coid
+        return None
+
+    def _instrument_for_symbol(self, symbol: str) -> Any:
+        return self._cache.instrument(instrument_id_for_symbol(symbol))
+
+    def _ensure_accepted(self, order: Any, venue_order_id: str, ts_event: int) -> None:
+        coid = order.client_order_id
+        if coid in self._accepted:
+            return
+        self._accepted.add(coid)
+        self._coid_by_venue_id[venue_order_id] = coid
+        if order.status in (OrderStatus.SUBMITTED, OrderStatus.INITIALIZED):
+            self.generate_order_accepted(
+                order.strategy_id,
+                order.instrument_id,
+                coid,
+                VenueOrderId(venue_order_id),
+                ts_event,
+            )
+        self._accept_bracket_children(order, venue_order_id, ts_event)
+
+    def _relink(self, order: Any, venue_order_id: str, ts_event: int) -> None:
+        """Emit ``OrderUpdated`` when a venue order id replaces the order's current one."""
+        self._coid_by_venue_id[venue_order_id] = order.client_order_id
+        current = order.venue_order_id
+        if current is None or current.value == venue_order_id:
+            return
+        self.generate_order_updated(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            VenueOrderId(venue_order_id),
+            order.quantity,
+            order.price if order.has_price else None,
+            order.trigger_price if order.has_trigger_price else None,
+            ts_event,
+            venue_order_id_modified=True,
+        )
+
+    # -- order pushes -------------------------------------------------------------------------
+
+    def _on_order_row(self, row: BitgetWsOrder) -> None:
+        venue_coid = px.client_oid_of(row)
+        order_id = row.orderId
+        coid = self._coid_for(venue_coid, order_id)
+        if coid is None:
+            coid = self._link_triggered_child(row)
+        order = self._cache.order(coid) if coid is not None else None
+        ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
+        if order is None:
+            self._on_external_order(row)
+            return
+        if order_id in self._replaced_ids:
+            # The old order of a modify: its cancel push is not a Nautilus cancel (5.7).
+            if row.tradeId:
+                self._on_fill(order, row, side_is_direction=False)
+            return
+        status = row.status
+        alias_coid = self._pending_modify.pop(venue_coid, None)
+        if alias_coid is not None:
+            self._ensure_accepted(order, order_id, ts_event)
+            self._coid_by_venue_id[order_id] = coid
+            instrument = self._cache.instrument(order.instrument_id)
+            self.generate_order_updated(
+                order.strategy_id,
+                order.instrument_id,
+                coid,
+                VenueOrderId(order_id),
+                instrument.make_qty(px.dec(row.size)),
+                instrument.make_price(px.dec(row.price)) if order.has_price else None,
+                None,
+                ts_event,
+                venue_order_id_modified=True,
+            )
+            order = self._cache.order(coid)
+        elif coid not in self._accepted:
+            self._ensure_accepted(order, order_id, ts_event)
+        elif order.venue_order_id is not None and order.venue_order_id.value != order_id:
+            if order.order_type in PLAN_ORDER_TYPES:
+                self._relink(order, order_id, ts_event)
+        if row.tradeId:
+            self._on_fill(order, row, side_is_direction=False)
+        if status in ("canceled", "cancelled") and not order.is_closed:
+            self._emit_canceled(order, ts_event)
+
+    def _emit_canceled(self, order: Any, ts_event: int) -> None:
+        if order.is_closed:
+            return
+        self.generate_order_canceled(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            order.venue_order_id,
+            ts_event,
+        )
+        children = self._brackets.get(order.client_order_id)
+        if children and order.filled_qty == 0:
+            for child_coid in children:
+                child = self._cache.order(child_coid) if child_coid else None
+                if child is not None and not child.is_closed:
+                    self._emit_canceled(child, ts_event)
+
+    def _on_fill_row(self, row: BitgetWsFill) -> None:
+        if row.tradeId in self._trade_ids:
+            return
+        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        order = self._cache.order(coid) if coid is not None else None
+        if order is None:
+            order = self._bracket_child_for_fill(row)
+        if order is None:
+            instrument = self._instrument_for_symbol(row.symbol)
+            if instrument is None:
+                return
+            if self._remember_trade(row.tradeId):
+                report = px.parse_fill_report(
+                    row,
+                    instrument,
+                    self.account_id,
+                    self._clock.timestamp_ns(),
+                    use_position_ids=self._use_position_ids,
+                    side_is_direction=True,
+                )
+                self._send_fill_report(report)
+            return
+        self._on_fill(order, row, side_is_direction=True)
+
+    def _remember_trade(self, trade_id: str) -> bool:
+        if trade_id in self._trade_ids:
+            return False
+        self._trade_ids.add(trade_id)
+        self._trade_id_order.append(trade_id)
+        if len(self._trade_id_order) > _TRADE_ID_MEMORY:
+            self._trade_ids.discard(self._trade_id_order.popleft())
+        return True
+
+    def _on_fill(self, order: Any, row: Any, *, side_is_direction: bool) -> None:
+        trade_id = row.tradeId
+        if trade_id in self._trade_ids:
+            return
+        instrument = self._cache.instrument(order.instrument_id)
+        if instrument is None:
+            return
+        ts_init = self._clock.timestamp_ns()
+        report = px.parse_fill_report(
+            row,
+            instrument,
+            self.account_id,
+            ts_init,
+            client_order_id=order.client_order_id,
+            use_position_ids=self._use_position_ids,
+            side_is_direction=side_is_direction,
+        )
+        self._apply_fill(order, report)
+
+    def _apply_fill(self, order: Any, report: FillReport) -> None:
+        """Emit ``OrderFilled`` for a cached order from a fill report (dedupe by tradeId)."""
+        if not self._remember_trade(report.trade_id.value):
+            return
+        if order.is_closed and order.status != OrderStatus.CANCELED:
+            if order.status == OrderStatus.FILLED:
+                self._log.warning(f"Fill {report.trade_id} for filled {order.client_order_id}")
+                return
+        venue_id = report.venue_order_id.value
+        self._ensure_accepted(order, venue_id, report.ts_event)
+        order = self._cache.order(order.client_order_id)
+        if order.venue_order_id is not None and order.venue_order_id.value != venue_id:
+            self._relink(order, venue_id, report.ts_event)
+        venue_position_id = report.venue_position_id
+        if self._hedge and self._use_position_ids and venue_position_id is None:
+            venue_position_id = self._hedge_position_id(order)
+        self.generate_order_filled(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            report.venue_order_id,
+            venue_position_id,
+            report.trade_id,
+            order.side,
+            order.order_type,
+            report.last_qty,
+            report.last_px,
+            self._cache.instrument(order.instrument_id).quote_currency,
+            report.commission,
+            report.liquidity_side,
+            report.ts_event,
+        )
+        self._after_fill(order)
+
+    def _hedge_position_id(self, order: Any) -> PositionId:
+        # Opening BUY / closing SELL act on the long; the rest on the short.
+        close = order.is_reduce_only or order.client_order_id in self._close_orders
+        long_side = (order.side == OrderSide.BUY) != close
+        return PositionId(f"{order.instrument_id}-{'LONG' if long_side else 'SHORT'}")
+
+    def _on_external_order(self, row: BitgetWsOrder) -> None:
+        instrument = self._instrument_for_symbol(row.instId)
+        if instrument is None:
+            return
+        ts_init = self._clock.timestamp_ns()
+        report = px.parse_order_status_report(
+            row,
+            instrument,
+            self.account_id,
+            ts_init,
+            use_position_ids=self._use_position_ids,
+            ws=True,
+        )
+        self._send_order_status_report(report)
+        if row.tradeId and self._remember_trade(row.tradeId):
+            self._send_fill_report(
+                px.parse_fill_report(
+                    row,
+                    instrument,
+                    self.account_id,
+                    ts_init,
+                    client_order_id=report.client_order_id,
+                    use_position_ids=self._use_position_ids,
+                ),
+            )
+
+    # -- plan (trigger) orders ----------------------------------------------------------------
+
+    def _on_algo_row(self, row: BitgetWsAlgoOrder) -> None:
+        ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
+        if row.planType in ("tp", "sl", "ptp", "psl", "profit_plan", "loss_plan"):
+            self._on_bracket_algo(row, ts_event)
+            return
+        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        order = self._cache.order(coid) if coid is not None else None
+        if order is None:
+            return
+        status = row.status
+        if status == "live":
+            self._ensure_accepted(order, row.orderId, ts_event)
+        elif status in ("executed", "executing", "triggered"):
+            self._ensure_accepted(order, row.orderId, ts_event)
+            order = self._cache.order(coid)
+            waiting = self._triggered_plans.setdefault(row.instId, [])
+            if coid not in waiting and not order.is_closed:
+                waiting.append(coid)
+            if order.order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED) and (
+                order.status in (OrderStatus.ACCEPTED, OrderStatus.PENDING_UPDATE)
+            ):
+                self.generate_order_triggered(
+                    order.strategy_id,
+                    order.instrument_id,
+                    coid,
+                    order.venue_order_id,
+                    ts_event,
+                )
+        elif status in ("cancelled", "canceled"):
+            self._ensure_accepted(order, row.orderId, ts_event)
+            self._emit_canceled(self._cache.order(coid), ts_event)
+        elif status == "fail_execute" and not order.is_closed:
+            self._ensure_accepted(order, row.orderId, ts_event)
+            self._emit_canceled(self._cache.order(coid), ts_event)
+
+    def _link_triggered_child(self, row: Any) -> ClientOrderId | None:
+        """Link a new venue order to the plan that spawned it (same symbol, side and size)."""
+        waiting = self._triggered_plans.get(row.instId)
+        if not waiting:
+            return None
+        direction = px.order_side_of(row)
+        size = px.dec(row.size)
+        for coid in waiting:
+            order = self._cache.order(coid)
+            if order is None:
+                continue
+            if order.side == direction and (size is None or size == order.quantity.as_decimal()):
+                waiting.remove(coid)
+                self._coid_by_venue_id[row.orderId] = coid
+                return coid
+        return None
+
+    # -- brackets -----------------------------------------------------------------------------
+
+    def _accept_bracket_children(self, entry: Any, venue_order_id: str, ts_event: int) -> None:
+        children = self._brackets.get(entry.client_order_id)
+        if not children:
+            return
+        for child_coid, tag in zip(children, ("TP", "SL"), strict=True):
+            child = self._cache.order(child_coid) if child_coid else None
+            if child is None or child_coid in self._accepted:
+                continue
+            self._accepted.add(child_coid)
+            if child.status == OrderStatus.SUBMITTED:
+                self.generate_order_accepted(
+                    child.strategy_id,
+                    child.instrument_id,
+                    child_coid,
+                    VenueOrderId(f"{venue_order_id}-{tag}"),
+                    ts_event,
+                )
+
+    def _after_fill(self, order: Any) -> None:
+        if order.client_order_id in self._brackets:
+            symbol = order.instrument_id.symbol.value.removesuffix("-PERP")
+            self._bracket_active[symbol] = order.client_order_id
+            return
+        entry_coid = self._bracket_parent.get(order.client_order_id)
+        if entry_coid is None:
+            return
+        order = self._cache.order(order.client_order_id)
+        if order.is_closed:
+            for sibling in self._brackets.get(entry_coid, ()):
+                other = self._cache.order(sibling) if sibling else None
+                if other is not None and not other.is_closed:
+                    self._emit_canceled(other, self._clock.timestamp_ns())
+
+    def _bracket_child_for_fill(self, row: Any) -> Any:
+        """Map a close fill of a bracketed position (venue TP/SL execution) to the child."""
+        symbol = px.get(row, "symbol") or px.get(row, "instId")
+        entry_coid = self._bracket_active.get(symbol)
+        if entry_coid is None:
+            return None
+        entry = self._cache.order(entry_coid)
+        tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+        if entry is None:
+            return None
+        candidates = [self._cache.order(c) for c in (tp_coid, sl_coid) if c]
+        candidates = [c for c in candidates if c is not None and not c.is_closed]
+        if not candidates:
+            return None
+        # The child triggered is the one whose price is nearest the fill price.
+        fill_px = px.dec(px.get(row, "fillPrice") or px.get(row, "price")) or Decimal(0)
+
+        def distance(child: Any) -> Decimal:
+            ref = child.trigger_price if child.has_trigger_price else child.price
+            return abs(ref.as_decimal() - fill_px)
+
+        child = min(candidates, key=distance)
+        self._coid_by_venue_id[px.get(row, "orderId")] = child.client_order_id
+        return child
+
+    def _on_bracket_algo(self, row: Any, ts_event: int) -> None:
+        entry_coid = self._bracket_active.get(row.instId)
+        if entry_coid is None:
+            return
+        tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+        is_tp = row.planType in ("tp", "ptp", "profit_plan", "pos_profit")
+        coid = tp_coid if is_tp else sl_coid
+        child = self._cache.order(coid) if coid else None
+        if child is None:
+            return
+        self._coid_by_venue_id[row.orderId] = coid
+        if row.status in ("cancelled", "canceled"):
+            # The sibling executed (OCO) or the position closed elsewhere.
+            if not child.is_closed and child.filled_qty == 0:
+                self._emit_canceled(child, ts_event)
+
+    # -- commands: submit ---------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        order: Any,
+        position_id: PositionId | None,
+        take_profit: str | None = None,
+        stop_loss: str | None = None,
+    ) -> tuple[bool, dict[str, Any]]:
+        """Return ``(is_plan, body)`` or raise ``BitgetOrderDenied``."""
+        coid = order.client_order_id.value
+        error = client_oid_error(coid)
+        if error is not None:
+            raise BitgetOrderDenied(error)
+        instrument = self._cache.instrument(order.instrument_id)
+        if instrument is None:
+            raise BitgetOrderDenied(f"instrument {order.instrument_id} not loaded")
+        symbol, product_type, margin_coin = self._route(instrument)
+        close = False
+        if self._hedge:
+            position_side = None
+            if position_id is not None:
+                position = self._cache.position(position_id)
+                position_side = position.side if position is not None else None
+            close = is_close(
+                order.side,
+                order.is_reduce_only,
+                position_id.value if position_id else None,
+                position_side,
+            )
+            if close:
+                self._close_orders.add(order.client_order_id)
+        result = order_request(
+            order,
+            symbol=symbol,
+            product_type=product_type,
+            margin_coin=margin_coin,
+            margin_mode=self._config.margin_mode,
+            hedge=self._hedge,
+            close=close,
+            client_oid=coid,
+            take_profit=take_profit,
+            stop_loss=stop_loss,
+        )
+        self._venue_coid[order.client_order_id] = coid
+        return result
+
+    def _deny(self, order: Any, reason: str) -> None:
+        self.generate_order_denied(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            reason,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _submit_order(self, command: SubmitOrder) -> None:
+        order = command.order
+        if order.is_closed:
+            return
+        try:
+            is_plan, body = self._prepare(order, command.position_id)
+        except BitgetOrderDenied as e:
+            self._deny(order, str(e))
+            return
+        self.generate_order_submitted(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            self._clock.timestamp_ns(),
+        )
+        await self._send_place(order, is_plan, body)
+
+    async def _send_place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
+        path = f"{_MIX}/order/place-plan-order" if is_plan else f"{_MIX}/order/place-order"
+        try:
+            result = await self._http.post(path, body, decoder=BitgetOrderId)
+        except BitgetRequestError as e:
+            self._reject(order, e)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Submit {order.client_order_id}: outcome unknown ({e}); querying")
+            await self._resolve_unknown(order, is_plan)
+            return
+        if result is not None and result.orderId:
+            self._ensure_accepted(order, result.orderId, self._clock.timestamp_ns())
+
+    def _reject(self, order: Any, error: BitgetError) -> None:
+        reason = f"{error.code}: {error.message}" if error.code else error.message
+        if isinstance(error, BitgetPositionModeError):
+            reason += (
+                f" (account position mode and order shape disagree; client sends "
+                f"{'hedge' if self._hedge else 'one-way'} orders)"
+            )
+        self.generate_order_rejected(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            reason,
+            self._clock.timestamp_ns(),
+            due_post_only=order.is_post_only and (error.code in _POST_ONLY_CODES),
+        )
+
+    async def _resolve_unknown(self, order: Any, is_plan: bool) -> None:
+        """Find out whether an order whose request outcome is unknown exists (never re-send)."""
+        instrument = self._cache.instrument(order.instrument_id)
+        symbol, product_type, _ = self._route(instrument)
+        coid = order.client_order_id
+        for attempt in range(self.unknown_outcome_retries):
+            await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
+            order = self._cache.order(coid)
+            if order is None or order.is_closed or coid in self._accepted:
+                return  # a push already told us
+            try:
+                if is_plan:
+                    rows = await self._plan_rows(product_type, symbol, history=False)
+                    rows += await self._plan_rows(product_type, symbol, history=True)
+                    match = [r for r in rows if px.client_oid_of(r) == coid.value]
+                    if match:
+                        self._apply_plan_report(order, match[0], instrument)
+                        return
+                    continue
+                detail = await self._http.get(
+                    f"{_MIX}/order/detail",
+                    {"symbol": symbol, "productType": product_type, "clientOid": coid.value},
+                    signed=True,
+                    decoder=BitgetOrderDetail,
+                )
+            except BitgetOrderNotFoundError:
+                continue
+            except BitgetError as e:
+                self._log.warning(f"Query {coid} after unknown outcome failed: {e}")
+                continue
+            if detail is not None:
+                await self._apply_detail(order, detail, instrument)
+                return
+        order = self._cache.order(coid)
+        if order is not None and not order.is_closed and coid not in self._accepted:
+            self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
+            self.generate_order_rejected(
+                order.strategy_id,
+                order.instrument_id,
+                coid,
+                "order not found at Bitget after a timeout/5xx on submit",
+                self._clock.timestamp_ns(),
+            )
+
+    async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
+        """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
+        coid = order.client_order_id
+        ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
+        self._ensure_accepted(order, detail.orderId, ts)
+        order = self._cache.order(coid)
+        if order.venue_order_id is not None and order.venue_order_id.value != detail.orderId:
+            self._relink(order, detail.orderId, ts)
+        filled = px.dec(detail.baseVolume) or Decimal(0)
+        if filled > order.filled_qty.as_decimal():
+            await self._backfill_order_fills(order, detail.orderId, instrument)
+        state = detail.state or detail.status
+        order = self._cache.order(coid)
+        if state in ("canceled", "cancelled"):
+            self._emit_canceled(order, ts)
+
+    async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
+        _, product_type, _ = self._route(instrument)
+        fills = await self._fill_rows(product_type, order_id=order_id)
+        for row in sorted(fills, key=lambda r: px.ms_to_ns(r.cTime)):
+            if row.tradeId in self._trade_ids:
+                continue
+            report = px.parse_fill_report(
+                row,
+                instrument,
+                self.account_id,
+                self._clock.timestamp_ns(),
+                client_order_id=order.client_order_id,
+                use_position_ids=self._use_position_ids,
+            )
+            self._apply_fill(self._cache.order(order.client_order_id), report)
+
+    def _apply_plan_report(self, order: Any, row: Any, instrument: Any) -> None:
+        ts = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
+        self._ensure_accepted(order, row.orderId, ts)
+        status = row.planStatus
+        if status in ("cancelled", "canceled", "fail_execute"):
+            self._emit_canceled(self._cache.order(order.client_order_id), ts)
+        elif status in ("executed", "triggered") and row.executeOrderId:
+            self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
+
+    async def _submit_order_list(self, command: SubmitOrderList) -> None:
+        orders = list(command.order_list.orders)
+        entry, tp, sl = self._bracket_parts(orders)
+        if entry is not None:
+            await self._submit_bracket(command, entry, tp, sl)
+            return
+        # Plain list: batch place per symbol (plan orders one by one).
+        batches: dict[InstrumentId, list[tuple[Any, dict]]] = {}
+        for order in orders:
+            try:
+                is_plan, body = self._prepare(order, command.position_id)
+            except BitgetOrderDenied as e:
+                self._deny(order, str(e))
+                continue
+            self.generate_order_submitted(
+                order.strategy_id,
+                order.instrument_id,
+                order.client_order_id,
+                self._clock.timestamp_ns(),
+            )
+            if is_plan:
+                await self._send_place(order, True, body)
+            else:
+                batches.setdefault(order.instrument_id, []).append((order, body))
+        for instrument_id, items in batches.items():
+            instrument = self._cache.instrument(instrument_id)
+            symbol, product_type, margin_coin = self._route(instrument)
+            for chunk in chunks(items, self._config.max_batch_size):
+                await self._send_batch(chunk, symbol, product_type, margin_coin)
+
+    async def _send_batch(
+        self,
+        chunk: list[tuple[Any, dict]],
+        symbol: str,
+        product_type: str,
+        margin_coin: str,
+    ) -> None:
+        body = batch_request(
+            [batch_item(b) for _, b in chunk],
+            symbol=symbol,
+            product_type=product_type,
+            margin_coin=margin_coin,
+            margin_mode=self._config.margin_mode,
+        )
+        try:
+            result = await self._http.post(
+                f"{_MIX}/order/batch-place-order",
+                body,
+                decoder=BitgetBatchResult,
+            )
+        except BitgetRequestError as e:
+            for order, _ in chunk:
+                self._reject(order, e)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Batch place outcome unknown ({e}); querying each order")
+            await asyncio.gather(*(self._resolve_unknown(o, False) for o, _ in chunk))
+            return
+        by_coid = {o.client_order_id.value: o for o, _ in chunk}
+        now = self._clock.timestamp_ns()
+        for item in (result.successList or []) if result else []:
+            order = by_coid.pop(item.clientOid or "", None)
+            if order is not None and item.orderId:
+                self._ensure_accepted(order, item.orderId, now)
+        for item in (result.failureList or []) if result else []:
+            order = by_coid.pop(item.clientOid or "", None)
+            if order is not None:
+                code = None if item.errorCode is None else str(item.errorCode)
+                self._reject(order, BitgetRequestError(item.errorMsg or "failed", code=code))
+        for order in by_coid.values():
+            await self._resolve_unknown(order, False)
+
+    @staticmethod
+    def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
+        if len(orders) not in (2, 3):
+            return None, None, None
+        entry = orders[0]
+        children = orders[1:]
+        if not all(c.parent_order_id == entry.client_order_id for c in children):
+            return None, None, None
+        tp = sl = None
+        for child in children:
+            if child.order_type in (OrderType.LIMIT, OrderType.LIMIT_IF_TOUCHED):
+                tp = child
+            elif child.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT):
+                sl = child
+            else:
+                return None, None, None
+        return entry, tp, sl
+
+    async def _submit_bracket(self, command: SubmitOrderList, entry: Any, tp: Any, sl: Any) -> None:
+        tp_px = str(tp.trigger_price if tp.has_trigger_price else tp.price) if tp else None
+        sl_px = str(sl.trigger_price) if sl else None
+        children = [c for c in (tp, sl) if c is not None]
+        try:
+            for child in children:
+                error = client_oid_error(child.client_order_id.value)
+                if error is not None:
+                    raise BitgetOrderDenied(error)
+            is_plan, body = self._prepare(entry, command.position_id, tp_px, sl_px)
+        except BitgetOrderDenied as e:
+            for order in (entry, *children):
+                self._deny(order, str(e))
+            return
+        now = self._clock.timestamp_ns()
+        self._brackets[entry.client_order_id] = (
+            tp.client_order_id if tp else None,
+            sl.client_order_id if sl else None,
+        )
+        for child in children:
+            self._bracket_parent[child.client_order_id] = entry.client_order_id
+            self._close_orders.add(child.client_order_id)
+        for order in (entry, *children):
+            self.generate_order_submitted(
+                order.strategy_id,
+                order.instrument_id,
+                order.client_order_id,
+                now,
+            )
+        await self._send_place(entry, is_plan, body)
+        entry = self._cache.order(entry.client_order_id)
+        if entry.status == OrderStatus.REJECTED:
+            for child in children:
+                self.generate_order_rejected(
+                    child.strategy_id,
+                    child.instrument_id,
+                    child.client_order_id,
+                    "bracket entry rejected",
+                    self._clock.timestamp_ns(),
+                )
+
+    # -- commands: modify ---------------------------------------------------------------------
+
+    async def _modify_order(self, command: ModifyOrder) -> None:
+        order = self._cache.order(command.client_order_id)
+        if order is None or order.is_closed:
+            return
+        instrument = self._cache.instrument(order.instrument_id)
+        symbol, product_type, _ = self._route(instrument)
+        venue_id = order.venue_order_id.value if order.venue_order_id else None
+        quantity = command.quantity or order.quantity
+        if order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED:
+            trigger = command.trigger_price or order.trigger_price
+            price = command.price or (order.price if order.has_price else None)
+            body = modify_plan_request(
+                product_type=product_type,
+                order_id=venue_id,
+                client_oid=self._venue_coid.get(order.client_order_id, order.client_order_id.value),
+                new_size=str(quantity),
+                new_trigger_price=str(trigger),
+                new_price=str(price) if price is not None else None,
+                trigger_type=trigger_type_wire(order.trigger_type),
+            )
+            body["symbol"] = symbol
+            try:
+                await self._http.post(f"{_MIX}/order/modify-plan-order", body)
+            except BitgetError as e:
+                self._modify_rejected(order, e)
+                return
+            self.generate_order_updated(
+                order.strategy_id,
+                order.instrument_id,
+                order.client_order_id,
+                order.venue_order_id,
+                quantity,
+                price,
+                trigger,
+                self._clock.timestamp_ns(),
+            )
+            return
+        if order.order_type != OrderType.LIMIT and order.status != OrderStatus.TRIGGERED:
+            self._modify_rejected(order, None, "only LIMIT orders can be modified on Bitget")
+            return
+        if order.filled_qty > 0:
+            self._modify_rejected(order, None, "Bitget modifies only unfilled (live) orders")
+            return
+        price = command.price or order.price
+        n = self._modify_count.get(order.client_order_id, 0) + 1
+        self._modify_count[order.client_order_id] = n
+        alias = modify_alias(order.client_order_id.value, n)
+        self._coid_by_alias[alias] = order.client_order_id
+        self._pending_modify[alias] = order.client_order_id
+        if venue_id:
+            self._replaced_ids.add(venue_id)
+        body = modify_request(
+            symbol=symbol,
+            product_type=product_type,
+            order_id=venue_id,
+            client_oid=self._venue_coid.get(order.client_order_id, order.client_order_id.value),
+            new_client_oid=alias,
+            new_size=str(quantity),
+            new_price=str(price),
+        )
+        try:
+            await self._http.post(f"{_MIX}/order/modify-order", body)
+        except BitgetRequestError as e:
+            self._pending_modify.pop(alias, None)
+            if venue_id:
+                self._replaced_ids.discard(venue_id)
+            self._modify_rejected(order, e)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Modify {order.client_order_id}: outcome unknown ({e})")
+            self.create_task(self._check_modify(order.client_order_id, alias, venue_id))
+            return
+        self._venue_coid[order.client_order_id] = alias
+
+    async def _check_modify(self, coid: ClientOrderId, alias: str, old_id: str | None) -> None:
+        await asyncio.sleep(self.unknown_outcome_delay_secs * 2)
+        if alias not in self._pending_modify:
+            return
+        order = self._cache.order(coid)
+        instrument = self._cache.instrument(order.instrument_id)
+        symbol, product_type, _ = self._route(instrument)
+        try:
+            detail = await self._http.get(
+                f"{_MIX}/order/detail",
+                {"symbol": symbol, "productType": product_type, "clientOid": alias},
+                signed=True,
+                decoder=BitgetOrderDetail,
+            )
+        except BitgetError:
+            detail = None
+        if alias not in self._pending_modify:
+            return
+        if detail is None:
+            self._pending_modify.pop(alias, None)
+            if old_id:
+                self._replaced_ids.discard(old_id)
+            self._modify_rejected(order, None, "modify outcome unknown; order unchanged at venue")
+            return
+        self._on_order_row(
+            BitgetWsOrder(
+                orderId=detail.orderId,
+                instId=symbol,
+                clientOid=alias,
+                price=detail.price,
+                size=detail.size,
+                status=detail.state or detail.status,
+                uTime=detail.uTime,
+            ),
+        )
+
+    def _modify_rejected(self, order: Any, error: BitgetError | None, reason: str = "") -> None:
+        if error is not None:
+            reason = f"{error.code}: {error.message}" if error.code else error.message
+        self.generate_order_modify_rejected(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            order.venue_order_id,
+            reason,
+            self._clock.timestamp_ns(),
+        )
+
+    # -- commands: cancel ---------------------------------------------------------------------
+
+    def _is_live_plan(self, order: Any) -> bool:
+        return order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED
+
+    async def _cancel_order(self, command: CancelOrder) -> None:
+        order = self._cache.order(command.client_order_id)
+        if order is None or order.is_closed:
+            return
+        if order.client_order_id in self._bracket_parent:
+            self._cancel_bracket_child(order)
+            return
+        await self._cancel_orders([order])
+
+    def _cancel_bracket_child(self, order: Any) -> None:
+        # Venue presets cannot be canceled individually before the entry fills; after, they are
+        # position TP/SL: cancel locally (documented limitation).
+        self._emit_canceled(order, self._clock.timestamp_ns())
+
+    async def _batch_cancel_orders(self, command: BatchCancelOrders) -> None:
+        orders = []
+        for cancel in command.cancels:
+            order = self._cache.order(cancel.client_order_id)
+            if order is not None and not order.is_closed:
+                orders.append(order)
+        await self._cancel_orders(orders)
+
+    async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
+        # Only OUR orders: open or in flight in the cache for this instrument and strategy.
+        side = command.order_side if command.order_side != OrderSide.NO_ORDER_SIDE else None
+        orders = {
+            o.client_order_id: o
+            for o in self._cache.orders_open(
+                venue=None,
+                instrument_id=command.instrument_id,
+                strategy_id=command.strategy_id,
+                side=side,
+            )
+        }
+        for o in self._cache.orders_inflight(
+            venue=None,
+            instrument_id=command.instrument_id,
+            strategy_id=command.strategy_id,
+            side=side,
+        ):
+            orders.setdefault(o.client_order_id, o)
+        await self._cancel_orders(list(orders.values()))
+
+    async def _cancel_orders(self, orders: list[Any]) -> None:
+        """Cancel orders: normal ones via batch-cancel (<= 50 per request), plans by plan cancel."""
+        normal: dict[InstrumentId, list[Any]] = {}
+        plans: dict[InstrumentId, list[Any]] = {}
+        for order in orders:
+            if order.client_order_id in self._bracket_parent:
+                self._cancel_bracket_child(order)
+                continue
+            target = plans if self._is_live_plan(order) else normal
+            target.setdefault(order.instrument_id, []).append(order)
+        for instrument_id, items in normal.items():
+            instrument = self._cache.instrument(instrument_id)
+            symbol, product_type, margin_coin = self._route(instrument)
+            for chunk in chunks(items, 50):  # bitget-api.md 5.8: max 50 (40912)
+                if len(chunk) == 1:
+                    await self._cancel_one(chunk[0], symbol, product_type, margin_coin)
+                    continue
+                body = {
+                    "symbol": symbol,
+                    "productType": product_type,
+                    "marginCoin": margin_coin,
+                    "orderIdList": [self._ref(o) for o in chunk],
+                }
+                await self._send_cancel_batch(
+                    f"{_MIX}/order/batch-cancel-orders",
+                    body,
+                    chunk,
+                )
+        for instrument_id, items in plans.items():
+            instrument = self._cache.instrument(instrument_id)
+            symbol, product_type, margin_coin = self._route(instrument)
+            for chunk in chunks(items, 50):
+                body = {
+                    "symbol": symbol,
+                    "productType": product_type,
+                    "marginCoin": margin_coin,
+                    "planType": "normal_plan",
+                    "orderIdList": [self._ref(o) for o in chunk],
+                }
+                await self._send_cancel_batch(f"{_MIX}/order/cancel-plan-order", body, chunk)
+
+    def _ref(self, order: Any) -> dict[str, str]:
+        venue_id = order.venue_order_id.value if order.venue_order_id else None
+        return order_ref(
+            venue_id,
+            self._venue_coid.get(order.client_order_id, order.client_order_id.value),
+        )
+
+    async def _cancel_one(
+        self,
+        order: Any,
+        symbol: str,
+        product_type: str,
+        margin_coin: str,
+    ) -> None:
+        body = {
+            "symbol": symbol,
+            "productType": product_type,
+            "marginCoin": margin_coin,
+            **self._ref(order),
+        }
+        try:
+            await self._http.post(f"{_MIX}/order/cancel-order", body, decoder=BitgetOrderId)
+        except BitgetRequestError as e:
+            self._cancel_rejected(order, e.message, e.code)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
+        self.create_task(self._confirm_cancel([order.client_order_id]))
+
+    async def _send_cancel_batch(self, path: str, body: dict, chunk: list[Any]) -> None:
+        try:
+            result = await self._http.post(path, body, decoder=BitgetBatchResult)
+        except BitgetRequestError as e:
+            for order in chunk:
+                self._cancel_rejected(order, e.message, e.code)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Batch cancel outcome unknown ({e})")
+            result = None
+        if result is not None:
+            failed = {(f.orderId or "", f.clientOid or ""): f for f in result.failureList or []}
+            for order in chunk:
+                ref = self._ref(order)
+                key_id = ref.get("orderId", "")
+                for (oid, coid), item in failed.items():
+                    if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
+                        code = None if item.errorCode is None else str(item.errorCode)
+                        self._cancel_rejected(order, item.errorMsg or "cancel failed", code)
+        self.create_task(self._confirm_cancel([o.client_order_id for o in chunk]))
+
+    def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
+        order = self._cache.order(order.client_order_id)
+        if order is None or order.is_closed:
+            return
+        self.generate_order_cancel_rejected(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            order.venue_order_id,
+            f"{code}: {message}" if code else message,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _confirm_cancel(self, coids: list[ClientOrderId]) -> None:
+        """If no push confirmed a cancel within a few seconds, ask the venue (lost push)."""
+        await asyncio.sleep(3.0)
+        for coid in coids:
+            order = self._cache.order(coid)
+            if order is None or order.is_closed:
+                continue
+            report = await self.generate_order_status_report(
+                GenerateOrderStatusReport(
+                    instrument_id=order.instrument_id,
+                    client_order_id=coid,
+                    venue_order_id=order.venue_order_id,
+                    command_id=_uuid(),
+                    ts_init=self._clock.timestamp_ns(),
+                ),
+            )
+            if report is not None:
+                await self._apply_report(order, report)
+
+    async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
+        instrument = self._cache.instrument(order.instrument_id)
+        if report.filled_qty > order.filled_qty:
+            await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
+        order = self._cache.order(order.client_order_id)
+        if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
+            self._ensure_accepted(order, report.venue_order_id.value, report.ts_last)
+            self._emit_canceled(self._cache.order(order.client_order_id), report.ts_last)
+
+    # -- REST queries -------------------------------------------------------------------------
+
+    async def _pending_rows(self, product_type: str, symbol: str | None = None) -> list[Any]:
+        rows: list[Any] = []
+        cursor = None
+        for _ in range(20):
+            params = {"productType": product_type, "symbol": symbol, "limit": 100}
+            if cursor:
+                params["idLessThan"] = cursor
+            page = await self._http.get(
+                f"{_MIX}/order/orders-pending",
+                params,
+                signed=True,
+                decoder=BitgetPendingOrders,
+            )
+            batch = (page.entrustedList if page else None) or []
+            rows.extend(batch)
+            if len(batch) < 100 or not page.endId:
+                break
+            cursor = page.endId
+        return rows
+
+    async def _history_rows(
+        self,
+        product_type: str,
+        start_ms: int | None,
+        symbol: str | None = None,
+    ) -> list[Any]:
+        rows: list[Any] = []
+        cursor = None
+        for _ in range(20):
+            params = {"productType": product_type, "symbol": symbol, "limit": 100}
+            if start_ms:
+                params["startTime"] = start_ms
+            if cursor:
+                params["idLessThan"] = cursor
+            page = await self._http.get(
+                f"{_MIX}/order/orders-history",
+                params,
+                signed=True,
+                decoder=BitgetPendingOrders,
+            )
+            batch = (page.entrustedList if page else None) or []
+            rows.extend(batch)
+            if len(batch) < 100 or not page.endId:
+                break
+            cursor = page.endId
+        return rows
+
+    async def _fill_rows(
+        self,
+        product_type: str,
+        *,
+        order_id: str | None = None,
+        symbol: str | None = None,
+        start_ms: int | None = None,
+    ) -> list[Any]:
+        rows: list[Any] = []
+        cursor = None
+        for _ in range(50):
+            params = {
+                "productType": product_type,
+                "orderId": order_id,
+                "symbol": symbol,
+                "limit": 100,
+            }
+            if start_ms:
+                params["startTime"] = start_ms
+            if cursor:
+                params["idLessThan"] = cursor
+            page = await self._http.get(
+                f"{_MIX}/order/fills",
+                params,
+                signed=True,
+                decoder=BitgetFills,
+            )
+            batch = (page.fillList if page else None) or []
+            rows.extend(batch)
+            if len(batch) < 100 or not page.endId:
+                break
+            cursor = page.endId
+        return rows
+
+    async def _plan_rows(self, product_type: str, symbol: str | None, *, history: bool) -> list:
+        path = "orders-plan-history" if history else "orders-plan-pending"
+        params: dict[str, Any] = {
+            "productType": product_type,
+            "planType": "normal_plan",
+            "symbol": symbol,
+            "limit": 100,
+        }
+        if history:
+            params["startTime"] = max(self._connected_ms - 86_400_000, 0) or None
+        page = await self._http.get(
+            f"{_MIX}/order/{path}",
+            params,
+            signed=True,
+            decoder=BitgetPlanOrders,
+        )
+        return list((page.entrustedList if page else None) or [])
+
+    def _product_types_for(self, instrument_id: InstrumentId | None) -> list[str]:
+        if instrument_id is None:
+            return list(self._product_types)
+        return [infer_product_type(instrument_id).value]
+
+    # -- reconciliation -----------------------------------------------------------------------
+
+    def _order_report(self, row: Any, *, plan: bool = False) -> OrderStatusReport | None:
+        instrument = self._instrument_for_symbol(row.symbol)
+        if instrument is None:
+            return None
+        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        cached = self._cache.order(coid) if coid is not None else None
+        order_type = cached.order_type if cached is not None else None
+        parse = px.parse_plan_status_report if plan else px.parse_order_status_report
+        return parse(
+            row,
+            instrument,
+            self.account_id,
+            self._clock.timestamp_ns(),
+            client_order_id=coid,
+            order_type=order_type,
+            use_position_ids=self._use_position_ids,
+        )
+
+    async def generate_order_status_report(
+        self,
+        command: GenerateOrderStatusReport,
+    ) -> OrderStatusReport | None:
+        """Return the venue state of one order (by venue order id or clientOid)."""
+        instrument_id = command.instrument_id
+        instrument = self._cache.instrument(instrument_id) if instrument_id else None
+        if instrument is None:
+            return None
+        symbol, product_type, _ = self._route(instrument)
+        coid = command.client_order_id
+        order = self._cache.order(coid) if coid else None
+        venue_id = command.venue_order_id.value if command.venue_order_id else None
+        if order is not None and self._is_live_plan(order):
+            rows = await self._plan_rows(product_type, symbol, history=False)
+            rows += await self._plan_rows(product_type, symbol, history=True)
+            for row in rows:
+                if row.orderId == venue_id or (coid and px.client_oid_of(row) == coid.value):
+                    return self._order_report(row, plan=True)
+            return None
+        params = {"symbol": symbol, "productType": product_type}
+        if venue_id:
+            params["orderId"] = venue_id
+        elif coid:
+            params["clientOid"] = self._venue_coid.get(coid, coid.value)
+        else:
+            return None
+        try:
+            detail = await self._http.get(
+                f"{_MIX}/order/detail",
+                params,
+                signed=True,
+                decoder=BitgetOrderDetail,
+            )
+        except BitgetOrderNotFoundError:
+            return None
+        except BitgetError as e:
+            self._log.warning(f"Order status query failed: {e}")
+            return None
+        return self._order_report(detail) if detail is not None else None
+
+    async def generate_order_status_reports(
+        self,
+        command: GenerateOrderStatusReports,
+    ) -> list[OrderStatusReport]:
+        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
+        reports: list[OrderStatusReport] = []
+        instrument_id = command.instrument_id
+        symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
+        start_ms = command.start.value // 1_000_000 if command.start else None
+        try:
+            for product_type in self._product_types_for(instrument_id):
+                rows = await self._pending_rows(product_type, symbol)
+                if not command.open_only:
+                    seen = {r.orderId for r in rows}
+                    history = await self._history_rows(product_type, start_ms, symbol)
+                    rows += [r for r in history if r.orderId not in seen]
+                for row in rows:
+                    if row.orderId in self._replaced_ids:
+                        continue
+                    report = self._order_report(row)
+                    if report is not None:
+                        reports.append(report)
+                for row in await self._plan_rows(product_type, symbol, history=False):
+                    report = self._order_report(row, plan=True)
+                    if report is not None:
+                        reports.append(report)
+        except BitgetError as e:
+            self._log.error(f"Order status reports failed: {e}")
+        return reports
+
+    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
+        """Return fills (REST ``order/fills``) since ``command.start``."""
+        reports: list[FillReport] = []
+        instrument_id = command.instrument_id
+        symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
+        start_ms = command.start.value // 1_000_000 if command.start else None
+        venue_id = command.venue_order_id.value if command.venue_order_id else None
+        try:
+            for product_type in self._product_types_for(instrument_id):
+                rows = await self._fill_rows(
+                    product_type,
+                    order_id=venue_id,
+                    symbol=symbol,
+                    start_ms=start_ms,
+                )
+                for row in rows:
+                    instrument = self._instrument_for_symbol(row.symbol)
+                    if instrument is None:
+                        continue
+                    coid = self._coid_for(px.client_oid_of(row), row.orderId)
+                    reports.append(
+                        px.parse_fill_report(
+                            row,
+                            instrument,
+                            self.account_id,
+                            self._clock.timestamp_ns(),
+                            client_order_id=coid,
+                            use_position_ids=self._use_position_ids,
+                        ),
+                    )
+        except BitgetError as e:
+            self._log.error(f"Fill reports failed: {e}")
+        for report in reports:
+            self._remember_trade(report.trade_id.value)
+        return reports
+
+    async def generate_position_status_reports(
+        self,
+        command: GeneratePositionStatusReports,
+    ) -> list[PositionStatusReport]:
+        """Return open positions (``all-position``); a requested flat instrument reports FLAT."""
+        reports: list[PositionStatusReport] = []
+        instrument_id = command.instrument_id
+        ts_init = self._clock.timestamp_ns()
+        try:
+            for product_type in self._product_types_for(instrument_id):
+                rows = await self._http.get(
+                    f"{_MIX}/position/all-position",
+                    {"productType": product_type},
+                    signed=True,
+                    decoder=list[BitgetPosition],
+                )
+                for row in rows or []:
+                    instrument = self._instrument_for_symbol(row.symbol)
+                    if instrument is None:
+                        continue
+                    if instrument_id is not None and instrument.id != instrument_id:
+                        continue
+                    reports.append(
+                        px.parse_position_report(
+                            row,
+                            instrument,
+                            self.account_id,
+                            ts_init,
+                            hedge=self._hedge,
+                            use_position_ids=self._use_position_ids,
+                        ),
+                    )
+        except BitgetError as e:
+            self._log.error(f"Position reports failed: {e}")
+        if instrument_id is not None and not reports and not self._hedge:
+            reports.append(px.flat_position_report(instrument_id, self.account_id, ts_init))
+        return reports
+
+    # -- gap backfill -------------------------------------------------------------------------
+
+    async def backfill(self, since_ms: int) -> None:
+        """
+        Reconcile cached orders with the venue after a private-socket gap.
+
+        Fills since ``since_ms`` (deduplicated by tradeId), then the state of every cached
+        open order (pending list, else detail), then positions and balances.
+        """
+        async with self._backfill_lock:
+            try:
+                await self._backfill(since_ms)
+            except BitgetError as e:
+                self._log.error(f"Backfill after reconnect failed: {e}")
+
+    async def _backfill(self, since_ms: int) -> None:
+        for product_type in self._product_types:
+            fills = await self._fill_rows(product_type, start_ms=since_ms)
+            for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
+                if row.tradeId in self._trade_ids:
+                    continue
+                instrument = self._instrument_for_symbol(row.symbol)
+                if instrument is None:
+                    continue
+                coid = self._coid_for(px.client_oid_of(row), row.orderId)
+                order = self._cache.order(coid) if coid is not None else None
+                if order is None:
+                    order = self._link_triggered_child_by_fill(row)
+                if order is None:
+                    order = self._bracket_child_for_fill(row)
+                report = px.parse_fill_report(
+                    row,
+                    instrument,
+                    self.account_id,
+                    self._clock.timestamp_ns(),
+                    client_order_id=order.client_order_id if order else None,
+                    use_position_ids=self._use_position_ids,
+                )
+                if order is None:
+                    if self._remember_trade(row.tradeId):
+                        self._send_fill_report(report)
+                    continue
+                self._apply_fill(order, report)
+        for order in list(self._cache.orders_open(venue=None)) + list(
+            self._cache.orders_inflight(venue=None),
+        ):
+            if order.instrument_id.venue != BITGET_VENUE or order.is_closed:
+                continue
+            if order.client_order_id in self._bracket_parent:
+                continue
+            report = await self.generate_order_status_report(
+                GenerateOrderStatusReport(
+                    instrument_id=order.instrument_id,
+                    client_order_id=order.client_order_id,
+                    venue_order_id=order.venue_order_id,
+                    command_id=_uuid(),
+                    ts_init=self._clock.timestamp_ns(),
+                ),
+            )
+            if report is None:
+                continue
+            order = self._cache.order(order.client_order_id)
+            if report.venue_order_id and order.venue_order_id is None:
+                self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
+            await self._apply_report(order, report)
+        await self._update_account_state()
+
+    def _link_triggered_child_by_fill(self, row: Any) -> Any:
+        waiting = self._triggered_plans.get(row.symbol)
+        if not waiting:
+            return None
+        direction = px.order_side_of(row)
+        for coid in waiting:
+            order = self._cache.order(coid)
+            if order is not None and order.side == direction:
+                self._coid_by_venue_id[row.orderId] = coid
+                return order
+        return None
+
+    # -- funding ------------------------------------------------------------------------------
+
+    async def _poll_funding_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.funding_poll_secs)
+            await self._poll_funding()
+
+    async def _poll_funding(self) -> None:
+        """Publish new funding settlements (``contract_settle_fee`` bills), deduped by billId."""
+        new = False
+        for product_type in self._product_types:
+            try:
+                page = await self._http.get(
+                    f"{_MIX}/account/bill",
+                    {
+                        "productType": product_type,
+                        "businessType": "contract_settle_fee",
+                        "startTime": self._connected_ms,
+                        "limit": 100,
+                    },
+                    signed=True,
+                    decoder=BitgetBills,
+                )
+            except BitgetError as e:
+                self._log.warning(f"Funding bill poll failed: {e}")
+                continue
+            for bill in sorted((page.bills if page else None) or [], key=lambda b: b.billId):
+                if bill.billId in self._bill_ids or not bill.symbol:
+                    continue
+                self._bill_ids.add(bill.billId)
+                amount = px.dec(bill.amount) or Decimal(0)
+                currency = self._currency((bill.coin or "USDT").upper())
+                instrument_id = instrument_id_for_symbol(bill.symbol)
+                payment = BitgetFundingPayment(
+                    instrument_id=instrument_id,
+                    amount=Money(amount, currency),
+                    bill_id=bill.billId,
+                    ts_event=px.ms_to_ns(bill.cTime),
+                    ts_init=self._clock.timestamp_ns(),
+                )
+                self._log.info(f"Funding {instrument_id}: {payment.amount} (bill {bill.billId})")
+                self._msgbus.publish(topic=f"bitget.funding.{instrument_id}", msg=payment)
+                new = True
+        if new:
+            await self._update_account_state()
+
+
+def _uuid() -> Any:
+    from nautilus_trader.core.uuid import UUID4
+
+    return UUID4()
+
+
+__all__ = ["BitgetExecutionClient", "BitgetFundingPayment"]

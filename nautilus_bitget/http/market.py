@@ -1,0 +1,334 @@
+"""
+Public market endpoints of Bitget v2 ``mix`` (bitget-api.md section 4), typed.
+
+Thin wrappers over ``BitgetHttpClient.get``: build the query (wire names, ``productType``
+uppercase), decode ``data`` into ``schemas.market`` types. GETs are retried by the client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Final
+
+from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.schemas.market import BitgetCandleRow
+from nautilus_bitget.schemas.market import BitgetContract
+from nautilus_bitget.schemas.market import BitgetCurrentFundRate
+from nautilus_bitget.schemas.market import BitgetFundingTime
+from nautilus_bitget.schemas.market import BitgetHistoryFundRate
+from nautilus_bitget.schemas.market import BitgetMergeDepth
+from nautilus_bitget.schemas.market import BitgetOpenInterest
+from nautilus_bitget.schemas.market import BitgetRecentTrade
+from nautilus_bitget.schemas.market import BitgetServerTime
+from nautilus_bitget.schemas.market import BitgetSymbolPrice
+from nautilus_bitget.schemas.market import BitgetTicker
+
+
+MIX_MARKET: Final[str] = "/api/v2/mix/market"
+KLINE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index")
+
+# bitget-api.md 4.5: history-candles has no kLineType; mark/index history have their own paths
+_HISTORY_CANDLE_PATHS: Final[dict[str, str]] = {
+    "market": f"{MIX_MARKET}/history-candles",
+    "mark": f"{MIX_MARKET}/history-mark-candles",
+    "index": f"{MIX_MARKET}/history-index-candles",
+}
+
+
+def product_type_param(product_type: BitgetProductType | str) -> str:
+    """
+    Return the ``productType`` wire value (uppercase, bitget-api.md 9.7).
+
+    Parameters
+    ----------
+    product_type : BitgetProductType or str
+        The product type (enum or wire string, any case).
+
+    Returns
+    -------
+    str
+
+    """
+    if isinstance(product_type, BitgetProductType):
+        return product_type.value
+    return BitgetProductType(product_type.upper()).value
+
+
+def _kline_type(kline_type: str) -> str:
+    value = kline_type.lower()
+    if value not in KLINE_TYPES:
+        raise ValueError(f"kline_type must be one of {KLINE_TYPES}, was {kline_type!r}")
+    return value
+
+
+class BitgetMarketHttpAPI:
+    """
+    Public market endpoints (``/api/v2/mix/market/*`` and ``/api/v2/public/time``).
+
+    Parameters
+    ----------
+    client : BitgetHttpClient
+        The REST transport.
+
+    """
+
+    def __init__(self, client: BitgetHttpClient) -> None:
+        self.client = client
+
+    async def _get(self, endpoint: str, params: dict[str, Any], decoder: Any) -> Any:
+        return await self.client.get(f"{MIX_MARKET}/{endpoint}", params, decoder=decoder)
+
+    async def server_time(self) -> BitgetServerTime:
+        """Return the server time (``GET /api/v2/public/time``, bitget-api.md 4.1)."""
+        return await self.client.get("/api/v2/public/time", decoder=BitgetServerTime)
+
+    async def contracts(
+        self,
+        product_type: BitgetProductType | str,
+        symbol: str | None = None,
+    ) -> list[BitgetContract]:
+        """
+        Return the contracts of a product type, or of one symbol (bitget-api.md 4.2).
+
+        Parameters
+        ----------
+        product_type : BitgetProductType or str
+            The product type.
+        symbol : str, optional
+            Only this symbol (the venue answers 40034 when it does not exist).
+
+        Returns
+        -------
+        list[BitgetContract]
+
+        """
+        params = {"productType": product_type_param(product_type), "symbol": symbol}
+        return await self._get("contracts", params, list[BitgetContract]) or []
+
+    async def merge_depth(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        precision: str | None = None,
+        limit: int | str | None = None,
+    ) -> BitgetMergeDepth:
+        """
+        Return an order book snapshot (levels as JSON numbers, no sequence; bitget-api.md 4.3).
+
+        Parameters
+        ----------
+        symbol : str
+            The symbol.
+        product_type : BitgetProductType or str
+            The product type.
+        precision : str, optional
+            ``scale0`` (default, unmerged) .. ``scale3``.
+        limit : int or str, optional
+            ``1``, ``5``, ``15``, ``50`` or ``max``.
+
+        Returns
+        -------
+        BitgetMergeDepth
+
+        """
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "precision": precision,
+            "limit": limit,
+        }
+        return await self._get("merge-depth", params, BitgetMergeDepth)
+
+    async def ticker(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+    ) -> BitgetTicker | None:
+        """Return the ticker of one symbol (the venue's one-element array; 4.4)."""
+        params = {"symbol": symbol, "productType": product_type_param(product_type)}
+        rows = await self._get("ticker", params, list[BitgetTicker]) or []
+        return rows[0] if rows else None
+
+    async def tickers(self, product_type: BitgetProductType | str) -> list[BitgetTicker]:
+        """Return the tickers of every symbol of a product type (bitget-api.md 4.4)."""
+        params = {"productType": product_type_param(product_type)}
+        return await self._get("tickers", params, list[BitgetTicker]) or []
+
+    async def candles(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        granularity: str,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+        kline_type: str | None = None,
+    ) -> list[BitgetCandleRow]:
+        """
+        Return recent candles incl. the still-forming one (``/candles``, bitget-api.md 4.5).
+
+        Parameters
+        ----------
+        symbol : str
+            The symbol.
+        product_type : BitgetProductType or str
+            The product type.
+        granularity : str
+            ``1m``, ``5m``, ``1H``, ``1Dutc``, ... (case-sensitive wire values).
+        start_time, end_time : int, optional
+            Window bounds, ms.
+        limit : int, optional
+            Rows, max 1000 (default 100).
+        kline_type : str, optional
+            ``market`` (default), ``mark`` or ``index``.
+
+        Returns
+        -------
+        list[BitgetCandleRow]
+            Ascending rows; empty when the venue sends ``""`` (new listings).
+
+        """
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "granularity": granularity,
+            "startTime": start_time,
+            "endTime": end_time,
+            "limit": limit,
+            "kLineType": None if kline_type is None else _kline_type(kline_type),
+        }
+        rows = await self._get("candles", params, list[BitgetCandleRow] | str)
+        return rows if isinstance(rows, list) else []
+
+    async def history_candles(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        granularity: str,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+        kline_type: str = "market",
+    ) -> list[BitgetCandleRow]:
+        """
+        Return finished candles from ``history-candles`` / ``history-mark-candles`` /
+        ``history-index-candles`` (max 200 rows, bitget-api.md 4.5).
+
+        Parameters
+        ----------
+        symbol : str
+            The symbol.
+        product_type : BitgetProductType or str
+            The product type.
+        granularity : str
+            The wire granularity.
+        start_time, end_time : int, optional
+            Window bounds, ms.
+        limit : int, optional
+            Rows, max 200.
+        kline_type : str, default "market"
+            ``market``, ``mark`` or ``index`` (selects the endpoint).
+
+        Returns
+        -------
+        list[BitgetCandleRow]
+
+        """
+        path = _HISTORY_CANDLE_PATHS[_kline_type(kline_type)]
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "granularity": granularity,
+            "startTime": start_time,
+            "endTime": end_time,
+            "limit": limit,
+        }
+        rows = await self.client.get(path, params, decoder=list[BitgetCandleRow] | str)
+        return rows if isinstance(rows, list) else []
+
+    async def fills(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        limit: int | None = None,
+    ) -> list[BitgetRecentTrade]:
+        """Return recent public trades (``/fills``, max 100, bitget-api.md 4.6)."""
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "limit": limit,
+        }
+        return await self._get("fills", params, list[BitgetRecentTrade]) or []
+
+    async def fills_history(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        limit: int | None = None,
+        id_less_than: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+    ) -> list[BitgetRecentTrade]:
+        """Return older public trades (``/fills-history``, window <= 7 days, bitget-api.md 4.6)."""
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "limit": limit,
+            "idLessThan": id_less_than,
+            "startTime": start_time,
+            "endTime": end_time,
+        }
+        return await self._get("fills-history", params, list[BitgetRecentTrade]) or []
+
+    async def current_fund_rate(
+        self,
+        product_type: BitgetProductType | str,
+        symbol: str | None = None,
+    ) -> list[BitgetCurrentFundRate]:
+        """Return the running funding rate and interval (all symbols when ``symbol`` is None; 4.7)."""
+        params = {"productType": product_type_param(product_type), "symbol": symbol}
+        return await self._get("current-fund-rate", params, list[BitgetCurrentFundRate]) or []
+
+    async def history_fund_rate(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        page_size: int | None = None,
+        page_no: int | None = None,
+    ) -> list[BitgetHistoryFundRate]:
+        """Return settled funding rates, newest first (bitget-api.md 4.7)."""
+        params = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "pageSize": page_size,
+            "pageNo": page_no,
+        }
+        return await self._get("history-fund-rate", params, list[BitgetHistoryFundRate]) or []
+
+    async def funding_time(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+    ) -> list[BitgetFundingTime]:
+        """Return the next funding time and period (bitget-api.md 4.7)."""
+        params = {"symbol": symbol, "productType": product_type_param(product_type)}
+        return await self._get("funding-time", params, list[BitgetFundingTime]) or []
+
+    async def open_interest(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+    ) -> BitgetOpenInterest:
+        """Return the open interest in base coin (bitget-api.md 4.8)."""
+        params = {"symbol": symbol, "productType": product_type_param(product_type)}
+        return await self._get("open-interest", params, BitgetOpenInterest)
+
+    async def symbol_price(
+        self,
+        symbol: str,
+        product_type: BitgetProductType | str,
+    ) -> list[BitgetSymbolPrice]:
+        """Return last, index and mark price (bitget-api.md 4.9)."""
+        params = {"symbol": symbol, "productType": product_type_param(product_type)}
+        return await self._get("symbol-price", params, list[BitgetSymbolPrice]) or []

@@ -1,0 +1,251 @@
+"""
+Catalog inspection and crash-safe per-day compaction (``bitget-nt catalog info|compact``).
+
+Compaction merges the small files of one UTC day of one ``data/<type>/<identifier>/`` directory
+into one file. Each merge is journaled (``recorder/compact-journal.json``) before the merged file
+is renamed into place and the sources are deleted, so a crash at any point is recovered on the
+next run (``recover_compaction``): either the merged file exists and the remaining sources are
+removed, or it does not and the sources are untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from nautilus_trader.core.datetime import unix_nanos_to_iso8601
+from nautilus_trader.persistence.catalog.parquet import _parse_filename_timestamps
+from nautilus_trader.persistence.catalog.parquet import _timestamps_to_filename
+
+from nautilus_bitget.recorder.manifest import read_manifests
+from nautilus_bitget.recorder.markers import BitgetGapMarker
+from nautilus_bitget.recorder.writer import TMP_DIR
+from nautilus_bitget.recorder.writer import CatalogWriter
+
+
+JOURNAL = "recorder/compact-journal.json"
+DAY_NS = 86_400_000_000_000
+
+
+@dataclass
+class StreamSummary:
+    """Files, rows and ts_init range of one ``data/<type>/<identifier>`` directory."""
+
+    type_dir: str
+    identifier: str
+    files: int
+    rows: int
+    start: int
+    end: int
+    bytes: int
+
+
+def leaf_directories(writer: CatalogWriter) -> list[tuple[str, str, str]]:
+    """Return ``(type_dir, identifier, path)`` of every data directory holding parquet files."""
+    out = []
+    data = f"{writer.root}/data"
+    if not writer.fs.exists(data):
+        return out
+    for path in sorted(writer.fs.glob(f"{data}/*/*")):
+        if writer.fs.isdir(path):
+            parts = path.rstrip("/").split("/")
+            out.append((parts[-2], parts[-1], path))
+    return out
+
+
+def _files_with_intervals(writer: CatalogWriter, directory: str) -> list[tuple[str, int, int]]:
+    files = []
+    for path in writer.fs.glob(f"{directory}/*.parquet"):
+        interval = _parse_filename_timestamps(path)
+        if interval is not None:
+            files.append((path, interval[0], interval[1]))
+    return sorted(files, key=lambda f: f[1])
+
+
+def summarize(writer: CatalogWriter) -> list[StreamSummary]:
+    """Return a ``StreamSummary`` per data directory (rows from parquet footers)."""
+    out = []
+    for type_dir, identifier, path in leaf_directories(writer):
+        files = _files_with_intervals(writer, path)
+        if not files:
+            continue
+        rows = 0
+        size = 0
+        for f, _, _ in files:
+            with writer.fs.open(f, "rb") as fh:
+                rows += pq.ParquetFile(fh).metadata.num_rows
+            size += int(writer.fs.size(f))
+        out.append(
+            StreamSummary(
+                type_dir,
+                identifier,
+                len(files),
+                rows,
+                min(f[1] for f in files),
+                max(f[2] for f in files),
+                size,
+            ),
+        )
+    return out
+
+
+def info_dict(writer: CatalogWriter) -> dict[str, Any]:
+    """Return a JSON-compatible summary of the catalog: streams, instruments, gaps, sessions."""
+    streams = summarize(writer)
+    markers = []
+    for item in writer.catalog.query(BitgetGapMarker):
+        m = getattr(item, "data", item)
+        markers.append(
+            {
+                "instrument_id": m.instrument_id.value,
+                "kind": m.kind,
+                "reason": m.reason,
+                "start": unix_nanos_to_iso8601(m.start) if m.start else None,
+                "end": unix_nanos_to_iso8601(m.end) if m.end else None,
+                "backfilled": m.backfilled,
+            },
+        )
+    return {
+        "catalog": writer.uri,
+        "streams": [
+            {
+                "type": s.type_dir,
+                "identifier": s.identifier,
+                "files": s.files,
+                "rows": s.rows,
+                "bytes": s.bytes,
+                "start": unix_nanos_to_iso8601(s.start),
+                "end": unix_nanos_to_iso8601(s.end),
+            }
+            for s in streams
+        ],
+        "instruments": sorted({i.id.value for i in writer.catalog.instruments()}),
+        "markers": markers,
+        "sessions": [
+            {
+                k: m.get(k)
+                for k in ("session_id", "started_iso", "stopped_iso", "clean_stop", "symbols")
+            }
+            for m in read_manifests(writer.fs, writer.root)
+        ],
+    }
+
+
+def format_info(info: dict[str, Any]) -> str:
+    """Return ``info_dict`` output as a human-readable table."""
+    lines = [f"catalog: {info['catalog']}", ""]
+    header = f"{'type':<22} {'identifier':<46} {'files':>5} {'rows':>10}  range (ts_init, UTC)"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for s in info["streams"]:
+        lines.append(
+            f"{s['type']:<22} {s['identifier']:<46} {s['files']:>5} {s['rows']:>10}  "
+            f"{s['start'][:23]} .. {s['end'][:23]}",
+        )
+    lines.append("")
+    lines.append(f"instruments: {', '.join(info['instruments']) or '(none)'}")
+    gaps = [m for m in info["markers"] if m["kind"] == "gap"]
+    resyncs = [m for m in info["markers"] if m["kind"] == "resync"]
+    lines.append(f"gaps: {len(gaps)}  resyncs: {len(resyncs)}")
+    for m in info["markers"]:
+        lines.append(
+            f"  {m['kind']:<6} {m['instrument_id']:<24} {m['reason']:<10} {m['start']} .. "
+            f"{m['end']}{'  (backfilled)' if m['backfilled'] else ''}",
+        )
+    lines.append(f"sessions: {len(info['sessions'])}")
+    for s in info["sessions"]:
+        lines.append(
+            f"  {s['session_id']}  {s['started_iso']} .. {s['stopped_iso']}  "
+            f"clean_stop={s['clean_stop']}",
+        )
+    return "\n".join(lines)
+
+
+# -- compaction -----------------------------------------------------------------------------------
+
+
+def recover_compaction(writer: CatalogWriter) -> str | None:
+    """Finish or roll back a compaction interrupted by a crash; return what was done."""
+    journal = f"{writer.root}/{JOURNAL}"
+    if not writer.fs.exists(journal):
+        return None
+    with writer.fs.open(journal, "rb") as f:
+        entry = json.loads(f.read())
+    if writer.fs.exists(entry["target"]):
+        for source in entry["sources"]:
+            if source != entry["target"] and writer.fs.exists(source):
+                writer.fs.rm(source)
+        action = "completed"
+    else:
+        if writer.fs.exists(entry["tmp"]):
+            writer.fs.rm(entry["tmp"])
+        action = "rolled back"
+    writer.fs.rm(journal)
+    return action
+
+
+def compact(writer: CatalogWriter) -> dict[str, int]:
+    """
+    Merge the files of each UTC day, per data directory, into one file.
+
+    Returns
+    -------
+    dict[str, int]
+        ``{"merged_groups": n, "files_before": a, "files_after": b}``.
+
+    """
+    recover_compaction(writer)
+    writer.cleanup_temp_files()
+    merged = before = after = 0
+    for _, _, directory in leaf_directories(writer):
+        files = _files_with_intervals(writer, directory)
+        before += len(files)
+        groups: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        for f in files:
+            groups[f[1] // DAY_NS].append(f)
+        for day in sorted(groups):
+            group = groups[day]
+            if len(group) > 1 and _merge_group(writer, directory, group):
+                merged += 1
+                after += 1
+            else:
+                after += len(group)
+    writer._intervals.clear()
+    return {"merged_groups": merged, "files_before": before, "files_after": after}
+
+
+def _merge_group(writer: CatalogWriter, directory: str, group: list[tuple[str, int, int]]) -> bool:
+    fs = writer.fs
+    tables = []
+    for path, _, _ in group:
+        with fs.open(path, "rb") as f:
+            tables.append(pq.read_table(f))
+    schemas = {t.schema.remove_metadata() for t in tables}
+    if len(schemas) != 1:
+        return False  # differing schemas (e.g. precision change): keep the files as they are
+    table = pa.concat_tables([t.replace_schema_metadata(tables[0].schema.metadata) for t in tables])
+    ts = table.column("ts_init")
+    if len(ts) > 1 and not pc.all(pc.greater_equal(ts[1:], ts[:-1])).as_py():
+        return False
+    target = f"{directory}/{_timestamps_to_filename(group[0][1], group[-1][2])}"
+    tmp_dir = f"{writer.root}/{TMP_DIR}"
+    fs.mkdirs(tmp_dir, exist_ok=True)
+    tmp = f"{tmp_dir}/{uuid.uuid4().hex}.parquet.tmp"
+    with fs.open(tmp, "wb") as f:
+        pq.write_table(table, f, row_group_size=writer.catalog.max_rows_per_group)
+    journal = f"{writer.root}/{JOURNAL}"
+    entry = {"target": target, "tmp": tmp, "sources": [g[0] for g in group]}
+    with fs.open(journal, "wb") as f:
+        f.write(json.dumps(entry).encode())
+    fs.mv(tmp, target)
+    for path, _, _ in group:
+        if path != target:
+            fs.rm(path)
+    fs.rm(journal)
+    return True

@@ -1,0 +1,226 @@
+"""
+``bitget-nt record`` and ``bitget-nt catalog info|compact``.
+
+``record`` builds a data-only ``TradingNode`` with the Bitget data client and a ``BitgetRecorder``
+and runs until ``--duration`` or SIGINT/SIGTERM (the node's kernel installs the handlers; the
+recorder flushes in ``on_stop``). ``--env sim`` without URL overrides starts a simulator
+in-process (on its own thread and event loop).
+
+Storage options of a remote catalog (S3 endpoint, keys) are read as JSON from the environment
+variable ``BITGET_NT_STORAGE_OPTIONS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+from nautilus_bitget.constants import BitgetEnvironment
+from nautilus_bitget.constants import BitgetProductType
+
+
+STORAGE_OPTIONS_ENV = "BITGET_NT_STORAGE_OPTIONS"
+STATUS_ENV = "BITGET_NT_STATUS"
+
+
+def storage_options_from_env() -> dict[str, Any] | None:
+    """Return the storage options in ``$BITGET_NT_STORAGE_OPTIONS`` (JSON object) or ``None``."""
+    raw = os.environ.get(STORAGE_OPTIONS_ENV)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise SystemExit(f"{STORAGE_OPTIONS_ENV}: not valid JSON ({e})") from None
+    if not isinstance(value, dict):
+        raise SystemExit(f"{STORAGE_OPTIONS_ENV}: must be a JSON object")
+    return value
+
+
+class SimThread:
+    """Run a ``BitgetSimulator`` on its own thread and event loop."""
+
+    def __init__(self, symbols: list[str] | None) -> None:
+        self.symbols = symbols
+        self.urls: tuple[str, str, str] | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="bitget-sim", daemon=True)
+
+    def start(self) -> tuple[str, str, str]:
+        """Start the simulator; return its ``(http, ws_public, ws_private)`` URLs."""
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None or self.urls is None:
+            raise RuntimeError(f"simulator failed to start: {self._error}")
+        return self.urls
+
+    def stop(self) -> None:
+        """Stop the simulator and join its thread."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as e:
+            self._error = e
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        from nautilus_bitget.sim import BitgetSimulator
+        from nautilus_bitget.sim import SimConfig
+
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        kwargs: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
+        if self.symbols:
+            kwargs["symbols"] = self.symbols
+        sim = BitgetSimulator(SimConfig(**kwargs))
+        await sim.start()
+        self.urls = (sim.http_url, sim.ws_public_url, sim.ws_private_url)
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await sim.stop()
+
+
+def _parse_symbols(text: str) -> tuple[str, ...] | None:
+    symbols = tuple(s.strip().upper() for s in text.split(",") if s.strip())
+    if not symbols:
+        raise SystemExit("--symbols: give e.g. BTCUSDT,ETHUSDT or 'all'")
+    if symbols == ("ALL",):
+        return None
+    return symbols
+
+
+def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str | None]):
+    """Return ``(node, recorder)``: a data-only TradingNode with a ``BitgetRecorder``."""
+    from nautilus_trader.config import InstrumentProviderConfig
+    from nautilus_trader.config import LoggingConfig
+    from nautilus_trader.config import TradingNodeConfig
+    from nautilus_trader.live.node import TradingNode
+    from nautilus_trader.model.identifiers import TraderId
+
+    from nautilus_bitget.config import BitgetDataClientConfig
+    from nautilus_bitget.factories import BitgetLiveDataClientFactory
+    from nautilus_bitget.recorder.actor import BitgetRecorder
+    from nautilus_bitget.recorder.actor import BitgetRecorderConfig
+
+    symbols = _parse_symbols(args.symbols)
+    product_types = tuple(
+        BitgetProductType(p.strip().upper())
+        for p in (args.product_types or "USDT-FUTURES").split(",")
+        if p.strip()
+    )
+    environment = BitgetEnvironment.DEMO if args.env == "demo" else BitgetEnvironment.LIVE
+    data_config = BitgetDataClientConfig(
+        environment=environment,
+        base_url_http=urls[0],
+        base_url_ws_public=urls[1],
+        base_url_ws_private=urls[2],
+        product_types=product_types,
+        instrument_provider=InstrumentProviderConfig(load_all=True),
+    )
+    status = bool(getattr(args, "status", False)) or os.environ.get(STATUS_ENV) == "1"
+    status = status or sys.stderr.isatty()
+    recorder_config = BitgetRecorderConfig(
+        catalog_path=args.catalog,
+        symbols=symbols,
+        bar_intervals=tuple(b.strip() for b in (args.bars or "").split(",") if b.strip()),
+        depth10_interval_ms=args.depth10_interval_ms or 0,
+        flush_interval_secs=args.flush_secs,
+        storage_options=storage_options_from_env(),
+        status=status,
+    )
+    node_config = TradingNodeConfig(
+        trader_id=TraderId("RECORDER-001"),
+        logging=LoggingConfig(log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO")),
+        data_clients={"BITGET": data_config},
+        timeout_connection=30.0,
+        timeout_disconnection=5.0,
+        timeout_post_stop=0.5,
+    )
+    node = TradingNode(config=node_config)
+    recorder = BitgetRecorder(recorder_config)
+    node.trader.add_actor(recorder)
+    node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)
+    node.build()
+    return node, recorder
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``bitget-nt record``; return the exit code."""
+    urls: tuple[str | None, str | None, str | None] = (
+        args.http_url,
+        args.ws_public_url,
+        args.ws_private_url,
+    )
+    sim = None
+    if args.env == "sim" and not args.http_url:
+        symbols = _parse_symbols(args.symbols)
+        sim = SimThread(list(symbols) if symbols else None)
+        urls = sim.start()
+        print(f"simulator: http={urls[0]} ws_public={urls[1]}", file=sys.stderr, flush=True)
+    elif args.env == "sim":
+        http = args.http_url.rstrip("/")
+        ws = http.replace("http", "ws", 1)
+        urls = (http, args.ws_public_url or f"{ws}/v2/ws/public", args.ws_private_url)
+    try:
+        node, recorder = build_node(args, urls)
+        if args.duration:
+            node.get_event_loop().call_later(args.duration, node.stop)
+        try:
+            node.run()
+        finally:
+            node.dispose()
+        stats = recorder.writer.stats
+        print(
+            f"recorded {stats.rows} rows in {stats.files} files ({stats.bytes} bytes) to "
+            f"{args.catalog}; gaps {recorder.gap_count}, resyncs {recorder.resync_count}; "
+            f"manifest recorder/sessions/{recorder.session_id}.json",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1 if recorder.flush_errors else 0
+    finally:
+        if sim is not None:
+            sim.stop()
+
+
+def info(args: argparse.Namespace) -> int:
+    """Run ``bitget-nt catalog info PATH``."""
+    from nautilus_bitget.recorder.catalog_tools import format_info
+    from nautilus_bitget.recorder.catalog_tools import info_dict
+    from nautilus_bitget.recorder.writer import CatalogWriter
+
+    writer = CatalogWriter(args.path, storage_options_from_env())
+    data = info_dict(writer)
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2))
+    else:
+        print(format_info(data))
+    return 0
+
+
+def compact(args: argparse.Namespace) -> int:
+    """Run ``bitget-nt catalog compact PATH``."""
+    from nautilus_bitget.recorder.catalog_tools import compact as compact_catalog
+    from nautilus_bitget.recorder.writer import CatalogWriter
+
+    writer = CatalogWriter(args.path, storage_options_from_env())
+    result = compact_catalog(writer)
+    print(
+        f"compacted {args.path}: {result['files_before']} files -> {result['files_after']} "
+        f"({result['merged_groups']} day groups merged)",
+    )
+    return 0

@@ -1,0 +1,277 @@
+"""
+Default contract specifications of the simulated Bitget exchange.
+
+A :class:`ContractSpec` holds the fields of one ``/api/v2/mix/market/contracts`` row
+(bitget-api.md 4.2) as typed values plus exact formatting helpers for prices and sizes.
+``ContractSpec.contract_row()`` returns the documented wire row (all strings).
+
+Internally the simulator works in integer *ticks* (price / tick) and *lots* (size /
+sizeMultiplier), so every price and size is exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from typing import Final
+
+
+PERPETUAL: Final[str] = "perpetual"
+DELIVERY: Final[str] = "delivery"
+
+
+def format_units(units: int, places: int) -> str:
+    """Return ``units * 10**-places`` as a fixed-point string with exactly ``places`` decimals."""
+    if places <= 0:
+        return str(units)
+    sign = "-" if units < 0 else ""
+    q, r = divmod(abs(units), 10**places)
+    return f"{sign}{q}.{r:0{places}d}"
+
+
+def format_decimal(value: Decimal, places: int) -> str:
+    """Return ``value`` quantized (half-even) to ``places`` decimals as a plain string."""
+    return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """
+    One simulated contract (bitget-api.md 4.2, 9.1).
+
+    Sizes are in base coin for every product type (contract size 1). ``inverse`` contracts
+    (COIN-FUTURES) margin and settle in the base coin.
+    """
+
+    symbol: str
+    product_type: str  # wire value, e.g. "USDT-FUTURES"
+    base_coin: str
+    quote_coin: str
+    margin_coin: str  # settlement / margin coin
+    inverse: bool
+    price_place: int
+    price_end_step: int
+    volume_place: int
+    size_multiplier: Decimal
+    min_trade_num: Decimal
+    min_trade_usdt: Decimal
+    initial_price: Decimal  # simulator only: starting mid price
+    maker_fee_rate: Decimal = Decimal("0.0002")
+    taker_fee_rate: Decimal = Decimal("0.0006")
+    fund_interval_hours: int = 8
+    min_lever: int = 1
+    max_lever: int = 125
+    symbol_status: str = "normal"
+    symbol_type: str = PERPETUAL
+    max_order_qty: Decimal = Decimal(1000000)
+    max_market_order_qty: Decimal = Decimal(100000)
+    delivery_time: str = ""
+    delivery_start_time: str = ""
+    delivery_period: str = ""
+    support_margin_coins: tuple[str, ...] = field(default=())
+    keep_margin_rate: Decimal = Decimal("0.004")
+
+    # -- derived -------------------------------------------------------------------------------
+    @property
+    def tick(self) -> Decimal:
+        """Return the price tick ``priceEndStep * 10**-pricePlace`` (bitget-api.md 9.1)."""
+        return Decimal(self.price_end_step).scaleb(-self.price_place)
+
+    @property
+    def is_tradable(self) -> bool:
+        """Return whether orders may be placed (``symbolStatus == normal``)."""
+        return self.symbol_status == "normal"
+
+    def price_str(self, ticks: int) -> str:
+        """Return the wire string of a price given in ticks (``pricePlace`` decimals)."""
+        return format_units(ticks * self.price_end_step, self.price_place)
+
+    def size_str(self, lots: int) -> str:
+        """Return the wire string of a size given in lots (``volumePlace`` decimals)."""
+        units = lots * int(self.size_multiplier.scaleb(self.volume_place))
+        return format_units(units, self.volume_place)
+
+    def fmt_price(self, price: Decimal | None) -> str:
+        """Return a Decimal price as wire text with ``pricePlace`` decimals ("" for None)."""
+        if price is None:
+            return ""
+        return format_decimal(price, self.price_place)
+
+    def fmt_size(self, size: Decimal | None) -> str:
+        """Return a Decimal size as wire text with ``volumePlace`` decimals ("" for None)."""
+        if size is None:
+            return ""
+        return format_decimal(size, self.volume_place)
+
+    def to_ticks(self, price: Decimal) -> int | None:
+        """Return ``price`` in ticks, or None when it is not a multiple of the tick."""
+        q, r = divmod(price, self.tick)
+        return int(q) if r == 0 else None
+
+    def to_lots(self, size: Decimal) -> int | None:
+        """Return ``size`` in lots, or None when it is not a multiple of ``sizeMultiplier``."""
+        q, r = divmod(size, self.size_multiplier)
+        return int(q) if r == 0 else None
+
+    def ticks_to_price(self, ticks: int) -> Decimal:
+        """Return the Decimal price of ``ticks``."""
+        return ticks * self.tick
+
+    def lots_to_size(self, lots: int) -> Decimal:
+        """Return the Decimal size of ``lots``."""
+        return lots * self.size_multiplier
+
+    def contract_row(self) -> dict[str, object]:
+        """Return the ``/api/v2/mix/market/contracts`` row (bitget-api.md 4.2), strings throughout."""
+        coins = list(self.support_margin_coins or (self.margin_coin,))
+        return {
+            "symbol": self.symbol,
+            "baseCoin": self.base_coin,
+            "quoteCoin": self.quote_coin,
+            "buyLimitPriceRatio": "0.05",
+            "sellLimitPriceRatio": "0.05",
+            "feeRateUpRatio": "0.005",
+            "makerFeeRate": str(self.maker_fee_rate),
+            "takerFeeRate": str(self.taker_fee_rate),
+            "openCostUpRatio": "0.01",
+            "supportMarginCoins": coins,
+            "minTradeNum": str(self.min_trade_num),
+            "priceEndStep": str(self.price_end_step),
+            "volumePlace": str(self.volume_place),
+            "pricePlace": str(self.price_place),
+            "sizeMultiplier": str(self.size_multiplier),
+            "symbolType": self.symbol_type,
+            "minTradeUSDT": str(self.min_trade_usdt),
+            "maxSymbolOrderNum": "200",
+            "maxProductOrderNum": "400",
+            "maxPositionNum": "150",
+            "symbolStatus": self.symbol_status,
+            "offTime": "-1",
+            "limitOpenTime": "-1",
+            "deliveryTime": self.delivery_time,
+            "deliveryStartTime": self.delivery_start_time,
+            "deliveryPeriod": self.delivery_period,
+            "launchTime": "",
+            "fundInterval": str(self.fund_interval_hours),
+            "minLever": str(self.min_lever),
+            "maxLever": str(self.max_lever),
+            "posLimit": "0.05",
+            "maintainTime": "",
+            "maxMarketOrderQty": str(self.max_market_order_qty),
+            "maxOrderQty": str(self.max_order_qty),
+            "isRwa": "NO",
+            "openTime": "",
+        }
+
+
+DEFAULT_CONTRACTS: Final[tuple[ContractSpec, ...]] = (
+    ContractSpec(
+        symbol="BTCUSDT",
+        product_type="USDT-FUTURES",
+        base_coin="BTC",
+        quote_coin="USDT",
+        margin_coin="USDT",
+        inverse=False,
+        price_place=1,
+        price_end_step=1,
+        volume_place=3,
+        size_multiplier=Decimal("0.001"),
+        min_trade_num=Decimal("0.001"),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("60000.0"),
+    ),
+    ContractSpec(
+        symbol="ETHUSDT",
+        product_type="USDT-FUTURES",
+        base_coin="ETH",
+        quote_coin="USDT",
+        margin_coin="USDT",
+        inverse=False,
+        price_place=2,
+        price_end_step=1,
+        volume_place=2,
+        size_multiplier=Decimal("0.01"),
+        min_trade_num=Decimal("0.01"),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("3000.00"),
+        max_lever=100,
+    ),
+    ContractSpec(
+        symbol="BTCPERP",
+        product_type="USDC-FUTURES",
+        base_coin="BTC",
+        quote_coin="USDC",
+        margin_coin="USDC",
+        inverse=False,
+        price_place=1,
+        price_end_step=1,
+        volume_place=4,
+        size_multiplier=Decimal("0.0001"),
+        min_trade_num=Decimal("0.0001"),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("60010.0"),
+    ),
+    # COIN-M inverse: margin/settle in BTC; priceEndStep 5 gives a 0.5 tick (bitget-api.md 9.1)
+    ContractSpec(
+        symbol="BTCUSD",
+        product_type="COIN-FUTURES",
+        base_coin="BTC",
+        quote_coin="USD",
+        margin_coin="BTC",
+        inverse=True,
+        price_place=1,
+        price_end_step=5,
+        volume_place=3,
+        size_multiplier=Decimal("0.001"),
+        min_trade_num=Decimal("0.001"),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("59990.0"),
+        support_margin_coins=("BTC", "ETH", "USDT", "USDC"),
+    ),
+    # Listed but not tradable by the client: a quarterly delivery contract and a maintain symbol
+    ContractSpec(
+        symbol="BTCUSDU26",
+        product_type="COIN-FUTURES",
+        base_coin="BTC",
+        quote_coin="USD",
+        margin_coin="BTC",
+        inverse=True,
+        price_place=1,
+        price_end_step=1,
+        volume_place=3,
+        size_multiplier=Decimal("0.001"),
+        min_trade_num=Decimal("0.001"),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("61000.0"),
+        symbol_type=DELIVERY,
+        delivery_time="1790409600000",
+        delivery_start_time="1790380800000",
+        delivery_period="this_quarter",
+        fund_interval_hours=0,
+    ),
+    ContractSpec(
+        symbol="XRPUSDT",
+        product_type="USDT-FUTURES",
+        base_coin="XRP",
+        quote_coin="USDT",
+        margin_coin="USDT",
+        inverse=False,
+        price_place=4,
+        price_end_step=1,
+        volume_place=0,
+        size_multiplier=Decimal(1),
+        min_trade_num=Decimal(10),
+        min_trade_usdt=Decimal(5),
+        initial_price=Decimal("0.5000"),
+        symbol_status="maintain",
+        max_lever=75,
+    ),
+)
+
+DEFAULT_SYMBOLS: Final[tuple[str, ...]] = ("BTCUSDT", "ETHUSDT", "BTCPERP", "BTCUSD")
+
+
+def default_contracts() -> dict[str, ContractSpec]:
+    """Return the default contracts keyed by symbol (all listed, only perps get a market)."""
+    return {c.symbol: c for c in DEFAULT_CONTRACTS}
