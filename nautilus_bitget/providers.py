@@ -178,9 +178,7 @@ class BitgetInstrumentProvider(InstrumentProvider):
             await self.load_all_async()
         elif self._requested_ids:
             await self.load_ids_async(sorted(self._requested_ids, key=str))
-        return [
-            inst for iid, inst in self._instruments.items() if before.get(iid) != _spec(inst)
-        ]
+        return [inst for iid, inst in self._instruments.items() if before.get(iid) != _spec(inst)]
 
     async def refresh_funding_intervals(self) -> dict[str, int]:
         """

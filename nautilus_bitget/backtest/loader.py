@@ -99,7 +99,7 @@ def load_config_dict(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     if isinstance(source, dict):
         return dict(source)
     text = str(source)
-    if not text.lstrip().startswith("{"):
+    if not text.lstrip().startswith(("{", "[")):
         path = Path(text)
         if not path.is_file():
             raise StrategyLoadError(f"--config {text!r}: file not found")

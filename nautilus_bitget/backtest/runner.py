@@ -256,13 +256,13 @@ def _collect(engine, currency_code: str, balance: str) -> BacktestResult:
     for order in sorted(cache.orders(), key=lambda o: o.ts_init):
         otype = order.order_type.name
         orders_by_type[otype] = orders_by_type.get(otype, 0) + 1
-        orders.append(_order_row(order))
+        orders.append(order_row(order))
         for event in order.events:
             if not isinstance(event, OrderFilled):
                 continue
             if event.commission.currency == currency:
                 commissions += event.commission.as_decimal()
-            fills.append(_fill_row(event, order))
+            fills.append(fill_row(event, order))
     fills.sort(key=lambda f: f["ts_event"])
 
     positions = []
@@ -345,7 +345,8 @@ def _tags(order) -> list[str]:
     return list(order.tags or [])
 
 
-def _order_row(order) -> dict[str, Any]:
+def order_row(order) -> dict[str, Any]:
+    """Return one order as a flat row (the columns of ``orders.csv``)."""
     price = getattr(order, "price", None)
     trigger = getattr(order, "trigger_price", None)
     return {
@@ -367,7 +368,8 @@ def _order_row(order) -> dict[str, Any]:
     }
 
 
-def _fill_row(event: OrderFilled, order) -> dict[str, Any]:
+def fill_row(event: OrderFilled, order) -> dict[str, Any]:
+    """Return one fill as a flat row (the columns of ``fills.csv``)."""
     return {
         "ts_event": event.ts_event,
         "time": pd.Timestamp(event.ts_event, tz="UTC").isoformat(),

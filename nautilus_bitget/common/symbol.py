@@ -18,7 +18,7 @@ from nautilus_bitget.constants import BitgetProductType
 
 def instrument_id_for_symbol(symbol: str) -> InstrumentId:
     """
-    Return the Nautilus instrument id of a Bitget perpetual symbol (``BTCUSDT`` -> ``BTCUSDT-PERP.BITGET``).
+    Return the instrument id of a Bitget perpetual (``BTCUSDT`` -> ``BTCUSDT-PERP.BITGET``).
 
     Parameters
     ----------

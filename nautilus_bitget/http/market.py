@@ -286,7 +286,7 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
         symbol: str | None = None,
     ) -> list[BitgetCurrentFundRate]:
-        """Return the running funding rate and interval (all symbols when ``symbol`` is None; 4.7)."""
+        """Return the running funding rate and interval (all symbols if ``symbol`` is None)."""
         params = {"productType": product_type_param(product_type), "symbol": symbol}
         return await self._get("current-fund-rate", params, list[BitgetCurrentFundRate]) or []
 

@@ -667,7 +667,7 @@ class BitgetTradeHttpAPI:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> BitgetPlanOrders:
-        """Return pending plan orders of ``plan_type`` (``normal_plan``/``track_plan``/``profit_loss``)."""
+        """Return pending plan orders (``normal_plan``, ``track_plan`` or ``profit_loss``)."""
         if plan_type not in PLAN_TYPES_QUERY:
             raise ValueError(f"plan_type must be one of {PLAN_TYPES_QUERY}, was {plan_type!r}")
         params = {

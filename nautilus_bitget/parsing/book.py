@@ -78,7 +78,15 @@ class FixedPointParser:
 
     """
 
-    __slots__ = ("_cache", "_fallback", "_limit", "_max_decimals", "_max_raw", "precision")
+    __slots__ = (
+        "_cache",
+        "_fallback",
+        "_limit",
+        "_max_decimals",
+        "_max_raw",
+        "_max_value",
+        "precision",
+    )
 
     def __init__(
         self,
@@ -91,7 +99,9 @@ class FixedPointParser:
         self._max_decimals = max(0, min(precision, max_decimals))
         self._fallback = fallback
         self._limit = _EXACT_LIMIT
-        self._max_raw = int(max_value) * _POW10[FIXED_PRECISION]
+        self._max_value = float(max_value)
+        # Strictly below the limit: at the limit itself make_* may panic (see _fallback_raw).
+        self._max_raw = int(max_value) * _POW10[FIXED_PRECISION] - 1
         self._cache: dict[str, int] = {}
 
     @property
@@ -118,12 +128,20 @@ class FixedPointParser:
         """Parse ``value`` (no memo lookup) and memoise the result."""
         raw = self._integer_raw(value)
         if raw is None:
-            raw = self._fallback(value).raw
+            raw = self._fallback_raw(value)
         cache = self._cache
         if len(cache) >= _CACHE_MAX:
             cache.clear()
         cache[value] = raw
         return raw
+
+    def _fallback_raw(self, value: str) -> int:
+        # make_price/make_qty abort the process (Rust panic) for values within float rounding of
+        # the type's limit instead of raising; refuse those (and anything larger) with ValueError.
+        number = float(value)
+        if not abs(number) < self._max_value:
+            raise ValueError(f"value {value!r} is out of range (max {self._max_value})")
+        return self._fallback(value).raw
 
     def _integer_raw(self, value: str) -> int | None:
         point = value.find(".")
@@ -160,7 +178,15 @@ class FixedPointParser:
 
 
 def _increment_precision(increment: Any) -> int:
-    return int(increment.precision)
+    # Mirrors Nautilus' min_increment_precision_from_cstr (which make_price/make_qty round to):
+    # trailing zeros of a non-zero fraction don't count ("0.50" -> 1), an all-zero fraction keeps
+    # its length ("1.00" -> 2). Proven against make_price in test_precision_fast_path.py.
+    text = str(increment)
+    if "." not in text:
+        return 0
+    fraction = text.split(".", 1)[1]
+    stripped = fraction.rstrip("0")
+    return len(stripped) if stripped else len(fraction)
 
 
 class BookContext:

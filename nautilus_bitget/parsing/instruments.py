@@ -238,6 +238,20 @@ def parse_contract_to_instrument(
         raise BitgetInstrumentParseError(
             f"{contract.symbol}: symbolType {contract.symbolType!r} is not a perpetual",
         )
+    try:
+        return _build_perpetual(contract, product_type, ts_init, ts_event)
+    except BitgetInstrumentParseError:
+        raise
+    except (ValueError, TypeError) as e:
+        raise BitgetInstrumentParseError(f"{contract.symbol}: {e}") from None
+
+
+def _build_perpetual(
+    contract: BitgetContract,
+    product_type: BitgetProductType,
+    ts_init: int,
+    ts_event: int | None,
+) -> CryptoPerpetual:
     tick, price_precision = price_increment_of(contract)
     step, size_precision = size_increment_of(contract)
 
@@ -254,42 +268,39 @@ def parse_contract_to_instrument(
     min_qty = num_decimal(contract.minTradeNum)
     max_qty = num_decimal(contract.maxOrderQty)
     min_notional = num_decimal(contract.minTradeUSDT)
-    try:
-        return CryptoPerpetual(
-            instrument_id=instrument_id_for_symbol(contract.symbol),
-            raw_symbol=Symbol(contract.symbol),
-            base_currency=base,
-            quote_currency=quote,
-            settlement_currency=settlement,
-            is_inverse=is_inverse,
-            price_precision=price_precision,
-            size_precision=size_precision,
-            price_increment=Price.from_str(_fixed(tick, price_precision)),
-            size_increment=Quantity.from_str(_fixed(step, size_precision)),
-            ts_event=ts_init if ts_event is None else ts_event,
-            ts_init=ts_init,
-            max_quantity=(
-                Quantity.from_str(_fixed(max_qty, size_precision))
-                if max_qty is not None and max_qty > 0
-                else None
-            ),
-            min_quantity=(
-                Quantity.from_str(_fixed(min_qty, size_precision))
-                if min_qty is not None and min_qty > 0
-                else None
-            ),
-            min_notional=(
-                Money(min_notional, quote)
-                if product_type is BitgetProductType.USDT_FUTURES
-                and min_notional is not None
-                and min_notional > 0
-                else None
-            ),
-            margin_init=Decimal(1),
-            margin_maint=Decimal(1),
-            maker_fee=num_decimal(contract.makerFeeRate) or Decimal(0),
-            taker_fee=num_decimal(contract.takerFeeRate) or Decimal(0),
-            info=contract_info(contract, product_type),
-        )
-    except (ValueError, TypeError) as e:
-        raise BitgetInstrumentParseError(f"{contract.symbol}: {e}") from None
+    return CryptoPerpetual(
+        instrument_id=instrument_id_for_symbol(contract.symbol),
+        raw_symbol=Symbol(contract.symbol),
+        base_currency=base,
+        quote_currency=quote,
+        settlement_currency=settlement,
+        is_inverse=is_inverse,
+        price_precision=price_precision,
+        size_precision=size_precision,
+        price_increment=Price.from_str(_fixed(tick, price_precision)),
+        size_increment=Quantity.from_str(_fixed(step, size_precision)),
+        ts_event=ts_init if ts_event is None else ts_event,
+        ts_init=ts_init,
+        max_quantity=(
+            Quantity.from_str(_fixed(max_qty, size_precision))
+            if max_qty is not None and max_qty > 0
+            else None
+        ),
+        min_quantity=(
+            Quantity.from_str(_fixed(min_qty, size_precision))
+            if min_qty is not None and min_qty > 0
+            else None
+        ),
+        min_notional=(
+            Money(min_notional, quote)
+            if product_type is BitgetProductType.USDT_FUTURES
+            and min_notional is not None
+            and min_notional > 0
+            else None
+        ),
+        margin_init=Decimal(1),
+        margin_maint=Decimal(1),
+        maker_fee=num_decimal(contract.makerFeeRate) or Decimal(0),
+        taker_fee=num_decimal(contract.takerFeeRate) or Decimal(0),
+        info=contract_info(contract, product_type),
+    )

@@ -25,6 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.core import split_protocol
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.data import CustomData
 from nautilus_trader.model.data import OrderBookDeltas
@@ -55,7 +56,38 @@ def open_catalog(uri: str, storage_options: dict[str, Any] | None = None) -> Par
     ParquetDataCatalog
 
     """
-    return ParquetDataCatalog.from_uri(uri, fs_storage_options=storage_options or None)
+    protocol, path = split_protocol(uri)
+    if protocol in (None, "file"):
+        return ParquetDataCatalog.from_uri(path, fs_storage_options=storage_options or None)
+    # Not ``from_uri``: it merges ``host=<bucket>`` into the options, which s3fs rejects.
+    return ParquetDataCatalog(
+        path=path,
+        fs_protocol=protocol,
+        fs_storage_options=storage_options or None,
+        fs_rust_storage_options=rust_storage_options(protocol, storage_options),
+    )
+
+
+def rust_storage_options(protocol: str, options: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translate s3fs-style options into the Rust object store's for catalog reads."""
+    if not options or protocol not in ("s3", "s3a"):
+        return options or None
+    out: dict[str, Any] = {}
+    endpoint = options.get("endpoint_url") or (options.get("client_kwargs") or {}).get(
+        "endpoint_url",
+    )
+    if endpoint:
+        out["endpoint_url"] = endpoint
+        if endpoint.startswith("http://"):
+            out["allow_http"] = "true"
+    if options.get("key"):
+        out["access_key_id"] = options["key"]
+    if options.get("secret"):
+        out["secret_access_key"] = options["secret"]
+    region = (options.get("client_kwargs") or {}).get("region_name") or options.get("region")
+    if region:
+        out["region"] = region
+    return out
 
 
 def flatten(items: Iterable[Any]) -> list[Data]:

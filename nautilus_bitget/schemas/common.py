@@ -3,9 +3,9 @@ Lenient wire types shared by every Bitget schema module.
 
 Bitget sends numbers as JSON strings almost everywhere, but not always (bitget-api.md 2.4):
 ``merge-depth`` levels, account leverages, the WS positions ``leverage``, ``seq``/``pseq`` and the
-envelope ``requestTime`` can be JSON numbers, and empty values are ``""`` or ``null``. msgspec does
-not coerce a JSON number into ``str``, so numeric fields are typed ``StrNum`` (the value as received:
-``str``, ``int`` or ``float``) and converted with the helpers below where they are used.
+envelope ``requestTime`` can be JSON numbers, and empty values are ``""`` or ``null``. msgspec
+does not coerce a JSON number into ``str``, so numeric fields are typed ``StrNum`` (the value as
+received: ``str``, ``int`` or ``float``) and converted with the helpers below where used.
 
 Prices and sizes keep their wire text when Bitget sends a string, so no precision is lost;
 ``instrument.make_price``/``make_qty`` accept ``str``, ``int`` and ``float`` alike.
@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from decimal import InvalidOperation
-from typing import TypeAlias
 
 
 # A JSON string or number, kept as received (``""`` is a valid "empty" value)
-StrNum: TypeAlias = str | int | float
+type StrNum = str | int | float
 
 
 def num_str(value: StrNum | None) -> str:

@@ -3,7 +3,7 @@ Envelopes of Bitget REST responses and WebSocket frames (bitget-api.md 2.4, 3.3,
 
 REST: ``{"code":"00000","msg":"success","requestTime":<ms>,"data":...}``.
 WebSocket data push: ``{"action":"snapshot"|"update","arg":{...},"data":[...],"ts":<ms>}``.
-WebSocket event: ``{"event":"subscribe"|"unsubscribe"|"login"|"error"|"trade","arg":...,"code":..}``.
+WebSocket event: ``{"event":"subscribe"|"login"|"error"|...,"arg":...,"code":...}``.
 
 Decode a socket frame once as ``BitgetWsFrame`` (``data`` stays ``msgspec.Raw``), route by
 ``arg.channel``, then decode ``data`` with the channel's payload decoder, e.g.
@@ -13,22 +13,17 @@ Decode a socket frame once as ``BitgetWsFrame`` (``data`` stays ``msgspec.Raw``)
 
 from __future__ import annotations
 
-from typing import Generic
-from typing import TypeVar
-
 import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
 
-
-T = TypeVar("T")
 
 BITGET_SUCCESS_CODE = "00000"
 
 _RAW_NULL = msgspec.Raw(b"null")
 
 
-class BitgetResponse(msgspec.Struct, Generic[T], frozen=True):
+class BitgetResponse[T](msgspec.Struct, frozen=True):
     """
     REST envelope with a typed payload, e.g. ``BitgetResponse[list[BitgetContract]]``.
 
@@ -148,7 +143,7 @@ class BitgetWsEvent(msgspec.Struct, frozen=True):
         return self.code not in (None, 0, "0", "", "00000")
 
 
-class BitgetWsPush(msgspec.Struct, Generic[T], frozen=True):
+class BitgetWsPush[T](msgspec.Struct, frozen=True):
     """A data push with a typed payload list, e.g. ``BitgetWsPush[BitgetWsOrder]``."""
 
     arg: BitgetWsArg

@@ -25,7 +25,7 @@ class BitgetOrderId(msgspec.Struct, frozen=True):
 
 
 class BitgetBatchItem(msgspec.Struct, frozen=True):
-    """One entry of ``successList``/``failureList``; failures add ``errorMsg`` (and usually ``errorCode``)."""
+    """One entry of ``successList``/``failureList``; failures add ``errorMsg`` (+ ``errorCode``)."""
 
     orderId: str | None = None
     clientOid: str | None = None

@@ -7,8 +7,6 @@ Each type is one element of a push's ``data`` list; ``BitgetWs*Msg`` aliases dec
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
@@ -247,12 +245,12 @@ class BitgetWsPositionHistory(msgspec.Struct, frozen=True):
     uTime: StrNum | None = None
 
 
-BitgetWsOrdersMsg: TypeAlias = BitgetWsPush[BitgetWsOrder]
-BitgetWsFillMsg: TypeAlias = BitgetWsPush[BitgetWsFill]
-BitgetWsPositionsMsg: TypeAlias = BitgetWsPush[BitgetWsPosition]
-BitgetWsAccountMsg: TypeAlias = BitgetWsPush[BitgetWsAccount]
-BitgetWsAlgoOrdersMsg: TypeAlias = BitgetWsPush[BitgetWsAlgoOrder]
-BitgetWsPositionsHistoryMsg: TypeAlias = BitgetWsPush[BitgetWsPositionHistory]
+type BitgetWsOrdersMsg = BitgetWsPush[BitgetWsOrder]
+type BitgetWsFillMsg = BitgetWsPush[BitgetWsFill]
+type BitgetWsPositionsMsg = BitgetWsPush[BitgetWsPosition]
+type BitgetWsAccountMsg = BitgetWsPush[BitgetWsAccount]
+type BitgetWsAlgoOrdersMsg = BitgetWsPush[BitgetWsAlgoOrder]
+type BitgetWsPositionsHistoryMsg = BitgetWsPush[BitgetWsPositionHistory]
 
 # Payload type of each private channel, for routing by exact channel name
 PRIVATE_CHANNEL_TYPES: dict[str, type] = {

@@ -123,7 +123,7 @@ class ContractSpec:
         return lots * self.size_multiplier
 
     def contract_row(self) -> dict[str, object]:
-        """Return the ``/api/v2/mix/market/contracts`` row (bitget-api.md 4.2), strings throughout."""
+        """Return the ``/api/v2/mix/market/contracts`` row (bitget-api.md 4.2), all strings."""
         coins = list(self.support_margin_coins or (self.margin_coin,))
         return {
             "symbol": self.symbol,

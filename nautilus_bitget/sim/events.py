@@ -112,7 +112,9 @@ class FundingSettled:
     product_type: str
     rate: Decimal
     ts: int
-    payments: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (api_key, holdSide, amount)
+    payments: list[tuple[str, str, Decimal]] = field(
+        default_factory=list
+    )  # (api_key, holdSide, amount)
 
 
 # -- private records ------------------------------------------------------------------------------

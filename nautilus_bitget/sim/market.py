@@ -252,7 +252,9 @@ class MarketState:
     def print_trade(self, ticks: int, lots: int, side: str, ts: int) -> PublicTrade:
         """Record a public trade (last price, candles) and return it."""
         c = self.contract
-        tr = PublicTrade(self.symbol, self.next_trade_id(), c.price_str(ticks), c.size_str(lots), side, ts)
+        tr = PublicTrade(
+            self.symbol, self.next_trade_id(), c.price_str(ticks), c.size_str(lots), side, ts
+        )
         self.trades.append(tr)
         self.last_ticks = ticks
         for s in self.series.values():
@@ -436,7 +438,9 @@ class MarketState:
         q5 = Decimal("0.00001")
         change = (Decimal(last - open24) / open24).quantize(q5) if open24 else Decimal(0)
         change_utc = (Decimal(last - open_utc) / open_utc).quantize(q5) if open_utc else Decimal(0)
-        quote = f"{(quote_units * c.size_multiplier * c.tick).normalize():f}" if quote_units else "0"
+        quote = (
+            f"{(quote_units * c.size_multiplier * c.tick).normalize():f}" if quote_units else "0"
+        )
         bb, ba = self.best_bid, self.best_ask
         return Ticker(
             symbol=self.symbol,

@@ -346,6 +346,3 @@ def test_chunks():
     assert chunks(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
     assert chunks([], 50) == []
 
-
-def test_unused_order_type_constant():
-    assert OrderType.MARKET_TO_LIMIT.name == "MARKET_TO_LIMIT"

@@ -11,6 +11,8 @@ from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import Symbol
 from nautilus_trader.model.instruments import CryptoPerpetual
+from nautilus_trader.model.objects import PRICE_MAX
+from nautilus_trader.model.objects import QUANTITY_MAX
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
@@ -56,10 +58,25 @@ def _fast(fn, value: str):
         return type(e)
 
 
+def _at_or_beyond_limit(value: str, limit: float) -> bool:
+    try:
+        return not abs(float(value)) < limit
+    except ValueError:
+        return False
+
+
 def assert_equal_everywhere(ctx: BookContext, values: list[str]) -> None:
     inst = ctx.instrument
     for value in values:
-        for fast, ref in ((ctx.price, inst.make_price), (ctx.quantity, inst.make_qty)):
+        for fast, ref, limit in (
+            (ctx.price, inst.make_price, PRICE_MAX),
+            (ctx.quantity, inst.make_qty, QUANTITY_MAX),
+        ):
+            if _at_or_beyond_limit(value, limit):
+                # make_price/make_qty raise, or abort the process (Rust panic) right at the
+                # limit; the fast path refuses all of these with ValueError.
+                assert _fast(fast, value) is ValueError, value
+                continue
             expected = _reference(ref, value)
             got = _fast(fast, value)
             if isinstance(expected, type):
@@ -133,8 +150,12 @@ def test_edge_values_equal_make_price_and_make_qty(precision: int) -> None:
         (1, 3, "0.5", "0.001"),  # Bitget BTCUSDT: priceEndStep 5 -> increment 0.5
         (2, 0, "0.05", "1"),
         (4, 2, "0.0005", "0.01"),
-        (1, 3, "10", "0.001"),  # increment coarser than the precision
-        (0, 4, "5", "0.0001"),
+        (1, 3, "10.0", "0.001"),  # increment coarser than the precision
+        (0, 4, "5", "0.0005"),
+        (2, 3, "0.50", "0.010"),  # increments with trailing zeros
+        (3, 2, "0.100", "0.10"),
+        (2, 2, "1.00", "1.00"),
+        (4, 3, "0.0050", "0.020"),
     ],
 )
 def test_increments_other_than_precision(

@@ -224,7 +224,12 @@ def _batch(n_ok: int, n_fail: int, first_fail_msg: str | None = None) -> Callabl
 def _order_detail(r: BitgetResponse) -> None:
     o = r.data
     assert o.state == "live" and o.order_status == "live" and o.priceAvg == ""
-    assert (o.orderId, o.size, o.price, o.reduceOnly) == ("1111465253393825792", "0.001", "27000", "NO")
+    assert (o.orderId, o.size, o.price, o.reduceOnly) == (
+        "1111465253393825792",
+        "0.001",
+        "27000",
+        "NO",
+    )
 
 
 def _orders_pending(r: BitgetResponse) -> None:
@@ -302,8 +307,7 @@ SAMPLE_CASES: dict[str, Case] = {
         "rest",
         list[BitgetCurrentFundRate],
         lambda r: _assert(
-            num_int(r.data[0].fundingRateInterval) == 8
-            and r.data[0].nextUpdate == "1745510400000",
+            num_int(r.data[0].fundingRateInterval) == 8 and r.data[0].nextUpdate == "1745510400000",
         ),
     ),
     "rest_funding_time.json": Case(
@@ -404,6 +408,8 @@ def _assert(ok: bool) -> None:
 
 
 def _sample_files() -> list[str]:
+    # Files only: the ``uta/`` subfolder holds v3 (unified account) payloads this adapter's v2
+    # schemas do not cover
     return sorted(p.name for p in SAMPLES.iterdir() if p.is_file())
 
 
@@ -456,7 +462,10 @@ def test_sample_decodes(name: str) -> None:
 
 
 def test_numbers_where_strings_expected_decode() -> None:
-    raw = b'{"symbol":"BTCUSDT","baseCoin":"BTC","quoteCoin":"USDT","pricePlace":1,"volumePlace":2,"priceEndStep":5,"sizeMultiplier":0.01,"minTradeNum":null}'
+    raw = (
+        b'{"symbol":"BTCUSDT","baseCoin":"BTC","quoteCoin":"USDT","pricePlace":1,'
+        b'"volumePlace":2,"priceEndStep":5,"sizeMultiplier":0.01,"minTradeNum":null}'
+    )
     c = msgspec.json.decode(raw, type=BitgetContract)
     assert num_int(c.pricePlace) == 1 and num_str(c.sizeMultiplier) == "0.01"
     assert c.minTradeNum is None and num_decimal(c.minTradeNum) is None

@@ -1,0 +1,260 @@
+"""
+Tick-to-trade: internal latency from receipt of a ``books`` frame to the place-order request
+leaving the execution client.
+
+t0 = the frame (bytes) enters the data path (decode -> OrderBookDeltas -> DataEngine -> strategy);
+t1 = the signed place-order request is handed to aiohttp (``BitgetHttpClient._send_once``).
+Network and simulator time are excluded: frames are injected in-process, and only the time up to
+the hand-off is measured. The strategy orders on every Nth book update (IOC far from the market,
+so the simulator kills it), paced below the venue's 10 orders/s limit.
+
+Writes p50/p99 (microseconds) to bench/results.json under "tick_to_trade" (read-modify-write).
+Targets: p50 <= 250 us, p99 <= 1 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import msgspec  # noqa: E402
+from nautilus_trader.cache.cache import Cache  # noqa: E402
+from nautilus_trader.common.component import LiveClock  # noqa: E402
+from nautilus_trader.common.component import MessageBus  # noqa: E402
+from nautilus_trader.config import DataEngineConfig  # noqa: E402
+from nautilus_trader.config import InstrumentProviderConfig  # noqa: E402
+from nautilus_trader.config import LiveExecEngineConfig  # noqa: E402
+from nautilus_trader.config import LiveRiskEngineConfig  # noqa: E402
+from nautilus_trader.config import LoggingConfig  # noqa: E402
+from nautilus_trader.config import StrategyConfig  # noqa: E402
+from nautilus_trader.data.engine import DataEngine  # noqa: E402
+from nautilus_trader.live.execution_engine import LiveExecutionEngine  # noqa: E402
+from nautilus_trader.live.risk_engine import LiveRiskEngine  # noqa: E402
+from nautilus_trader.model.enums import BookType  # noqa: E402
+from nautilus_trader.model.enums import OrderSide  # noqa: E402
+from nautilus_trader.model.enums import TimeInForce  # noqa: E402
+from nautilus_trader.model.identifiers import InstrumentId  # noqa: E402
+from nautilus_trader.model.identifiers import TraderId  # noqa: E402
+from nautilus_trader.model.objects import Quantity  # noqa: E402
+from nautilus_trader.portfolio.portfolio import Portfolio  # noqa: E402
+from nautilus_trader.trading.strategy import Strategy  # noqa: E402
+
+from nautilus_bitget.config import BitgetExecClientConfig  # noqa: E402
+from nautilus_bitget.constants import SIM_API_KEY  # noqa: E402
+from nautilus_bitget.constants import SIM_API_PASSPHRASE  # noqa: E402
+from nautilus_bitget.constants import SIM_API_SECRET  # noqa: E402
+from nautilus_bitget.execution import BitgetExecutionClient  # noqa: E402
+from nautilus_bitget.http.client import BitgetHttpClient  # noqa: E402
+from nautilus_bitget.parsing.book import BookContext  # noqa: E402
+from nautilus_bitget.parsing.book import parse_books_to_deltas  # noqa: E402
+from nautilus_bitget.providers import BitgetInstrumentProvider  # noqa: E402
+from nautilus_bitget.schemas.envelope import BitgetWsFrame  # noqa: E402
+from nautilus_bitget.schemas.ws_public import BitgetWsBook  # noqa: E402
+from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
+from nautilus_bitget.sim import SimConfig  # noqa: E402
+
+
+BTC = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
+SAMPLES = 200
+EVERY_N = 10
+FRAME_INTERVAL_SECS = 0.012  # 10 frames per order -> ~8 orders/s (< 10/s venue limit)
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+class TickToTrade(Strategy):
+    """Orders (IOC far below the market) on every Nth book update."""
+
+    def __init__(self, config: StrategyConfig, every_n: int) -> None:
+        super().__init__(config)
+        self.every_n = every_n
+        self.updates = 0
+        self.price = None
+        self.qty = Quantity.from_str("0.001")
+
+    def on_start(self) -> None:
+        self.subscribe_order_book_deltas(BTC, BookType.L2_MBP, managed=False)
+
+    def on_order_book_deltas(self, deltas) -> None:
+        self.updates += 1
+        if self.updates % self.every_n:
+            return
+        order = self.order_factory.limit(
+            BTC,
+            OrderSide.BUY,
+            self.qty,
+            self.price,
+            time_in_force=TimeInForce.IOC,
+        )
+        self.submit_order(order)
+
+
+class FramePath:
+    """The data path of a ``books`` frame: decode once, parse, hand to the DataEngine."""
+
+    def __init__(self, instrument, data_engine: DataEngine, clock: LiveClock) -> None:
+        self._frame = msgspec.json.Decoder(BitgetWsFrame)
+        self._books = msgspec.json.Decoder(list[BitgetWsBook])
+        self._ctx = BookContext(instrument)
+        self._engine = data_engine
+        self._clock = clock
+
+    def handle(self, raw: bytes) -> None:
+        frame = self._frame.decode(raw)
+        for book in self._books.decode(frame.data):
+            deltas = parse_books_to_deltas(
+                book,
+                self._ctx,
+                frame.action == "snapshot",
+                self._clock.timestamp_ns(),
+            )
+            if deltas is not None:
+                self._engine.process(deltas)
+
+
+def book_frame(action: str, seq: int, bid: Decimal, ask: Decimal, size: str) -> bytes:
+    ts = str(time.time_ns() // 1_000_000)
+    levels_b = [[f"{bid - Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)]
+    levels_a = [[f"{ask + Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)]
+    msg = {
+        "action": action,
+        "arg": {"instType": "USDT-FUTURES", "channel": "books", "instId": "BTCUSDT"},
+        "data": [{"asks": levels_a, "bids": levels_b, "ts": ts, "seq": seq, "pseq": seq - 1}],
+        "ts": int(ts),
+    }
+    return msgspec.json.encode(msg)
+
+
+async def run() -> dict:
+    from nautilus_trader.common.component import init_logging
+
+    guard = init_logging(level_stdout=LoggingConfig(log_level="ERROR").log_level)  # noqa: F841
+    sim = BitgetSimulator(SimConfig(host="127.0.0.1", port=0))
+    await sim.start()
+    loop = asyncio.get_running_loop()
+    clock = LiveClock()
+    trader_id = TraderId("BENCH-001")
+    msgbus = MessageBus(trader_id, clock)
+    cache = Cache()
+    portfolio = Portfolio(msgbus, cache, clock)
+    data_engine = DataEngine(msgbus, cache, clock, DataEngineConfig())
+    exec_engine = LiveExecutionEngine(loop, msgbus, cache, clock, LiveExecEngineConfig())
+    risk_engine = LiveRiskEngine(
+        loop,
+        portfolio,
+        msgbus,
+        cache,
+        clock,
+        LiveRiskEngineConfig(bypass=True),
+    )
+    provider = BitgetInstrumentProvider(
+        BitgetHttpClient(sim.http_url),
+        config=InstrumentProviderConfig(load_all=True),
+    )
+    client = BitgetExecutionClient(
+        loop,
+        msgbus,
+        cache,
+        clock,
+        provider,
+        BitgetExecClientConfig(
+            api_key=SIM_API_KEY,
+            api_secret=SIM_API_SECRET,
+            api_passphrase=SIM_API_PASSPHRASE,
+            base_url_http=sim.http_url,
+            base_url_ws_public=sim.ws_public_url,
+            base_url_ws_private=sim.ws_private_url,
+            account_mode="classic",
+            position_mode="one_way",
+        ),
+    )
+    exec_engine.register_client(client)
+
+    # t1: the signed request is handed to aiohttp
+    sent: list[int] = []
+    original_send = client.http._send_once
+
+    async def timed_send(method, path, query, body, signed, *args, **kwargs):
+        if path.endswith("/order/place-order"):
+            sent.append(time.perf_counter_ns())
+        return await original_send(method, path, query, body, signed, *args, **kwargs)
+
+    client.http._send_once = timed_send
+
+    strategy = TickToTrade(StrategyConfig(strategy_id="T2T-001"), EVERY_N)
+    strategy.register(trader_id, portfolio, msgbus, cache, clock)
+    exec_engine.register_oms_type(strategy)
+    data_engine.start()
+    exec_engine.start()
+    risk_engine.start()
+    await client._connect()
+    client._set_connected(True)
+    instrument = cache.instrument(BTC)
+    ticker = sim.exchange.ticker("BTCUSDT")
+    bid, ask = Decimal(ticker.bid_pr), Decimal(ticker.ask_pr)
+    strategy.price = instrument.make_price(bid * Decimal("0.9"))
+    strategy.start()
+    path = FramePath(instrument, data_engine, clock)
+
+    seq = 1
+    path.handle(book_frame("snapshot", seq, bid, ask, "1.000"))
+    latencies: list[int] = []
+    frames = 1
+    while len(latencies) < SAMPLES:
+        seq += 1
+        frames += 1
+        raw = book_frame("update", seq, bid, ask, f"{1 + (seq % 7) / 10:.3f}")
+        ordering = frames % EVERY_N == 0
+        before = len(sent)
+        t0 = time.perf_counter_ns()
+        path.handle(raw)
+        if ordering:
+            while len(sent) == before:
+                await asyncio.sleep(0)
+            latencies.append(sent[-1] - t0)
+        await asyncio.sleep(FRAME_INTERVAL_SECS)
+
+    strategy.stop()
+    await asyncio.sleep(0.5)
+    await client._disconnect()
+    exec_engine.stop()
+    risk_engine.stop()
+    data_engine.stop()
+    await sim.stop()
+
+    latencies_us = sorted(v / 1000 for v in latencies[5:])  # drop warm-up
+    p50 = statistics.median(latencies_us)
+    p99 = latencies_us[min(len(latencies_us) - 1, int(len(latencies_us) * 0.99))]
+    return {
+        "p50_us": round(p50, 1),
+        "p99_us": round(p99, 1),
+        "mean_us": round(statistics.fmean(latencies_us), 1),
+        "samples": len(latencies_us),
+        "every_n_updates": EVERY_N,
+        "measured": "books frame bytes -> signed place-order request handed to aiohttp",
+        "targets": {"p50_us": 250, "p99_us": 1000},
+    }
+
+
+def main() -> None:
+    result = asyncio.run(run())
+    data = {}
+    if RESULTS.exists():
+        try:
+            data = json.loads(RESULTS.read_text())
+        except json.JSONDecodeError:
+            data = {}
+    data["tick_to_trade"] = result
+    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    print(json.dumps({"tick_to_trade": result}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""``bitget-nt sim``: run the simulator until SIGINT/SIGTERM (design.md section 3)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import Any
+
+from nautilus_bitget.sim.server import BitgetSimulator
+from nautilus_bitget.sim.server import SimConfig
+
+
+def config_from_args(args: Any) -> SimConfig:
+    """Return the :class:`SimConfig` described by the parsed ``bitget-nt sim`` arguments."""
+    symbols = None
+    if getattr(args, "symbols", None):
+        symbols = [s.strip().upper() for s in args.symbols.split(",") if s.strip()]
+    cfg = SimConfig(
+        host=args.host,
+        port=args.port,
+        symbols=symbols,
+        seed=args.seed,
+        checksum=bool(args.checksum),
+        account_mode=args.account,
+        replay=getattr(args, "replay", None),
+    )
+    if getattr(args, "rate", None):
+        cfg.book_rate_hz = float(args.rate)
+    return cfg
+
+
+async def _serve(cfg: SimConfig) -> None:
+    sim = BitgetSimulator(cfg)
+    await sim.start()
+    print(
+        f"READY http={sim.http_url} ws_public={sim.ws_public_url} ws_private={sim.ws_private_url}",
+        flush=True,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    try:
+        await stop.wait()
+    finally:
+        await sim.stop()
+
+
+def run(args: Any) -> int:
+    """Run the simulator; print ``READY http=... ws_public=... ws_private=...`` first."""
+    try:
+        asyncio.run(_serve(config_from_args(args)))
+    except KeyboardInterrupt:
+        pass
+    except OSError as e:
+        print(f"bitget-nt sim: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
+        return 1
+    return 0

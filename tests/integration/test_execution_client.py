@@ -1,0 +1,427 @@
+"""
+BitgetExecutionClient against the simulator, over real sockets, with real Nautilus engines.
+
+Each scenario ends by comparing the Nautilus cache with the simulator's account (sim.exchange,
+the truth): fills by tradeId, positions per side, open orders by clientOid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.common.component import MessageBus
+from nautilus_trader.config import InstrumentProviderConfig
+from nautilus_trader.config import LiveExecEngineConfig
+from nautilus_trader.config import LiveRiskEngineConfig
+from nautilus_trader.config import StrategyConfig
+from nautilus_trader.live.execution_engine import LiveExecutionEngine
+from nautilus_trader.live.risk_engine import LiveRiskEngine
+from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.enums import OrderType
+from nautilus_trader.model.enums import PositionSide
+from nautilus_trader.model.enums import TimeInForce
+from nautilus_trader.model.enums import TriggerType
+from nautilus_trader.model.events import OrderFilled
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.identifiers import PositionId
+from nautilus_trader.model.identifiers import TraderId
+from nautilus_trader.model.objects import Price
+from nautilus_trader.model.objects import Quantity
+from nautilus_trader.portfolio.portfolio import Portfolio
+from nautilus_trader.trading.strategy import Strategy
+
+from nautilus_bitget.config import BitgetExecClientConfig
+from nautilus_bitget.constants import SIM_API_KEY
+from nautilus_bitget.constants import SIM_API_PASSPHRASE
+from nautilus_bitget.constants import SIM_API_SECRET
+from nautilus_bitget.execution import BitgetExecutionClient
+from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.providers import BitgetInstrumentProvider
+
+
+pytestmark = pytest.mark.timeout(60)
+
+BTC = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
+PRODUCT = "USDT-FUTURES"
+Q = Quantity.from_str("0.010")
+
+
+class Bare(Strategy):
+    """A strategy driven by the test."""
+
+
+class Stack:
+    """Nautilus engines + BitgetExecutionClient wired to a simulator."""
+
+    def __init__(self, sim: Any, position_mode: str | None, **config: Any) -> None:
+        self.sim = sim
+        self.loop = asyncio.get_running_loop()
+        self.clock = LiveClock()
+        trader_id = TraderId("TESTER-001")
+        self.msgbus = MessageBus(trader_id, self.clock)
+        self.cache = Cache()
+        self.portfolio = Portfolio(self.msgbus, self.cache, self.clock)
+        self.exec_engine = LiveExecutionEngine(
+            self.loop,
+            self.msgbus,
+            self.cache,
+            self.clock,
+            LiveExecEngineConfig(reconciliation=True, inflight_check_interval_ms=0),
+        )
+        self.risk_engine = LiveRiskEngine(
+            self.loop,
+            self.portfolio,
+            self.msgbus,
+            self.cache,
+            self.clock,
+            LiveRiskEngineConfig(bypass=True),
+        )
+        cfg = BitgetExecClientConfig(
+            api_key=SIM_API_KEY,
+            api_secret=SIM_API_SECRET,
+            api_passphrase=SIM_API_PASSPHRASE,
+            base_url_http=sim.http_url,
+            base_url_ws_public=sim.ws_public_url,
+            base_url_ws_private=sim.ws_private_url,
+            account_mode="classic",
+            position_mode=position_mode,
+            http_timeout_secs=config.pop("http_timeout_secs", 3.0),
+            **config,
+        )
+        self.provider = BitgetInstrumentProvider(
+            BitgetHttpClient(sim.http_url),
+            config=InstrumentProviderConfig(load_all=True),
+        )
+        self.client = BitgetExecutionClient(
+            self.loop,
+            self.msgbus,
+            self.cache,
+            self.clock,
+            self.provider,
+            cfg,
+        )
+        self.client.unknown_outcome_delay_secs = 0.2
+        self.exec_engine.register_client(self.client)
+        self.strategy = Bare(StrategyConfig(strategy_id="S-001", external_order_claims=[BTC]))
+        self.strategy.register(trader_id, self.portfolio, self.msgbus, self.cache, self.clock)
+        self.exec_engine.register_oms_type(self.strategy)
+        self.exec_engine.register_external_order_claims(self.strategy)
+
+    async def start(self, reconcile: bool = False) -> None:
+        self.exec_engine.start()
+        self.risk_engine.start()
+        await self.client._connect()
+        self.client._set_connected(True)
+        if reconcile:
+            assert await self.exec_engine.reconcile_execution_state(timeout_secs=10.0)
+        self.strategy.start()
+
+    async def stop(self) -> None:
+        self.strategy.stop()
+        await self.client._disconnect()
+        self.exec_engine.stop()
+        self.risk_engine.stop()
+        await asyncio.sleep(0)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def instrument(self) -> Any:
+        return self.cache.instrument(BTC)
+
+    def mid(self) -> Decimal:
+        ticker = self.sim.exchange.ticker("BTCUSDT")
+        return (Decimal(ticker.bid_pr) + Decimal(ticker.ask_pr)) / 2
+
+    def px(self, factor: str) -> Price:
+        return self.instrument.make_price(self.mid() * Decimal(factor))
+
+    def status(self, order: Any) -> OrderStatus:
+        return self.cache.order(order.client_order_id).status
+
+    async def until(self, predicate: Any, timeout: float = 8.0, what: str = "") -> None:
+        deadline = self.loop.time() + timeout
+        while not predicate():
+            if self.loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what or predicate}")
+            await asyncio.sleep(0.02)
+
+    async def until_status(self, order: Any, *statuses: OrderStatus, timeout: float = 8.0) -> None:
+        await self.until(
+            lambda: self.status(order) in statuses,
+            timeout,
+            f"{order.client_order_id} in {statuses} (is {self.status(order)})",
+        )
+
+    def submit(self, order: Any, position_id: PositionId | None = None) -> Any:
+        self.strategy.submit_order(order, position_id=position_id)
+        return order
+
+    def market(self, side: OrderSide, qty: Quantity = Q, **kw: Any) -> Any:
+        return self.submit(self.strategy.order_factory.market(BTC, side, qty, **kw))
+
+    def limit(self, side: OrderSide, price: Price, qty: Quantity = Q, **kw: Any) -> Any:
+        return self.submit(self.strategy.order_factory.limit(BTC, side, qty, price, **kw))
+
+    # -- truth comparison ------------------------------------------------------------------
+
+    def nautilus_trade_ids(self) -> list[str]:
+        ids = []
+        for order in self.cache.orders():
+            ids.extend(e.trade_id.value for e in order.events if isinstance(e, OrderFilled))
+        return ids
+
+    def sim_fills(self) -> list[Any]:
+        return self.sim.exchange.fills(SIM_API_KEY, PRODUCT, limit=100_000)
+
+    async def assert_matches_venue(self) -> None:
+        # Let in-flight pushes land.
+        await asyncio.sleep(0.3)
+        ex = self.sim.exchange
+        sim_trade_ids = sorted(f.trade_id for f in self.sim_fills())
+        ours = self.nautilus_trade_ids()
+        assert len(ours) == len(set(ours)), "a fill was applied twice"
+        assert sorted(ours) == sim_trade_ids, "fills differ from the venue"
+        # Positions
+        venue = {
+            (p.symbol, p.hold_side): p.total
+            for p in ex.positions(SIM_API_KEY, PRODUCT)
+            if p.total > 0
+        }
+        if self.client.is_hedge:
+            for hold in ("long", "short"):
+                pos = self.cache.position(PositionId(f"{BTC}-{hold.upper()}"))
+                qty = pos.quantity.as_decimal() if pos is not None and pos.is_open else Decimal(0)
+                assert qty == venue.get(("BTCUSDT", hold), Decimal(0)), hold
+        else:
+            net = Decimal(0)
+            for pos in self.cache.positions_open(instrument_id=BTC):
+                net += pos.signed_decimal_qty()
+            expected = venue.get(("BTCUSDT", "long"), Decimal(0)) - venue.get(
+                ("BTCUSDT", "short"),
+                Decimal(0),
+            )
+            assert net == expected
+        # Open orders (normal + plan) by clientOid
+        venue_open = {o.client_oid for o in ex.pending_orders(SIM_API_KEY, PRODUCT)}
+        venue_open |= {
+            p.client_oid
+            for p in ex.plan_orders(SIM_API_KEY, PRODUCT, plan_type="normal_plan")
+        }
+        ours_open = set()
+        for order in self.cache.orders_open(instrument_id=BTC):
+            if order.client_order_id in self.client._bracket_parent:
+                continue
+            ours_open.add(self.client._venue_coid.get(order.client_order_id, order.client_order_id.value))
+        assert ours_open == venue_open
+
+
+@pytest.fixture
+async def one_way(sim):
+    stack = Stack(sim, "one_way")
+    await stack.start()
+    yield stack
+    await stack.stop()
+
+
+@pytest.fixture
+async def hedge(sim):
+    stack = Stack(sim, "hedge")
+    await stack.start()
+    yield stack
+    await stack.stop()
+
+
+async def exercise_everything(s: Stack) -> None:
+    hedge_mode = s.client.is_hedge
+    # MARKET
+    buy = s.market(OrderSide.BUY)
+    await s.until_status(buy, OrderStatus.FILLED)
+    # LIMIT GTC resting -> modify price and size -> cancel
+    rest = s.limit(OrderSide.BUY, s.px("0.95"))
+    await s.until_status(rest, OrderStatus.ACCEPTED)
+    first_venue_id = s.cache.order(rest.client_order_id).venue_order_id
+    s.strategy.modify_order(rest, quantity=Quantity.from_str("0.020"), price=s.px("0.94"))
+    await s.until(
+        lambda: s.cache.order(rest.client_order_id).venue_order_id != first_venue_id
+        and s.status(rest) == OrderStatus.ACCEPTED,
+        what="modify",
+    )
+    assert s.cache.order(rest.client_order_id).quantity == Quantity.from_str("0.020")
+    s.strategy.cancel_order(rest)
+    await s.until_status(rest, OrderStatus.CANCELED)
+    # IOC / FOK far from the market: killed -> CANCELED
+    ioc = s.limit(OrderSide.BUY, s.px("0.95"), time_in_force=TimeInForce.IOC)
+    fok = s.limit(OrderSide.BUY, s.px("0.95"), time_in_force=TimeInForce.FOK)
+    await s.until_status(ioc, OrderStatus.CANCELED)
+    await s.until_status(fok, OrderStatus.CANCELED)
+    # IOC crossing: fills
+    ioc_fill = s.limit(OrderSide.BUY, s.px("1.02"), time_in_force=TimeInForce.IOC)
+    await s.until_status(ioc_fill, OrderStatus.FILLED)
+    # Post-only crossing: rejected or canceled by the venue, never filled
+    post = s.limit(OrderSide.BUY, s.px("1.02"), post_only=True)
+    await s.until_status(post, OrderStatus.REJECTED, OrderStatus.CANCELED)
+    post_ok = s.limit(OrderSide.SELL, s.px("1.05"), post_only=True)
+    await s.until_status(post_ok, OrderStatus.ACCEPTED)
+    # Reduce-only: closes part of the long (hedge: close long = side buy + tradeSide close)
+    reduce = s.market(OrderSide.SELL, Quantity.from_str("0.005"), reduce_only=True)
+    await s.until_status(reduce, OrderStatus.FILLED)
+    # Plan orders far from the market
+    f = s.strategy.order_factory
+    plans = [
+        s.submit(f.stop_market(BTC, OrderSide.SELL, Q, s.px("0.80"), trigger_type=TriggerType.MARK_PRICE)),
+        s.submit(f.stop_limit(BTC, OrderSide.BUY, Q, s.px("1.21"), s.px("1.20"))),
+        s.submit(f.market_if_touched(BTC, OrderSide.BUY, Q, s.px("0.80"))),
+        s.submit(f.limit_if_touched(BTC, OrderSide.SELL, Q, s.px("1.19"), s.px("1.20"))),
+    ]
+    for plan in plans:
+        await s.until_status(plan, OrderStatus.ACCEPTED)
+    # Modify a plan trigger
+    s.strategy.modify_order(plans[0], trigger_price=s.px("0.79"))
+    await s.until(lambda: s.cache.order(plans[0].client_order_id).trigger_price == plans[0].trigger_price
+                  and s.status(plans[0]) == OrderStatus.ACCEPTED, what="plan modify")
+    # Batch (order list) then batch cancel
+    batch = [f.limit(BTC, OrderSide.BUY, Q, s.px(x)) for x in ("0.90", "0.91", "0.92")]
+    s.strategy.submit_order_list(f.create_list(batch))
+    for order in batch:
+        await s.until_status(order, OrderStatus.ACCEPTED)
+    s.strategy.cancel_orders(batch)
+    for order in batch:
+        await s.until_status(order, OrderStatus.CANCELED)
+    # Cancel-all: plans + resting post-only, ours only
+    s.strategy.cancel_all_orders(BTC)
+    for order in (*plans, post_ok):
+        await s.until_status(order, OrderStatus.CANCELED)
+    # A plan that triggers: stop-market buy just above the market, then move the market
+    stop = s.submit(f.stop_market(BTC, OrderSide.BUY, Q, s.px("1.01")))
+    await s.until_status(stop, OrderStatus.ACCEPTED)
+    s.sim.exchange.set_last_price("BTCUSDT", s.mid() * Decimal("1.03"))
+    s.sim.exchange.set_mark_price("BTCUSDT", s.mid() * Decimal("1.03"))
+    await s.until_status(stop, OrderStatus.FILLED)
+    # Bracket: market entry with venue TP/SL presets
+    bracket = f.bracket(
+        BTC,
+        OrderSide.BUY,
+        Q,
+        tp_price=s.px("1.10"),
+        sl_trigger_price=s.px("0.90"),
+    )
+    s.strategy.submit_order_list(bracket)
+    entry = bracket.first
+    await s.until_status(entry, OrderStatus.FILLED)
+    for child in bracket.orders[1:]:
+        await s.until_status(child, OrderStatus.ACCEPTED)
+    # Position checks mid-way
+    if hedge_mode:
+        long = s.cache.position(PositionId(f"{BTC}-LONG"))
+        assert long is not None and long.side == PositionSide.LONG
+    await s.assert_matches_venue()
+
+
+async def test_one_way_every_order_type(one_way):
+    await exercise_everything(one_way)
+
+
+async def test_hedge_every_order_type(hedge):
+    await exercise_everything(hedge)
+    s = hedge
+    # Open a short alongside the long, then close it through its position id.
+    short = s.market(OrderSide.SELL, Quantity.from_str("0.004"))
+    await s.until_status(short, OrderStatus.FILLED)
+    close = s.strategy.order_factory.market(BTC, OrderSide.BUY, Quantity.from_str("0.004"))
+    s.submit(close, position_id=PositionId(f"{BTC}-SHORT"))
+    await s.until_status(close, OrderStatus.FILLED)
+    await s.assert_matches_venue()
+    assert s.cache.position(PositionId(f"{BTC}-SHORT")).is_closed
+
+
+async def test_private_socket_drop_while_filling(one_way):
+    s = one_way
+    warm = s.market(OrderSide.BUY)
+    await s.until_status(warm, OrderStatus.FILLED)
+    s.sim.faults.drop_ws("private")
+    orders = [s.market(OrderSide.BUY if i % 2 else OrderSide.SELL) for i in range(4)]
+    resting = s.limit(OrderSide.BUY, s.px("0.97"))
+    for order in orders:
+        await s.until_status(order, OrderStatus.FILLED, timeout=15.0)
+    await s.until_status(resting, OrderStatus.ACCEPTED)
+    await s.assert_matches_venue()
+
+
+async def test_submit_5xx_and_timeout_no_duplicates(sim):
+    s = Stack(sim, "one_way", http_timeout_secs=1.0)
+    await s.start()
+    try:
+        path = "/api/v2/mix/order/place-order"
+        sim.faults.http_errors(1, 500, path=path)
+        first = s.market(OrderSide.BUY)
+        await s.until_status(first, OrderStatus.FILLED, OrderStatus.REJECTED, timeout=10.0)
+        sim.faults.hang_requests(1, path=path, secs=2.5)
+        second = s.market(OrderSide.BUY)
+        await s.until_status(second, OrderStatus.FILLED, OrderStatus.REJECTED, timeout=10.0)
+        rest_px = s.px("0.95")
+        sim.faults.hang_requests(1, path=path, secs=2.5)
+        third = s.limit(OrderSide.BUY, rest_px)
+        await s.until_status(third, OrderStatus.ACCEPTED, OrderStatus.REJECTED, timeout=10.0)
+        # No duplicates: at most one venue order per clientOid
+        coids = [o.client_oid for o in sim.exchange.order_history(SIM_API_KEY, PRODUCT)]
+        coids += [o.client_oid for o in sim.exchange.pending_orders(SIM_API_KEY, PRODUCT)]
+        assert len(coids) == len(set(coids))
+        await s.assert_matches_venue()
+    finally:
+        await s.stop()
+
+
+async def test_startup_reconciliation_with_existing_position_and_order(sim):
+    ex = sim.exchange
+    ex.set_position_mode(SIM_API_KEY, {"productType": PRODUCT, "posMode": "one_way_mode"})
+    base = {
+        "symbol": "BTCUSDT",
+        "productType": PRODUCT,
+        "marginMode": "crossed",
+        "marginCoin": "USDT",
+    }
+    ex.place_order(SIM_API_KEY, {**base, "size": "0.02", "side": "buy", "orderType": "market",
+                                 "clientOid": "EXT-POS-1"})
+    ticker = ex.ticker("BTCUSDT")
+    low = (Decimal(ticker.bid_pr) * Decimal("0.9")).quantize(Decimal("0.1"))
+    ex.place_order(SIM_API_KEY, {**base, "size": "0.01", "side": "buy", "orderType": "limit",
+                                 "price": str(low), "force": "gtc", "clientOid": "EXT-ORD-1"})
+    s = Stack(sim, "one_way")
+    await s.start(reconcile=True)
+    try:
+        external = [o for o in s.cache.orders_open(instrument_id=BTC)]
+        assert [o.client_order_id.value for o in external] == ["EXT-ORD-1"]
+        net = sum((p.signed_decimal_qty() for p in s.cache.positions_open(instrument_id=BTC)),
+                  Decimal(0))
+        assert net == Decimal("0.020")
+        # The claimed external order can be canceled through the strategy
+        s.strategy.cancel_order(external[0])
+        await s.until_status(external[0], OrderStatus.CANCELED)
+    finally:
+        await s.stop()
+
+
+async def test_position_mode_switch_refused_with_open_position(sim):
+    ex = sim.exchange
+    ex.set_position_mode(SIM_API_KEY, {"productType": PRODUCT, "posMode": "one_way_mode"})
+    ex.place_order(SIM_API_KEY, {"symbol": "BTCUSDT", "productType": PRODUCT,
+                                 "marginMode": "crossed", "marginCoin": "USDT", "size": "0.01",
+                                 "side": "buy", "orderType": "market", "clientOid": "P-1"})
+    s = Stack(sim, "hedge")
+    s.exec_engine.start()
+    try:
+        with pytest.raises(RuntimeError, match="position mode") as info:
+            await s.client._connect()
+        assert "close them" in str(info.value)
+        assert "40920" in str(info.value)
+    finally:
+        await s.client._disconnect()
+        s.exec_engine.stop()
+
