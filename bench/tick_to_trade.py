@@ -25,41 +25,41 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import msgspec  # noqa: E402
-from nautilus_trader.cache.cache import Cache  # noqa: E402
-from nautilus_trader.common.component import LiveClock  # noqa: E402
-from nautilus_trader.common.component import MessageBus  # noqa: E402
-from nautilus_trader.config import DataEngineConfig  # noqa: E402
-from nautilus_trader.config import InstrumentProviderConfig  # noqa: E402
-from nautilus_trader.config import LiveExecEngineConfig  # noqa: E402
-from nautilus_trader.config import LiveRiskEngineConfig  # noqa: E402
-from nautilus_trader.config import LoggingConfig  # noqa: E402
-from nautilus_trader.config import StrategyConfig  # noqa: E402
-from nautilus_trader.data.engine import DataEngine  # noqa: E402
-from nautilus_trader.live.execution_engine import LiveExecutionEngine  # noqa: E402
-from nautilus_trader.live.risk_engine import LiveRiskEngine  # noqa: E402
-from nautilus_trader.model.enums import BookType  # noqa: E402
-from nautilus_trader.model.enums import OrderSide  # noqa: E402
-from nautilus_trader.model.enums import TimeInForce  # noqa: E402
-from nautilus_trader.model.identifiers import InstrumentId  # noqa: E402
-from nautilus_trader.model.identifiers import TraderId  # noqa: E402
-from nautilus_trader.model.objects import Quantity  # noqa: E402
-from nautilus_trader.portfolio.portfolio import Portfolio  # noqa: E402
-from nautilus_trader.trading.strategy import Strategy  # noqa: E402
+import msgspec
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.common.component import MessageBus
+from nautilus_trader.config import DataEngineConfig
+from nautilus_trader.config import InstrumentProviderConfig
+from nautilus_trader.config import LiveExecEngineConfig
+from nautilus_trader.config import LiveRiskEngineConfig
+from nautilus_trader.config import LoggingConfig
+from nautilus_trader.config import StrategyConfig
+from nautilus_trader.data.engine import DataEngine
+from nautilus_trader.live.execution_engine import LiveExecutionEngine
+from nautilus_trader.live.risk_engine import LiveRiskEngine
+from nautilus_trader.model.enums import BookType
+from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import TimeInForce
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.identifiers import TraderId
+from nautilus_trader.model.objects import Quantity
+from nautilus_trader.portfolio.portfolio import Portfolio
+from nautilus_trader.trading.strategy import Strategy
 
-from nautilus_bitget.config import BitgetExecClientConfig  # noqa: E402
-from nautilus_bitget.constants import SIM_API_KEY  # noqa: E402
-from nautilus_bitget.constants import SIM_API_PASSPHRASE  # noqa: E402
-from nautilus_bitget.constants import SIM_API_SECRET  # noqa: E402
-from nautilus_bitget.execution import BitgetExecutionClient  # noqa: E402
-from nautilus_bitget.http.client import BitgetHttpClient  # noqa: E402
-from nautilus_bitget.parsing.book import BookContext  # noqa: E402
-from nautilus_bitget.parsing.book import parse_books_to_deltas  # noqa: E402
-from nautilus_bitget.providers import BitgetInstrumentProvider  # noqa: E402
-from nautilus_bitget.schemas.envelope import BitgetWsFrame  # noqa: E402
-from nautilus_bitget.schemas.ws_public import BitgetWsBook  # noqa: E402
-from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
-from nautilus_bitget.sim import SimConfig  # noqa: E402
+from nautilus_bitget.config import BitgetExecClientConfig
+from nautilus_bitget.constants import SIM_API_KEY
+from nautilus_bitget.constants import SIM_API_PASSPHRASE
+from nautilus_bitget.constants import SIM_API_SECRET
+from nautilus_bitget.execution import BitgetExecutionClient
+from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.parsing.book import BookContext
+from nautilus_bitget.parsing.book import parse_books_to_deltas
+from nautilus_bitget.providers import BitgetInstrumentProvider
+from nautilus_bitget.schemas.envelope import BitgetWsFrame
+from nautilus_bitget.schemas.ws_public import BitgetWsBook
+from nautilus_bitget.sim import BitgetSimulator
+from nautilus_bitget.sim import SimConfig
 
 
 BTC = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
@@ -121,8 +121,12 @@ class FramePath:
 
 def book_frame(action: str, seq: int, bid: Decimal, ask: Decimal, size: str) -> bytes:
     ts = str(time.time_ns() // 1_000_000)
-    levels_b = [[f"{bid - Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)]
-    levels_a = [[f"{ask + Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)]
+    levels_b = [
+        [f"{bid - Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)
+    ]
+    levels_a = [
+        [f"{ask + Decimal(i) / 10:.1f}", size] for i in range(5 if action == "snapshot" else 1)
+    ]
     msg = {
         "action": action,
         "arg": {"instType": "USDT-FUTURES", "channel": "books", "instId": "BTCUSDT"},
@@ -179,11 +183,13 @@ async def run() -> dict:
 
     # t1: the signed request is handed to aiohttp
     sent: list[int] = []
+    sent_event = asyncio.Event()
     original_send = client.http._send_once
 
     async def timed_send(method, path, query, body, signed, *args, **kwargs):
         if path.endswith("/order/place-order"):
             sent.append(time.perf_counter_ns())
+            sent_event.set()
         return await original_send(method, path, query, body, signed, *args, **kwargs)
 
     client.http._send_once = timed_send
@@ -212,12 +218,11 @@ async def run() -> dict:
         frames += 1
         raw = book_frame("update", seq, bid, ask, f"{1 + (seq % 7) / 10:.3f}")
         ordering = frames % EVERY_N == 0
-        before = len(sent)
+        sent_event.clear()
         t0 = time.perf_counter_ns()
         path.handle(raw)
         if ordering:
-            while len(sent) == before:
-                await asyncio.sleep(0)
+            await sent_event.wait()
             latencies.append(sent[-1] - t0)
         await asyncio.sleep(FRAME_INTERVAL_SECS)
 

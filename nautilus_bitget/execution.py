@@ -242,8 +242,17 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._replaced_ids: set[str] = set()  # venue ids superseded by a modify
         self._coid_by_venue_id: dict[str, ClientOrderId] = {}
         self._accepted: set[ClientOrderId] = set()
+        # Local view of what we emitted: the engine applies events asynchronously (queue), so the
+        # cache can lag behind our own events within one burst of pushes.
+        self._venue_id: dict[ClientOrderId, VenueOrderId] = {}
+        self._closed: set[ClientOrderId] = set()
+        self._triggered_sent: set[ClientOrderId] = set()
+        self._filled: dict[ClientOrderId, Decimal] = {}
+        self._qty: dict[ClientOrderId, Decimal] = {}
         self._close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
         self._triggered_plans: dict[str, list[ClientOrderId]] = {}  # symbol -> awaiting child
+        self._linked_plans: set[ClientOrderId] = set()  # plans whose spawned order is known
+        self._bracket_triggered: dict[str, ClientOrderId] = {}  # symbol -> child that fired
         # Brackets: entry coid -> (tp coid, sl coid); child coid -> entry coid
         self._brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
         self._bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
@@ -523,6 +532,17 @@ class BitgetExecutionClient(LiveExecutionClient):
                 return coid
         return None
 
+    def _vid(self, order: Any) -> VenueOrderId | None:
+        """Return the venue order id we last emitted for ``order`` (else the cache's)."""
+        return self._venue_id.get(order.client_order_id) or order.venue_order_id
+
+    def _is_done(self, order: Any) -> bool:
+        """Return whether ``order`` is closed, by our own emitted events or by the cache."""
+        return order.client_order_id in self._closed or order.is_closed
+
+    def _quantity(self, order: Any) -> Decimal:
+        return self._qty.get(order.client_order_id) or order.quantity.as_decimal()
+
     def _instrument_for_symbol(self, symbol: str) -> Any:
         return self._cache.instrument(instrument_id_for_symbol(symbol))
 
@@ -532,6 +552,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             return
         self._accepted.add(coid)
         self._coid_by_venue_id[venue_order_id] = coid
+        self._venue_id.setdefault(coid, VenueOrderId(venue_order_id))
         if order.status in (OrderStatus.SUBMITTED, OrderStatus.INITIALIZED):
             self.generate_order_accepted(
                 order.strategy_id,
@@ -545,9 +566,10 @@ class BitgetExecutionClient(LiveExecutionClient):
     def _relink(self, order: Any, venue_order_id: str, ts_event: int) -> None:
         """Emit ``OrderUpdated`` when a venue order id replaces the order's current one."""
         self._coid_by_venue_id[venue_order_id] = order.client_order_id
-        current = order.venue_order_id
+        current = self._vid(order)
         if current is None or current.value == venue_order_id:
             return
+        self._venue_id[order.client_order_id] = VenueOrderId(venue_order_id)
         self.generate_order_updated(
             order.strategy_id,
             order.instrument_id,
@@ -568,6 +590,9 @@ class BitgetExecutionClient(LiveExecutionClient):
         coid = self._coid_for(venue_coid, order_id)
         if coid is None:
             coid = self._link_triggered_child(row)
+        if coid is None:
+            child = self._bracket_child_for_fill(row)
+            coid = child.client_order_id if child is not None else None
         order = self._cache.order(coid) if coid is not None else None
         ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
         if order is None:
@@ -584,6 +609,8 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._ensure_accepted(order, order_id, ts_event)
             self._coid_by_venue_id[order_id] = coid
             instrument = self._cache.instrument(order.instrument_id)
+            self._venue_id[coid] = VenueOrderId(order_id)
+            self._qty[coid] = px.dec(row.size) or self._quantity(order)
             self.generate_order_updated(
                 order.strategy_id,
                 order.instrument_id,
@@ -598,29 +625,47 @@ class BitgetExecutionClient(LiveExecutionClient):
             order = self._cache.order(coid)
         elif coid not in self._accepted:
             self._ensure_accepted(order, order_id, ts_event)
-        elif order.venue_order_id is not None and order.venue_order_id.value != order_id:
-            if order.order_type in PLAN_ORDER_TYPES:
-                self._relink(order, order_id, ts_event)
+        elif (vid := self._vid(order)) is not None and vid.value != order_id:
+            self._mark_triggered(order, ts_event)
+            self._relink(self._cache.order(coid), order_id, ts_event)
+            order = self._cache.order(coid)
         if row.tradeId:
             self._on_fill(order, row, side_is_direction=False)
-        if status in ("canceled", "cancelled") and not order.is_closed:
+        if status in ("canceled", "cancelled") and not self._is_done(order):
             self._emit_canceled(order, ts_event)
 
+    def _mark_triggered(self, order: Any, ts_event: int) -> None:
+        """Emit ``OrderTriggered`` once for limit-type trigger orders whose plan fired."""
+        coid = order.client_order_id
+        self._linked_plans.add(coid)
+        if coid in self._triggered_sent or self._is_done(order):
+            return
+        if order.order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
+            self._triggered_sent.add(coid)
+            self.generate_order_triggered(
+                order.strategy_id,
+                order.instrument_id,
+                order.client_order_id,
+                self._vid(order),
+                ts_event,
+            )
+
     def _emit_canceled(self, order: Any, ts_event: int) -> None:
-        if order.is_closed:
+        if self._is_done(order):
             return
         self.generate_order_canceled(
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            order.venue_order_id,
+            self._vid(order),
             ts_event,
         )
+        self._closed.add(order.client_order_id)
         children = self._brackets.get(order.client_order_id)
-        if children and order.filled_qty == 0:
+        if children and not self._filled.get(order.client_order_id):
             for child_coid in children:
                 child = self._cache.order(child_coid) if child_coid else None
-                if child is not None and not child.is_closed:
+                if child is not None and not self._is_done(child):
                     self._emit_canceled(child, ts_event)
 
     def _on_fill_row(self, row: BitgetWsFill) -> None:
@@ -629,7 +674,20 @@ class BitgetExecutionClient(LiveExecutionClient):
         coid = self._coid_for(px.client_oid_of(row), row.orderId)
         order = self._cache.order(coid) if coid is not None else None
         if order is None:
+            order = self._link_triggered_child_by_fill(row)
+        if order is None:
             order = self._bracket_child_for_fill(row)
+        if order is None:
+            # The orders push (which links spawned/unknown orders) may still be on its way.
+            self._loop.call_later(1.0, self._on_unresolved_fill, row)
+            return
+        self._on_fill(order, row, side_is_direction=True)
+
+    def _on_unresolved_fill(self, row: BitgetWsFill) -> None:
+        if row.tradeId in self._trade_ids:
+            return
+        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        order = self._cache.order(coid) if coid is not None else None
         if order is None:
             instrument = self._instrument_for_symbol(row.symbol)
             if instrument is None:
@@ -679,14 +737,14 @@ class BitgetExecutionClient(LiveExecutionClient):
         """Emit ``OrderFilled`` for a cached order from a fill report (dedupe by tradeId)."""
         if not self._remember_trade(report.trade_id.value):
             return
-        if order.is_closed and order.status != OrderStatus.CANCELED:
-            if order.status == OrderStatus.FILLED:
-                self._log.warning(f"Fill {report.trade_id} for filled {order.client_order_id}")
-                return
+        coid = order.client_order_id
+        if self._filled.get(coid, Decimal(0)) >= self._quantity(order):
+            self._log.warning(f"Fill {report.trade_id} for filled {coid}")
+            return
         venue_id = report.venue_order_id.value
         self._ensure_accepted(order, venue_id, report.ts_event)
         order = self._cache.order(order.client_order_id)
-        if order.venue_order_id is not None and order.venue_order_id.value != venue_id:
+        if (vid := self._vid(order)) is not None and vid.value != venue_id:
             self._relink(order, venue_id, report.ts_event)
         venue_position_id = report.venue_position_id
         if self._hedge and self._use_position_ids and venue_position_id is None:
@@ -707,6 +765,10 @@ class BitgetExecutionClient(LiveExecutionClient):
             report.liquidity_side,
             report.ts_event,
         )
+        filled = self._filled.get(coid, Decimal(0)) + report.last_qty.as_decimal()
+        self._filled[coid] = filled
+        if filled >= self._quantity(order):
+            self._closed.add(coid)
         self._after_fill(order)
 
     def _hedge_position_id(self, order: Any) -> PositionId:
@@ -759,38 +821,44 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._ensure_accepted(order, row.orderId, ts_event)
             order = self._cache.order(coid)
             waiting = self._triggered_plans.setdefault(row.instId, [])
-            if coid not in waiting and not order.is_closed:
+            linked = coid in self._linked_plans
+            if coid not in waiting and not self._is_done(order) and not linked:
                 waiting.append(coid)
-            if order.order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED) and (
-                order.status in (OrderStatus.ACCEPTED, OrderStatus.PENDING_UPDATE)
-            ):
-                self.generate_order_triggered(
-                    order.strategy_id,
-                    order.instrument_id,
-                    coid,
-                    order.venue_order_id,
-                    ts_event,
-                )
+            if not linked:
+                self._mark_triggered(order, ts_event)
+                self._linked_plans.discard(coid)
         elif status in ("cancelled", "canceled"):
             self._ensure_accepted(order, row.orderId, ts_event)
             self._emit_canceled(self._cache.order(coid), ts_event)
-        elif status == "fail_execute" and not order.is_closed:
+        elif status == "fail_execute" and not self._is_done(order):
             self._ensure_accepted(order, row.orderId, ts_event)
             self._emit_canceled(self._cache.order(coid), ts_event)
 
     def _link_triggered_child(self, row: Any) -> ClientOrderId | None:
         """Link a new venue order to the plan that spawned it (same symbol, side and size)."""
-        waiting = self._triggered_plans.get(row.instId)
-        if not waiting:
-            return None
+        waiting = list(self._triggered_plans.get(row.instId) or [])
+        instrument_id = instrument_id_for_symbol(row.instId)
+        # The spawned order's push may precede the orders-algo "executed" push: live plans of
+        # the same side and size are candidates too (explicitly triggered ones first).
+        for order in self._cache.orders_open(instrument_id=instrument_id):
+            if (
+                order.order_type in PLAN_ORDER_TYPES
+                and order.client_order_id not in waiting
+                and order.client_order_id not in self._linked_plans
+                and order.client_order_id not in self._bracket_parent
+            ):
+                waiting.append(order.client_order_id)
         direction = px.order_side_of(row)
         size = px.dec(row.size)
         for coid in waiting:
             order = self._cache.order(coid)
-            if order is None:
+            if order is None or self._is_done(order):
                 continue
             if order.side == direction and (size is None or size == order.quantity.as_decimal()):
-                waiting.remove(coid)
+                pending = self._triggered_plans.get(row.instId)
+                if pending and coid in pending:
+                    pending.remove(coid)
+                self._linked_plans.add(coid)
                 self._coid_by_venue_id[row.orderId] = coid
                 return coid
         return None
@@ -824,10 +892,10 @@ class BitgetExecutionClient(LiveExecutionClient):
         if entry_coid is None:
             return
         order = self._cache.order(order.client_order_id)
-        if order.is_closed:
+        if self._is_done(order):
             for sibling in self._brackets.get(entry_coid, ()):
                 other = self._cache.order(sibling) if sibling else None
-                if other is not None and not other.is_closed:
+                if other is not None and not self._is_done(other):
                     self._emit_canceled(other, self._clock.timestamp_ns())
 
     def _bracket_child_for_fill(self, row: Any) -> Any:
@@ -840,8 +908,18 @@ class BitgetExecutionClient(LiveExecutionClient):
         tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
         if entry is None:
             return None
+        if not (px.get(row, "tradeSide") or "").count("close") and (
+            text_lower(px.get(row, "reduceOnly")) != "yes"
+        ):
+            return None  # only closing orders execute a TP/SL
+        fired = self._bracket_triggered.get(symbol)
+        if fired is not None:
+            child = self._cache.order(fired)
+            if child is not None and not self._is_done(child):
+                self._coid_by_venue_id[px.get(row, "orderId")] = fired
+                return child
         candidates = [self._cache.order(c) for c in (tp_coid, sl_coid) if c]
-        candidates = [c for c in candidates if c is not None and not c.is_closed]
+        candidates = [c for c in candidates if c is not None and not self._is_done(c)]
         if not candidates:
             return None
         # The child triggered is the one whose price is nearest the fill price.
@@ -866,9 +944,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         if child is None:
             return
         self._coid_by_venue_id[row.orderId] = coid
+        if row.status in ("executed", "executing", "triggered"):
+            self._bracket_triggered[row.instId] = coid
         if row.status in ("cancelled", "canceled"):
             # The sibling executed (OCO) or the position closed elsewhere.
-            if not child.is_closed and child.filled_qty == 0:
+            if not self._is_done(child) and not self._filled.get(child.client_order_id):
                 self._emit_canceled(child, ts_event)
 
     # -- commands: submit ---------------------------------------------------------------------
@@ -929,7 +1009,7 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     async def _submit_order(self, command: SubmitOrder) -> None:
         order = command.order
-        if order.is_closed:
+        if self._is_done(order):
             return
         try:
             is_plan, body = self._prepare(order, command.position_id)
@@ -965,6 +1045,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 f" (account position mode and order shape disagree; client sends "
                 f"{'hedge' if self._hedge else 'one-way'} orders)"
             )
+        self._closed.add(order.client_order_id)
         self.generate_order_rejected(
             order.strategy_id,
             order.instrument_id,
@@ -982,7 +1063,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         for attempt in range(self.unknown_outcome_retries):
             await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
             order = self._cache.order(coid)
-            if order is None or order.is_closed or coid in self._accepted:
+            if order is None or self._is_done(order) or coid in self._accepted:
                 return  # a push already told us
             try:
                 if is_plan:
@@ -1008,8 +1089,9 @@ class BitgetExecutionClient(LiveExecutionClient):
                 await self._apply_detail(order, detail, instrument)
                 return
         order = self._cache.order(coid)
-        if order is not None and not order.is_closed and coid not in self._accepted:
+        if order is not None and not self._is_done(order) and coid not in self._accepted:
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
+            self._closed.add(coid)
             self.generate_order_rejected(
                 order.strategy_id,
                 order.instrument_id,
@@ -1024,7 +1106,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
         self._ensure_accepted(order, detail.orderId, ts)
         order = self._cache.order(coid)
-        if order.venue_order_id is not None and order.venue_order_id.value != detail.orderId:
+        if (vid := self._vid(order)) is not None and vid.value != detail.orderId:
             self._relink(order, detail.orderId, ts)
         filled = px.dec(detail.baseVolume) or Decimal(0)
         if filled > order.filled_qty.as_decimal():
@@ -1194,11 +1276,12 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     async def _modify_order(self, command: ModifyOrder) -> None:
         order = self._cache.order(command.client_order_id)
-        if order is None or order.is_closed:
+        if order is None or self._is_done(order):
             return
         instrument = self._cache.instrument(order.instrument_id)
         symbol, product_type, _ = self._route(instrument)
-        venue_id = order.venue_order_id.value if order.venue_order_id else None
+        vid = self._vid(order)
+        venue_id = vid.value if vid else None
         quantity = command.quantity or order.quantity
         if order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED:
             trigger = command.trigger_price or order.trigger_price
@@ -1222,7 +1305,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 order.strategy_id,
                 order.instrument_id,
                 order.client_order_id,
-                order.venue_order_id,
+                self._vid(order),
                 quantity,
                 price,
                 trigger,
@@ -1309,7 +1392,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            order.venue_order_id,
+            self._vid(order),
             reason,
             self._clock.timestamp_ns(),
         )
@@ -1321,7 +1404,7 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     async def _cancel_order(self, command: CancelOrder) -> None:
         order = self._cache.order(command.client_order_id)
-        if order is None or order.is_closed:
+        if order is None or self._is_done(order):
             return
         if order.client_order_id in self._bracket_parent:
             self._cancel_bracket_child(order)
@@ -1337,13 +1420,13 @@ class BitgetExecutionClient(LiveExecutionClient):
         orders = []
         for cancel in command.cancels:
             order = self._cache.order(cancel.client_order_id)
-            if order is not None and not order.is_closed:
+            if order is not None and not self._is_done(order):
                 orders.append(order)
         await self._cancel_orders(orders)
 
     async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
         # Only OUR orders: open or in flight in the cache for this instrument and strategy.
-        side = command.order_side if command.order_side != OrderSide.NO_ORDER_SIDE else None
+        side = command.order_side
         orders = {
             o.client_order_id: o
             for o in self._cache.orders_open(
@@ -1404,7 +1487,8 @@ class BitgetExecutionClient(LiveExecutionClient):
                 await self._send_cancel_batch(f"{_MIX}/order/cancel-plan-order", body, chunk)
 
     def _ref(self, order: Any) -> dict[str, str]:
-        venue_id = order.venue_order_id.value if order.venue_order_id else None
+        vid = self._vid(order)
+        venue_id = vid.value if vid else None
         return order_ref(
             venue_id,
             self._venue_coid.get(order.client_order_id, order.client_order_id.value),
@@ -1455,13 +1539,13 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
         order = self._cache.order(order.client_order_id)
-        if order is None or order.is_closed:
+        if order is None or self._is_done(order):
             return
         self.generate_order_cancel_rejected(
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            order.venue_order_id,
+            self._vid(order),
             f"{code}: {message}" if code else message,
             self._clock.timestamp_ns(),
         )
@@ -1471,13 +1555,13 @@ class BitgetExecutionClient(LiveExecutionClient):
         await asyncio.sleep(3.0)
         for coid in coids:
             order = self._cache.order(coid)
-            if order is None or order.is_closed:
+            if order is None or self._is_done(order):
                 continue
             report = await self.generate_order_status_report(
                 GenerateOrderStatusReport(
                     instrument_id=order.instrument_id,
                     client_order_id=coid,
-                    venue_order_id=order.venue_order_id,
+                    venue_order_id=self._vid(order),
                     command_id=_uuid(),
                     ts_init=self._clock.timestamp_ns(),
                 ),
@@ -1811,7 +1895,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         for order in list(self._cache.orders_open(venue=None)) + list(
             self._cache.orders_inflight(venue=None),
         ):
-            if order.instrument_id.venue != BITGET_VENUE or order.is_closed:
+            if order.instrument_id.venue != BITGET_VENUE or self._is_done(order):
                 continue
             if order.client_order_id in self._bracket_parent:
                 continue
@@ -1819,7 +1903,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 GenerateOrderStatusReport(
                     instrument_id=order.instrument_id,
                     client_order_id=order.client_order_id,
-                    venue_order_id=order.venue_order_id,
+                    venue_order_id=self._vid(order),
                     command_id=_uuid(),
                     ts_init=self._clock.timestamp_ns(),
                 ),
@@ -1827,7 +1911,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             if report is None:
                 continue
             order = self._cache.order(order.client_order_id)
-            if report.venue_order_id and order.venue_order_id is None:
+            if report.venue_order_id and self._vid(order) is None:
                 self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
             await self._apply_report(order, report)
         await self._update_account_state()
@@ -1889,6 +1973,11 @@ class BitgetExecutionClient(LiveExecutionClient):
                 new = True
         if new:
             await self._update_account_state()
+
+
+def text_lower(value: Any) -> str:
+    """Return a wire flag lowercased (``""`` for ``None``)."""
+    return str(value).lower() if value is not None else ""
 
 
 def _uuid() -> Any:

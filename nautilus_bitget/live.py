@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nautilus_trader.config import InstrumentProviderConfig
+from nautilus_trader.config import LiveDataEngineConfig
 from nautilus_trader.config import LiveExecEngineConfig
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.config import TradingNodeConfig
@@ -215,7 +216,10 @@ def build_live_node(
         raise ValueError("env 'sim' needs http_url (or use run() which starts a simulator)")
     if http_url and not ws_public_url:
         base = http_url.rstrip("/").replace("http", "ws", 1)
-        ws_public_url, ws_private_url = f"{base}/v2/ws/public", ws_private_url or f"{base}/v2/ws/private"
+        ws_public_url, ws_private_url = (
+            f"{base}/v2/ws/public",
+            ws_private_url or f"{base}/v2/ws/private",
+        )
     ids = instrument_ids or instrument_ids_in(_config_fields(strategy))
     symbols = [i.split(PERP_SUFFIX)[0] for i in ids]
     product_types = tuple(dict.fromkeys(product_type_of(s) for s in symbols)) or (
@@ -241,6 +245,8 @@ def build_live_node(
     node_config = TradingNodeConfig(
         trader_id=TraderId(trader_id),
         logging=LoggingConfig(log_level=log_level, log_colors=False),
+        # same bar settings as the backtest runner: internal time bars start with the first full bar
+        data_engine=LiveDataEngineConfig(time_bars_skip_first_non_full_bar=True),
         exec_engine=LiveExecEngineConfig(reconciliation=True, reconciliation_lookback_mins=1440),
         data_clients={BITGET: data_config},
         exec_clients={BITGET: exec_config},
@@ -321,10 +327,20 @@ def run(args: argparse.Namespace) -> int:
             position_mode=args.position_mode,
             log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO"),
         )
-        run_node(node, args.duration)
+        if args.duration:
+            node.get_event_loop().call_later(args.duration, node.stop)
+        try:
+            node.run()
+            orders = node.cache.orders(strategy_id=strategy.id)
+            fills = sum(1 for o in orders for e in o.events if type(e).__name__ == "OrderFilled")
+            positions = node.cache.positions_open(strategy_id=strategy.id)
+        finally:
+            node.dispose()
     finally:
         if sim is not None:
             sim.stop()
-    orders = strategy.cache.orders(strategy_id=strategy.id) if strategy.cache else []
-    print(f"live run finished: {len(orders)} orders", file=sys.stderr)
+    print(
+        f"live run finished: {len(orders)} orders, {fills} fills, {len(positions)} open positions",
+        file=sys.stderr,
+    )
     return 0

@@ -46,7 +46,7 @@ class Decision:
         """Return what must match between runs."""
         return tuple(
             sorted(
-                (o.get("reason", ""),) + tuple(str(o.get(k, "")) for k in DECISION_KEYS)
+                (o.get("reason", ""), *(str(o.get(k, "")) for k in DECISION_KEYS))
                 for o in self.orders
             ),
         )
@@ -259,13 +259,16 @@ def format_report(parity: dict[str, Any], limit: int = 60) -> str:
     ]
 
     def brief(orders: list[dict]) -> str:
-        return ", ".join(
-            f"{o['side']} {o['type']} {o['quantity']}"
-            + (f" @{o['price']}" if o.get("price") else "")
-            + (f" trg {o['trigger_price']}" if o.get("trigger_price") else "")
-            + (" RO" if o.get("reduce_only") else "")
-            for o in orders
-        ) or "-"
+        return (
+            ", ".join(
+                f"{o['side']} {o['type']} {o['quantity']}"
+                + (f" @{o['price']}" if o.get("price") else "")
+                + (f" trg {o['trigger_price']}" if o.get("trigger_price") else "")
+                + (" RO" if o.get("reduce_only") else "")
+                for o in orders
+            )
+            or "-"
+        )
 
     for row in parity["rows"][:limit]:
         lines.append(
@@ -273,12 +276,12 @@ def format_report(parity: dict[str, Any], limit: int = 60) -> str:
         )
         if row.get("explanation"):
             lines.append(f"{'':<13}  -> {row['explanation']}")
-        for f in row.get("fills", []):
-            if f.get("explanation"):
-                lines.append(
-                    f"{'':<13}  fill {f['side']} live {f['live_avg_px'] or '-'} vs backtest "
-                    f"{f['backtest_avg_px'] or '-'}: {f['explanation']}",
-                )
+        lines.extend(
+            f"{'':<13}  fill {f['side']} live {f['live_avg_px'] or '-'} vs backtest "
+            f"{f['backtest_avg_px'] or '-'}: {f['explanation']}"
+            for f in row.get("fills", [])
+            if f.get("explanation")
+        )
     if len(parity["rows"]) > limit:
         lines.append(f"... {len(parity['rows']) - limit} more decisions in parity.json")
     lines.append(

@@ -137,7 +137,7 @@ class BookMaker(Strategy):
         """Re-evaluate quotes after every book update."""
         self.book_updates += 1
         book = self.cache.order_book(self.config.instrument_id)
-        if book is None or book.book_type == BookType.L1_MBP and book.update_count == 0:
+        if book is None or (book.book_type == BookType.L1_MBP and book.update_count == 0):
             return
         bid, ask = book.best_bid_price(), book.best_ask_price()
         if bid is None or ask is None or bid >= ask:
@@ -146,7 +146,9 @@ class BookMaker(Strategy):
 
     # -- quoting --------------------------------------------------------------------------------
 
-    def fair_value(self, book: OrderBook, bid: Decimal, ask: Decimal, inventory: Decimal) -> Decimal:
+    def fair_value(
+        self, book: OrderBook, bid: Decimal, ask: Decimal, inventory: Decimal
+    ) -> Decimal:
         """Return the imbalance- and inventory-adjusted fair value."""
         n = self.config.imbalance_levels
         bid_vol = sum((lvl.size() for lvl in book.bids()[:n]), 0.0)
@@ -189,7 +191,10 @@ class BookMaker(Strategy):
         tick = self.instrument.price_increment.as_decimal()
         drift = abs(order.price.as_decimal() - price)
         min_gap_ns = self.config.min_requote_interval_ms * 1_000_000
-        if drift >= self.config.requote_ticks * tick and ts - self._last_modify_ns[side] >= min_gap_ns:
+        if (
+            drift >= self.config.requote_ticks * tick
+            and ts - self._last_modify_ns[side] >= min_gap_ns
+        ):
             self._last_modify_ns[side] = ts
             self.modifies += 1
             self.modify_order(order, price=self.instrument.make_price(price))

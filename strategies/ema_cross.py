@@ -8,7 +8,7 @@ the same decisions; every order carries a ``decision=<bar ts_event>`` tag so run
 Bar source (``bar_type``):
 
 - ``BTCUSDT-PERP.BITGET-1-MINUTE-LAST-EXTERNAL``: Bitget's 1-minute candles (the default config);
-- ``BTCUSDT-PERP.BITGET-5-SECOND-LAST-INTERNAL``: bars built by Nautilus from trade ticks, identically
+- ``BTCUSDT-PERP.BITGET-2-SECOND-LAST-INTERNAL``: bars built by Nautilus from trades, identically
   in live (from the trades channel) and in backtest (from recorded trades). Bitget has no candles
   shorter than one minute, so the demo uses these to make decisions within seconds.
 """
@@ -209,7 +209,9 @@ class EMACross(Strategy):
     def _entry_quantity(self, close: Decimal):
         if self.config.sizing == "risk":
             pct = Decimal(str(self.config.stop_loss_pct))
-            raw = qty_for_risk(self.instrument, Decimal(str(self.config.risk_per_trade)), close, pct)
+            raw = qty_for_risk(
+                self.instrument, Decimal(str(self.config.risk_per_trade)), close, pct
+            )
         else:
             raw = qty_for_notional(self.instrument, Decimal(str(self.config.trade_notional)), close)
         max_qty = self.config.max_quantity

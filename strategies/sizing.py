@@ -58,7 +58,9 @@ def qty_for_notional(instrument: Instrument, notional: Decimal, price: Decimal) 
     return qty
 
 
-def qty_for_risk(instrument: Instrument, risk: Decimal, price: Decimal, stop_pct: Decimal) -> Decimal:
+def qty_for_risk(
+    instrument: Instrument, risk: Decimal, price: Decimal, stop_pct: Decimal
+) -> Decimal:
     """
     Return the raw quantity that loses ``risk`` quote units if price moves ``stop_pct`` against it.
 

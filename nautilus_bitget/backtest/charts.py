@@ -135,7 +135,9 @@ def time_chart(chart: Chart) -> str:
     for t in _nice_ticks(y_lo, y_hi):
         if y_lo <= t <= y_hi:
             y = py(t)
-            parts.append(f'<line x1="{_PAD_L}" x2="{_PAD_L + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+            parts.append(
+                f'<line x1="{_PAD_L}" x2="{_PAD_L + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            )
             parts.append(
                 f'<text x="{_PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
                 f"{_fmt_num(t)}</text>",
@@ -144,7 +146,9 @@ def time_chart(chart: Chart) -> str:
     for i in range(6):
         xv = x0 + span * i / 5
         x = px(xv)
-        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_PAD_T}" y2="{_PAD_T + ph}" class="grid"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_PAD_T}" y2="{_PAD_T + ph}" class="grid"/>'
+        )
         anchor = "start" if i == 0 else "end" if i == 5 else "middle"
         parts.append(
             f'<text x="{x:.1f}" y="{_PAD_T + ph + 16}" text-anchor="{anchor}" class="tick">'
@@ -173,9 +177,11 @@ def time_chart(chart: Chart) -> str:
     for m in chart.markers:
         x, y = px(m.x), py(m.y)
         if m.shape == "up":
-            shape = f'<polygon points="{x:.1f},{y - 6:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"'
+            pts = f"{x:.1f},{y - 6:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"
+            shape = f'<polygon points="{pts}"'
         elif m.shape == "down":
-            shape = f'<polygon points="{x:.1f},{y + 6:.1f} {x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f}"'
+            pts = f"{x:.1f},{y + 6:.1f} {x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f}"
+            shape = f'<polygon points="{pts}"'
         else:
             shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5"'
         parts.append(
@@ -195,8 +201,8 @@ def time_chart(chart: Chart) -> str:
 
 
 CHART_CSS = """
-body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1060px;
-color:#222;background:#fafafa}
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:24px auto;
+max-width:1060px;color:#222;background:#fafafa}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:26px 0 8px}
 .sub{color:#666;font-size:13px;margin-bottom:14px}
 .chart{background:#fff;border:1px solid #ddd;border-radius:6px;margin:8px 0}

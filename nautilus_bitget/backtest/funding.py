@@ -27,7 +27,6 @@ from dataclasses import field
 from decimal import Decimal
 
 import msgspec
-
 from nautilus_trader.backtest.config import SimulationModuleConfig
 from nautilus_trader.backtest.modules import SimulationModule
 from nautilus_trader.model.data import FundingRateUpdate
@@ -100,7 +99,9 @@ def read_funding_payments(cache, venue: str) -> list[tuple[int, str, Decimal, st
     raw = cache.get(funding_cache_key(venue))
     if not raw:
         return []
-    return [(int(ts), iid, Decimal(amount), ccy) for ts, iid, amount, ccy in msgspec.json.decode(raw)]
+    return [
+        (int(ts), iid, Decimal(amount), ccy) for ts, iid, amount, ccy in msgspec.json.decode(raw)
+    ]
 
 
 def next_funding_time(ts_ns: int, interval_mins: int) -> int:
@@ -217,7 +218,9 @@ class FundingSettlementModule(SimulationModule):
 
     def _settle_due(self, ts_now: int) -> None:
         for instrument_id, state in self._state.items():
-            while state.next_ns and state.next_ns <= ts_now and state.next_ns > state.last_settled_ns:
+            while (
+                state.next_ns and state.next_ns <= ts_now and state.next_ns > state.last_settled_ns
+            ):
                 self._settle(instrument_id, state, state.next_ns)
                 state.last_settled_ns = state.next_ns
                 if not self._roll_forward:
@@ -266,8 +269,12 @@ class FundingSettlementModule(SimulationModule):
     def _publish(self) -> None:
         # The exchange (and so this module) is not reachable from a BacktestNode's engine: keep
         # the payments in the cache's general store for the runner (FUNDING_CACHE_KEY).
-        rows = [[ts, iid.value, str(m.as_decimal()), m.currency.code] for ts, iid, m in self.payments]
-        self.exchange.cache.add(funding_cache_key(self.exchange.id.value), msgspec.json.encode(rows))
+        rows = [
+            [ts, iid.value, str(m.as_decimal()), m.currency.code] for ts, iid, m in self.payments
+        ]
+        self.exchange.cache.add(
+            funding_cache_key(self.exchange.id.value), msgspec.json.encode(rows)
+        )
 
     # -- results --------------------------------------------------------------------------------
 

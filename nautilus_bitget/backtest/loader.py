@@ -188,7 +188,9 @@ def _config_class(strategy_cls: type[Strategy], spec: str) -> type[StrategyConfi
     try:
         hints = typing.get_type_hints(strategy_cls.__init__)
     except Exception as e:
-        raise StrategyLoadError(f"--strategy {spec!r}: cannot resolve __init__ annotations ({e})") from e
+        raise StrategyLoadError(
+            f"--strategy {spec!r}: cannot resolve __init__ annotations ({e})"
+        ) from e
     annotation = hints.get("config")
     for candidate in typing.get_args(annotation) or (annotation,):
         if isinstance(candidate, type) and issubclass(candidate, StrategyConfig):

@@ -69,6 +69,7 @@ ORDER_COLUMNS = [
     "avg_px",
     "tags",
 ]
+MAX_MARKERS = 300
 SUMMARY_KEYS = [
     ("orders", "orders"),
     ("fills", "fills"),
@@ -130,6 +131,10 @@ def backtest_charts(result, title_prefix: str = "") -> list[str]:
         drawdown.append(v - peak)
     price_pts = [(s[0], s[1]) for s in samples if s[1] is not None]
     main = result.summary.get("instruments", [""])[0] if result.summary.get("instruments") else ""
+    shown = [f for f in result.fills if not main or f["instrument_id"] == main]
+    if len(shown) > MAX_MARKERS:  # keep the price line readable: an even sample of the fills
+        step = len(shown) / MAX_MARKERS
+        shown = [shown[int(i * step)] for i in range(MAX_MARKERS)]
     markers = [
         Marker(
             x=int(f["ts_event"]),
@@ -139,14 +144,21 @@ def backtest_charts(result, title_prefix: str = "") -> list[str]:
             title=f"{f['time']} {f['side']} {f['quantity']} @ {f['price']} ({f['order_type']}, "
             f"{f['liquidity_side']}) {f['tags']}",
         )
-        for f in result.fills
-        if not main or f["instrument_id"] == main
+        for f in shown
     ]
     ccy = result.summary.get("currency", "")
+    sampled = (
+        f" ({len(shown)} of {len(result.fills)} fills shown)"
+        if len(shown)
+        < len(
+            result.fills,
+        )
+        else ""
+    )
     return [
         time_chart(
             Chart(
-                title=f"{title_prefix}{main} price and fills",
+                title=f"{title_prefix}{main} price and fills{sampled}",
                 series=[
                     Series(
                         "price",
@@ -211,7 +223,11 @@ def table(rows: list[dict[str, Any]], columns: list[str], limit: int = 200) -> s
     for row in rows[:limit]:
         cells = "".join(f"<td>{escape(str(row.get(c, '')))}</td>" for c in columns)
         body.append(f"<tr>{cells}</tr>")
-    more = f'<p class="note">... {len(rows) - limit} more rows in the CSV</p>' if len(rows) > limit else ""
+    more = (
+        f'<p class="note">... {len(rows) - limit} more rows in the CSV</p>'
+        if len(rows) > limit
+        else ""
+    )
     return f"<table><tr>{head}</tr>{''.join(body)}</table>{more}"
 
 
@@ -219,7 +235,16 @@ def render_html(result) -> str:
     """Return the self-contained HTML report of a backtest."""
     s = result.summary
     charts = "".join(backtest_charts(result))
-    fill_cols = ["time", "side", "order_type", "quantity", "price", "commission", "liquidity_side", "tags"]
+    fill_cols = [
+        "time",
+        "side",
+        "order_type",
+        "quantity",
+        "price",
+        "commission",
+        "liquidity_side",
+        "tags",
+    ]
     meta = (
         f"{escape(str(s.get('strategy', '')))} on {escape(', '.join(s.get('instruments', [])))} "
         f"| {escape(str(s.get('start')))} to {escape(str(s.get('end')))} "

@@ -19,6 +19,7 @@ import pandas as pd
 from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import BacktestEngineConfig
 from nautilus_trader.config import BacktestRunConfig
+from nautilus_trader.config import DataEngineConfig
 from nautilus_trader.config import ImportableActorConfig
 from nautilus_trader.config import ImportableStrategyConfig
 from nautilus_trader.config import LoggingConfig
@@ -178,6 +179,9 @@ def run_backtest(
     engine_config = BacktestEngineConfig(
         trader_id=trader_id,
         logging=LoggingConfig(log_level=log_level, log_colors=False),
+        # the same bar settings as the live node (live.py): internal time bars start with the
+        # first full bar in both, so a live run and its backtest aggregate identical bars
+        data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=True),
         actors=[sampler],
         strategies=[
             ImportableStrategyConfig(

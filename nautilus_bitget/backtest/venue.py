@@ -108,7 +108,9 @@ def inspect_catalog(catalog: ParquetDataCatalog) -> CatalogContents:
             entries = catalog.fs.ls(base, detail=True)
         except FileNotFoundError:
             continue
-        names = {e["name"].rstrip("/").rsplit("/", 1)[-1] for e in entries if e["type"] == "directory"}
+        names = {
+            e["name"].rstrip("/").rsplit("/", 1)[-1] for e in entries if e["type"] == "directory"
+        }
         identifiers[type_name] = names
     return CatalogContents(instruments=instruments, identifiers=identifiers)
 
@@ -273,4 +275,3 @@ def build_data_configs(
                 ),
             )
     return configs
-

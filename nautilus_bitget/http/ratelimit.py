@@ -132,6 +132,40 @@ RATE_LIMIT_TABLE: Final[tuple[tuple[str, int, str, tuple[str, ...]], ...]] = (
     ),
     ("/api/v2/mix/order/", 5, UID, ("batch-place-order",)),
     ("/api/v2/mix/order/", 1, UID, ("close-positions",)),
+    # bitget-uta-api.md 5.1: UTA API v3
+    (
+        "/api/v3/market/",
+        20,
+        IP,
+        (
+            "instruments", "tickers", "orderbook", "fills", "candles", "history-candles",
+            "current-fund-rate", "history-fund-rate", "open-interest", "oi-limit",
+            "position-tier",
+        ),
+    ),
+    ("/api/v3/account/", 20, UID, ("assets", "settings")),
+    ("/api/v3/account/", 5, UID, ("info",)),
+    ("/api/v3/account/", 10, UID, ("set-leverage", "set-hold-mode")),
+    ("/api/v3/account/", 3, UID, ("fee-rate", "all-fee-rate")),
+    ("/api/v3/position/", 20, UID, ("current-position", "history-position")),
+    (
+        "/api/v3/trade/",
+        10,
+        UID,
+        (
+            "place-order", "modify-order", "cancel-order", "batch-modify-order",
+            "place-strategy-order", "modify-strategy-order", "cancel-strategy-order",
+        ),
+    ),
+    ("/api/v3/trade/", 5, UID, ("place-batch", "cancel-batch", "close-positions",
+                                 "cancel-symbol-order")),
+    (
+        "/api/v3/trade/",
+        20,
+        UID,
+        ("order-info", "unfilled-orders", "history-orders", "fills",
+         "unfilled-strategy-orders", "history-strategy-orders"),
+    ),
 )  # fmt: skip
 
 # Conservative default for paths missing from the table (bitget-api.md 7.1: "Default 10/s")

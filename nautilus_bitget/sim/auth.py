@@ -11,9 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
-
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 TIMESTAMP_WINDOW_MS = 30_000

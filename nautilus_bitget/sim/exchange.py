@@ -23,7 +23,10 @@ funding_interval_ms=None, book_levels=200, default_account=True)``
   ``candles``, ``funding``, ``open_interest``.
 - Time: ``step(now_ms=None)`` advances the generated market (book messages at ``book_rate_hz``
   per symbol), triggers plans and settles funding when due; returns the number of book messages.
-  Test helpers: ``set_mark_price``, ``set_last_price``, ``set_book``, ``settle_funding``.
+  ``generate(symbol, now_ms)`` emits exactly one generated book message. Test helpers:
+  ``set_mark_price``, ``set_last_price``, ``set_book``, ``external_trade`` (another trader's
+  taker order), ``settle_funding``; ``apply_external`` drives a market from a recording
+  (:mod:`nautilus_bitget.sim.replay`).
 
 Events / listeners
 ------------------
@@ -2097,6 +2100,38 @@ class SimExchange:
         self._emit(TickerChanged(symbol, market.product_type, now))
         self._check_plans(market, now)
         return trades
+
+    def apply_external(
+        self,
+        symbol: str,
+        levels: list[tuple[bool, int, int]],
+        trades: list[tuple[int, int, str]],
+        ts: int,
+        *,
+        clear: bool = False,
+    ) -> None:
+        """
+        Drive the market from outside (replay): apply ``levels`` ``(is_bid, ticks, lots)`` as
+        one book message (after an optional ``clear``), print ``trades`` ``(ticks, lots, side)``,
+        then fill resting user orders and check plans, as a generated step would.
+        """
+        market = self._market(symbol)
+        if clear:
+            market.clear()
+        for is_bid, ticks, lots in levels:
+            market.apply_level(is_bid, ticks, lots)
+        msg = market.flush(ts)
+        if msg is not None:
+            self._emit(msg)
+        printed = [market.print_trade(t, n, side, ts) for t, n, side in trades]
+        if printed:
+            self._emit(Trades(symbol, market.product_type, printed))
+            self._emit(CandleUpdated(symbol, market.product_type, ts))
+        market.last_gen_trades = list(trades)
+        self._fill_resting(market, ts)
+        market.last_gen_trades = []
+        self._emit(TickerChanged(symbol, market.product_type, ts))
+        self._check_plans(market, ts)
 
     def _fill_resting_cross_only(self, market: MarketState, now: int) -> None:
         saved = market.last_gen_trades

@@ -153,6 +153,17 @@ class MarketState:
         """Return the best ask in ticks (None when empty)."""
         return self.ask_ticks[0] if self.ask_ticks else None
 
+    def apply_level(self, is_bid: bool, ticks: int, lots: int) -> None:
+        """Set one level's absolute size (0 deletes); recorded for the next flush."""
+        (self._set_bid if is_bid else self._set_ask)(ticks, lots)
+
+    def clear(self) -> None:
+        """Remove every level (recorded as deletes for the next flush)."""
+        for t in list(self.bid_ticks):
+            self._set_bid(t, 0)
+        for t in list(self.ask_ticks):
+            self._set_ask(t, 0)
+
     def set_levels(self, bids: list[tuple[int, int]], asks: list[tuple[int, int]]) -> None:
         """Replace the whole book (ticks, lots); changes are recorded for the next flush."""
         for t in list(self.bid_ticks):
@@ -164,9 +175,13 @@ class MarketState:
         for t, q in asks:
             self._set_ask(t, q)
 
-    def flush(self, ts: int) -> BookChanged | None:
-        """Return the pending changes as one book message (new seq), or None if none."""
-        if not self._chg_bids and not self._chg_asks:
+    def flush(self, ts: int, *, force: bool = False) -> BookChanged | None:
+        """Return the pending changes as one book message (new seq), or None if none.
+
+        With ``force`` an empty update is produced too (bitget-api.md 6.1: updates may carry
+        empty arrays).
+        """
+        if not force and not self._chg_bids and not self._chg_asks:
             return None
         c = self.contract
         ps, ss = c.price_str, c.size_str
@@ -285,7 +300,7 @@ class MarketState:
                 self._churn()
         self._maintain()
         self._update_prices()
-        return self.flush(ts), trades
+        return self.flush(ts, force=True), trades
 
     def _move(self, up: bool, k: int) -> None:
         rng = self.rng

@@ -277,14 +277,6 @@ def account(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
     return row
 
 
-def _post(fn_name: str):
-    def handler(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
-        return getattr(sim.exchange, fn_name)(key, body)
-
-    handler.__name__ = fn_name
-    return handler
-
-
 def _pt_body(body: Any) -> str:
     return product_type(body)
 

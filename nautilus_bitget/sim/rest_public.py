@@ -91,7 +91,11 @@ def symbol_of(sim: BitgetSimulator, q: Any, pt: str, *, market: bool = True) -> 
 def _symbols(sim: BitgetSimulator, q: Any, pt: str) -> list[str]:
     if q.get("symbol"):
         return [symbol_of(sim, q, pt)]
-    return [s for s, spec in sim.exchange.contracts.items() if spec.product_type == pt and s in sim.exchange.markets]
+    return [
+        s
+        for s, spec in sim.exchange.contracts.items()
+        if spec.product_type == pt and s in sim.exchange.markets
+    ]
 
 
 # -- handlers ---------------------------------------------------------------------------------

@@ -174,9 +174,7 @@ class BitgetSimulator:
             from nautilus_bitget.sim import replay  # sim-core owns it; optional
 
             return replay.build_exchange(cfg)  # type: ignore[attr-defined]
-        funding_ms = (
-            int(cfg.funding_interval_secs * 1000) if cfg.funding_interval_secs else None
-        )
+        funding_ms = int(cfg.funding_interval_secs * 1000) if cfg.funding_interval_secs else None
         return SimExchange(
             symbols=cfg.symbols,
             seed=cfg.seed,
@@ -307,15 +305,12 @@ class BitgetSimulator:
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
 
-    async def wait_idle(self, timeout: float = 5.0) -> None:
+    async def wait_idle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until every queued WS frame has been written to its socket."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             busy = any(
-                c._out  # noqa: SLF001
-                for srv in (self.public, self.private)
-                for c in srv.conns
-                if not c.closed
+                c._out for srv in (self.public, self.private) for c in srv.conns if not c.closed
             )
             if not busy:
                 return

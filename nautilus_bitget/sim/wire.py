@@ -54,16 +54,6 @@ def fixed(value: Any, places: int) -> str:
     return format(d.quantize(Decimal(1).scaleb(-places)), "f")
 
 
-def num(value: Any) -> float | int:
-    """Return a JSON number (for the few endpoints that use numbers, e.g. merge-depth levels)."""
-    if isinstance(value, int):
-        return value
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    if d == d.to_integral_value():
-        return float(d)
-    return float(d)
-
-
 def envelope(data: Any, request_time: int | None = None) -> dict:
     """Return the success envelope (bitget-api.md 2.4)."""
     return {

@@ -91,7 +91,7 @@ class PrivateWsServer(WsServerBase):
         return {"instType": key[0], "channel": key[1], sel: key[2]}
 
     def _initial_push(self, conn: WsConn, key: SubKey, arg: dict) -> None:
-        inst_type, channel, _ = key
+        channel = key[1]
         api_key = conn.api_key
         if api_key is None:
             return

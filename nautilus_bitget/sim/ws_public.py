@@ -113,7 +113,7 @@ class WsConn:
         """Drop the TCP connection without a close frame."""
         self.closed = True
         self._wake.set()
-        transport = self.ws._req.transport if self.ws._req is not None else None  # noqa: SLF001
+        transport = self.ws._req.transport if self.ws._req is not None else None
         if transport is not None:
             transport.abort()
 
@@ -138,6 +138,12 @@ class WsServerBase:
         self.sim = sim
         self.conns: set[WsConn] = set()
         self.subscribers: dict[SubKey, set[WsConn]] = {}
+        self._bg: set[asyncio.Task] = set()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._bg.add(task)
+        task.add_done_callback(self._bg.discard)
 
     # -- connection lifecycle -------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -180,7 +186,7 @@ class WsServerBase:
         conns = list(self.conns)
         for conn in conns:
             if clean:
-                asyncio.ensure_future(conn.close(1000, b"server forced reconnect"))
+                self._spawn(conn.close(1000, b"server forced reconnect"))
             else:
                 conn.abort()
         return len(conns)
@@ -190,9 +196,9 @@ class WsServerBase:
         cfg = self.sim.config
         for conn in list(self.conns):
             if cfg.ws_idle_timeout_secs and now - conn.last_ping > cfg.ws_idle_timeout_secs:
-                asyncio.ensure_future(conn.close(1000, b"idle"))
+                self._spawn(conn.close(1000, b"idle"))
             elif cfg.ws_max_age_secs and now - conn.opened > cfg.ws_max_age_secs:
-                asyncio.ensure_future(conn.close(1000, b"server forced reconnect"))
+                self._spawn(conn.close(1000, b"server forced reconnect"))
 
     # -- inbound --------------------------------------------------------------------------------
     async def _on_text(self, conn: WsConn, text: str) -> None:
@@ -328,7 +334,7 @@ class PublicWsServer(WsServerBase):
     def _initial_push(self, conn: WsConn, key: SubKey, arg: dict) -> None:
         if not self._matches(key):
             return
-        inst_type, channel, symbol = key
+        _, channel, symbol = key
         ex = self.sim.exchange
         echo = self._echo_arg(key)
         if channel == "books":

@@ -239,7 +239,7 @@ def test_book_maker_from_python(catalog: Path, tmp_path: Path) -> None:
 )
 def test_backtest_cli(catalog: Path, tmp_path: Path, strategy: str, config: str) -> None:
     out = tmp_path / "cli"
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: S603 - our own CLI
         [
             sys.executable,
             "-m",

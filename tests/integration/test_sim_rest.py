@@ -21,7 +21,9 @@ USDT = "USDT-FUTURES"
 
 def hmac_b64(secret: str, prehash: str) -> str:
     """Return ``base64(HMAC_SHA256(secret, prehash))`` (bitget-api.md 2.2)."""
-    return base64.b64encode(hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()
+    ).decode()
 
 
 async def signed(
@@ -55,14 +57,19 @@ async def signed(
     url = sim.http_url + path + (f"?{query}" if query else "")
     async with (
         aiohttp.ClientSession() as session,
-        session.request(method, aiohttp.client.URL(url, encoded=True), data=text or None, headers=hdrs) as resp,
+        session.request(
+            method, aiohttp.client.URL(url, encoded=True), data=text or None, headers=hdrs
+        ) as resp,
     ):
         return resp.status, await resp.json()
 
 
 async def public(sim, path: str, params: dict | None = None) -> tuple[int, dict]:
     """GET a public endpoint; return (HTTP status, JSON)."""
-    async with aiohttp.ClientSession() as session, session.get(sim.http_url + path, params=params) as resp:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(sim.http_url + path, params=params) as resp,
+    ):
         return resp.status, await resp.json()
 
 
@@ -89,7 +96,9 @@ async def test_public_time_envelope(sim):
 
 
 async def test_unknown_symbol_40034(sim):
-    status, js = await public(sim, "/api/v2/mix/market/ticker", {"symbol": "NOPEUSDT", "productType": USDT})
+    status, js = await public(
+        sim, "/api/v2/mix/market/ticker", {"symbol": "NOPEUSDT", "productType": USDT}
+    )
     assert status == 400
     assert js["code"] == "40034" and js["data"] is None
 
@@ -100,12 +109,18 @@ async def test_unknown_path_404(sim):
 
 
 async def test_lowercase_product_type_accepted(sim):
-    status, js = await public(sim, "/api/v2/mix/market/ticker", {"symbol": "BTCUSDT", "productType": "usdt-futures"})
+    status, js = await public(
+        sim, "/api/v2/mix/market/ticker", {"symbol": "BTCUSDT", "productType": "usdt-futures"}
+    )
     assert status == 200 and js["data"][0]["symbol"] == "BTCUSDT"
 
 
 async def test_merge_depth_numbers(sim):
-    status, js = await public(sim, "/api/v2/mix/market/merge-depth", {"symbol": "BTCUSDT", "productType": USDT, "limit": "5"})
+    status, js = await public(
+        sim,
+        "/api/v2/mix/market/merge-depth",
+        {"symbol": "BTCUSDT", "productType": USDT, "limit": "5"},
+    )
     assert status == 200
     data = js["data"]
     assert len(data["bids"]) == 5 and len(data["asks"]) == 5
@@ -116,7 +131,11 @@ async def test_merge_depth_numbers(sim):
 
 async def test_candles_forming_vs_history(sim):
     for _ in range(30):
-        _, js = await public(sim, "/api/v2/mix/market/candles", {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m"})
+        _, js = await public(
+            sim,
+            "/api/v2/mix/market/candles",
+            {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m"},
+        )
         if js["data"]:
             break
         await __import__("asyncio").sleep(0.1)
@@ -124,9 +143,17 @@ async def test_candles_forming_vs_history(sim):
     assert rows and all(len(r) == 7 and all(isinstance(x, str) for x in r) for r in rows)
     now = time.time() * 1000
     assert int(rows[-1][0]) + 60_000 > now  # the forming candle is included
-    _, hist = await public(sim, "/api/v2/mix/market/history-candles", {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m"})
+    _, hist = await public(
+        sim,
+        "/api/v2/mix/market/history-candles",
+        {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m"},
+    )
     assert all(int(r[0]) + 60_000 <= now + 1000 for r in hist["data"])
-    status, js = await public(sim, "/api/v2/mix/market/history-candles", {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m", "limit": "500"})
+    status, js = await public(
+        sim,
+        "/api/v2/mix/market/history-candles",
+        {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m", "limit": "500"},
+    )
     assert status == 400
 
 
@@ -145,7 +172,9 @@ async def test_signature_over_raw_query_as_received(sim):
 
 
 async def test_bad_signature_40009(sim):
-    status, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, secret="wrong")
+    status, js = await signed(
+        sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, secret="wrong"
+    )
     assert status == 400 and js["code"] == "40009"
 
 
@@ -162,31 +191,58 @@ async def test_body_is_part_of_signature(sim):
         "ACCESS-PASSPHRASE": SIM_API_PASSPHRASE,
         "Content-Type": "application/json",
     }
-    async with aiohttp.ClientSession() as s, s.post(sim.http_url + "/api/v2/mix/order/place-order", data=tampered, headers=hdrs) as r:
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(sim.http_url + "/api/v2/mix/order/place-order", data=tampered, headers=hdrs) as r,
+    ):
         assert r.status == 400 and (await r.json())["code"] == "40009"
 
 
 async def test_stale_timestamp_40008(sim):
     stale = int(time.time() * 1000) - 31_000
-    status, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, ts=stale)
+    status, js = await signed(
+        sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, ts=stale
+    )
     assert status == 400 and js["code"] == "40008"
 
 
 async def test_missing_headers_and_bad_credentials(sim):
-    async with aiohttp.ClientSession() as s, s.get(sim.http_url + "/api/v2/mix/account/accounts?productType=USDT-FUTURES") as r:
+    async with (
+        aiohttp.ClientSession() as s,
+        s.get(sim.http_url + "/api/v2/mix/account/accounts?productType=USDT-FUTURES") as r,
+    ):
         assert (await r.json())["code"] == "40001"
-    _, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, key="nope")
+    _, js = await signed(
+        sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, key="nope"
+    )
     assert js["code"] == "40006"
-    _, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, passphrase="nope")
+    _, js = await signed(
+        sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, passphrase="nope"
+    )
     assert js["code"] == "40012"
 
 
 async def test_demo_header_mismatch_40099(sim):
-    _, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, headers={"paptrading": "1"})
+    _, js = await signed(
+        sim,
+        "GET",
+        "/api/v2/mix/account/accounts",
+        {"productType": USDT},
+        headers={"paptrading": "1"},
+    )
     assert js["code"] == "40099"
-    _, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, key="sim-demo-key")
+    _, js = await signed(
+        sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, key="sim-demo-key"
+    )
     assert js["code"] == "40099"
-    status, js = await signed(sim, "GET", "/api/v2/mix/account/accounts", {"productType": USDT}, key="sim-demo-key", headers={"paptrading": "1"})
+    status, js = await signed(
+        sim,
+        "GET",
+        "/api/v2/mix/account/accounts",
+        {"productType": USDT},
+        key="sim-demo-key",
+        headers={"paptrading": "1"},
+    )
     assert status == 200 and js["code"] == "00000"
 
 
@@ -199,7 +255,9 @@ async def test_uta_account_40085(sim_factory):
 async def test_rate_limit_429(sim):
     codes = []
     for _ in range(8):  # all-position: 5/s per UID (bitget-api.md 7.2)
-        status, js = await signed(sim, "GET", "/api/v2/mix/position/all-position", {"productType": USDT})
+        status, js = await signed(
+            sim, "GET", "/api/v2/mix/position/all-position", {"productType": USDT}
+        )
         codes.append((status, js["code"]))
     assert (200, "00000") in codes
     assert (429, "429") in codes
@@ -209,7 +267,12 @@ async def test_order_lifecycle_and_errors(sim):
     path = "/api/v2/mix/order/place-order"
     status, js = await signed(sim, "POST", path, body=order_body(clientOid="m1"))
     assert status == 200 and js["data"]["clientOid"] == "m1" and js["data"]["orderId"]
-    status, js = await signed(sim, "GET", "/api/v2/mix/order/detail", {"productType": USDT, "symbol": "BTCUSDT", "clientOid": "m1"})
+    status, js = await signed(
+        sim,
+        "GET",
+        "/api/v2/mix/order/detail",
+        {"productType": USDT, "symbol": "BTCUSDT", "clientOid": "m1"},
+    )
     assert js["data"]["state"] == "filled"
     # limit order resting far away, then duplicate clientOid among pending orders
     body = order_body(orderType="limit", price="30000.0", clientOid="l1")
@@ -224,22 +287,38 @@ async def test_order_lifecycle_and_errors(sim):
     assert js["code"] == "40808"
     _, js = await signed(sim, "POST", path, body=order_body(size="1000"))
     assert js["code"] == "40762"
-    _, js = await signed(sim, "POST", "/api/v2/mix/order/cancel-order", body={"symbol": "BTCUSDT", "productType": USDT, "orderId": "1"})
+    _, js = await signed(
+        sim,
+        "POST",
+        "/api/v2/mix/order/cancel-order",
+        body={"symbol": "BTCUSDT", "productType": USDT, "orderId": "1"},
+    )
     assert js["code"] == "40768"
     _, js = await signed(sim, "GET", "/api/v2/mix/order/orders-pending", {"productType": USDT})
     assert [o["clientOid"] for o in js["data"]["entrustedList"]] == ["l1"]
-    _, js = await signed(sim, "POST", "/api/v2/mix/order/cancel-order", body={"symbol": "BTCUSDT", "productType": USDT, "clientOid": "l1"})
+    _, js = await signed(
+        sim,
+        "POST",
+        "/api/v2/mix/order/cancel-order",
+        body={"symbol": "BTCUSDT", "productType": USDT, "clientOid": "l1"},
+    )
     assert js["code"] == "00000"
     _, js = await signed(sim, "GET", "/api/v2/mix/order/orders-pending", {"productType": USDT})
     assert js["data"]["entrustedList"] is None  # bitget-api.md 5.10: null when empty
     assert sim.exchange.pending_orders(SIM_API_KEY, USDT) == []
 
 
-@pytest.mark.parametrize("product_type,symbol", [("USDC-FUTURES", "BTCPERP"), ("COIN-FUTURES", "BTCUSD")])
+@pytest.mark.parametrize(
+    "product_type,symbol", [("USDC-FUTURES", "BTCPERP"), ("COIN-FUTURES", "BTCUSD")]
+)
 async def test_other_product_types(sim, product_type, symbol):
     _, js = await public(sim, "/api/v2/mix/market/contracts", {"productType": product_type})
     assert symbol in [c["symbol"] for c in js["data"]]
-    _, js = await public(sim, "/api/v2/mix/market/ticker", {"symbol": symbol, "productType": product_type})
+    _, js = await public(
+        sim, "/api/v2/mix/market/ticker", {"symbol": symbol, "productType": product_type}
+    )
     assert js["data"][0]["symbol"] == symbol
-    status, js = await public(sim, "/api/v2/mix/market/ticker", {"symbol": "BTCUSDT", "productType": product_type})
+    _, js = await public(
+        sim, "/api/v2/mix/market/ticker", {"symbol": "BTCUSDT", "productType": product_type}
+    )
     assert js["code"] == "40034"

@@ -80,7 +80,9 @@ class _OneTrade(Strategy):
         self.balances.append((tick.ts_event, account.balance_total(USDT).as_decimal()))
         if not self.traded and self.config.side != "NONE":
             self.traded = True
-            order = self.order_factory.market(IID, OrderSide[self.config.side], Quantity.from_str("0.5000"))
+            order = self.order_factory.market(
+                IID, OrderSide[self.config.side], Quantity.from_str("0.5000")
+            )
             self.submit_order(order)
 
 
@@ -161,7 +163,7 @@ def test_payment_formula_by_hand() -> None:
     assert funding_payment(Decimal("0.5"), Decimal(60000), Decimal("0.0001")) == Decimal(-3)
     assert funding_payment(Decimal("-0.5"), Decimal(60000), Decimal("0.0001")) == Decimal(3)
     assert funding_payment(Decimal("2"), Decimal(60000), Decimal("-0.0002")) == Decimal(24)
-    # inverse: 1000 contracts x 1 USD at mark 50000 -> 0.02 BTC notional; rate 0.0001 -> -0.000002 BTC
+    # inverse: 1000 x 1 USD at mark 50000 = 0.02 BTC notional; rate 0.0001 -> -0.000002 BTC
     inverse = funding_payment(Decimal(1000), Decimal(50000), Decimal("0.0001"), inverse=True)
     assert inverse == Decimal("-0.000002")
 

@@ -10,7 +10,6 @@ from nautilus_trader.common.factories import OrderFactory
 from nautilus_trader.model.currencies import BTC
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.enums import OrderSide
-from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
@@ -345,4 +344,3 @@ def test_wire_side_and_direction_roundtrip():
 def test_chunks():
     assert chunks(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
     assert chunks([], 50) == []
-

@@ -230,8 +230,13 @@ def test_hedge_close_direction(btc):
     assert report.reduce_only is True
     assert report.venue_position_id == PositionId("BTCUSDT-PERP.BITGET-LONG")
     fill = px.parse_fill_report(
-        {**row, "tradeId": "T1", "price": "65000.1", "tradeScope": "maker",
-         "feeDetail": [{"feeCoin": "USDT", "deduction": "no", "totalFee": "0.01"}]},
+        {
+            **row,
+            "tradeId": "T1",
+            "price": "65000.1",
+            "tradeScope": "maker",
+            "feeDetail": [{"feeCoin": "USDT", "deduction": "no", "totalFee": "0.01"}],
+        },
         btc,
         ACCOUNT,
         TS,

@@ -190,7 +190,9 @@ def test_concurrent_reader_never_sees_partial_file(tmp_path):
     t.start()
     try:
         for k in range(1, 40):
-            w.write(TradeTick, IID.value, [trade(T0 + k * 1000 + i, k * 1000 + i) for i in range(500)])
+            w.write(
+                TradeTick, IID.value, [trade(T0 + k * 1000 + i, k * 1000 + i) for i in range(500)]
+            )
     finally:
         stop.set()
         t.join()
@@ -210,7 +212,10 @@ def test_instruments_written_once_and_found(tmp_path):
 def test_bars_identifier_is_the_bar_type(tmp_path):
     bt = BarType.from_str("BTCUSDT-PERP.BITGET-1-MINUTE-LAST-EXTERNAL")
     p = Price.from_str("100.0")
-    bars = [Bar(bt, p, p, p, p, Quantity.from_str("1.0000"), T0 + i * 60 * SEC, T0 + i * 60 * SEC) for i in range(3)]
+    bars = [
+        Bar(bt, p, p, p, p, Quantity.from_str("1.0000"), T0 + i * 60 * SEC, T0 + i * 60 * SEC)
+        for i in range(3)
+    ]
     CatalogWriter(str(tmp_path)).write(Bar, str(bt), bars)
     assert len(fresh_catalog(tmp_path).bars(bar_types=[str(bt)])) == 3
 
@@ -256,7 +261,9 @@ def test_manifest_content(tmp_path):
     ]
     assert [g["reason"] for g in got["gaps"]] == ["stale"]
     assert [g["reason"] for g in got["resyncs"]] == ["checksum"]
-    assert json.loads((tmp_path / "recorder/sessions/s1.json").read_text())["symbols"] == ["BTCUSDT"]
+    assert json.loads((tmp_path / "recorder/sessions/s1.json").read_text())["symbols"] == [
+        "BTCUSDT"
+    ]
     # the manifest directory is not a data type
     assert fresh_catalog(tmp_path).list_data_types() == []
 
@@ -267,8 +274,14 @@ def _write_days(tmp_path) -> CatalogWriter:
     for d in range(2):
         for k in range(4):
             base = T0 + d * day + k * 60 * SEC
-            w.write(TradeTick, IID.value, [trade(base + i, d * 1000 + k * 10 + i) for i in range(10)])
-            w.write(OrderBookDelta, IID.value, flatten([book_msg(base + i, i, snapshot=i == 0) for i in range(5)]))
+            w.write(
+                TradeTick, IID.value, [trade(base + i, d * 1000 + k * 10 + i) for i in range(10)]
+            )
+            w.write(
+                OrderBookDelta,
+                IID.value,
+                flatten([book_msg(base + i, i, snapshot=i == 0) for i in range(5)]),
+            )
     w.write_instrument(make_instrument())
     w.write(BitgetGapMarker, IID.value, [make_marker(IID, T0, T0 + SEC, "disconnect")])
     return w
@@ -280,7 +293,9 @@ def test_compact_merges_per_day_and_keeps_data_equal(tmp_path):
     w = _write_days(tmp_path)
     cat = fresh_catalog(tmp_path)
     trades_before = [(t.ts_init, t.trade_id.value) for t in cat.trade_ticks()]
-    deltas_before = [(d.ts_init, d.action, d.flags, str(d.order.price)) for d in cat.order_book_deltas()]
+    deltas_before = [
+        (d.ts_init, d.action, d.flags, str(d.order.price)) for d in cat.order_book_deltas()
+    ]
     result = compact(CatalogWriter(str(tmp_path)))
     assert result["merged_groups"] == 4  # 2 days x (trades, deltas)
     trade_dir = tmp_path / "data/trade_tick" / IID.value
@@ -302,7 +317,15 @@ def test_compact_crash_is_recovered(tmp_path):
     sources = sorted(str(p) for p in trade_dir.glob("*.parquet"))[:4]
     # crash after the journal was written but before the merged file was renamed into place
     journal = tmp_path / JOURNAL
-    journal.write_text(json.dumps({"target": str(trade_dir / "x.parquet"), "tmp": str(tmp_path / "nope"), "sources": sources}))
+    journal.write_text(
+        json.dumps(
+            {
+                "target": str(trade_dir / "x.parquet"),
+                "tmp": str(tmp_path / "nope"),
+                "sources": sources,
+            }
+        )
+    )
     assert recover_compaction(w) == "rolled back"
     assert len(list(trade_dir.glob("*.parquet"))) == 8
     # crash after the rename, before all sources were deleted

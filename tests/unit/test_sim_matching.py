@@ -1,4 +1,4 @@
-"""Simulator matching: fills per level, time-in-force, user book priority, modify/cancel, rejects."""
+"""Simulator matching: fills per level, time in force, user book priority, modify, rejects."""
 
 from __future__ import annotations
 
@@ -206,9 +206,27 @@ def test_batch_place_partial_failures(ex):
         "marginMode": "crossed",
         "marginCoin": "USDT",
         "orderList": [
-            {"size": "0.100", "price": "59990.0", "side": "buy", "orderType": "limit", "clientOid": "b1"},
-            {"size": "0.0001", "price": "59990.0", "side": "buy", "orderType": "limit", "clientOid": "b2"},
-            {"size": "0.001", "price": "1000.0", "side": "buy", "orderType": "limit", "clientOid": "b3"},
+            {
+                "size": "0.100",
+                "price": "59990.0",
+                "side": "buy",
+                "orderType": "limit",
+                "clientOid": "b1",
+            },
+            {
+                "size": "0.0001",
+                "price": "59990.0",
+                "side": "buy",
+                "orderType": "limit",
+                "clientOid": "b2",
+            },
+            {
+                "size": "0.001",
+                "price": "1000.0",
+                "side": "buy",
+                "orderType": "limit",
+                "clientOid": "b3",
+            },
         ],
     }
     res = ex.batch_place_orders(KEY, body)
@@ -234,7 +252,11 @@ def test_batch_cancel(ex):
     with pytest.raises(SimError) as e:
         ex.batch_cancel_orders(
             KEY,
-            {"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "orderIdList": [{"orderId": "1"}] * 51},
+            {
+                "symbol": "BTCUSDT",
+                "productType": "USDT-FUTURES",
+                "orderIdList": [{"orderId": "1"}] * 51,
+            },
         )
     assert e.value.code == "40912"
 

@@ -9,7 +9,6 @@ pushes), spells flags ``yes``/``no``/``YES``/``NO`` (or booleans), uses ``cancel
 from __future__ import annotations
 
 from typing import Final
-from typing import TypeAlias
 
 from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.common import num_int
@@ -17,10 +16,10 @@ from nautilus_bitget.schemas.common import num_str
 
 
 # A sequence number: a JSON integer (possibly > 2**53) or a string; never a float
-SeqNum: TypeAlias = int | str
+SeqNum = int | str
 
 # A flag as sent: "yes"/"no" in any case, a JSON boolean, or 1/0
-Flag: TypeAlias = str | bool | int
+Flag = str | bool | int
 
 CATEGORIES: Final[frozenset[str]] = frozenset(
     {"SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"},
