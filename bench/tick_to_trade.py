@@ -21,6 +21,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,7 +34,6 @@ from nautilus_trader.config import DataEngineConfig
 from nautilus_trader.config import InstrumentProviderConfig
 from nautilus_trader.config import LiveExecEngineConfig
 from nautilus_trader.config import LiveRiskEngineConfig
-from nautilus_trader.config import LoggingConfig
 from nautilus_trader.config import StrategyConfig
 from nautilus_trader.data.engine import DataEngine
 from nautilus_trader.live.execution_engine import LiveExecutionEngine
@@ -58,8 +58,6 @@ from nautilus_bitget.parsing.book import parse_books_to_deltas
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.schemas.envelope import BitgetWsFrame
 from nautilus_bitget.schemas.ws_public import BitgetWsBook
-from nautilus_bitget.sim import BitgetSimulator
-from nautilus_bitget.sim import SimConfig
 
 
 BTC = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
@@ -138,10 +136,30 @@ def book_frame(action: str, seq: int, bid: Decimal, ask: Decimal, size: str) -> 
 
 async def run() -> dict:
     from nautilus_trader.common.component import init_logging
+    from nautilus_trader.common.enums import LogLevel
 
-    guard = init_logging(level_stdout=LoggingConfig(log_level="ERROR").log_level)  # noqa: F841
-    sim = BitgetSimulator(SimConfig(host="127.0.0.1", port=0))
-    await sim.start()
+    guard = init_logging(level_stdout=LogLevel.ERROR)  # noqa: F841
+    # The simulator runs in its own process so its work never interleaves with the measured path.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "import sys; from nautilus_bitget.cli import main; sys.exit(main())",
+        "sim",
+        "--port",
+        "0",
+        "--rate",
+        "2",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    line = (await proc.stdout.readline()).decode()
+    if not line.startswith("READY"):
+        raise RuntimeError(f"simulator did not start: {line!r}")
+    urls = dict(part.split("=", 1) for part in line.split()[1:])
+    sim = SimpleNamespace(
+        http_url=urls["http"],
+        ws_public_url=urls["ws_public"],
+        ws_private_url=urls["ws_private"],
+    )
     loop = asyncio.get_running_loop()
     clock = LiveClock()
     trader_id = TraderId("BENCH-001")
@@ -203,8 +221,12 @@ async def run() -> dict:
     await client._connect()
     client._set_connected(True)
     instrument = cache.instrument(BTC)
-    ticker = sim.exchange.ticker("BTCUSDT")
-    bid, ask = Decimal(ticker.bid_pr), Decimal(ticker.ask_pr)
+    raw = await client.http.get(
+        "/api/v2/mix/market/ticker",
+        {"symbol": "BTCUSDT", "productType": "USDT-FUTURES"},
+    )
+    ticker = msgspec.json.decode(raw)[0]
+    bid, ask = Decimal(ticker["bidPr"]), Decimal(ticker["askPr"])
     strategy.price = instrument.make_price(bid * Decimal("0.9"))
     strategy.start()
     path = FramePath(instrument, data_engine, clock)
@@ -232,7 +254,8 @@ async def run() -> dict:
     exec_engine.stop()
     risk_engine.stop()
     data_engine.stop()
-    await sim.stop()
+    proc.terminate()
+    await proc.wait()
 
     latencies_us = sorted(v / 1000 for v in latencies[5:])  # drop warm-up
     p50 = statistics.median(latencies_us)

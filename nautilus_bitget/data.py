@@ -136,6 +136,7 @@ STATUS_POLL_SECS = 30.0
 HISTORY_CANDLES_MAX = 200  # bitget-api.md 4.5
 FILLS_HISTORY_MAX = 1000  # bitget-api.md 4.6
 FUND_HISTORY_PAGE = 100  # bitget-api.md 4.7
+DEFAULT_BARS_LIMIT = 1000
 
 
 @dataclass
@@ -164,7 +165,7 @@ class BitgetDataStats:
     resyncs : int
         Book resubscriptions started (gap, checksum, invalid update).
     resynced : int
-        Fresh snapshots published after a resync or a reconnect.
+        Fresh book snapshots published after a resync or a socket reconnect.
     dropped_unsynced : int
         ``books`` updates dropped while waiting for a snapshot.
     reconnects : int
@@ -358,8 +359,9 @@ class BitgetDataClient(LiveMarketDataClient):
 
     def _on_ws_disconnect(self) -> None:
         # Frames after the reconnect must start from a fresh snapshot
-        for integrity in self._integrity.values():
+        for symbol, integrity in self._integrity.items():
             integrity.reset()
+            self._resync_pending.add(symbol)
 
     async def _on_ws_reconnect(self) -> None:
         self.stats.reconnects += 1
@@ -630,11 +632,9 @@ class BitgetDataClient(LiveMarketDataClient):
             self._unknown_symbol(arg.instId)
             return
         rows = self._candles_decoder.decode(frame.data)
-        if frame.action == "snapshot":
-            closer.on_snapshot(rows)
-            return
+        closed = closer.on_snapshot(rows) if frame.action == "snapshot" else closer.on_update(rows)
         ts_init = self._clock.timestamp_ns()
-        for row in closer.on_update(rows):
+        for row in closed:
             self._publish(parse_candle_to_bar(row, bar_type, ctx, ts_init))
 
     # -- subscriptions ------------------------------------------------------------------------
@@ -762,7 +762,7 @@ class BitgetDataClient(LiveMarketDataClient):
                 self._log.warning(f"Instrument status poll failed: {e}")
 
     async def _poll_status(self) -> None:
-        """Publish ``InstrumentStatus`` for subscribed instruments whose ``symbolStatus`` changed."""
+        """Publish ``InstrumentStatus`` for subscribed instruments whose status changed."""
         wanted = {symbol_from_instrument_id(i): i for i in self._status_ids}
         product_types = {self._provider.product_type_for(s) for s in wanted}
         ts = self._clock.timestamp_ns()
@@ -838,6 +838,8 @@ class BitgetDataClient(LiveMarketDataClient):
 
         Returns closed bars only, ascending, at most ``limit`` (the most recent) when > 0.
         """
+        if start_ms is None and not limit:
+            limit = DEFAULT_BARS_LIMIT  # bound the paging when neither start nor limit is given
         symbol = ctx.instrument.raw_symbol.value
         product_type = self._provider.product_type_for(symbol)
         now_ms = self._clock.timestamp_ms()
@@ -920,7 +922,9 @@ class BitgetDataClient(LiveMarketDataClient):
                 tradeId=trade.tradeId,
             )
             ts_ms = int(wire.ts)
-            if (start_ms is not None and ts_ms < start_ms) or (end_ms is not None and ts_ms > end_ms):
+            if (start_ms is not None and ts_ms < start_ms) or (
+                end_ms is not None and ts_ms > end_ms
+            ):
                 continue
             try:
                 ticks.append(parse_trade_to_trade_tick(wire, ctx, ts_init))

@@ -254,7 +254,7 @@ def build_live_node(
         timeout_reconciliation=10.0,
         timeout_portfolio=10.0,
         timeout_disconnection=5.0,
-        timeout_post_stop=1.0,
+        timeout_post_stop=3.0,  # lets the exec client confirm the on_stop cancels
     )
     node = TradingNode(config=node_config)
     if record_path:

@@ -77,9 +77,7 @@ def bar_spec_to_interval(spec: BarSpecification, *, websocket: bool = False) -> 
     """
     found = _INTERVALS.get((spec.step, spec.aggregation))
     if found is None or (websocket and found[0] in _REST_ONLY):
-        supported = ", ".join(
-            s for s in supported_bar_specs() if not websocket or s != "3-MINUTE"
-        )
+        supported = ", ".join(s for s in supported_bar_specs() if not websocket or s != "3-MINUTE")
         raise BitgetBarSpecError(
             f"bar spec {spec} has no Bitget candle {'channel' if websocket else 'interval'}; "
             f"supported: {supported}",
@@ -88,7 +86,7 @@ def bar_spec_to_interval(spec: BarSpecification, *, websocket: bool = False) -> 
 
 
 def interval_to_bar_spec(interval: str, price_type: PriceType = PriceType.LAST) -> BarSpecification:
-    """Return the Nautilus ``BarSpecification`` of a Bitget interval (``utc`` variants only >= 6H)."""
+    """Return the Nautilus ``BarSpecification`` of a Bitget interval (``utc`` variants >= 6H)."""
     key = _BY_INTERVAL.get(interval)
     if key is None:
         raise BitgetBarSpecError(f"unknown Bitget candle interval {interval!r}")

@@ -5,7 +5,8 @@ Order book parsing: ``books`` -> ``OrderBookDeltas``, ``books15`` -> ``OrderBook
 Prices and sizes go through ``FixedPointParser``, a fast path proven equal to
 ``instrument.make_price`` / ``instrument.make_qty`` (tests/unit/test_precision_fast_path.py):
 the wire string is turned into the fixed-point raw integer with integer arithmetic, memoised per
-string, and every case the integer path cannot prove equal falls back to ``make_price``/``make_qty``.
+string, and every case the integer path cannot prove equal falls back to ``make_price`` /
+``make_qty``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class FixedPointParser:
 
     The result equals ``fallback(s).raw`` for every input (``fallback`` is ``instrument.make_price``
     or ``instrument.make_qty``): plain decimal strings with at most ``max_decimals`` decimals
-    (after dropping surplus trailing zeros) whose scaled value is below 2**50 use integer arithmetic;
+    (after dropping surplus trailing zeros) whose scaled value is below 2**50 use integers;
     anything else (more decimals, exponents, signs, huge values) is delegated to ``fallback``.
 
     Parameters
@@ -200,7 +201,14 @@ class BookContext:
 
     """
 
-    __slots__ = ("instrument", "instrument_id", "price_precision", "prices", "size_precision", "sizes")
+    __slots__ = (
+        "instrument",
+        "instrument_id",
+        "price_precision",
+        "prices",
+        "size_precision",
+        "sizes",
+    )
 
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument

@@ -96,7 +96,9 @@ def parse_ticker_to_index_price(
     """
     if not ticker.indexPrice:
         return None
-    return IndexPriceUpdate(ctx.instrument_id, ctx.price(ticker.indexPrice), _ms(ticker.ts), ts_init)
+    return IndexPriceUpdate(
+        ctx.instrument_id, ctx.price(ticker.indexPrice), _ms(ticker.ts), ts_init
+    )
 
 
 def parse_ticker_to_funding_rate(
@@ -269,13 +271,30 @@ class CandleCloser:
         self._pending: Sequence[str] | None = None
         self._pending_start = -1
 
-    def on_snapshot(self, rows: Sequence[Sequence[str]]) -> None:
-        """Take the newest snapshot row as the pending candle; return nothing."""
-        for row in rows:
-            start = int(row[0])
-            if start >= self._pending_start:
-                self._pending_start = start
-                self._pending = row
+    def on_snapshot(self, rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+        """
+        Take the newest snapshot row as the pending candle.
+
+        Returns
+        -------
+        list[Sequence[str]]
+            Nothing on the first snapshot (history is not re-published). On a later snapshot
+            (a resubscribe after a reconnect), the candles that closed meanwhile: rows from the
+            pending candle's start up to, excluding, the newest row.
+
+        """
+        ordered = sorted(rows, key=lambda r: int(r[0]))
+        if not ordered:
+            return []
+        newest = ordered[-1]
+        newest_start = int(newest[0])
+        closed: list[Sequence[str]] = []
+        if self._pending is not None and newest_start > self._pending_start:
+            closed = [r for r in ordered[:-1] if int(r[0]) >= self._pending_start]
+        if newest_start >= self._pending_start:
+            self._pending = newest
+            self._pending_start = newest_start
+        return closed
 
     def on_update(self, rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
         """Return the rows closed by ``rows`` (oldest first)."""

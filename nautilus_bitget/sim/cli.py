@@ -59,4 +59,7 @@ def run(args: Any) -> int:
     except OSError as e:
         print(f"bitget-nt sim: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
         return 1
+    except ValueError as e:
+        print(f"bitget-nt sim: {e}", file=sys.stderr)
+        return 2
     return 0

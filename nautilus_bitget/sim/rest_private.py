@@ -135,6 +135,7 @@ def position_row(sim: BitgetSimulator, p: Any) -> dict:
         # bitget-api.md 5.3: accumulated funding, "" if none yet
         "totalFee": wire.money(p.total_fee) if p.total_fee else "",
         "deductedFee": wire.money(-(p.open_fee + p.close_fee)),
+        "cashDividend": "0",
         "assetMode": "single",
         "autoMargin": "off",
         "grant": "",

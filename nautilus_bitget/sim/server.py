@@ -74,6 +74,8 @@ class SimConfig:
         Inbound messages per second per connection before it is closed (0 disables).
     ws_max_channels : int
         Channels per connection.
+    ws_max_subscribes_per_hour : int
+        Subscribe requests per hour per connection (bitget-api.md 3.1: 240; 0 disables).
     ws_max_age_secs : float, optional
         Force a clean disconnect after this connection age (Bitget: 24 h).
     rate_limits : bool
@@ -83,7 +85,9 @@ class SimConfig:
     book_levels : int
         Depth of the generated books.
     replay : str, optional
-        Serve a recorded Nautilus catalog (needs ``nautilus_bitget.sim.replay``).
+        Serve a recorded Nautilus catalog instead of the generated market.
+    replay_speed : float
+        Replay speed (1.0 = real time).
 
     """
 
@@ -98,11 +102,13 @@ class SimConfig:
     ws_idle_timeout_secs: float = 120.0
     ws_max_msgs_per_sec: int = 10
     ws_max_channels: int = 1000
+    ws_max_subscribes_per_hour: int = 240
     ws_max_age_secs: float | None = 86_400.0
     rate_limits: bool = True
     push_interval_secs: float = 0.1
     book_levels: int = 200
     replay: str | None = None
+    replay_speed: float = 1.0
 
 
 class _TokenBuckets:
@@ -141,6 +147,7 @@ class BitgetSimulator:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
         cfg = self.config
+        self.replay: Any = None
         self.exchange = self._build_exchange()
         self.demo_keys: set[str] = {DEMO_API_KEY}
         if self.exchange.find_account(DEMO_API_KEY) is None:
@@ -170,19 +177,23 @@ class BitgetSimulator:
 
     def _build_exchange(self) -> SimExchange:
         cfg = self.config
-        if cfg.replay:
-            from nautilus_bitget.sim import replay  # sim-core owns it; optional
-
-            return replay.build_exchange(cfg)  # type: ignore[attr-defined]
         funding_ms = int(cfg.funding_interval_secs * 1000) if cfg.funding_interval_secs else None
-        return SimExchange(
+        exchange = SimExchange(
             symbols=cfg.symbols,
             seed=cfg.seed,
-            book_rate_hz=cfg.book_rate_hz,
+            # Replay drives the books from the catalog: the generator stays silent
+            book_rate_hz=0.0 if cfg.replay else cfg.book_rate_hz,
             funding_interval_ms=funding_ms,
             book_levels=cfg.book_levels,
             account_mode=cfg.account_mode,
         )
+        if cfg.replay:
+            from nautilus_bitget.sim.replay import CatalogReplay
+
+            self.replay = CatalogReplay(exchange, cfg.replay, cfg.symbols, cfg.replay_speed)
+            if self.replay.load() == 0:
+                raise ValueError(f"no Bitget book or trade data found in catalog {cfg.replay}")
+        return exchange
 
     # -- urls and clock -------------------------------------------------------------------------
     @property
@@ -219,7 +230,9 @@ class BitgetSimulator:
         app.router.add_get("/v2/ws/public", self.public.handle)
         app.router.add_get("/v2/ws/private", self.private.handle)
         app.router.add_route("*", "/api/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=2.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
         await site.start()
@@ -324,6 +337,8 @@ class BitgetSimulator:
         next_at = loop.time()
         while True:
             try:
+                if self.replay is not None:
+                    self.replay.advance(self.exchange.now_ms())
                 self.exchange.step()
             except Exception:
                 _log.exception("exchange.step failed")
@@ -419,7 +434,14 @@ class BitgetSimulator:
                     return wire.error("429", "Too many requests", status=429)
                 headers = {"x-mbx-used-remain-limit": str(remaining)}
             if signed:
-                body = _json_body(body_bytes) if request.method == "POST" else {}
+                body = {}
+                if request.method == "POST":
+                    # bitget-api.md 2.1: POST requires Content-Type application/json (40007)
+                    if request.content_type != "application/json":
+                        raise VenueError(
+                            "40007", "Invalid Content_Type, please use application/json format"
+                        )
+                    body = _json_body(body_bytes)
                 data = fn(self, key.api_key, request.query, body)
             else:
                 data = fn(self, request.query)

@@ -73,8 +73,12 @@ class PrivateWsServer(WsServerBase):
         if channel not in PRIVATE_CHANNELS or inst_type not in PRODUCT_TYPES:
             self._arg_error(conn, arg, 30016, "Param error", op)
             return None
-        # bitget-api.md 3.3: `account` uses coin, the others instId ("default" or a symbol)
-        selector = arg.get("coin") if channel == "account" else arg.get("instId")
+        # bitget-api.md 3.3: `account` uses coin, the others instId ("default" or a symbol);
+        # HB subscribes every private channel with coin "default" and it works, so accept both
+        if channel == "account":
+            selector = arg.get("coin") or arg.get("instId")
+        else:
+            selector = arg.get("instId") or arg.get("coin")
         selector = str(selector or "")
         if selector.lower() == "default":
             selector = "default"
@@ -311,6 +315,7 @@ def position_row(ex: Any, p: Any) -> dict:
         "totalFee": wire.money(p.total_fee),
         "deductedFee": wire.money(-(p.open_fee + p.close_fee)),
         "markPrice": wire.money(p.mark_price),
+        "cashDividend": "0",
         "assetMode": "single",
         "uTime": str(p.u_time),
         "autoMargin": "off",

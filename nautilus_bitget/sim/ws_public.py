@@ -78,6 +78,7 @@ class WsConn:
         self.opened = time.monotonic()
         self.last_ping = self.opened
         self.inbound: deque[float] = deque()
+        self.subscribe_times: deque[float] = deque()
         self.closed = False
         self._out: deque[bytes] = deque()
         self._wake = asyncio.Event()
@@ -233,6 +234,9 @@ class WsServerBase:
         op = msg.get("op")
         args = msg.get("args")
         if op in ("subscribe", "unsubscribe") and isinstance(args, list):
+            if op == "subscribe" and not self._subscribe_allowed(conn, now):
+                conn.send(wire.event("error", code=30006, msg="Request too many", op=op))
+                return
             for arg in args:
                 if op == "subscribe":
                     self._subscribe(conn, arg)
@@ -243,6 +247,19 @@ class WsServerBase:
         else:
             # bitget-api.md 8.3: e.g. {"op":"ping"} -> 30002
             conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
+
+    def _subscribe_allowed(self, conn: WsConn, now: float) -> bool:
+        # bitget-api.md 3.1: 240 subscribe requests per hour per connection
+        limit = self.sim.config.ws_max_subscribes_per_hour
+        if not limit:
+            return True
+        times = conn.subscribe_times
+        while times and now - times[0] > 3600.0:
+            times.popleft()
+        if len(times) >= limit:
+            return False
+        times.append(now)
+        return True
 
     async def _login(self, conn: WsConn, args: list) -> None:
         conn.send(wire.event("error", code=30002, msg="login is not supported on public socket"))
@@ -259,8 +276,11 @@ class WsServerBase:
             return
         conn.subs[key] = arg
         self.subscribers.setdefault(key, set()).add(conn)
-        conn.send(wire.event("subscribe", arg))
-        self._initial_push(conn, key, arg)
+        conn.send(wire.event("subscribe", self._echo(key)))
+        try:
+            self._initial_push(conn, key, arg)
+        except Exception:
+            _log.exception("initial push failed for %s", key)
 
     def _unsubscribe(self, conn: WsConn, arg: Any) -> None:
         key = self._validate(conn, arg, "unsubscribe")
@@ -272,9 +292,12 @@ class WsServerBase:
             subs.discard(conn)
             if not subs:
                 del self.subscribers[key]
-        conn.send(wire.event("unsubscribe", arg))
+        conn.send(wire.event("unsubscribe", self._echo(key)))
 
     def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
+        raise NotImplementedError
+
+    def _echo(self, key: SubKey) -> dict:
         raise NotImplementedError
 
     def _initial_push(self, conn: WsConn, key: SubKey, arg: dict) -> None:
@@ -324,7 +347,7 @@ class PublicWsServer(WsServerBase):
         # bitget-api.md 3.3: a real symbol under the wrong instType is acked but delivers nothing
         return (inst_type, channel, inst_id)
 
-    def _echo_arg(self, key: SubKey) -> dict:
+    def _echo(self, key: SubKey) -> dict:
         return {"instType": key[0], "channel": key[1], "instId": key[2]}
 
     def _matches(self, key: SubKey) -> bool:
@@ -336,7 +359,7 @@ class PublicWsServer(WsServerBase):
             return
         _, channel, symbol = key
         ex = self.sim.exchange
-        echo = self._echo_arg(key)
+        echo = self._echo(key)
         if channel == "books":
             snap = ex.book_snapshot(symbol)
             conn.send(wire.push("snapshot", echo, [self._book_row(snap, snapshot=True)]))
@@ -419,7 +442,7 @@ class PublicWsServer(WsServerBase):
             key = (event.product_type, "trade", event.symbol)
             if key in self.subscribers and event.trades:
                 rows = [_trade_row(t) for t in reversed(event.trades)]
-                self.broadcast(key, wire.push("update", self._echo_arg(key), rows))
+                self.broadcast(key, wire.push("update", self._echo(key), rows))
         elif type(event) is TickerChanged:
             self._dirty_tickers.add(event.symbol)
         elif type(event) is CandleUpdated:
@@ -442,7 +465,7 @@ class PublicWsServer(WsServerBase):
                     row["checksum"] = (row.get("checksum") or 0) ^ 0x5A5A5A5
                     if row["checksum"] == 0:
                         row["checksum"] = 1
-                self.broadcast(key, wire.push("update", self._echo_arg(key), [row]))
+                self.broadcast(key, wire.push("update", self._echo(key), [row]))
         for channel, depth in BOOK_DEPTH_CHANNELS.items():
             dkey = (pt, channel, symbol)
             if dkey in self.subscribers:
@@ -455,7 +478,7 @@ class PublicWsServer(WsServerBase):
                     "seq": event.seq,
                     "pseq": 0,
                 }
-                self.broadcast(dkey, wire.push("snapshot", self._echo_arg(dkey), [row]))
+                self.broadcast(dkey, wire.push("snapshot", self._echo(dkey), [row]))
 
     def flush(self) -> None:
         """Push throttled channels (ticker, candles) that changed since the last flush."""
@@ -468,7 +491,7 @@ class PublicWsServer(WsServerBase):
                 key = (spec.product_type, "ticker", symbol)
                 if key in self.subscribers:
                     data = [_ticker_row(ex, symbol)]
-                    self.broadcast(key, wire.push("snapshot", self._echo_arg(key), data))
+                    self.broadcast(key, wire.push("snapshot", self._echo(key), data))
             self._dirty_tickers.clear()
         if self._dirty_candles:
             for symbol in self._dirty_candles:
@@ -487,7 +510,7 @@ class PublicWsServer(WsServerBase):
                     # A new candle started: also send the final state of the closed one
                     send = rows if last_ts is not None and last_ts != rows[-1][0] else rows[-1:]
                     data = [list(r) for r in send]
-                    self.broadcast(key, wire.push("update", self._echo_arg(key), data))
+                    self.broadcast(key, wire.push("update", self._echo(key), data))
             self._dirty_candles.clear()
 
 

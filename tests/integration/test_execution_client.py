@@ -27,6 +27,7 @@ from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
 from nautilus_trader.model.events import OrderFilled
+from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.identifiers import TraderId
@@ -357,6 +358,34 @@ async def test_hedge_every_order_type(hedge):
     assert s.cache.position(PositionId(f"{BTC}-SHORT")).is_closed
 
 
+async def test_invalid_client_order_id_denied_before_sending(one_way):
+    s = one_way
+    order = s.strategy.order_factory.market(
+        BTC,
+        OrderSide.BUY,
+        Q,
+        client_order_id=ClientOrderId("X" * 33),
+    )
+    s.submit(order)
+    await s.until_status(order, OrderStatus.DENIED)
+    assert s.sim.exchange.pending_orders(SIM_API_KEY, PRODUCT) == []
+    assert s.sim_fills() == []
+
+
+async def test_funding_payments_published(one_way):
+    s = one_way
+    buy = s.market(OrderSide.BUY)
+    await s.until_status(buy, OrderStatus.FILLED)
+    received = []
+    s.msgbus.subscribe(topic=f"bitget.funding.{BTC}", handler=received.append)
+    s.sim.exchange.settle_funding("BTCUSDT", "0.0001")
+    await s.client._poll_funding()
+    await s.client._poll_funding()  # deduplicated by billId
+    assert len(received) == 1
+    assert received[0].instrument_id == BTC
+    assert received[0].amount.as_decimal() < 0  # a long pays positive funding
+
+
 async def test_private_socket_drop_while_filling(one_way):
     s = one_way
     warm = s.market(OrderSide.BUY)
@@ -369,7 +398,6 @@ async def test_private_socket_drop_while_filling(one_way):
     await s.until_status(resting, OrderStatus.ACCEPTED)
     assert s.client.ws.reconnect_count >= 1
     await s.assert_matches_venue()
-    print("DEBUG drop", s.client.ws.reconnect_count, len(s.nautilus_trade_ids()))
 
 
 async def test_submit_5xx_and_timeout_no_duplicates(sim):
@@ -392,7 +420,6 @@ async def test_submit_5xx_and_timeout_no_duplicates(sim):
         coids += [o.client_oid for o in sim.exchange.pending_orders(SIM_API_KEY, PRODUCT)]
         assert len(coids) == len(set(coids))
         await s.assert_matches_venue()
-        print("DEBUG 5xx", s.status(first), s.status(second), s.status(third), coids)
     finally:
         await s.stop()
 

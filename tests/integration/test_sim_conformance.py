@@ -77,6 +77,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "doc_ws_positions.json": {
         "+data[].isolatedMarginRate": "6.2 positions field list",
         "+data[].markPrice": "6.2 positions field list",
+        "+data[].cashDividend": "6.2 positions field list",
         "+data[].assetMode": "6.2 positions field list",
     },
     "doc_ws_account.json": {
@@ -322,6 +323,14 @@ async def _rest_outputs(sim) -> dict[str, Any]:
             sim, "GET", "/api/v2/mix/account/bill", {**pt, "businessType": "contract_settle_fee"}
         )
     )[1]
+    out["extra_all_position"] = (await signed(sim, "GET", "/api/v2/mix/position/all-position", pt))[
+        1
+    ]
+    out["extra_order_fills"] = (await signed(sim, "GET", "/api/v2/mix/order/fills", pt))[1]
+    out["extra_orders_history"] = (
+        await signed(sim, "GET", "/api/v2/mix/order/orders-history", pt)
+    )[1]
+    out["extra_fills_history"] = (await public(sim, "/api/v2/mix/market/fills-history", BTC))[1]
     out["rest_close_positions.json"] = (
         await signed(sim, "POST", "/api/v2/mix/order/close-positions", body=BTC)
     )[1]
@@ -478,6 +487,10 @@ def _schema_types() -> dict[str, Any]:
         "rest_orders_pending.json": st.BitgetPendingOrders,
         "rest_orders_plan_pending.json": st.BitgetPlanOrders,
         "rest_orders_plan_history.json": st.BitgetPlanOrders,
+        "extra_all_position": list[sa.BitgetPosition],
+        "extra_order_fills": st.BitgetFills,
+        "extra_orders_history": st.BitgetPendingOrders,
+        "extra_fills_history": list[sm.BitgetRecentTrade],
     }
     ws = {
         "probe_ws_subscribe_ack.json": se.BitgetWsEvent,
@@ -510,3 +523,38 @@ async def test_sim_output_decodes_with_client_schemas(produced):
         except msgspec.ValidationError as e:
             problems.append(f"{name}: {e}")
     assert not problems, "\n".join(problems)
+
+
+# Field lists of bitget-api.md for endpoints without a sample payload
+DOC_FIELDS = {
+    "all-position": (
+        "5.3",
+        "marginCoin symbol holdSide openDelegateSize marginSize available locked total leverage "
+        "achievedProfits openPriceAvg marginMode posMode unrealizedPL liquidationPrice "
+        "keepMarginRate markPrice marginRatio breakEvenPrice totalFee deductedFee cashDividend "
+        "assetMode autoMargin grant takeProfit stopLoss takeProfitId stopLossId cTime uTime",
+    ),
+    "order-fills": (
+        "5.10",
+        "tradeId symbol orderId price baseVolume feeDetail side quoteVolume profit "
+        "enterPointSource tradeSide posMode tradeScope cTime",
+    ),
+    "fills-history": ("4.6", "tradeId price size side ts symbol"),
+}
+
+
+async def test_endpoints_without_samples_match_doc_field_lists(sim):
+    await signed(sim, "POST", "/api/v2/mix/order/place-order", body=order_body(clientOid="f1"))
+    pt = {"productType": USDT}
+    rows = {
+        "all-position": (await signed(sim, "GET", "/api/v2/mix/position/all-position", pt))[1][
+            "data"
+        ],
+        "order-fills": (await signed(sim, "GET", "/api/v2/mix/order/fills", pt))[1]["data"][
+            "fillList"
+        ],
+        "fills-history": (await public(sim, "/api/v2/mix/market/fills-history", BTC))[1]["data"],
+    }
+    for name, (section, fields) in DOC_FIELDS.items():
+        assert rows[name], name
+        assert set(rows[name][0]) == set(fields.split()), (name, section)

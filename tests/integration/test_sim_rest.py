@@ -322,3 +322,55 @@ async def test_other_product_types(sim, product_type, symbol):
         sim, "/api/v2/mix/market/ticker", {"symbol": "BTCUSDT", "productType": product_type}
     )
     assert js["code"] == "40034"
+
+
+async def test_cli_prints_ready_first_and_serves():
+    import asyncio
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("bitget-nt")
+    proc = await asyncio.create_subprocess_exec(
+        str(exe), "sim", "--port", "0", "--symbols", "BTCUSDT", stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+        assert line.startswith("READY http=http://"), line
+        fields = dict(part.split("=", 1) for part in line.split()[1:])
+        assert set(fields) == {"http", "ws_public", "ws_private"}
+        assert fields["ws_public"].endswith("/v2/ws/public")
+        async with (
+            aiohttp.ClientSession() as s,
+            s.get(fields["http"] + "/api/v2/public/time") as r,
+        ):
+            assert (await r.json())["code"] == "00000"
+    finally:
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+
+
+def test_background_thread_mode():
+    import urllib.request
+
+    from nautilus_bitget.sim import BitgetSimulator
+    from nautilus_bitget.sim import SimConfig
+
+    simulator = BitgetSimulator(SimConfig(port=0)).start_background()
+    try:
+        with urllib.request.urlopen(simulator.http_url + "/api/v2/public/time", timeout=5) as r:  # noqa: S310
+            assert json.loads(r.read())["code"] == "00000"
+        assert simulator.call(lambda: len(simulator.exchange.markets)) == 4
+    finally:
+        simulator.stop_background()
+
+
+async def test_post_requires_json_content_type_40007(sim):
+    status, js = await signed(
+        sim,
+        "POST",
+        "/api/v2/mix/order/place-order",
+        body=order_body(),
+        headers={"Content-Type": "text/plain"},
+    )
+    assert status == 400 and js["code"] == "40007"
+    assert sim.exchange.pending_orders(SIM_API_KEY, USDT) == []

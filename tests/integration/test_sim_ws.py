@@ -310,3 +310,12 @@ async def test_private_pushes_after_rest_order(sim):
         )
         assert algo["data"][0]["planType"] == "pl" and algo["data"][0]["status"] == "live"
         assert algo["arg"] == arg("orders-algo", "default")
+
+
+async def test_subscribe_requests_per_hour_limit(sim_factory):
+    sim = await sim_factory(ws_max_subscribes_per_hour=2, ws_max_msgs_per_sec=0)
+    async with aiohttp.ClientSession() as s, s.ws_connect(sim.ws_public_url) as ws:
+        for _ in range(3):
+            await ws.send_str(json.dumps({"op": "subscribe", "args": [arg("ticker")]}))
+        err = await recv_until(ws, lambda f: f.get("event") == "error")
+        assert err["code"] == 30006

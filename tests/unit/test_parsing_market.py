@@ -229,7 +229,7 @@ def test_candle_sample_and_closing(ctx: BookContext) -> None:
     minute = 60_000
     t0 = 1695685500000
     history = [[str(t0 + i * minute), "1", "2", "0.5", "1.5", "10", "15", "15"] for i in range(5)]
-    closer.on_snapshot(history)  # history is never returned
+    assert closer.on_snapshot(history) == []  # history is never returned
     open_row = [str(t0 + 4 * minute), "1", "2", "0.5", "1.7", "11", "16", "16"]
     assert closer.on_update([open_row]) == []  # still open: repeated updates
     assert closer.on_update([open_row]) == []
@@ -238,6 +238,10 @@ def test_candle_sample_and_closing(ctx: BookContext) -> None:
     assert closer.on_update([open_row]) == []  # late older row ignored
     later = [str(t0 + 7 * minute), "2", "2", "2", "2", "1", "2", "2"]
     assert closer.on_update([later, nxt]) == [nxt]
+    # a resubscribe snapshot (after a reconnect) returns the candles closed meanwhile
+    after = [[str(t0 + m * minute), "2", "2", "2", "2", "1", "2", "2"] for m in (7, 8, 9)]
+    assert closer.on_snapshot(after) == after[:2]
+    assert closer.on_snapshot(after) == []
 
 
 def test_bar_spec_mapping() -> None:

@@ -1,0 +1,713 @@
+"""
+REST ``/api/v3/...`` of the simulator (bitget-uta-api.md 2, 3), over the same engine as v2.
+
+Handlers translate v3 requests into engine commands (which take the v2 body shape) and render v3
+rows (``rows``). Hedge mode: v3 ``side`` is the trade direction and ``posSide`` the position
+(3.5), the opposite of v2 for closes, so ``_engine_side`` converts. Handlers are
+``fn(layer, api_key, query, body) -> data`` (private) or ``fn(layer, query) -> data`` (public).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
+
+from nautilus_bitget.sim import wire
+from nautilus_bitget.sim.exchange import SimError
+from nautilus_bitget.sim.v3 import rows
+from nautilus_bitget.sim.wire import VenueError
+
+
+if TYPE_CHECKING:
+    from nautilus_bitget.sim.v3.layer import SimV3
+
+
+FUTURES: Final[tuple[str, ...]] = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
+PARAM_ERROR: Final[str] = "400172"  # bitget-uta-api.md 5.2: "Parameter verification failed"
+V2_PARAM_ERROR: Final[str] = "25236"  # 5.2: v3 rejects v2-style holdSide / oneWayMode
+# 3.4: parameters of v2 that v3 does not accept
+_V2_ONLY: Final[tuple[str, ...]] = ("productType", "marginCoin", "size", "force", "tradeSide")
+_V2_HEDGE_ONLY: Final[tuple[str, ...]] = ("holdSide", "oneWayMode")
+_CLIENT_OID_RE: Final = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,32}$")  # 3.4
+_TIF: Final[tuple[str, ...]] = ("gtc", "ioc", "fok", "post_only")
+BATCH_MAX: Final[int] = 20
+# engine (v2) error codes -> v3 codes (5.2)
+V3_CODES: Final[dict[str, str]] = {
+    "40768": "25204",  # order does not exist
+    "43025": "25204",
+    "43118": "25212",  # duplicate clientOid
+    "40762": "25202",  # insufficient balance
+    "45115": "25244",  # price tick
+    "40808": "25610",  # qty step
+    "45111": "25611",  # below min qty
+    "45112": "25207",  # qty out of range
+    "40034": "25100",  # symbol does not exist
+    "40019": PARAM_ERROR,
+    "40020": PARAM_ERROR,
+    "40306": PARAM_ERROR,
+    "40304": PARAM_ERROR,
+    "40305": PARAM_ERROR,
+}
+
+
+def v3_error(code: str, msg: str) -> VenueError:
+    """Return a ``VenueError`` with the v3 code of an engine code."""
+    return VenueError(V3_CODES.get(code, code), msg)
+
+
+def _q(query: Any, key: str) -> str | None:
+    value = query.get(key)
+    return value if value not in (None, "") else None
+
+
+def _req(source: Any, key: str) -> str:
+    value = source.get(key)
+    if value in (None, ""):
+        raise VenueError(PARAM_ERROR, f"Parameter verification failed: {key} cannot be empty")
+    return str(value)
+
+
+def _category(source: Any, required: bool = True) -> str | None:
+    raw = source.get("category")
+    if raw in (None, ""):
+        if required:
+            raise VenueError(PARAM_ERROR, "Parameter verification failed: category cannot be empty")
+        return None
+    cat = str(raw).upper()  # 2.1: upper case on REST; accepted in any case
+    if cat not in FUTURES:
+        raise VenueError(PARAM_ERROR, f"Parameter verification failed: category {raw}")
+    return cat
+
+
+def _categories(source: Any) -> tuple[str, ...]:
+    cat = _category(source, required=False)
+    return (cat,) if cat else FUTURES
+
+
+def _limit(query: Any, default: int = 100, cap: int = 100) -> int:
+    raw = _q(query, "limit")
+    try:
+        return max(1, min(int(raw), cap)) if raw else default
+    except ValueError:
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: limit") from None
+
+
+def _tradable(ex: Any, category: str, symbol: str | None) -> list[str]:
+    out = [s for s, m in ex.markets.items() if m.contract.product_type == category]
+    if symbol is not None:
+        if symbol not in out:
+            raise VenueError("25100", f"symbol {symbol} does not exist")
+        return [symbol]
+    return out
+
+
+# -- public market (2.2-2.8) ----------------------------------------------------------------------
+def instruments(layer: SimV3, query: Any) -> list:
+    ex = layer.exchange
+    cat = _category(query)
+    symbol = _q(query, "symbol")
+    specs = [c for c in ex.contracts_of(cat) if symbol is None or c.symbol == symbol]
+    return [rows.instrument_row(c) for c in specs]
+
+
+def tickers(layer: SimV3, query: Any) -> list:
+    ex = layer.exchange
+    return [
+        rows.rest_ticker_row(ex, s) for s in _tradable(ex, _category(query), _q(query, "symbol"))
+    ]
+
+
+def orderbook(layer: SimV3, query: Any) -> dict:
+    ex = layer.exchange
+    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
+    depth = _limit(query, default=50, cap=1000)
+    bids, asks = ex.book(symbol, depth)
+    # 2.3: levels are JSON numbers, ts a string
+    return {
+        "a": [[wire.num(p), wire.num(s)] for p, s in asks],
+        "b": [[wire.num(p), wire.num(s)] for p, s in bids],
+        "ts": str(ex.now_ms()),
+    }
+
+
+def candles(layer: SimV3, query: Any) -> list:
+    ex = layer.exchange
+    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
+    interval = _req(query, "interval")
+    start, end = _q(query, "startTime"), _q(query, "endTime")
+    data = ex.candles(
+        symbol,
+        interval,
+        start_ms=int(start) if start else None,
+        end_ms=int(end) if end else None,
+        limit=_limit(query, default=100, cap=1000),
+        kline_type=(_q(query, "type") or "market").lower(),
+    )
+    return [list(r[:7]) for r in data]
+
+
+def public_fills(layer: SimV3, query: Any) -> list:
+    ex = layer.exchange
+    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
+    trades = ex.recent_trades(symbol, _limit(query))
+    return [
+        {"execId": t.trade_id, "price": t.price, "size": t.size, "side": t.side,
+         "ts": str(t.ts), "isRPI": "no"}
+        for t in trades
+    ]  # fmt: skip
+
+
+def current_fund_rate(layer: SimV3, query: Any) -> list:
+    ex = layer.exchange
+    symbol = _req(query, "symbol")
+    if symbol not in ex.markets:
+        raise VenueError("25100", f"symbol {symbol} does not exist")
+    f = ex.funding(symbol)
+    return [
+        {
+            "symbol": symbol,
+            "fundingRate": f.funding_rate,
+            "fundingRateInterval": str(f.interval_hours),
+            "nextUpdate": str(f.next_funding_time),
+            "minFundingRate": f.min_funding_rate,
+            "maxFundingRate": f.max_funding_rate,
+        },
+    ]
+
+
+def history_fund_rate(layer: SimV3, query: Any) -> dict:
+    ex = layer.exchange
+    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
+    hist = ex.funding_history(symbol)[: _limit(query)]
+    return {
+        "resultList": [
+            {"symbol": symbol, "fundingRate": r, "fundingRateTimestamp": str(t)} for r, t in hist
+        ],
+    }
+
+
+def open_interest(layer: SimV3, query: Any) -> dict:
+    ex = layer.exchange
+    symbols = _tradable(ex, _category(query), _q(query, "symbol"))
+    return {
+        "list": [{"symbol": s, "openInterest": ex.open_interest(s)} for s in symbols],
+        "ts": str(ex.now_ms()),
+    }
+
+
+PUBLIC_ROUTES: Final = (
+    ("/api/v3/market/instruments", instruments, 20),
+    ("/api/v3/market/tickers", tickers, 20),
+    ("/api/v3/market/orderbook", orderbook, 20),
+    ("/api/v3/market/candles", candles, 20),
+    ("/api/v3/market/history-candles", candles, 20),
+    ("/api/v3/market/fills", public_fills, 20),
+    ("/api/v3/market/current-fund-rate", current_fund_rate, 20),
+    ("/api/v3/market/history-fund-rate", history_fund_rate, 20),
+    ("/api/v3/market/open-interest", open_interest, 20),
+)
+
+
+# -- account (3.1-3.3) ------------------------------------------------------------------------------
+def settings(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    acct = ex.account(api_key)
+    config = []
+    for symbol, market in ex.markets.items():
+        s = ex.account_settings(api_key, symbol, market.contract.product_type)
+        lev = s.crossed_margin_leverage if s.margin_mode == "crossed" else s.isolated_long_lever
+        config.append(
+            {"category": market.contract.product_type, "symbol": symbol,
+             "marginMode": s.margin_mode, "leverage": str(lev)},
+        )  # fmt: skip
+    return {
+        "uid": layer.uid(api_key),
+        "accountMode": "unified",
+        "assetMode": "single_asset",
+        "accountLevel": "advanced",
+        "holdMode": acct.get_pos_mode(FUTURES[0]),  # account-wide in v3 (3.3)
+        "stpMode": "none",
+        "symbolConfigList": config,
+        "coinConfigList": [],
+    }
+
+
+def _usd_price(ex: Any, coin: str) -> Decimal:
+    if coin in ("USDT", "USDC", "USD"):
+        return Decimal(1)
+    for market in ex.markets.values():
+        spec = market.contract
+        if spec.base_coin == coin and spec.product_type == "USDT-FUTURES":
+            return market.mark_price
+    for market in ex.markets.values():
+        if market.contract.base_coin == coin:
+            return market.mark_price
+    return Decimal(0)
+
+
+def account_summary(ex: Any, api_key: str) -> tuple[dict, list[tuple[Any, Decimal]]]:
+    """Return the account-level totals (USD) and ``(view, usd_price)`` per non-zero coin."""
+    acct = ex.account(api_key)
+    views = []
+    coins = sorted(set(acct.balances) | {c.margin_coin for c in ex.contracts.values()})
+    for coin in coins:
+        v = ex.account_view(api_key, coin)
+        if v.balance == 0 and v.equity == 0:
+            continue  # 3.1: only non-zero balances are returned
+        views.append((v, _usd_price(ex, coin)))
+    equity = sum((v.equity * px for v, px in views), Decimal(0))
+    upl = sum((v.unrealized_pl * px for v, px in views), Decimal(0))
+    imr = sum(((v.position_margin + v.locked) * px for v, px in views), Decimal(0))
+    btc = _usd_price(ex, "BTC")
+    totals = {
+        "equity": equity,
+        "upl": upl,
+        "imr": imr,
+        "mmr": imr * Decimal("0.5"),
+        "btc": btc,
+    }
+    return totals, views
+
+
+def assets(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    t, views = account_summary(ex, api_key)
+    btc = t["btc"]
+    return {
+        "accountEquity": wire.money(t["equity"]),
+        "usdtEquity": wire.money(t["equity"]),
+        "btcEquity": wire.money(t["equity"] / btc) if btc else "0",
+        "unrealisedPnl": wire.money(t["upl"]),
+        "usdtUnrealisedPnl": wire.money(t["upl"]),
+        "btcUnrealizedPnl": wire.money(t["upl"] / btc) if btc else "0",
+        "effEquity": wire.money(t["equity"]),
+        "mmr": wire.money(t["mmr"]),
+        "imr": wire.money(t["imr"]),
+        "mgnRatio": wire.money(t["mmr"] / t["equity"]) if t["equity"] else "0",
+        "positionMgnRatio": "0",
+        "assets": [
+            {
+                "coin": v.margin_coin,
+                "equity": wire.money(v.equity),
+                "usdValue": wire.money(v.equity * px),
+                "balance": wire.money(v.balance),
+                "available": wire.money(v.available),
+                "debt": "0",
+                "locked": wire.money(v.locked),
+            }
+            for v, px in views
+        ],
+    }
+
+
+def set_leverage(layer: SimV3, api_key: str, query: Any, body: Any) -> str:
+    ex = layer.exchange
+    cat = _category(body)
+    symbol = _req(body, "symbol")
+    spec = ex.contract(symbol, cat)
+    margin_mode = body.get("marginMode")
+    if margin_mode:
+        ex.set_margin_mode(
+            api_key,
+            {"symbol": symbol, "productType": cat, "marginCoin": spec.margin_coin,
+             "marginMode": margin_mode},
+        )  # fmt: skip
+    v2 = {"symbol": symbol, "productType": cat, "marginCoin": spec.margin_coin}
+    for key in ("leverage", "longLeverage", "shortLeverage"):
+        if body.get(key) not in (None, ""):
+            v2[key] = str(body[key])
+    if body.get("posSide"):
+        v2["holdSide"] = body["posSide"]
+    ex.set_leverage(api_key, v2)
+    return "success"
+
+
+def set_hold_mode(layer: SimV3, api_key: str, query: Any, body: Any) -> str:
+    ex = layer.exchange
+    mode = _req(body, "holdMode")
+    if mode not in ("one_way_mode", "hedge_mode"):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: holdMode")
+    acct = ex.account(api_key)
+    before = {pt: acct.get_pos_mode(pt) for pt in FUTURES}
+    done: list[str] = []
+    try:
+        for pt in FUTURES:  # 3.3: account-wide, so every product type switches together
+            ex.set_position_mode(api_key, {"productType": pt, "posMode": mode})
+            done.append(pt)
+    except SimError:
+        for pt in done:
+            ex.set_position_mode(api_key, {"productType": pt, "posMode": before[pt]})
+        raise
+    return "success"
+
+
+def current_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    cat = _category(query)
+    symbol, pos_side = _q(query, "symbol"), _q(query, "posSide")
+    out = [
+        rows.position_row(ex, p)
+        for p in ex.positions(api_key, cat, symbol)
+        if pos_side is None or p.hold_side == pos_side
+    ]
+    return {"list": out}
+
+
+def history_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    recs = ex.history_positions(api_key, _category(query), _q(query, "symbol"), _limit(query))
+    return {"list": [rows.history_position_row(r) for r in recs], "cursor": ""}
+
+
+# -- trade (3.4-3.8) --------------------------------------------------------------------------------
+def _reject_v2_params(body: Any) -> None:
+    for key in _V2_HEDGE_ONLY:
+        if key in body:
+            raise VenueError(V2_PARAM_ERROR, f"Parameter {key} is not supported")
+    for key in _V2_ONLY:
+        if key in body:
+            raise VenueError(PARAM_ERROR, f"Parameter verification failed: {key} is not supported")
+
+
+def _client_oid(body: Any) -> str | None:
+    oid = body.get("clientOid")
+    if oid in (None, ""):
+        return None
+    oid = str(oid)
+    if not _CLIENT_OID_RE.match(oid):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: clientOid")
+    return oid
+
+
+def _engine_side(acct: Any, category: str, side: str, pos_side: Any, reduce_only: Any) -> dict:
+    """Return the engine (v2) side fields of a v3 order (3.5)."""
+    if side not in ("buy", "sell"):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: side")
+    if acct.get_pos_mode(category) == "hedge_mode":
+        if pos_side not in ("long", "short"):
+            raise VenueError(PARAM_ERROR, "Parameter verification failed: posSide is required")
+        opening = (side == "buy") == (pos_side == "long")
+        return {"side": "buy" if pos_side == "long" else "sell",
+                "tradeSide": "open" if opening else "close"}  # fmt: skip
+    out = {"side": side}
+    if str(reduce_only or "").lower() in ("yes", "true"):
+        out["reduceOnly"] = "YES"
+    return out
+
+
+def _engine_order(layer: SimV3, api_key: str, body: Any, category: str | None = None) -> dict:
+    ex = layer.exchange
+    if not isinstance(body, dict):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: order must be an object")
+    _reject_v2_params(body)
+    cat = category or _category(body)
+    symbol = _req(body, "symbol")
+    spec = ex.contract(symbol, cat)
+    acct = ex.account(api_key)
+    order_type = _req(body, "orderType").lower()
+    tif = str(body.get("timeInForce") or "gtc").lower()
+    if tif not in _TIF:
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: timeInForce")
+    margin_mode = str(body.get("marginMode") or acct.get_margin_mode(symbol))
+    if margin_mode not in ("crossed", "isolated"):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: marginMode")
+    if margin_mode != acct.get_margin_mode(symbol):
+        # 3.3: v3 has no set-margin-mode; the order's marginMode switches the symbol
+        ex.set_margin_mode(
+            api_key,
+            {"symbol": symbol, "productType": cat, "marginCoin": spec.margin_coin,
+             "marginMode": margin_mode},
+        )  # fmt: skip
+    v2: dict[str, Any] = {
+        "symbol": symbol,
+        "productType": cat,
+        "marginMode": margin_mode,
+        "marginCoin": spec.margin_coin,
+        "size": _req(body, "qty"),
+        "orderType": order_type,
+        "force": tif,
+        **_engine_side(acct, cat, str(body.get("side") or "").lower(), body.get("posSide"),
+                       body.get("reduceOnly")),
+    }  # fmt: skip
+    if order_type == "limit":
+        v2["price"] = _req(body, "price")
+    oid = _client_oid(body)
+    if oid is not None:
+        v2["clientOid"] = oid
+    if body.get("takeProfit"):
+        v2["presetStopSurplusPrice"] = str(body["takeProfit"])
+    if body.get("stopLoss"):
+        v2["presetStopLossPrice"] = str(body["stopLoss"])
+    return v2
+
+
+def place_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    order = layer.exchange.place_order(api_key, _engine_order(layer, api_key, body))
+    return {"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid}
+
+
+def _batch(items: Any) -> list:
+    if not isinstance(items, list) or not items:
+        raise VenueError(
+            PARAM_ERROR, "Parameter verification failed: body must be a non-empty array"
+        )
+    if len(items) > BATCH_MAX:
+        raise VenueError(PARAM_ERROR, f"Parameter verification failed: at most {BATCH_MAX} orders")
+    return items
+
+
+def place_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
+    items = _batch(body)
+    cats = {str(i.get("category", "")).upper() for i in items if isinstance(i, dict)}
+    if len(cats) != 1:
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: one category per batch")
+    out = []
+    for item in items:
+        oid = item.get("clientOid", "") if isinstance(item, dict) else ""
+        try:
+            order = layer.exchange.place_order(api_key, _engine_order(layer, api_key, item))
+        except (SimError, VenueError) as e:
+            err = v3_error(e.code, e.msg)
+            out.append({"orderId": "", "clientOid": oid, "code": err.code, "msg": err.msg})
+        else:
+            out.append({"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid})
+    return out
+
+
+def _find_order(layer: SimV3, api_key: str, source: Any) -> Any:
+    order_id, client_oid = source.get("orderId"), source.get("clientOid")
+    if not order_id and not client_oid:
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
+    try:
+        return layer.exchange.get_order(
+            api_key,
+            source.get("symbol") or None,
+            layer.engine_id(str(order_id)) if order_id else None,
+            str(client_oid) if client_oid and not order_id else None,
+        )
+    except SimError as e:
+        raise v3_error(e.code, "Order does not exist") from None
+
+
+def modify_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    order = _find_order(layer, api_key, body)
+    if not order.is_open:
+        raise VenueError("25204", "Order does not exist")
+    qty, price = body.get("qty"), body.get("price")
+    if qty in (None, "") and price in (None, ""):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: qty or price")
+    public = layer.public_id(order.order_id)
+    # 3.6: asynchronous; the ack is not success and a failure sends no extra notification
+    layer.schedule_modify(
+        api_key,
+        order,
+        qty=str(qty) if qty not in (None, "") else None,
+        price=str(price) if price not in (None, "") else None,
+        auto_cancel=str(body.get("autoCancel") or "no").lower() == "yes",
+        request_id=str(body["requestId"]) if body.get("requestId") else None,
+    )
+    return {"orderId": public, "clientOid": order.client_oid}
+
+
+def _cancel_one(layer: SimV3, api_key: str, source: Any) -> dict:
+    order = _find_order(layer, api_key, source)
+    if not order.is_open:
+        raise VenueError("25204", "Order does not exist")
+    layer.exchange.cancel_order(
+        api_key,
+        {"symbol": order.symbol, "productType": order.product_type, "orderId": order.order_id},
+    )
+    return {"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid}
+
+
+def cancel_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    return _cancel_one(layer, api_key, body)
+
+
+def cancel_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
+    out = []
+    for item in _batch(body):
+        try:
+            out.append(_cancel_one(layer, api_key, item if isinstance(item, dict) else {}))
+        except (SimError, VenueError) as e:
+            err = v3_error(e.code, e.msg)
+            src = item if isinstance(item, dict) else {}
+            out.append(
+                {"orderId": str(src.get("orderId") or ""), "clientOid": str(src.get("clientOid") or ""),
+                 "code": err.code, "msg": err.msg},
+            )  # fmt: skip
+    return out
+
+
+def cancel_symbol_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    cat = _category(body)
+    v2 = {"productType": cat}
+    if body.get("symbol"):
+        v2["symbol"] = body["symbol"]
+    res = layer.exchange.cancel_all_orders(api_key, v2)
+    return {"list": [{"orderId": layer.public_id(o), "clientOid": c} for o, c in res.success]}
+
+
+def close_positions(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    v2: dict[str, Any] = {"productType": _category(body)}
+    if body.get("symbol"):
+        v2["symbol"] = body["symbol"]
+    if body.get("posSide"):
+        v2["holdSide"] = body["posSide"]
+    res = layer.exchange.close_positions(api_key, v2)
+    items = [{"orderId": layer.public_id(o), "clientOid": c} for o, c in res.success]
+    items += [{"orderId": o, "clientOid": c, "code": v3_error(code, m).code, "msg": m}
+              for o, c, code, m in res.failure]  # fmt: skip
+    return {"list": items}
+
+
+def order_info(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    return rows.order_row(layer.exchange, _find_order(layer, api_key, query), layer.public_id)
+
+
+def _page_args(query: Any) -> dict:
+    start, end = _q(query, "startTime"), _q(query, "endTime")
+    return {
+        "id_less_than": _q(query, "cursor"),
+        "start_ms": int(start) if start else None,
+        "end_ms": int(end) if end else None,
+        "limit": _limit(query),
+    }
+
+
+def _listed(items: list, render: Any, id_attr: str, limit: int) -> dict:
+    items.sort(key=lambda x: int(getattr(x, id_attr)), reverse=True)
+    items = items[:limit]
+    cursor = getattr(items[-1], id_attr) if len(items) == limit else ""
+    return {"list": [render(x) for x in items], "cursor": cursor}
+
+
+def unfilled_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    args = _page_args(query)
+    found = []
+    for cat in _categories(query):
+        found += ex.pending_orders(api_key, cat, symbol=_q(query, "symbol"), **args)
+    return _listed(
+        found, lambda o: rows.order_row(ex, o, layer.public_id), "order_id", args["limit"]
+    )
+
+
+def history_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    args = _page_args(query)
+    found = ex.order_history(api_key, _category(query), symbol=_q(query, "symbol"), **args)
+    return _listed(
+        found, lambda o: rows.order_row(ex, o, layer.public_id), "order_id", args["limit"]
+    )
+
+
+def trade_fills(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    args = _page_args(query)
+    order_id = _q(query, "orderId")
+    found = []
+    for cat in _categories(query):
+        found += ex.fills(
+            api_key,
+            cat,
+            symbol=_q(query, "symbol"),
+            order_id=layer.engine_id(order_id) if order_id else None,
+            **args,
+        )
+    return _listed(found, lambda f: rows.fill_row(f, layer.public_id), "trade_id", args["limit"])
+
+
+def place_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    ex = layer.exchange
+    kind = str(body.get("type") or "tpsl").lower()
+    if kind != "trigger":
+        # Only trigger strategies are modelled by the simulator's engine (preset TP/SL on
+        # place-order is); position TP/SL strategies are rejected explicitly
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: type tpsl is not simulated")
+    cat = _category(body)
+    symbol = _req(body, "symbol")
+    spec = ex.contract(symbol, cat)
+    acct = ex.account(api_key)
+    order_type = str(body.get("triggerOrderType") or "market").lower()
+    v2: dict[str, Any] = {
+        "planType": "normal_plan",
+        "symbol": symbol,
+        "productType": cat,
+        "marginMode": str(body.get("marginMode") or acct.get_margin_mode(symbol)),
+        "marginCoin": spec.margin_coin,
+        "size": _req(body, "qty"),
+        "orderType": order_type,
+        "triggerPrice": _req(body, "triggerPrice"),
+        "triggerType": "mark_price" if body.get("triggerBy") == "mark" else "fill_price",
+        **_engine_side(acct, cat, str(body.get("side") or "").lower(), body.get("posSide"),
+                       body.get("reduceOnly")),
+    }  # fmt: skip
+    if order_type == "limit":
+        v2["price"] = _req(body, "triggerOrderPrice")
+    oid = _client_oid(body)
+    if oid is not None:
+        v2["clientOid"] = oid
+    plan = ex.place_plan_order(api_key, v2)
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
+def _find_plan(layer: SimV3, api_key: str, body: Any) -> Any:
+    order_id, client_oid = body.get("orderId"), body.get("clientOid")
+    if not order_id and not client_oid:
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
+    for cat in FUTURES:
+        for plan in layer.exchange.plan_orders(api_key, cat, "normal_plan"):
+            if (order_id and plan.order_id == str(order_id)) or (
+                not order_id and plan.client_oid == str(client_oid)
+            ):
+                return plan
+    raise VenueError("25204", "Order does not exist")
+
+
+def cancel_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    plan = _find_plan(layer, api_key, body)
+    res = layer.exchange.cancel_plan_order(
+        api_key,
+        {"productType": plan.product_type, "symbol": plan.symbol, "planType": "normal_plan",
+         "orderIdList": [{"orderId": plan.order_id}]},
+    )  # fmt: skip
+    if not res.success:
+        raise VenueError("25204", "Order does not exist")
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
+def unfilled_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
+    ex = layer.exchange
+    kind = _q(query, "type")
+    if kind not in (None, "trigger"):
+        return []
+    plans = ex.plan_orders(api_key, _category(query), "normal_plan")
+    return [rows.strategy_row(ex, p, str) for p in plans]
+
+
+PRIVATE_ROUTES: Final = (
+    ("GET", "/api/v3/account/settings", settings, 20),
+    ("GET", "/api/v3/account/assets", assets, 20),
+    ("POST", "/api/v3/account/set-leverage", set_leverage, 10),
+    ("POST", "/api/v3/account/set-hold-mode", set_hold_mode, 10),
+    ("GET", "/api/v3/position/current-position", current_position, 20),
+    ("GET", "/api/v3/position/history-position", history_position, 20),
+    ("POST", "/api/v3/trade/place-order", place_order, 10),
+    ("POST", "/api/v3/trade/place-batch", place_batch, 5),
+    ("POST", "/api/v3/trade/modify-order", modify_order, 10),
+    ("POST", "/api/v3/trade/cancel-order", cancel_order, 10),
+    ("POST", "/api/v3/trade/cancel-batch", cancel_batch, 5),
+    ("POST", "/api/v3/trade/cancel-symbol-order", cancel_symbol_order, 5),
+    ("POST", "/api/v3/trade/close-positions", close_positions, 5),
+    ("GET", "/api/v3/trade/order-info", order_info, 20),
+    ("GET", "/api/v3/trade/unfilled-orders", unfilled_orders, 20),
+    ("GET", "/api/v3/trade/history-orders", history_orders, 20),
+    ("GET", "/api/v3/trade/fills", trade_fills, 20),
+    ("POST", "/api/v3/trade/place-strategy-order", place_strategy_order, 10),
+    ("POST", "/api/v3/trade/cancel-strategy-order", cancel_strategy_order, 10),
+    ("GET", "/api/v3/trade/unfilled-strategy-orders", unfilled_strategy_orders, 20),
+)
