@@ -19,6 +19,7 @@ Channel choices (bitget-api.md 6.1):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
@@ -292,6 +293,8 @@ class BitgetDataClient(LiveMarketDataClient):
         self._channel_refs: Counter[tuple[str, str]] = Counter()
         self._integrity: dict[str, BookIntegrity] = {}
         self._resync_pending: set[str] = set()
+        self._resync_tasks: dict[str, asyncio.Task] = {}
+        self._resync_wake: dict[str, asyncio.Event] = {}
         self._depth_symbols: set[str] = set()
         self._quote_symbols: set[str] = set()
         self._trade_dedupe: dict[str, TradeDeduper] = {}
@@ -491,6 +494,7 @@ class BitgetDataClient(LiveMarketDataClient):
             integrity.on_snapshot(book.seq, book.bids, book.asks)
             if symbol in self._resync_pending:
                 self._resync_pending.discard(symbol)
+                self._wake_resync(symbol)
                 self.stats.resynced += 1
                 self._log.info(f"Book {symbol} resynced from a fresh snapshot (seq {book.seq})")
             if deltas is not None:
@@ -512,6 +516,9 @@ class BitgetDataClient(LiveMarketDataClient):
             return  # chain advanced, nothing changed
         elif check is BookCheck.WAITING:
             self.stats.dropped_unsynced += 1
+            if symbol not in self._resync_tasks and self._ws.is_connected:
+                # Updates flow but their snapshot never came (lost): ask for one
+                self._resync(symbol, "updates without a snapshot")
         elif check is BookCheck.GAP:
             self.stats.gaps += 1
             self._resync(symbol, f"seq gap (pseq {book.pseq})")
@@ -520,18 +527,32 @@ class BitgetDataClient(LiveMarketDataClient):
             self._resync(symbol, f"checksum mismatch (seq {book.seq})")
 
     def _resync(self, symbol: str, reason: str) -> None:
+        self._resync_pending.add(symbol)
+        if symbol in self._resync_tasks:
+            self._wake_resync(symbol)  # a resubscribe loop exists: let it act now
+            return
         self.stats.resyncs += 1
         self._log_once(f"resync:{reason.split(' ')[0]}", f"Book {symbol}: {reason}, resubscribing")
-        if symbol in self._resync_pending:
-            return
-        self._resync_pending.add(symbol)
-        self.create_task(self._resubscribe_books(symbol), log_msg=f"resync {symbol}")
+        task = self.create_task(self._resubscribe_books(symbol), log_msg=f"resync {symbol}")
+        if task is not None:
+            self._resync_tasks[symbol] = task
+            task.add_done_callback(lambda _: self._resync_tasks.pop(symbol, None))
 
     async def _resubscribe_books(self, symbol: str) -> None:
+        # bitget-api.md 9.6 step 3: resubscribe for a fresh snapshot; again if none arrives
         arg = self._arg("books", symbol)
         while symbol in self._resync_pending and ("books", symbol) in self._channel_refs:
+            wake = asyncio.Event()
+            self._resync_wake[symbol] = wake
             await self._ws.resubscribe([arg])
-            await asyncio.sleep(RESYNC_RETRY_SECS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), RESYNC_RETRY_SECS)
+        self._resync_wake.pop(symbol, None)
+
+    def _wake_resync(self, symbol: str) -> None:
+        wake = self._resync_wake.get(symbol)
+        if wake is not None:
+            wake.set()
 
     def _handle_books15(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
         symbol = arg.instId

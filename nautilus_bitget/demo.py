@@ -10,7 +10,7 @@
    figures and write ``DIR/parity.json`` and ``DIR/report.html``; print ``DIR`` last.
 
 Decisions come from bars only. Bitget's shortest candle is one minute, which would give a handful of
-decisions in a few minutes, so the demo config uses 2-second INTERNAL bars that Nautilus builds from
+decisions in a few minutes, so the demo config uses 1-second INTERNAL bars that Nautilus builds from
 trade ticks: the same aggregation runs live (from the trades channel) and in backtest (from the
 recorded trades), with small EMA periods (3/8) and a bar-close stop, so dozens of order decisions
 happen within the run.

@@ -245,8 +245,9 @@ def build_live_node(
     node_config = TradingNodeConfig(
         trader_id=TraderId(trader_id),
         logging=LoggingConfig(log_level=log_level, log_colors=False),
-        # same bar settings as the backtest runner: internal time bars start with the first full bar
-        data_engine=LiveDataEngineConfig(time_bars_skip_first_non_full_bar=True),
+        # the same bar settings as the backtest runner (runner.SKIP_FIRST_BAR: True crashes 1.231
+        # backtests when a time bar closes before the first trade)
+        data_engine=LiveDataEngineConfig(time_bars_skip_first_non_full_bar=False),
         exec_engine=LiveExecEngineConfig(reconciliation=True, reconciliation_lookback_mins=1440),
         data_clients={BITGET: data_config},
         exec_clients={BITGET: exec_config},

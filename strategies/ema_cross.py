@@ -8,7 +8,7 @@ the same decisions; every order carries a ``decision=<bar ts_event>`` tag so run
 Bar source (``bar_type``):
 
 - ``BTCUSDT-PERP.BITGET-1-MINUTE-LAST-EXTERNAL``: Bitget's 1-minute candles (the default config);
-- ``BTCUSDT-PERP.BITGET-2-SECOND-LAST-INTERNAL``: bars built by Nautilus from trades, identically
+- ``BTCUSDT-PERP.BITGET-1-SECOND-LAST-INTERNAL``: bars built by Nautilus from trades, identically
   in live (from the trades channel) and in backtest (from recorded trades). Bitget has no candles
   shorter than one minute, so the demo uses these to make decisions within seconds.
 """

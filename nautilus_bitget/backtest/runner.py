@@ -41,6 +41,9 @@ from nautilus_bitget.backtest.venue import referenced_instruments
 from nautilus_bitget.constants import BITGET
 
 
+SKIP_FIRST_BAR = False
+
+
 class BacktestError(RuntimeError):
     """The backtest cannot run on this catalog; the message says why."""
 
@@ -181,7 +184,7 @@ def run_backtest(
         logging=LoggingConfig(log_level=log_level, log_colors=False),
         # the same bar settings as the live node (live.py): internal time bars start with the
         # first full bar in both, so a live run and its backtest aggregate identical bars
-        data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=True),
+        data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=SKIP_FIRST_BAR),
         actors=[sampler],
         strategies=[
             ImportableStrategyConfig(

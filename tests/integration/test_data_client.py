@@ -282,6 +282,22 @@ async def test_seq_gap_resyncs_within_a_second(sim) -> None:
         assert sum(d.is_snapshot for d in recorder.received[OrderBookDeltas]) > snapshots_before
 
 
+async def test_back_to_back_gaps_and_lost_snapshot_recover(sim) -> None:
+    async with running_node(sim, everything=False) as (_node, recorder, client):
+        await book_matches_sim(recorder, sim)
+        sim.faults.skip_book_seq("BTCUSDT")
+        await wait_for(lambda: client.stats.resynced >= 1, 3.0, "first resync")
+        sim.faults.skip_book_seq("BTCUSDT")  # a second gap right after the first resync
+        await wait_for(lambda: client.stats.gaps >= 2, 3.0, "second gap")
+        await wait_for(lambda: client.stats.resynced >= 2, 1.0, "second resync")
+        await book_matches_sim(recorder, sim, timeout=1.0)
+        # a snapshot that never arrives: updates without a snapshot trigger a resubscribe
+        client._integrity["BTCUSDT"].reset()
+        await wait_for(lambda: client.book_synced(BTC), 2.0, "resubscribed snapshot")
+        await book_matches_sim(recorder, sim, timeout=1.0)
+        assert client.stats.dropped_unsynced >= 1
+
+
 async def test_bad_checksum_resyncs(sim_factory) -> None:
     sim = await sim_factory(checksum=True)
     async with running_node(sim, everything=False) as (_node, recorder, client):
@@ -352,7 +368,7 @@ async def test_malformed_frames_skipped_and_counted(sim) -> None:
 async def test_requests_bars_trades_funding_snapshot(sim_factory) -> None:
     sim = await sim_factory(funding_interval_secs=0.3)
     await asyncio.sleep(1.0)  # a few funding settlements and trades
-    async with running_node(sim, everything=False) as (node, recorder, client):
+    async with running_node(sim, everything=False) as (node, recorder, _client):
         now = node.kernel.clock.utc_now()
         responses: dict[str, object] = {}
         recorder.request_trade_ticks(
@@ -375,7 +391,17 @@ async def test_requests_bars_trades_funding_snapshot(sim_factory) -> None:
             limit=50,
             callback=lambda rid: responses.setdefault("book", rid),
         )
-        await wait_for(lambda: len(responses) == 4, 10.0, "request responses")
+        recorder.request_bars(
+            BarType.from_str("BTCUSDT-PERP.BITGET-1-MINUTE-MARK-EXTERNAL"),
+            start=now - timedelta(minutes=30),
+            callback=lambda rid: responses.setdefault("mark_bars", rid),
+        )
+        recorder.request_instrument(BTC, callback=lambda rid: responses.setdefault("inst", rid))
+        recorder.request_instruments(
+            BTC.venue,
+            callback=lambda rid: responses.setdefault("insts", rid),
+        )
+        await wait_for(lambda: len(responses) == 7, 10.0, "request responses")
         await asyncio.sleep(0.1)
 
         trades = recorder.historical[TradeTick]

@@ -211,7 +211,7 @@ PUBLIC_ROUTES: Final = (
 )
 
 
-# -- account (3.1-3.3) ------------------------------------------------------------------------------
+# -- account (3.1-3.3) ---------------------------------------------------------------------
 def settings(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
     ex = layer.exchange
     acct = ex.account(api_key)
@@ -362,7 +362,7 @@ def history_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
     return {"list": [rows.history_position_row(r) for r in recs], "cursor": ""}
 
 
-# -- trade (3.4-3.8) --------------------------------------------------------------------------------
+# -- trade (3.4-3.8) -----------------------------------------------------------------------
 def _reject_v2_params(body: Any) -> None:
     for key in _V2_HEDGE_ONLY:
         if key in body:
@@ -535,10 +535,8 @@ def cancel_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
         except (SimError, VenueError) as e:
             err = v3_error(e.code, e.msg)
             src = item if isinstance(item, dict) else {}
-            out.append(
-                {"orderId": str(src.get("orderId") or ""), "clientOid": str(src.get("clientOid") or ""),
-                 "code": err.code, "msg": err.msg},
-            )  # fmt: skip
+            oid, coid = str(src.get("orderId") or ""), str(src.get("clientOid") or "")
+            out.append({"orderId": oid, "clientOid": coid, "code": err.code, "msg": err.msg})
     return out
 
 

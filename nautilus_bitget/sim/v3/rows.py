@@ -35,7 +35,7 @@ def _fee_paid(fee: Decimal) -> str:
 
 
 def instrument_row(spec: Any) -> dict:
-    """``/api/v3/market/instruments`` row (2.2): tick = priceMultiplier, step = quantityMultiplier."""
+    """``market/instruments`` row (2.2): tick = priceMultiplier, step = quantityMultiplier."""
     return {
         "symbol": spec.symbol,
         "category": spec.product_type,
