@@ -122,7 +122,7 @@ class BitgetWebSocketClient:
     ping_interval_secs : float, default 25.0
         Interval of the text ``ping`` (bitget-api.md 3.1).
     stale_timeout_secs : float, default 30.0
-        Reconnect when nothing (not even ``pong``) arrived for this long.
+        Reconnect when nothing arrived, or a ``ping`` went unanswered, for this long.
     raw_tap : Callable[[bytes, int], None], optional
         Called with every received frame and its local receive time (ns), before ``handler``.
     on_reconnect : Callable[[], Awaitable[None]], optional
@@ -180,6 +180,8 @@ class BitgetWebSocketClient:
         self._running = False
         self._last_recv = 0.0
         self._last_ping = 0.0
+        # When the oldest unanswered ``ping`` was sent (None: every ping answered)
+        self._ping_unanswered_since: float | None = None
         self._handler_errors_seen: set[type] = set()
         self.reconnect_count: int = 0
 
@@ -344,6 +346,7 @@ class BitgetWebSocketClient:
         now = time.monotonic()
         self._last_recv = now
         self._last_ping = now
+        self._ping_unanswered_since = None
         self._reader = self._spawn(self._read_loop(ws), "reader")
         if self._credentials is not None:
             await self._login()
@@ -465,8 +468,20 @@ class BitgetWebSocketClient:
                 self._ready = False
                 await self._close_ws()
                 continue
+            unanswered = self._ping_unanswered_since
+            if unanswered is not None and now - unanswered > self._stale_timeout:
+                # bitget-api.md 3.1: `pong` is the liveness signal; data may still flow on a
+                # connection the venue is about to drop, so a withheld pong forces a reconnect
+                self._log.warning(
+                    f"{self._name}: no pong for {now - unanswered:.1f}s, reconnecting",
+                )
+                self._ready = False
+                await self._close_ws()
+                continue
             if now - self._last_ping >= self._ping_interval:
                 self._last_ping = now
+                if self._ping_unanswered_since is None:
+                    self._ping_unanswered_since = now
                 try:
                     await self._send(PING)
                 except BitgetTransportError as e:
@@ -485,6 +500,7 @@ class BitgetWebSocketClient:
                     except Exception as e:
                         self._report_handler_error(e, "raw_tap")
                 if data == PONG:
+                    self._ping_unanswered_since = None
                     continue
                 waiter = self._login_waiter
                 if waiter is not None and not waiter.done() and b'"event"' in data:

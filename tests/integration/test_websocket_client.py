@@ -354,6 +354,32 @@ async def test_silent_server_triggers_stale_watchdog_reconnect(
         await client.disconnect()
 
 
+async def test_withheld_pongs_force_a_reconnect_even_while_data_flows(
+    server: FakeWs,
+    rec: Recorder,
+) -> None:
+    client = make_client(server, rec, ping_interval_secs=0.1, stale_timeout_secs=0.6)
+    await client.connect()
+    await client.subscribe([arg("books")])
+    server.answer_pings = False
+    pushing = True
+
+    async def keep_pushing() -> None:
+        while pushing:
+            await server.push({"action": "update", "arg": arg("books"), "data": [], "ts": 1})
+            await asyncio.sleep(0.05)
+
+    pusher = asyncio.create_task(keep_pushing())
+    try:
+        await asyncio.wait_for(rec.reconnected.wait(), 5.0)
+        assert client.reconnect_count >= 1
+        assert server.conns[0].ws.closed
+    finally:
+        pushing = False
+        await pusher
+        await client.disconnect()
+
+
 async def test_handler_exceptions_do_not_kill_the_reader(server: FakeWs, rec: Recorder) -> None:
     seen: list[bytes] = []
 
