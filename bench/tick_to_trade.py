@@ -65,6 +65,8 @@ SAMPLES = 200
 EVERY_N = 10
 FRAME_INTERVAL_SECS = 0.012  # 10 frames per order -> ~8 orders/s (< 10/s venue limit)
 RESULTS = Path(__file__).resolve().parent / "results.json"
+# Breakdown marks (perf_counter_ns): strategy callback entered, exec client reached
+MARKS: dict[str, list[int]] = {"strategy": [], "client": []}
 
 
 class TickToTrade(Strategy):
@@ -84,6 +86,7 @@ class TickToTrade(Strategy):
         self.updates += 1
         if self.updates % self.every_n:
             return
+        MARKS["strategy"].append(time.perf_counter_ns())
         order = self.order_factory.limit(
             BTC,
             OrderSide.BUY,
@@ -211,6 +214,13 @@ async def run() -> dict:
         return await original_send(method, path, query, body, signed, *args, **kwargs)
 
     client.http._send_once = timed_send
+    client_submit = client.submit_order
+
+    def timed_submit(command):
+        MARKS["client"].append(time.perf_counter_ns())
+        client_submit(command)
+
+    client.submit_order = timed_submit
 
     strategy = TickToTrade(StrategyConfig(strategy_id="T2T-001"), EVERY_N)
     strategy.register(trader_id, portfolio, msgbus, cache, clock)
@@ -234,6 +244,7 @@ async def run() -> dict:
     seq = 1
     path.handle(book_frame("snapshot", seq, bid, ask, "1.000"))
     latencies: list[int] = []
+    starts: list[int] = []
     frames = 1
     while len(latencies) < SAMPLES:
         seq += 1
@@ -246,6 +257,7 @@ async def run() -> dict:
         if ordering:
             await sent_event.wait()
             latencies.append(sent[-1] - t0)
+            starts.append(t0)
         await asyncio.sleep(FRAME_INTERVAL_SECS)
 
     strategy.stop()
@@ -257,6 +269,16 @@ async def run() -> dict:
     proc.terminate()
     await proc.wait()
 
+    def median_us(a: list[int], b: list[int]) -> float:
+        return round(
+            statistics.median((y - x) / 1000 for x, y in zip(a[5:], b[5:], strict=True)), 1
+        )
+
+    breakdown = {
+        "frame_to_strategy_us": median_us(starts, MARKS["strategy"]),
+        "strategy_to_exec_client_us": median_us(MARKS["strategy"], MARKS["client"]),
+        "exec_client_to_wire_us": median_us(MARKS["client"], sent),
+    }
     latencies_us = sorted(v / 1000 for v in latencies[5:])  # drop warm-up
     p50 = statistics.median(latencies_us)
     p99 = latencies_us[min(len(latencies_us) - 1, int(len(latencies_us) * 0.99))]
@@ -266,6 +288,7 @@ async def run() -> dict:
         "mean_us": round(statistics.fmean(latencies_us), 1),
         "samples": len(latencies_us),
         "every_n_updates": EVERY_N,
+        "breakdown_p50": breakdown,
         "measured": "books frame bytes -> signed place-order request handed to aiohttp",
         "targets": {"p50_us": 250, "p99_us": 1000},
     }

@@ -36,6 +36,7 @@ Decisions (documented for users):
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +46,7 @@ import msgspec
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
+from nautilus_trader.common.enums import LogColor
 from nautilus_trader.common.providers import InstrumentProvider
 from nautilus_trader.execution.messages import BatchCancelOrders
 from nautilus_trader.execution.messages import CancelAllOrders
@@ -262,11 +264,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._trade_id_order: deque[str] = deque()
         self._bill_ids: set[str] = set()
         self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
+        self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
         self._disconnected_ms: int | None = None
         self._connected_ms: int = 0
         self._funding_task: asyncio.Task | None = None
         self._backfill_lock = asyncio.Lock()
-        self.t_submit_sent: list[int] = []  # bench instrumentation hook (perf_counter_ns)
 
     # -- properties ---------------------------------------------------------------------------
 
@@ -390,12 +392,16 @@ class BitgetExecutionClient(LiveExecutionClient):
                 self._log.warning(f"set-leverage {symbol}: {e}")
 
     def _route(self, instrument: Any) -> tuple[str, str, str]:
-        """Return ``(symbol, productType, marginCoin)`` of an instrument."""
-        return (
-            instrument.raw_symbol.value,
-            infer_product_type(instrument.id).value,
-            instrument.settlement_currency.code,
-        )
+        """Return ``(symbol, productType, marginCoin)`` of an instrument (memoized)."""
+        route = self._routes.get(instrument.id)
+        if route is None:
+            route = (
+                instrument.raw_symbol.value,
+                infer_product_type(instrument.id).value,
+                instrument.settlement_currency.code,
+            )
+            self._routes[instrument.id] = route
+        return route
 
     # -- account ------------------------------------------------------------------------------
 
@@ -1006,6 +1012,19 @@ class BitgetExecutionClient(LiveExecutionClient):
             reason,
             self._clock.timestamp_ns(),
         )
+
+    def submit_order(self, command: SubmitOrder) -> None:
+        """
+        Start the submission now: the task starts eagerly, so the signed request is written
+        before control returns to the engine (tick-to-trade), instead of on a later loop pass.
+        """
+        task = asyncio.Task(self._submit_order(command), loop=self._loop, eager_start=True)
+        if not task.done():
+            self._tasks.add(task)
+        task.add_done_callback(
+            functools.partial(self._on_task_completed, None, None, LogColor.NORMAL),
+        )
+        self._log.info(f"Submit {command.order.client_order_id!r}", LogColor.BLUE)
 
     async def _submit_order(self, command: SubmitOrder) -> None:
         order = command.order

@@ -223,7 +223,8 @@ def _fill_diffs(lv: Decision, bv: Decision, live_fills, bt_fills) -> list[dict[s
 def _explain(ts, lv, bv, live, bt, bar_ns) -> str:
     if lv and bv:
         if {o["side"] for o in lv.orders} == {o["side"] for o in bv.orders}:
-            if any(o.get("reason") in ("reverse", "stop", "exit") for o in lv.orders + bv.orders):
+            closing = ("reverse", "flip", "stop", "exit")
+            if any(o.get("reason") in closing for o in lv.orders + bv.orders):
                 return (
                     "position state: same decision, but a close quantity differs because an "
                     "earlier order filled differently"

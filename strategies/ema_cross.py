@@ -29,6 +29,7 @@ from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.objects import Quantity
 from nautilus_trader.trading.strategy import Strategy
 
 from strategies.sizing import floor_qty
@@ -70,6 +71,12 @@ class EMACrossConfig(StrategyConfig, frozen=True):
         Go short on a down cross (else only flatten).
     close_positions_on_stop : bool, default True
         Cancel orders and flatten when the strategy stops.
+    flip_with_one_order : bool, default True
+        Reverse a position with ONE order of ``position + entry`` quantity (one-way mode /
+        NETTING). Bitget nets an opposite order against the position, so a reduce-only close sent
+        alongside the entry can arrive second and be rejected (22002 "No position to close").
+        Set False in hedge mode, where long and short are separate positions: the position is then
+        closed with ``close_position`` and the entry opened separately.
     order_params : dict, optional
         Venue-specific params passed with every submitted order (e.g. Bitget ``marginMode``).
 
@@ -87,6 +94,7 @@ class EMACrossConfig(StrategyConfig, frozen=True):
     stop_mode: str = "order"
     allow_short: bool = True
     close_positions_on_stop: bool = True
+    flip_with_one_order: bool = True
     order_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
@@ -128,8 +136,8 @@ class EMACross(Strategy):
         self.slow_ema = ExponentialMovingAverage(config.slow_ema_period)
         self.bars_seen = 0
         self.decisions: list[dict[str, Any]] = []
-        # entry order id -> (side, stop price decided with the entry)
-        self._pending_stops: dict[ClientOrderId, tuple[OrderSide, Decimal]] = {}
+        # entry order id -> (side, stop price, entry quantity) decided with the entry
+        self._pending_stops: dict[ClientOrderId, tuple[OrderSide, Decimal, Quantity]] = {}
         self._stop_level: Decimal | None = None  # stop_mode="bar"
 
     def on_start(self) -> None:
@@ -172,23 +180,28 @@ class EMACross(Strategy):
         return close <= self._stop_level if net > 0 else close >= self._stop_level
 
     def _enter(self, bar: Bar, side: OrderSide, close: Decimal, net: Decimal) -> None:
-        if net != 0:
+        quantity = self._entry_quantity(close)
+        order_qty, reason = quantity, "entry"
+        if net != 0 and self.config.flip_with_one_order:
+            self.cancel_all_orders(self.config.instrument_id)  # the old protective stop
+            order_qty = self.instrument.make_qty(quantity.as_decimal() + abs(net))
+            reason = "flip"
+        elif net != 0:
             self._close_all(bar, "reverse")
         else:
             self.cancel_all_orders(self.config.instrument_id)  # stale protective stops
-        quantity = self._entry_quantity(close)
         pct = Decimal(str(self.config.stop_loss_pct))
         stop_px = close * (1 - pct) if side == OrderSide.BUY else close * (1 + pct)
         order = self.order_factory.market(
             instrument_id=self.config.instrument_id,
             order_side=side,
-            quantity=quantity,
+            quantity=order_qty,
             time_in_force=TimeInForce.GTC,
-            tags=[f"decision={bar.ts_event}", "entry"],
+            tags=[f"decision={bar.ts_event}", reason],
         )
-        self._record(bar, "entry", side, quantity)
+        self._record(bar, reason, side, order_qty)
         if self.config.stop_mode == "order":
-            self._pending_stops[order.client_order_id] = (side, stop_px)
+            self._pending_stops[order.client_order_id] = (side, stop_px, quantity)
         self._stop_level = stop_px if self.config.stop_mode == "bar" else None
         self.submit_order(order, params=self._params())
 
@@ -206,7 +219,7 @@ class EMACross(Strategy):
             )
         self._stop_level = None
 
-    def _entry_quantity(self, close: Decimal):
+    def _entry_quantity(self, close: Decimal) -> Quantity:
         if self.config.sizing == "risk":
             pct = Decimal(str(self.config.stop_loss_pct))
             raw = qty_for_risk(
@@ -248,12 +261,12 @@ class EMACross(Strategy):
         if order is None or order.status != OrderStatus.FILLED:
             return
         del self._pending_stops[event.client_order_id]
-        entry_side, stop_px = pending
+        entry_side, stop_px, quantity = pending
         decision = next((t for t in (order.tags or []) if t.startswith("decision=")), "decision=0")
         stop = self.order_factory.stop_market(
             instrument_id=self.config.instrument_id,
             order_side=OrderSide.SELL if entry_side == OrderSide.BUY else OrderSide.BUY,
-            quantity=order.filled_qty,
+            quantity=quantity,  # the entry size (a flip order also closed the old position)
             trigger_price=self.instrument.make_price(stop_px),
             time_in_force=TimeInForce.GTC,
             reduce_only=True,

@@ -172,20 +172,39 @@ class BitgetPositionModeSwitchError(BitgetRequestError):
     hint = "close all positions and cancel all orders of the product type, then retry"
 
 
-_TRANSIENT: Final[frozenset[str]] = frozenset({"40010", "40015", "40200", "40725", "45001"})
+# v3 (bitget-uta-api.md) codes sit beside their v2 equivalents
+_TRANSIENT: Final[frozenset[str]] = frozenset(
+    {"40010", "40015", "40200", "40725", "45001", "25000", "25001", "25003"},
+)
 _AUTH: Final[frozenset[str]] = frozenset(
     {
         "40001", "40002", "40003", "40005", "40006", "40009", "40011", "40012", "40014",
-        "40018", "40037", "40038", "30004", "30005", "30011", "30012", "30013", "30015",
+        "40018", "40037", "40038", "30004", "30005", "30011", "30012", "30013", "30015", "25620",
     },
 )  # fmt: skip
 _NOT_FOUND: Final[frozenset[str]] = frozenset(
-    {"40109", "40768", "43001", "43004", "22001", "45057", "43020", "43025", "43033", "40819"},
+    {
+        "40109",
+        "40768",
+        "43001",
+        "43004",
+        "22001",
+        "45057",
+        "43020",
+        "43025",
+        "43033",
+        "40819",
+        "25204",
+    },
 )
-_INSUFFICIENT: Final[frozenset[str]] = frozenset({"40754", "43012", "45002", "40798", "40762"})
-_PRECISION: Final[frozenset[str]] = frozenset({"40808", "41103", "45035", "45115", "43028"})
+_INSUFFICIENT: Final[frozenset[str]] = frozenset(
+    {"40754", "43012", "45002", "40798", "40762", "25202", "25203", "25228", "25231"},
+)
+_PRECISION: Final[frozenset[str]] = frozenset(
+    {"40808", "41103", "45035", "45115", "43028", "25244", "25610", "25611", "25207"},
+)
 _DUPLICATE: Final[frozenset[str]] = frozenset({"43118", "45034", "25212"})
-_SYMBOL: Final[frozenset[str]] = frozenset({"40034", "40102", "30001"})
+_SYMBOL: Final[frozenset[str]] = frozenset({"40034", "40102", "30001", "25100"})
 
 _BY_CODE: Final[dict[str, type[BitgetError]]] = {
     "429": BitgetRateLimitError,
@@ -193,6 +212,8 @@ _BY_CODE: Final[dict[str, type[BitgetError]]] = {
     "40008": BitgetTimestampError,
     "30014": BitgetTimestampError,
     "40084": BitgetClassicAccountError,
+    "25245": BitgetClassicAccountError,
+    "25004": BitgetRateLimitError,
     "40085": BitgetUtaAccountError,
     "40099": BitgetEnvironmentError,
     "40774": BitgetPositionModeError,

@@ -36,6 +36,8 @@ from nautilus_bitget.sim.events import Trades
 from nautilus_bitget.sim.exchange import SimError
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.faults import SimFaults
+from nautilus_bitget.sim.v3 import register_v3_routes
+from nautilus_bitget.sim.v3.layer import SimV3
 from nautilus_bitget.sim.wire import VenueError
 from nautilus_bitget.sim.ws_private import PrivateWsServer
 from nautilus_bitget.sim.ws_public import PublicWsServer
@@ -161,6 +163,7 @@ class BitgetSimulator:
         self.auth = SimAuthenticator(self._lookup_key, self.now_ms)
         self.public = PublicWsServer(self)
         self.private = PrivateWsServer(self)
+        self.v3: SimV3 | None = None
         self._buckets = _TokenBuckets()
         self._routes: dict[tuple[str, str], tuple[Any, float, bool]] = {}
         for path, fn, rate in rest_public.ROUTES:
@@ -229,6 +232,8 @@ class BitgetSimulator:
         app.router.add_routes(self.faults.routes())
         app.router.add_get("/v2/ws/public", self.public.handle)
         app.router.add_get("/v2/ws/private", self.private.handle)
+        # UTA API v3 (REST /api/v3 and /v3/ws/*) over the same engine, before the v2 catch-all
+        self.v3 = register_v3_routes(app, self)
         app.router.add_route("*", "/api/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=2.0
@@ -322,9 +327,10 @@ class BitgetSimulator:
         """Wait until every queued WS frame has been written to its socket."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = any(
-                c._out for srv in (self.public, self.private) for c in srv.conns if not c.closed
-            )
+            servers = [self.public, self.private]
+            if self.v3 is not None:
+                servers += [self.v3.public, self.v3.private]
+            busy = any(c._out for srv in servers for c in srv.conns if not c.closed)
             if not busy:
                 return
             await asyncio.sleep(0.005)
@@ -375,6 +381,8 @@ class BitgetSimulator:
             n += self.public.drop_all(clean)
         if which in ("private", "both"):
             n += self.private.drop_all(clean)
+        if self.v3 is not None:
+            n += self.v3.drop_all(which, clean)
         return n
 
     # -- auth -----------------------------------------------------------------------------------

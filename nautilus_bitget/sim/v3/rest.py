@@ -125,10 +125,10 @@ def orderbook(layer: SimV3, query: Any) -> dict:
     symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
     depth = _limit(query, default=50, cap=1000)
     bids, asks = ex.book(symbol, depth)
-    # 2.3: levels are JSON numbers, ts a string
+    # 2.3: levels are JSON numbers (Decimals encode as exact numbers), ts a string
     return {
-        "a": [[wire.num(p), wire.num(s)] for p, s in asks],
-        "b": [[wire.num(p), wire.num(s)] for p, s in bids],
+        "a": [[Decimal(p), Decimal(s)] for p, s in asks],
+        "b": [[Decimal(p), Decimal(s)] for p, s in bids],
         "ts": str(ex.now_ms()),
     }
 

@@ -89,6 +89,8 @@ class V3PublicWs(PublicWsServer):
             echo["interval"] = interval
         return echo
 
+    _echo = _echo_arg  # the base class names it either way
+
     def _matches(self, key: SubKey) -> bool:
         spec = self.sim.exchange.contracts.get(key[2])
         return spec is not None and spec.product_type == INST_TYPES[key[0]]
