@@ -1,19 +1,28 @@
 """
 ``BitgetDataClient``: every Bitget public market data type for NautilusTrader (design.md 4).
 
-Frames from the public socket are decoded once into ``BitgetWsFrame`` (``data`` kept raw) and
-routed by exact channel name to ``_handle_<channel>``; the channel's decoder then decodes ``data``
-and ``parsing`` builds the Nautilus objects. Books go through ``common.book.BookIntegrity``
-(seq/pseq chain, crc32 when sent); on a gap or a mismatch the book is resubscribed and nothing is
-published until the fresh snapshot arrives.
+Frames from the public socket are decoded once (``data`` kept raw) and routed by exact channel
+name to ``_handle_<kind>``; the channel's decoder then decodes ``data`` and ``parsing`` builds the
+Nautilus objects. Books go through ``common.book.BookIntegrity`` (seq/pseq chain, crc32 when
+sent); on a gap or a mismatch the book is resubscribed and nothing is published until the fresh
+snapshot arrives.
 
-Channel choices (bitget-api.md 6.1):
+Which API (decided on connect, held for the process; ``parsing.market_v3`` holds the two stream
+dialects, the handlers are shared): the public streams of the account's own API family.
+Credentials present -> the account type is detected (``common.account_mode``; a hand-set
+``account_mode`` that contradicts the key fails the connect) and a UTA account reads the v3
+streams and ``/api/v3/market/instruments``, a classic one v2. Without credentials:
+``account_mode="uta"`` -> v3, otherwise v2. Both give identical Nautilus objects and ids; measured
+(bench/decode_books_v3.py): equal decode cost per book update, v3 frames ~4% larger.
+
+Channel choices (bitget-api.md 6.1; v3 names from bitget-uta-api.md 4.4 in brackets):
 
 - deltas: ``books`` (full depth; one snapshot then updates),
-- ``OrderBookDepth10``: ``books15`` (a full top-15 snapshot every push, best 10 used),
+- ``OrderBookDepth10``: ``books15`` [``books50``] (a full snapshot every push, best 10 used),
 - quotes: ``books1`` by default, pushed every ~10 ms, against ~100-300 ms for ``ticker``
   (``config.quote_channel = "ticker"`` switches),
-- trades: ``trade``; bars: ``candle<interval>``; mark, index and funding: one shared ``ticker``.
+- trades: ``trade`` [``publicTrade``]; bars: ``candle<interval>`` [``kline`` + ``interval``];
+  mark, index and funding: one shared ``ticker``.
 """
 
 from __future__ import annotations
@@ -68,8 +77,11 @@ from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
 
+from nautilus_bitget.common.account_mode import AccountType
+from nautilus_bitget.common.account_mode import detect_account_mode
 from nautilus_bitget.common.book import BookCheck
 from nautilus_bitget.common.book import BookIntegrity
+from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
 from nautilus_bitget.common.symbol import symbol_from_instrument_id
@@ -96,41 +108,15 @@ from nautilus_bitget.parsing.market import parse_ticker_to_funding_rate
 from nautilus_bitget.parsing.market import parse_ticker_to_index_price
 from nautilus_bitget.parsing.market import parse_ticker_to_mark_price
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
+from nautilus_bitget.parsing.market_v3 import ClassicStreamDialect
+from nautilus_bitget.parsing.market_v3 import UnsupportedIntervalError
+from nautilus_bitget.parsing.market_v3 import stream_dialect
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.schemas.common import num_str
-from nautilus_bitget.schemas.ws_public import BitgetWsArg
-from nautilus_bitget.schemas.ws_public import BitgetWsBook
-from nautilus_bitget.schemas.ws_public import BitgetWsFrame
-from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 
 
-CANDLE_PREFIX = "candle"
-# bitget-api.md 6.1: documented candle channels
-CANDLE_CHANNELS = tuple(
-    f"{CANDLE_PREFIX}{i}"
-    for i in (
-        "1m",
-        "5m",
-        "15m",
-        "30m",
-        "1H",
-        "4H",
-        "6H",
-        "12H",
-        "1D",
-        "3D",
-        "1W",
-        "1M",
-        "6Hutc",
-        "12Hutc",
-        "1Dutc",
-        "3Dutc",
-        "1Wutc",
-        "1Mutc",
-    )
-)
 # A resubscribe whose snapshot has not arrived after this long is sent again
 RESYNC_RETRY_SECS = 3.0
 STATUS_POLL_SECS = 30.0
@@ -192,6 +178,7 @@ class BitgetDataStats:
         return asdict(self)
 
 
+_RAW_NULL = msgspec.Raw(b"null")
 _BAD_FRAME_ERRORS = (
     msgspec.DecodeError,
     msgspec.ValidationError,
@@ -262,32 +249,12 @@ class BitgetDataClient(LiveMarketDataClient):
         self._provider: BitgetInstrumentProvider = instrument_provider
         self._market = instrument_provider.market_api
         self._http = http_client or self._market.client
-        self._ws = BitgetWebSocketPool(
-            config.ws_public_url,
-            self._handle_frame,
-            ping_interval_secs=config.ws_ping_interval_secs,
-            stale_timeout_secs=config.ws_stale_timeout_secs,
-            on_reconnect=self._on_ws_reconnect,
-            on_disconnect=self._on_ws_disconnect,
-            name="bitget-public",
-            logger=self._log,
-        )
         self.stats = BitgetDataStats()
         self._logged_once: set[str] = set()
-        self._frame_decoder = msgspec.json.Decoder(BitgetWsFrame)
-        self._books_decoder = msgspec.json.Decoder(list[BitgetWsBook])
-        self._trades_decoder = msgspec.json.Decoder(list[BitgetWsTrade])
-        self._tickers_decoder = msgspec.json.Decoder(list[BitgetWsTicker])
-        self._candles_decoder = msgspec.json.Decoder(list[list[str]])
-        self._handlers: dict[str, Callable[[BitgetWsArg, BitgetWsFrame], None]] = {
-            "books": self._handle_books,
-            "books1": self._handle_books1,
-            "books15": self._handle_books15,
-            "trade": self._handle_trade,
-            "ticker": self._handle_ticker,
-        }
-        for channel in CANDLE_CHANNELS:
-            self._handlers[channel] = self._handle_candle
+        self.account_type: AccountType | None = None  # decided on connect
+        self._dialect: ClassicStreamDialect = ClassicStreamDialect()
+        self._handlers: dict[str, Callable[[str, str, Any], None]] = {}
+        self._ws = self._make_pool()
 
         self._contexts: dict[str, BookContext] = {}
         self._channel_refs: Counter[tuple[str, str]] = Counter()
@@ -307,12 +274,39 @@ class BitgetDataClient(LiveMarketDataClient):
         self._refresh_task: asyncio.Task | None = None
         self._status_task: asyncio.Task | None = None
 
+    def _make_pool(self) -> BitgetWebSocketPool:
+        dialect = self._dialect
+        self._handlers = {
+            dialect.books: self._handle_books,
+            dialect.quotes: self._handle_books1,
+            dialect.depth: self._handle_books15,
+            dialect.trades: self._handle_trade,
+            dialect.ticker: self._handle_ticker,
+        }
+        for channel in dialect.candle_channels():
+            self._handlers[channel] = self._handle_candle
+        return BitgetWebSocketPool(
+            dialect.ws_url(self._config.ws_public_url),
+            self._handle_frame,
+            ping_interval_secs=self._config.ws_ping_interval_secs,
+            stale_timeout_secs=self._config.ws_stale_timeout_secs,
+            on_reconnect=self._on_ws_reconnect,
+            on_disconnect=self._on_ws_disconnect,
+            name=f"bitget-public-{dialect.api}",
+            logger=self._log,
+        )
+
     # -- properties ---------------------------------------------------------------------------
 
     @property
     def ws(self) -> BitgetWebSocketPool:
         """The public WebSocket pool."""
         return self._ws
+
+    @property
+    def market_data_api(self) -> str:
+        """The API family of the public streams: ``"v2"`` (classic) or ``"v3"`` (UTA)."""
+        return self._dialect.api
 
     def book_synced(self, instrument_id: InstrumentId) -> bool:
         """Return whether the ``books`` stream of an instrument is in sync (snapshot accepted)."""
@@ -322,6 +316,7 @@ class BitgetDataClient(LiveMarketDataClient):
     # -- connection ---------------------------------------------------------------------------
 
     async def _connect(self) -> None:
+        await self.select_api()
         await self._provider.initialize()
         self._publish_instruments(self._provider.list_all())
         for currency in self._provider.currencies().values():
@@ -333,6 +328,63 @@ class BitgetDataClient(LiveMarketDataClient):
                 self._refresh_instruments_loop(interval * 60.0),
                 log_msg="instrument refresh",
             )
+
+    async def select_api(self) -> AccountType:
+        """
+        Decide the account type once (later calls return it): v2 or v3 streams and instruments.
+
+        With credentials (config or ``BITGET_API_*``) the key's account type is detected on
+        ``/api/v3/account/settings`` (bitget-uta-api.md 1.2) and checked against
+        ``account_mode``; without, ``account_mode="uta"`` selects v3 and anything else v2.
+
+        Raises
+        ------
+        BitgetAccountModeError
+            If ``account_mode`` contradicts the key (the message says what to change).
+        BitgetError
+            If detection is inconclusive (auth or network failure): nothing is guessed.
+
+        """
+        if self.account_type is not None:
+            return self.account_type
+        config = self._config
+        credentials = resolve_credentials(
+            config.api_key,
+            config.api_secret,
+            config.api_passphrase,
+            required=False,
+        )
+        probe = None
+        if credentials is not None:
+            probe = BitgetHttpClient(
+                config.http_url,
+                credentials,
+                environment=config.environment,
+                timeout_secs=config.http_timeout_secs,
+                max_retries=config.max_retries,
+            )
+        try:
+            account_type = await detect_account_mode(
+                probe if probe is not None else self._http,
+                config.account_mode,
+                logger=self._log,
+            )
+        except BitgetError as e:
+            # nautilus-notes 2: a failing _connect only shows as a node that never starts
+            self._log.error(f"Bitget data client cannot start: {e}")
+            raise
+        finally:
+            if probe is not None:
+                await probe.close()
+        self.account_type = account_type
+        self._provider.use_account_type(account_type)
+        dialect = stream_dialect(account_type)
+        if dialect.api != self._dialect.api:
+            self._dialect = dialect
+            self._ws = self._make_pool()
+        url = dialect.ws_url(config.ws_public_url)
+        self._log.info(f"Market data from the API {dialect.api} public streams ({url})")
+        return account_type
 
     async def _disconnect(self) -> None:
         for task in (self._refresh_task, self._status_task):
@@ -405,8 +457,7 @@ class BitgetDataClient(LiveMarketDataClient):
         return instrument
 
     def _arg(self, channel: str, symbol: str) -> dict[str, str]:
-        product_type = self._provider.product_type_for(symbol)
-        return {"instType": product_type.value, "channel": channel, "instId": symbol}
+        return self._dialect.arg(channel, symbol, self._provider.product_type_for(symbol))
 
     async def _acquire(self, channel: str, instrument_id: InstrumentId) -> str:
         self._instrument(instrument_id)  # fail fast on unknown instruments
@@ -433,33 +484,36 @@ class BitgetDataClient(LiveMarketDataClient):
 
     def _handle_frame(self, raw: bytes) -> None:
         self.stats.frames += 1
+        dialect = self._dialect
         try:
-            frame = self._frame_decoder.decode(raw)
+            frame = dialect.frame_decoder.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError) as e:
             self._malformed("envelope", e)
             return
         if frame.event is not None:
             self._handle_event(frame)
             return
-        arg = frame.arg
-        if arg is None or not frame.data or not arg.instId:
-            self._malformed("envelope", "no arg, instId or data")
+        try:
+            channel, symbol = dialect.route(frame)
+        except AttributeError:
+            channel = symbol = ""
+        if not symbol or frame.data is None or frame.data == _RAW_NULL:
+            self._malformed("envelope", "no arg, symbol or data")
             return
-        handler = self._handlers.get(arg.channel)
+        handler = self._handlers.get(channel)
         if handler is None:
             self.stats.unknown_channel += 1
-            self._log_once(f"channel:{arg.channel}", f"Unknown channel {arg.channel!r} skipped")
+            self._log_once(f"channel:{channel}", f"Unknown channel {channel!r} skipped")
             return
         try:
-            handler(arg, frame)
+            handler(channel, symbol, frame)
         except _BAD_FRAME_ERRORS as e:
-            self._malformed(arg.channel, repr(e))
+            self._malformed(channel, repr(e))
 
-    def _handle_event(self, frame: BitgetWsFrame) -> None:
+    def _handle_event(self, frame: Any) -> None:
         if frame.event == "error":
             self.stats.venue_errors += 1
-            arg = frame.arg
-            where = f"{arg.channel} {arg.instId}" if arg is not None else "request"
+            where = self._dialect.describe(frame)
             self._log.error(f"Bitget WS error {frame.code} on {where}: {frame.msg}")
         # subscribe / unsubscribe acks need no action: the snapshot follows
 
@@ -473,8 +527,7 @@ class BitgetDataClient(LiveMarketDataClient):
 
     # -- books --------------------------------------------------------------------------------
 
-    def _handle_books(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        symbol = arg.instId
+    def _handle_books(self, channel: str, symbol: str, frame: Any) -> None:
         integrity = self._integrity.get(symbol)
         if integrity is None:
             return  # late frame after an unsubscribe
@@ -482,7 +535,7 @@ class BitgetDataClient(LiveMarketDataClient):
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._books_decoder.decode(frame.data)[0]
+        book = self._dialect.decode_books(frame.data)[0]
         ts_init = self._clock.timestamp_ns()
         if frame.action == "snapshot":
             try:
@@ -540,8 +593,9 @@ class BitgetDataClient(LiveMarketDataClient):
 
     async def _resubscribe_books(self, symbol: str) -> None:
         # bitget-api.md 9.6 step 3: resubscribe for a fresh snapshot; again if none arrives
-        arg = self._arg("books", symbol)
-        while symbol in self._resync_pending and ("books", symbol) in self._channel_refs:
+        channel = self._dialect.books
+        arg = self._arg(channel, symbol)
+        while symbol in self._resync_pending and (channel, symbol) in self._channel_refs:
             wake = asyncio.Event()
             self._resync_wake[symbol] = wake
             await self._ws.resubscribe([arg])
@@ -554,34 +608,31 @@ class BitgetDataClient(LiveMarketDataClient):
         if wake is not None:
             wake.set()
 
-    def _handle_books15(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        symbol = arg.instId
+    def _handle_books15(self, channel: str, symbol: str, frame: Any) -> None:
         if symbol not in self._depth_symbols:
             return
         ctx = self._context(symbol)
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._books_decoder.decode(frame.data)[0]
+        book = self._dialect.decode_books(frame.data)[0]
         self._publish(parse_books15_to_depth10(book, ctx, self._clock.timestamp_ns()))
 
-    def _handle_books1(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        symbol = arg.instId
+    def _handle_books1(self, channel: str, symbol: str, frame: Any) -> None:
         if symbol not in self._quote_symbols:
             return
         ctx = self._context(symbol)
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._books_decoder.decode(frame.data)[0]
+        book = self._dialect.decode_books(frame.data)[0]
         quote = parse_books1_to_quote(book, ctx, self._clock.timestamp_ns())
         if quote is not None:
             self._publish(quote)
 
     # -- trades, ticker, candles --------------------------------------------------------------
 
-    def _handle_trade(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        symbol = arg.instId
+    def _handle_trade(self, channel: str, symbol: str, frame: Any) -> None:
         dedupe = self._trade_dedupe.get(symbol)
         if dedupe is None:
             return
@@ -589,7 +640,7 @@ class BitgetDataClient(LiveMarketDataClient):
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        trades = self._trades_decoder.decode(frame.data)
+        trades = self._dialect.decode_trades(frame.data)
         if frame.action == "snapshot":
             # bitget-api.md 6.1: recent history, not new trades
             dedupe.remember(t.tradeId for t in trades)
@@ -603,14 +654,13 @@ class BitgetDataClient(LiveMarketDataClient):
         for tick in ticks:
             self._publish(tick)
 
-    def _handle_ticker(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        symbol = arg.instId
+    def _handle_ticker(self, channel: str, symbol: str, frame: Any) -> None:
         ctx = self._context(symbol)
         if ctx is None:
             self._unknown_symbol(symbol)
             return
         ts_init = self._clock.timestamp_ns()
-        for ticker in self._tickers_decoder.decode(frame.data):
+        for ticker in self._dialect.decode_tickers(frame.data, frame.ts):
             if symbol in self._mark_symbols:
                 mark = parse_ticker_to_mark_price(ticker, ctx, ts_init)
                 if mark is not None:
@@ -643,16 +693,16 @@ class BitgetDataClient(LiveMarketDataClient):
                         ),
                     )
 
-    def _handle_candle(self, arg: BitgetWsArg, frame: BitgetWsFrame) -> None:
-        entry = self._bars.get((arg.channel, arg.instId))
+    def _handle_candle(self, channel: str, symbol: str, frame: Any) -> None:
+        entry = self._bars.get((channel, symbol))
         if entry is None:
             return
         bar_type, closer = entry
-        ctx = self._context(arg.instId)
+        ctx = self._context(symbol)
         if ctx is None:
-            self._unknown_symbol(arg.instId)
+            self._unknown_symbol(symbol)
             return
-        rows = self._candles_decoder.decode(frame.data)
+        rows = self._dialect.decode_candles(frame.data)
         closed = closer.on_snapshot(rows) if frame.action == "snapshot" else closer.on_update(rows)
         ts_init = self._clock.timestamp_ns()
         for row in closed:
@@ -675,26 +725,27 @@ class BitgetDataClient(LiveMarketDataClient):
     async def _subscribe_order_book_deltas(self, command: SubscribeOrderBook) -> None:
         symbol = symbol_from_instrument_id(command.instrument_id)
         self._instrument(command.instrument_id)
-        if ("books", symbol) not in self._channel_refs:
+        if (self._dialect.books, symbol) not in self._channel_refs:
             self._integrity[symbol] = BookIntegrity(self._config.verify_checksum)
-        await self._acquire("books", command.instrument_id)
+        await self._acquire(self._dialect.books, command.instrument_id)
 
     async def _unsubscribe_order_book_deltas(self, command: UnsubscribeOrderBook) -> None:
-        if await self._release("books", command.instrument_id):
+        if await self._release(self._dialect.books, command.instrument_id):
             symbol = symbol_from_instrument_id(command.instrument_id)
             self._integrity.pop(symbol, None)
             self._resync_pending.discard(symbol)
 
     async def _subscribe_order_book_depth(self, command: SubscribeOrderBook) -> None:
-        symbol = await self._acquire("books15", command.instrument_id)
+        symbol = await self._acquire(self._dialect.depth, command.instrument_id)
         self._depth_symbols.add(symbol)
 
     async def _unsubscribe_order_book_depth(self, command: UnsubscribeOrderBook) -> None:
-        if await self._release("books15", command.instrument_id):
+        if await self._release(self._dialect.depth, command.instrument_id):
             self._depth_symbols.discard(symbol_from_instrument_id(command.instrument_id))
 
     def _quote_channel(self) -> str:
-        return "ticker" if self._config.quote_channel == "ticker" else "books1"
+        dialect = self._dialect
+        return dialect.ticker if self._config.quote_channel == "ticker" else dialect.quotes
 
     async def _subscribe_quote_ticks(self, command: SubscribeQuoteTicks) -> None:
         symbol = await self._acquire(self._quote_channel(), command.instrument_id)
@@ -708,32 +759,32 @@ class BitgetDataClient(LiveMarketDataClient):
         symbol = symbol_from_instrument_id(command.instrument_id)
         self._instrument(command.instrument_id)
         self._trade_dedupe.setdefault(symbol, TradeDeduper())
-        await self._acquire("trade", command.instrument_id)
+        await self._acquire(self._dialect.trades, command.instrument_id)
 
     async def _unsubscribe_trade_ticks(self, command: UnsubscribeTradeTicks) -> None:
-        if await self._release("trade", command.instrument_id):
+        if await self._release(self._dialect.trades, command.instrument_id):
             self._trade_dedupe.pop(symbol_from_instrument_id(command.instrument_id), None)
 
     async def _subscribe_mark_prices(self, command: SubscribeMarkPrices) -> None:
-        self._mark_symbols.add(await self._acquire("ticker", command.instrument_id))
+        self._mark_symbols.add(await self._acquire(self._dialect.ticker, command.instrument_id))
 
     async def _unsubscribe_mark_prices(self, command: UnsubscribeMarkPrices) -> None:
         self._mark_symbols.discard(symbol_from_instrument_id(command.instrument_id))
-        await self._release("ticker", command.instrument_id)
+        await self._release(self._dialect.ticker, command.instrument_id)
 
     async def _subscribe_index_prices(self, command: SubscribeIndexPrices) -> None:
-        self._index_symbols.add(await self._acquire("ticker", command.instrument_id))
+        self._index_symbols.add(await self._acquire(self._dialect.ticker, command.instrument_id))
 
     async def _unsubscribe_index_prices(self, command: UnsubscribeIndexPrices) -> None:
         self._index_symbols.discard(symbol_from_instrument_id(command.instrument_id))
-        await self._release("ticker", command.instrument_id)
+        await self._release(self._dialect.ticker, command.instrument_id)
 
     async def _subscribe_funding_rates(self, command: SubscribeFundingRates) -> None:
-        self._funding_symbols.add(await self._acquire("ticker", command.instrument_id))
+        self._funding_symbols.add(await self._acquire(self._dialect.ticker, command.instrument_id))
 
     async def _unsubscribe_funding_rates(self, command: UnsubscribeFundingRates) -> None:
         self._funding_symbols.discard(symbol_from_instrument_id(command.instrument_id))
-        await self._release("ticker", command.instrument_id)
+        await self._release(self._dialect.ticker, command.instrument_id)
 
     def _candle_channel(self, bar_type: BarType) -> str:
         validate_external(bar_type)
@@ -742,7 +793,11 @@ class BitgetDataClient(LiveMarketDataClient):
                 f"bar type {bar_type}: Bitget candle channels are LAST (market) only; "
                 "MARK/index candles are available through request_bars",
             )
-        return CANDLE_PREFIX + bar_spec_to_interval(bar_type.spec, websocket=True)
+        interval = bar_spec_to_interval(bar_type.spec, websocket=True)
+        try:
+            return self._dialect.candle_channel(interval)
+        except UnsupportedIntervalError as e:
+            raise BitgetBarSpecError(f"bar type {bar_type}: {e}") from None
 
     async def _subscribe_bars(self, command: SubscribeBars) -> None:
         bar_type = command.bar_type
@@ -788,7 +843,7 @@ class BitgetDataClient(LiveMarketDataClient):
         product_types = {self._provider.product_type_for(s) for s in wanted}
         ts = self._clock.timestamp_ns()
         for product_type in sorted(product_types, key=lambda p: p.value):
-            for contract in await self._market.contracts(product_type):
+            for contract in await self._provider.fetch_contracts(product_type):
                 instrument_id = wanted.get(contract.symbol)
                 status = contract.symbolStatus or ""
                 if instrument_id is None or self._last_status.get(contract.symbol) == status:

@@ -83,6 +83,7 @@ from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import BitgetPositionModeError
+from nautilus_bitget.common.errors import BitgetRateLimitError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.common.orders import BitgetOrderDenied
@@ -181,6 +182,9 @@ class BitgetExecutionClient(LiveExecutionClient):
     funding_poll_secs: float = 60.0
     unknown_outcome_retries: int = 4
     unknown_outcome_delay_secs: float = 0.5
+    rate_limit_resends: int = 3
+    cancel_confirm_secs: float = 2.0
+    watchdog_interval_secs: float = 3.0
 
     def __init__(
         self,
@@ -249,6 +253,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._venue_id: dict[ClientOrderId, VenueOrderId] = {}
         self._closed: set[ClientOrderId] = set()
         self._triggered_sent: set[ClientOrderId] = set()
+        self._cancel_requested: set[ClientOrderId] = set()
         self._filled: dict[ClientOrderId, Decimal] = {}
         self._qty: dict[ClientOrderId, Decimal] = {}
         self._close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
@@ -268,6 +273,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._disconnected_ms: int | None = None
         self._connected_ms: int = 0
         self._funding_task: asyncio.Task | None = None
+        self._watchdog_task: asyncio.Task | None = None
         self._backfill_lock = asyncio.Lock()
 
     # -- properties ---------------------------------------------------------------------------
@@ -313,11 +319,14 @@ class BitgetExecutionClient(LiveExecutionClient):
         await self._ws.subscribe(args)
         await self._await_account_registered(timeout_secs=30.0)
         self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
+        self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
 
     async def _disconnect(self) -> None:
-        if self._funding_task is not None:
-            self._funding_task.cancel()
-            self._funding_task = None
+        for task in (self._funding_task, self._watchdog_task):
+            if task is not None:
+                task.cancel()
+        self._funding_task = None
+        self._watchdog_task = None
         await self._ws.disconnect()
         await self._http.close()
 
@@ -330,6 +339,7 @@ class BitgetExecutionClient(LiveExecutionClient):
     async def _ensure_position_mode(self, product_type: str) -> None:
         pick = self._any_symbol(product_type)
         if pick is None:
+            self._log.warning(f"No {product_type} instrument loaded: position mode not checked")
             return
         symbol, margin_coin = pick
         account = await self._http.get(
@@ -435,6 +445,8 @@ class BitgetExecutionClient(LiveExecutionClient):
                 decoder=list[BitgetPosition],
             )
             self._replace_positions(product_type, positions or [])
+        if self.base_currency is not None:
+            balances = [b for b in balances if b.currency == self.base_currency]
         if not balances:
             currency = self.base_currency or USDT
             balances.append(px.parse_balance("0", "0", currency))
@@ -448,6 +460,11 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._positions[(symbol, row.holdSide)] = row
 
     def _emit_account_state(self, balances: list[Any]) -> None:
+        if self.base_currency is not None:
+            # A single-currency account reports only its currency (e.g. USDT for USDT-M).
+            balances = [b for b in balances if b.currency == self.base_currency]
+            if not balances:
+                return
         pairs = []
         for (symbol, _), row in self._positions.items():
             instrument = self._cache.instrument(instrument_id_for_symbol(symbol))
@@ -638,6 +655,23 @@ class BitgetExecutionClient(LiveExecutionClient):
         if row.tradeId:
             self._on_fill(order, row, side_is_direction=False)
         if status in ("canceled", "cancelled") and not self._is_done(order):
+            if (
+                order.is_post_only
+                and coid not in self._cancel_requested
+                and not self._filled.get(coid)
+            ):
+                # bitget-api.md 9.2: a post-only order that would take is killed (live ->
+                # canceled); Nautilus reports that as a post-only rejection (as in backtest).
+                self._closed.add(coid)
+                self.generate_order_rejected(
+                    order.strategy_id,
+                    order.instrument_id,
+                    coid,
+                    "post-only order would have taken liquidity (canceled by Bitget)",
+                    ts_event,
+                    due_post_only=True,
+                )
+                return
             self._emit_canceled(order, ts_event)
 
     def _mark_triggered(self, order: Any, ts_event: int) -> None:
@@ -1046,7 +1080,7 @@ class BitgetExecutionClient(LiveExecutionClient):
     async def _send_place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
         path = f"{_MIX}/order/place-plan-order" if is_plan else f"{_MIX}/order/place-order"
         try:
-            result = await self._http.post(path, body, decoder=BitgetOrderId)
+            result = await self._post_unless_limited(path, body, BitgetOrderId)
         except BitgetRequestError as e:
             self._reject(order, e)
             return
@@ -1056,6 +1090,21 @@ class BitgetExecutionClient(LiveExecutionClient):
             return
         if result is not None and result.orderId:
             self._ensure_accepted(order, result.orderId, self._clock.timestamp_ns())
+
+    async def _post_unless_limited(self, path: str, body: dict, decoder: Any) -> Any:
+        """
+        POST a non-idempotent request; resend only on 429 (rejected before processing, 7.1).
+
+        Timeouts and 5xx are raised: the outcome is unknown and is resolved by query.
+        """
+        for attempt in range(self.rate_limit_resends + 1):
+            try:
+                return await self._http.post(path, body, decoder=decoder)
+            except BitgetRateLimitError:
+                if attempt >= self.rate_limit_resends:
+                    raise
+                await asyncio.sleep(0.25 * 2**attempt)
+        return None
 
     def _reject(self, order: Any, error: BitgetError) -> None:
         reason = f"{error.code}: {error.message}" if error.code else error.message
@@ -1126,9 +1175,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._ensure_accepted(order, detail.orderId, ts)
         order = self._cache.order(coid)
         if (vid := self._vid(order)) is not None and vid.value != detail.orderId:
-            self._relink(order, detail.orderId, ts)
+            if order.order_type in PLAN_ORDER_TYPES:
+                self._mark_triggered(order, ts)
+            self._relink(self._cache.order(coid), detail.orderId, ts)
         filled = px.dec(detail.baseVolume) or Decimal(0)
-        if filled > order.filled_qty.as_decimal():
+        if filled > self._filled.get(coid, Decimal(0)):
             await self._backfill_order_fills(order, detail.orderId, instrument)
         state = detail.state or detail.status
         order = self._cache.order(coid)
@@ -1355,7 +1406,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             new_price=str(price),
         )
         try:
-            await self._http.post(f"{_MIX}/order/modify-order", body)
+            await self._post_unless_limited(f"{_MIX}/order/modify-order", body, None)
         except BitgetRequestError as e:
             self._pending_modify.pop(alias, None)
             if venue_id:
@@ -1469,6 +1520,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         normal: dict[InstrumentId, list[Any]] = {}
         plans: dict[InstrumentId, list[Any]] = {}
         for order in orders:
+            self._cancel_requested.add(order.client_order_id)
             if order.client_order_id in self._bracket_parent:
                 self._cancel_bracket_child(order)
                 continue
@@ -1527,7 +1579,18 @@ class BitgetExecutionClient(LiveExecutionClient):
             **self._ref(order),
         }
         try:
-            await self._http.post(f"{_MIX}/order/cancel-order", body, decoder=BitgetOrderId)
+            # Cancel is idempotent: transient failures are retried by the transport.
+            await self._http.post(
+                f"{_MIX}/order/cancel-order",
+                body,
+                decoder=BitgetOrderId,
+                retry=True,
+            )
+        except BitgetOrderNotFoundError as e:
+            # Already gone (a retried cancel that had succeeded, or filled): ask the venue.
+            self._log.info(f"Cancel {order.client_order_id}: {e.message}; confirming")
+            self.create_task(self._confirm_cancel([order.client_order_id], delay=0.2))
+            return
         except BitgetRequestError as e:
             self._cancel_rejected(order, e.message, e.code)
             return
@@ -1537,7 +1600,7 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     async def _send_cancel_batch(self, path: str, body: dict, chunk: list[Any]) -> None:
         try:
-            result = await self._http.post(path, body, decoder=BitgetBatchResult)
+            result = await self._http.post(path, body, decoder=BitgetBatchResult, retry=True)
         except BitgetRequestError as e:
             for order in chunk:
                 self._cancel_rejected(order, e.message, e.code)
@@ -1569,9 +1632,13 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._clock.timestamp_ns(),
         )
 
-    async def _confirm_cancel(self, coids: list[ClientOrderId]) -> None:
+    async def _confirm_cancel(
+        self,
+        coids: list[ClientOrderId],
+        delay: float | None = None,
+    ) -> None:
         """If no push confirmed a cancel within a few seconds, ask the venue (lost push)."""
-        await asyncio.sleep(3.0)
+        await asyncio.sleep(self.cancel_confirm_secs if delay is None else delay)
         for coid in coids:
             order = self._cache.order(coid)
             if order is None or self._is_done(order):
@@ -1585,17 +1652,27 @@ class BitgetExecutionClient(LiveExecutionClient):
                     ts_init=self._clock.timestamp_ns(),
                 ),
             )
-            if report is not None:
-                await self._apply_report(order, report)
+            if report is None:
+                continue
+            await self._apply_report(order, report)
+            order = self._cache.order(coid)
+            if (
+                not self._is_done(order)
+                and order.status == OrderStatus.PENDING_CANCEL
+                and report.order_status in (OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED)
+            ):
+                # The cancel never took effect: the order is still working at the venue.
+                self._cancel_rejected(order, "cancel not applied; order still open", None)
 
     async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
         instrument = self._cache.instrument(order.instrument_id)
-        if report.filled_qty > order.filled_qty:
+        coid = order.client_order_id
+        if report.filled_qty.as_decimal() > self._filled.get(coid, Decimal(0)):
             await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
-        order = self._cache.order(order.client_order_id)
+        order = self._cache.order(coid)
         if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
             self._ensure_accepted(order, report.venue_order_id.value, report.ts_last)
-            self._emit_canceled(self._cache.order(order.client_order_id), report.ts_last)
+            self._emit_canceled(self._cache.order(coid), report.ts_last)
 
     # -- REST queries -------------------------------------------------------------------------
 
@@ -1884,6 +1961,35 @@ class BitgetExecutionClient(LiveExecutionClient):
                 self._log.error(f"Backfill after reconnect failed: {e}")
 
     async def _backfill(self, since_ms: int) -> None:
+        # 1. Our open orders first: their state, their fills, and the orders spawned by plans
+        #    that triggered during the gap (plan history executeOrderId), so that step 2 can
+        #    attribute every fill.
+        by_product: dict[str, list[Any]] = {}
+        for order in self._cache.orders_open(venue=BITGET_VENUE):
+            if self._is_done(order) or order.client_order_id in self._bracket_parent:
+                continue
+            if self._vid(order) is None:
+                continue
+            product_type = infer_product_type(order.instrument_id).value
+            by_product.setdefault(product_type, []).append(order)
+        for product_type, orders in by_product.items():
+            await self._watch_product(product_type, orders)
+        for order in self._cache.orders_inflight(venue=BITGET_VENUE):
+            if self._is_done(order) or self._vid(order) is not None:
+                continue
+            report = await self.generate_order_status_report(
+                GenerateOrderStatusReport(
+                    instrument_id=order.instrument_id,
+                    client_order_id=order.client_order_id,
+                    venue_order_id=None,
+                    command_id=_uuid(),
+                    ts_init=self._clock.timestamp_ns(),
+                ),
+            )
+            if report is not None:
+                self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
+                await self._apply_report(self._cache.order(order.client_order_id), report)
+        # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._product_types:
             fills = await self._fill_rows(product_type, start_ms=since_ms)
             for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
@@ -1911,28 +2017,6 @@ class BitgetExecutionClient(LiveExecutionClient):
                         self._send_fill_report(report)
                     continue
                 self._apply_fill(order, report)
-        for order in list(self._cache.orders_open(venue=None)) + list(
-            self._cache.orders_inflight(venue=None),
-        ):
-            if order.instrument_id.venue != BITGET_VENUE or self._is_done(order):
-                continue
-            if order.client_order_id in self._bracket_parent:
-                continue
-            report = await self.generate_order_status_report(
-                GenerateOrderStatusReport(
-                    instrument_id=order.instrument_id,
-                    client_order_id=order.client_order_id,
-                    venue_order_id=self._vid(order),
-                    command_id=_uuid(),
-                    ts_init=self._clock.timestamp_ns(),
-                ),
-            )
-            if report is None:
-                continue
-            order = self._cache.order(order.client_order_id)
-            if report.venue_order_id and self._vid(order) is None:
-                self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
-            await self._apply_report(order, report)
         await self._update_account_state()
 
     def _link_triggered_child_by_fill(self, row: Any) -> Any:
@@ -1946,6 +2030,104 @@ class BitgetExecutionClient(LiveExecutionClient):
                 self._coid_by_venue_id[row.orderId] = coid
                 return order
         return None
+
+    # -- lost-push watchdog -------------------------------------------------------------------
+
+    async def _watchdog_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.watchdog_interval_secs)
+            try:
+                await self._watchdog()
+            except BitgetError as e:
+                self._log.warning(f"Order watchdog: {e}")
+
+    async def _watchdog(self) -> None:
+        """
+        Catch up on pushes the venue lost without a reconnect (bitget-api.md 9.2).
+
+        Open orders quiet for a watchdog interval are compared with ``orders-pending`` (one
+        request per product type): more filled there -> REST fills backfilled (deduplicated by
+        tradeId); missing there -> order detail (filled/canceled) applied. Plans missing from the
+        plan list are looked up in the plan history.
+        """
+        stale_before = self._clock.timestamp_ns() - int(self.watchdog_interval_secs * 1e9)
+        stale: dict[str, list[Any]] = {}
+        for order in self._cache.orders_open(venue=BITGET_VENUE):
+            if (
+                self._is_done(order)
+                or order.client_order_id in self._bracket_parent
+                or self._vid(order) is None
+                or order.ts_last > stale_before
+            ):
+                continue
+            product_type = infer_product_type(order.instrument_id).value
+            stale.setdefault(product_type, []).append(order)
+        changed = False
+        async with self._backfill_lock:
+            for product_type, orders in stale.items():
+                changed |= await self._watch_product(product_type, orders)
+        if changed:
+            await self._update_account_state()
+
+    async def _watch_product(self, product_type: str, orders: list[Any]) -> bool:
+        changed = False
+        plans = [o for o in orders if self._is_live_plan(o)]
+        normal = [o for o in orders if not self._is_live_plan(o)]
+        if normal:
+            pending = {r.orderId: r for r in await self._pending_rows(product_type)}
+            for order in normal:
+                coid = order.client_order_id
+                instrument = self._cache.instrument(order.instrument_id)
+                venue_id = self._vid(order).value
+                row = pending.get(venue_id)
+                if row is not None:
+                    filled = px.dec(row.baseVolume) or Decimal(0)
+                    if filled > self._filled.get(coid, Decimal(0)):
+                        await self._backfill_order_fills(order, venue_id, instrument)
+                        changed = True
+                    continue
+                symbol, _, _ = self._route(instrument)
+                try:
+                    detail = await self._http.get(
+                        f"{_MIX}/order/detail",
+                        {"symbol": symbol, "productType": product_type, "orderId": venue_id},
+                        signed=True,
+                        decoder=BitgetOrderDetail,
+                    )
+                except BitgetOrderNotFoundError:
+                    continue
+                if detail is not None:
+                    await self._apply_detail(order, detail, instrument)
+                    changed = True
+        if plans:
+            live = {r.orderId for r in await self._plan_rows(product_type, None, history=False)}
+            missing = [o for o in plans if self._vid(o).value not in live]
+            if missing:
+                history = {
+                    r.orderId: r for r in await self._plan_rows(product_type, None, history=True)
+                }
+                for order in missing:
+                    row = history.get(self._vid(order).value)
+                    if row is None:
+                        continue
+                    instrument = self._cache.instrument(order.instrument_id)
+                    self._apply_plan_report(order, row, instrument)
+                    if row.executeOrderId:
+                        symbol, _, _ = self._route(instrument)
+                        detail = await self._http.get(
+                            f"{_MIX}/order/detail",
+                            {
+                                "symbol": symbol,
+                                "productType": product_type,
+                                "orderId": row.executeOrderId,
+                            },
+                            signed=True,
+                            decoder=BitgetOrderDetail,
+                        )
+                        if detail is not None:
+                            await self._apply_detail(order, detail, instrument)
+                    changed = True
+        return changed
 
     # -- funding ------------------------------------------------------------------------------
 

@@ -1,8 +1,12 @@
 """
 ``BitgetInstrumentProvider``: Bitget perpetual contracts -> ``CryptoPerpetual`` instruments.
 
-Loads ``GET /api/v2/mix/market/contracts`` per product type (bitget-api.md 4.2). Delivery
-contracts and statuses that allow no API trading are excluded (see ``parsing.instruments``).
+Loads ``GET /api/v2/mix/market/contracts`` per product type (bitget-api.md 4.2), or for a UTA
+account ``GET /api/v3/market/instruments`` (bitget-uta-api.md 2.2: tick = ``priceMultiplier``,
+step = ``quantityMultiplier``). v3 rows are translated into classic contract rows
+(``parsing.instruments_v3``), so both paths build identical instruments and ``InstrumentId``s:
+recorded data and strategy configs do not depend on the account type. Delivery contracts and
+statuses that allow no API trading are excluded (see ``parsing.instruments``).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from nautilus_bitget.common.symbol import symbol_from_instrument_id
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.http.market import BitgetMarketHttpAPI
+from nautilus_bitget.http.v3 import BitgetV3MarketHttpAPI
 from nautilus_bitget.parsing.instruments import BitgetInstrumentParseError
 from nautilus_bitget.parsing.instruments import is_perpetual
 from nautilus_bitget.parsing.instruments import is_tradable
 from nautilus_bitget.parsing.instruments import parse_contract_to_instrument
+from nautilus_bitget.parsing.instruments_v3 import v3_to_classic_contract
 from nautilus_bitget.schemas.common import num_int
 from nautilus_bitget.schemas.market import BitgetContract
 
@@ -52,6 +58,9 @@ class BitgetInstrumentProvider(InstrumentProvider):
         Nautilus provider config (``load_all`` / ``load_ids`` honoured by ``initialize``).
     clock : LiveClock, optional
         Clock for ``ts_init``; a new ``LiveClock`` by default.
+    account_type : {"classic", "uta"}, default "classic"
+        Which API instruments come from (v2 contracts or v3 instruments); the clients set it
+        from the detected account mode with ``use_account_type`` before loading.
 
     """
 
@@ -61,6 +70,7 @@ class BitgetInstrumentProvider(InstrumentProvider):
         product_types: Sequence[BitgetProductType | str] = (BitgetProductType.USDT_FUTURES,),
         config: InstrumentProviderConfig | None = None,
         clock: LiveClock | None = None,
+        account_type: str = "classic",
     ) -> None:
         super().__init__(config=config)
         self._market = (
@@ -73,6 +83,9 @@ class BitgetInstrumentProvider(InstrumentProvider):
         if not self._product_types:
             raise ValueError("product_types must name at least one BitgetProductType")
         self._clock = clock or LiveClock()
+        self._v3 = BitgetV3MarketHttpAPI(self._market.client)
+        self._account_type = "classic"
+        self.use_account_type(account_type)
         self._by_symbol: dict[str, CryptoPerpetual] = {}
         self._product_type_by_symbol: dict[str, BitgetProductType] = {}
         self._funding_interval_hours: dict[str, int] = {}
@@ -87,8 +100,49 @@ class BitgetInstrumentProvider(InstrumentProvider):
 
     @property
     def market_api(self) -> BitgetMarketHttpAPI:
-        """The market endpoints the provider loads from."""
+        """The v2 market endpoints (public: usable with either account type)."""
         return self._market
+
+    @property
+    def account_type(self) -> str:
+        """``"classic"`` (instruments from API v2) or ``"uta"`` (API v3)."""
+        return self._account_type
+
+    def use_account_type(self, account_type: str) -> None:
+        """
+        Choose the API instruments are loaded from (``"classic"`` -> v2, ``"uta"`` -> v3).
+
+        Raises
+        ------
+        ValueError
+            If ``account_type`` is neither.
+
+        """
+        if account_type not in ("classic", "uta"):
+            raise ValueError(f"account_type must be 'classic' or 'uta', was {account_type!r}")
+        self._account_type = account_type
+
+    async def fetch_contracts(
+        self,
+        product_type: BitgetProductType,
+        symbol: str | None = None,
+    ) -> list[BitgetContract]:
+        """
+        Return the contract rows of a product type (one symbol if given) as classic rows.
+
+        On a UTA account the rows come from ``/api/v3/market/instruments`` translated by
+        ``v3_to_classic_contract`` (``symbolStatus`` holds the translated status); rows whose
+        precision fields are invalid are skipped with a warning.
+        """
+        if self._account_type != "uta":
+            return await self._market.contracts(product_type, symbol)
+        contracts = []
+        for row in await self._v3.instruments(product_type, symbol):
+            try:
+                contracts.append(v3_to_classic_contract(row, product_type))
+            except BitgetInstrumentParseError as e:
+                self._log.warning(f"Skipping instrument: {e}")
+        return contracts
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -105,7 +159,7 @@ class BitgetInstrumentProvider(InstrumentProvider):
         keep = _symbol_filter(filters or self._filters)
         stats: dict[str, Counter] = {}
         for product_type in self._product_types:
-            contracts = await self._market.contracts(product_type)
+            contracts = await self.fetch_contracts(product_type)
             if keep is not None:
                 contracts = [c for c in contracts if c.symbol in keep]
             stats[product_type.value] = self._add_contracts(contracts, product_type)
@@ -195,12 +249,22 @@ class BitgetInstrumentProvider(InstrumentProvider):
         types = {self._product_type_by_symbol[s] for s in self._by_symbol} or set(
             self._product_types,
         )
+        if self._account_type == "uta":
+            # bitget-uta-api.md 2.7: v3 current-fund-rate is per symbol
+            for symbol in sorted(self._by_symbol):
+                category = self._product_type_by_symbol[symbol]
+                for rate in await self._v3.current_fund_rate(symbol, category):
+                    self._set_interval(rate.symbol, rate.fundingRateInterval)
+            return dict(self._funding_interval_hours)
         for product_type in sorted(types, key=lambda p: p.value):
             for rate in await self._market.current_fund_rate(product_type):
-                hours = num_int(rate.fundingRateInterval)
-                if hours and rate.symbol in self._by_symbol:
-                    self._funding_interval_hours[rate.symbol] = hours
+                self._set_interval(rate.symbol, rate.fundingRateInterval)
         return dict(self._funding_interval_hours)
+
+    def _set_interval(self, symbol: str, interval: Any) -> None:
+        hours = num_int(interval)
+        if hours and symbol in self._by_symbol:
+            self._funding_interval_hours[symbol] = hours
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -248,11 +312,11 @@ class BitgetInstrumentProvider(InstrumentProvider):
         symbols: set[str],
     ) -> list[BitgetContract]:
         if len(symbols) > _BULK_THRESHOLD:
-            return [c for c in await self._market.contracts(product_type) if c.symbol in symbols]
+            return [c for c in await self.fetch_contracts(product_type) if c.symbol in symbols]
         contracts: list[BitgetContract] = []
         for symbol in sorted(symbols):
             try:
-                contracts.extend(await self._market.contracts(product_type, symbol))
+                contracts.extend(await self.fetch_contracts(product_type, symbol))
             except BitgetError as e:
                 # bitget-api.md 2.4: an unknown symbol answers 40034 "Parameter ... does not exist"
                 self._log.warning(f"Contracts {product_type.value} {symbol}: {e}")

@@ -65,7 +65,8 @@ async def _book_drill(
                     before = dict(client.stats.as_dict())
                     snapshots_before = watch.snapshots
                     fault_ns = time.time_ns()
-                    clear_at = time.monotonic() + clear_after
+                    t_inject = time.monotonic()
+                    clear_at = t_inject + clear_after
                     inject(sim)
                     await wait_for(lambda: recovered(client, before), 15.0, "fault detected")
                     await wait_for(lambda: time.monotonic() >= clear_at, clear_after + 1, "end")
@@ -78,8 +79,9 @@ async def _book_drill(
                             "book == venue",
                         )
                         recovery = time.monotonic() - t_clear
+                        since_inject = time.monotonic() - t_inject
                     except TimeoutError:
-                        recovery = float("inf")
+                        recovery = since_inject = float("inf")
                         lost = book_diff(watch.book, sim)
                     total = time.monotonic() - start
                     after = client.stats.as_dict()
@@ -93,7 +95,8 @@ async def _book_drill(
     ok_book = recovery <= RECOVERY_SECS and lost == 0
     ok_marker = bool(markers)
     observed = (
-        f"book == venue {recovery:.3f}s after the fault cleared"
+        f"book == venue {recovery:.3f}s after the fault cleared ({since_inject:.2f}s after "
+        "injection)"
         if recovery != float("inf")
         else f"book != venue 5s after the fault cleared ({lost} levels differ)"
     )

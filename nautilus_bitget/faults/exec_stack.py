@@ -115,7 +115,8 @@ class ExecStack:
             self.msgbus,
             self.cache,
             self.clock,
-            LiveExecEngineConfig(reconciliation=True, inflight_check_interval_ms=0),
+            # as in a live node (nautilus_bitget.live): in-flight checks on, default intervals
+            LiveExecEngineConfig(reconciliation=True),
         )
         self.risk_engine = LiveRiskEngine(
             self.loop,
@@ -251,10 +252,13 @@ class ExecStack:
         coids = Counter(o.client_oid for o in venue)
         out.duplicate_orders = sum(n - 1 for n in coids.values() if n > 1)
         by_coid = {o.client_oid: o for o in venue}
+        by_id = {o.order_id: o for o in venue}
         venue_coid = getattr(self.client, "_venue_coid", {})
         for order in self.cache.orders():
             alias = venue_coid.get(order.client_order_id, order.client_order_id.value)
-            row = by_coid.get(alias)
+            vid = order.venue_order_id.value if order.venue_order_id is not None else None
+            row = by_id.get(vid) if vid is not None else None
+            row = row or by_coid.get(alias)
             if row is None:
                 if order.status not in (OrderStatus.REJECTED, OrderStatus.DENIED):
                     out.state_mismatches.append(f"{alias}: ours {order.status.name}, venue none")
@@ -278,10 +282,8 @@ def _same_state(ours: OrderStatus, venue: str) -> bool:
         return ours in (
             OrderStatus.ACCEPTED,
             OrderStatus.PARTIALLY_FILLED,
-            OrderStatus.PENDING_UPDATE,
-            OrderStatus.PENDING_CANCEL,
             OrderStatus.TRIGGERED,
-        )
+        )  # PENDING_UPDATE / PENDING_CANCEL after settling: the venue never answered
     if venue == "filled":
         return ours == OrderStatus.FILLED
     if venue == "canceled":

@@ -191,3 +191,35 @@ async def data_node(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
+
+
+@contextlib.contextmanager
+def captured_fds() -> Any:
+    """
+    Capture everything written to file descriptors 1 and 2 (Nautilus's Rust logger included).
+
+    Yields a list that holds the captured text once the block exits.
+    """
+    import os
+    import sys
+    import tempfile
+
+    out: list[str] = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = (os.dup(1), os.dup(2))
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 1)
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield out
+        finally:
+            time.sleep(0.3)  # the Rust logger writes from its own thread
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            tmp.seek(0)
+            out.append(tmp.read().decode(errors="replace"))

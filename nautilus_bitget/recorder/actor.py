@@ -624,8 +624,12 @@ class BitgetRecorder(Actor):
         p0 = Price(0, instrument.price_precision)
         q0 = Quantity(0, instrument.size_precision)
         null = BookOrder(OrderSide.NO_ORDER_SIDE, p0, q0, 0)
-        bid_orders = [BookOrder(OrderSide.BUY, lv.price, Quantity(lv.size(), q0.precision), 0) for lv in bids]
-        ask_orders = [BookOrder(OrderSide.SELL, lv.price, Quantity(lv.size(), q0.precision), 0) for lv in asks]
+        bid_orders = [
+            BookOrder(OrderSide.BUY, lv.price, Quantity(lv.size(), q0.precision), 0) for lv in bids
+        ]
+        ask_orders = [
+            BookOrder(OrderSide.SELL, lv.price, Quantity(lv.size(), q0.precision), 0) for lv in asks
+        ]
         bid_counts = [len(lv.orders()) for lv in bids]
         ask_counts = [len(lv.orders()) for lv in asks]
         for orders, counts in ((bid_orders, bid_counts), (ask_orders, ask_counts)):

@@ -143,27 +143,27 @@ def format_info(info: dict[str, Any]) -> str:
     header = f"{'type':<22} {'identifier':<46} {'files':>5} {'rows':>10}  range (ts_init, UTC)"
     lines.append(header)
     lines.append("-" * len(header))
-    for s in info["streams"]:
-        lines.append(
-            f"{s['type']:<22} {s['identifier']:<46} {s['files']:>5} {s['rows']:>10}  "
-            f"{s['start'][:23]} .. {s['end'][:23]}",
-        )
+    lines.extend(
+        f"{s['type']:<22} {s['identifier']:<46} {s['files']:>5} {s['rows']:>10}  "
+        f"{s['start'][:23]} .. {s['end'][:23]}"
+        for s in info["streams"]
+    )
     lines.append("")
     lines.append(f"instruments: {', '.join(info['instruments']) or '(none)'}")
     gaps = [m for m in info["markers"] if m["kind"] == "gap"]
     resyncs = [m for m in info["markers"] if m["kind"] == "resync"]
     lines.append(f"gaps: {len(gaps)}  resyncs: {len(resyncs)}")
-    for m in info["markers"]:
-        lines.append(
-            f"  {m['kind']:<6} {m['instrument_id']:<24} {m['reason']:<10} {m['start']} .. "
-            f"{m['end']}{'  (backfilled)' if m['backfilled'] else ''}",
-        )
+    lines.extend(
+        f"  {m['kind']:<6} {m['instrument_id']:<24} {m['reason']:<10} {m['start']} .. "
+        f"{m['end']}{'  (backfilled)' if m['backfilled'] else ''}"
+        for m in info["markers"]
+    )
     lines.append(f"sessions: {len(info['sessions'])}")
-    for s in info["sessions"]:
-        lines.append(
-            f"  {s['session_id']}  {s['started_iso']} .. {s['stopped_iso']}  "
-            f"clean_stop={s['clean_stop']}",
-        )
+    lines.extend(
+        f"  {s['session_id']}  {s['started_iso']} .. {s['stopped_iso']}  "
+        f"clean_stop={s['clean_stop']}"
+        for s in info["sessions"]
+    )
     return "\n".join(lines)
 
 
@@ -249,3 +249,41 @@ def _merge_group(writer: CatalogWriter, directory: str, group: list[tuple[str, i
             fs.rm(path)
     fs.rm(journal)
     return True
+
+
+def read_index_prices(writer: CatalogWriter, identifier: str | None = None) -> list[Any]:
+    """
+    Return the ``IndexPriceUpdate`` rows of the catalog, sorted by ts_init.
+
+    ``ParquetDataCatalog.query(IndexPriceUpdate)`` raises ``NotImplementedError`` in
+    NautilusTrader 1.231 (no Arrow decoder is registered for it, although it is written with the
+    catalog's own serializer), so the rows are decoded here: ``value`` is the fixed-point raw of
+    a ``Price`` (little-endian i128), ``price_precision`` is in the schema metadata.
+    """
+    from nautilus_trader.model.data import IndexPriceUpdate
+    from nautilus_trader.model.identifiers import InstrumentId
+    from nautilus_trader.model.objects import Price
+
+    out = []
+    for _, ident, path in leaf_directories(writer):
+        if not path.rstrip("/").split("/")[-2] == "index_price_update":
+            continue
+        if identifier is not None and ident != identifier:
+            continue
+        for f, _, _ in _files_with_intervals(writer, path):
+            with writer.fs.open(f, "rb") as fh:
+                table = pq.read_table(fh)
+            meta = table.schema.metadata or {}
+            iid = InstrumentId.from_str(meta[b"instrument_id"].decode())
+            precision = int(meta[b"price_precision"])
+            for row in table.to_pylist():
+                raw = int.from_bytes(row["value"], "little", signed=True)
+                out.append(
+                    IndexPriceUpdate(
+                        iid,
+                        Price.from_raw(raw, precision),
+                        row["ts_event"],
+                        row["ts_init"],
+                    ),
+                )
+    return sorted(out, key=lambda x: x.ts_init)

@@ -4,7 +4,7 @@
 ``record`` builds a data-only ``TradingNode`` with the Bitget data client and a ``BitgetRecorder``
 and runs until ``--duration`` or SIGINT/SIGTERM (the node's kernel installs the handlers; the
 recorder flushes in ``on_stop``). ``--env sim`` without URL overrides starts a simulator
-in-process (on its own thread and event loop).
+in-process (``BitgetSimulator.start_background``: its own thread and event loop).
 
 Storage options of a remote catalog (S3 endpoint, keys) are read as JSON from the environment
 variable ``BITGET_NT_STORAGE_OPTIONS``.
@@ -13,11 +13,9 @@ variable ``BITGET_NT_STORAGE_OPTIONS``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
-import threading
 from typing import Any
 
 from nautilus_bitget.constants import BitgetEnvironment
@@ -40,58 +38,6 @@ def storage_options_from_env() -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise SystemExit(f"{STORAGE_OPTIONS_ENV}: must be a JSON object")
     return value
-
-
-class SimThread:
-    """Run a ``BitgetSimulator`` on its own thread and event loop."""
-
-    def __init__(self, symbols: list[str] | None) -> None:
-        self.symbols = symbols
-        self.urls: tuple[str, str, str] | None = None
-        self._ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="bitget-sim", daemon=True)
-
-    def start(self) -> tuple[str, str, str]:
-        """Start the simulator; return its ``(http, ws_public, ws_private)`` URLs."""
-        self._thread.start()
-        self._ready.wait(30)
-        if self._error is not None or self.urls is None:
-            raise RuntimeError(f"simulator failed to start: {self._error}")
-        return self.urls
-
-    def stop(self) -> None:
-        """Stop the simulator and join its thread."""
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
-
-    def _main(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as e:
-            self._error = e
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        from nautilus_bitget.sim import BitgetSimulator
-        from nautilus_bitget.sim import SimConfig
-
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        kwargs: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
-        if self.symbols:
-            kwargs["symbols"] = self.symbols
-        sim = BitgetSimulator(SimConfig(**kwargs))
-        await sim.start()
-        self.urls = (sim.http_url, sim.ws_public_url, sim.ws_private_url)
-        self._ready.set()
-        try:
-            await self._stop.wait()
-        finally:
-            await sim.stop()
 
 
 def _parse_symbols(text: str) -> tuple[str, ...] | None:
@@ -167,9 +113,15 @@ def run(args: argparse.Namespace) -> int:
     )
     sim = None
     if args.env == "sim" and not args.http_url:
+        from nautilus_bitget.sim import BitgetSimulator
+        from nautilus_bitget.sim import SimConfig
+
         symbols = _parse_symbols(args.symbols)
-        sim = SimThread(list(symbols) if symbols else None)
-        urls = sim.start()
+        sim = BitgetSimulator(
+            SimConfig(host="127.0.0.1", port=0, symbols=symbols and list(symbols))
+        )
+        sim.start_background()  # own thread and event loop
+        urls = (sim.http_url, sim.ws_public_url, sim.ws_private_url)
         print(f"simulator: http={urls[0]} ws_public={urls[1]}", file=sys.stderr, flush=True)
     elif args.env == "sim":
         http = args.http_url.rstrip("/")
@@ -194,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         return 1 if recorder.flush_errors else 0
     finally:
         if sim is not None:
-            sim.stop()
+            sim.stop_background()
 
 
 def info(args: argparse.Namespace) -> int:

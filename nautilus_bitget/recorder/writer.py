@@ -36,7 +36,7 @@ from nautilus_trader.persistence.catalog.parquet import _timestamps_to_filename
 
 
 RECORDER_DIR = "recorder"
-TMP_DIR = f"{RECORDER_DIR}/tmp"
+TMP_DIR = f"{RECORDER_DIR}/tmp"  # noqa: S108 - inside the catalog, not /tmp
 TMP_SUFFIX = ".tmp"
 
 

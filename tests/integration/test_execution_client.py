@@ -96,6 +96,7 @@ class Stack:
         )
         self.provider = BitgetInstrumentProvider(
             BitgetHttpClient(sim.http_url),
+            product_types=cfg.product_types,
             config=InstrumentProviderConfig(load_all=True),
         )
         self.client = BitgetExecutionClient(
@@ -107,6 +108,8 @@ class Stack:
             cfg,
         )
         self.client.unknown_outcome_delay_secs = 0.2
+        self.client.watchdog_interval_secs = 1.0
+        self.client.cancel_confirm_secs = 0.5
         self.exec_engine.register_client(self.client)
         self.strategy = Bare(StrategyConfig(strategy_id="S-001", external_order_claims=[BTC]))
         self.strategy.register(trader_id, self.portfolio, self.msgbus, self.cache, self.clock)
@@ -269,7 +272,9 @@ async def exercise_everything(s: Stack) -> None:
     await s.until_status(ioc_fill, OrderStatus.FILLED)
     # Post-only crossing: rejected or canceled by the venue, never filled
     post = s.limit(OrderSide.BUY, s.px("1.02"), post_only=True)
-    await s.until_status(post, OrderStatus.REJECTED, OrderStatus.CANCELED)
+    await s.until_status(post, OrderStatus.REJECTED)
+    rejected = s.cache.order(post.client_order_id).last_event
+    assert rejected.due_post_only
     post_ok = s.limit(OrderSide.SELL, s.px("1.05"), post_only=True)
     await s.until_status(post_ok, OrderStatus.ACCEPTED)
     # Reduce-only: closes part of the long (hedge: close long = side buy + tradeSide close)
@@ -400,6 +405,41 @@ async def test_private_socket_drop_while_filling(one_way):
     await s.assert_matches_venue()
 
 
+async def test_lost_private_pushes_recovered_by_rest(one_way):
+    s = one_way
+    warm = s.market(OrderSide.BUY)
+    await s.until_status(warm, OrderStatus.FILLED)
+    s.sim.faults.lose_private(8)  # silently lost, no reconnect
+    orders = [s.market(OrderSide.BUY if i % 2 else OrderSide.SELL) for i in range(4)]
+    for order in orders:
+        await s.until_status(order, OrderStatus.FILLED, wait=15.0)
+    assert s.client.ws.reconnect_count == 0
+    await s.assert_matches_venue()
+
+
+async def test_cancel_and_modify_under_5xx_and_429(one_way):
+    s = one_way
+    resting = s.limit(OrderSide.BUY, s.px("0.95"))
+    await s.until_status(resting, OrderStatus.ACCEPTED)
+    s.sim.faults.http_errors(2, 429, path="/api/v2/mix/order/modify-order")
+    s.strategy.modify_order(resting, quantity=Quantity.from_str("0.020"), price=s.px("0.94"))
+    await s.until(
+        lambda: (
+            s.cache.order(resting.client_order_id).quantity == Quantity.from_str("0.020")
+            and s.status(resting) == OrderStatus.ACCEPTED
+        ),
+        what="modify after 429s",
+    )
+    s.sim.faults.http_errors(1, 500, path="/api/v2/mix/order/modify-order")
+    s.strategy.modify_order(resting, price=s.px("0.93"))
+    # 5xx: not applied at the venue -> modify rejected, order unchanged and still working
+    await s.until(lambda: s.status(resting) == OrderStatus.ACCEPTED, what="modify 5xx")
+    s.sim.faults.http_errors(3, 500, path="/api/v2/mix/order/cancel-order")
+    s.strategy.cancel_order(resting)
+    await s.until_status(resting, OrderStatus.CANCELED, wait=12.0)
+    await s.assert_matches_venue()
+
+
 async def test_submit_5xx_and_timeout_no_duplicates(sim):
     s = Stack(sim, "one_way", http_timeout_secs=1.0)
     await s.start()
@@ -465,6 +505,52 @@ async def test_startup_reconciliation_with_existing_position_and_order(sim):
         await s.until_status(external[0], OrderStatus.CANCELED)
     finally:
         await s.stop()
+
+
+async def test_leverage_margin_mode_and_multi_product_account(sim):
+    s = Stack(
+        sim,
+        "hedge",
+        product_types=("USDT-FUTURES", "COIN-FUTURES"),
+        leverages={"BTCUSDT": 7, "BTCUSD": 3},
+        margin_mode="isolated",
+    )
+    await s.start()
+    try:
+        ex = sim.exchange
+        usdt = ex.account_settings(SIM_API_KEY, "BTCUSDT", PRODUCT)
+        assert usdt.margin_mode == "isolated"
+        assert usdt.isolated_long_lever == 7
+        assert ex.account_settings(SIM_API_KEY, "BTCUSD", "COIN-FUTURES").isolated_long_lever == 3
+        assert usdt.pos_mode == "hedge_mode"
+        assert ex.account_settings(SIM_API_KEY, "BTCUSD", "COIN-FUTURES").pos_mode == "hedge_mode"
+        assert s.client.base_currency is None  # multi-currency account
+        account = s.cache.account(s.client.account_id)
+        assert {c.code for c in account.currencies()} >= {"USDT", "BTC"}
+        for balance in account.balances().values():
+            assert balance.total - balance.locked == balance.free
+        inverse = InstrumentId.from_str("BTCUSD-PERP.BITGET")
+        order = s.submit(s.strategy.order_factory.market(inverse, OrderSide.BUY, Q))
+        await s.until_status(order, OrderStatus.FILLED)
+        fill = next(
+            e for e in s.cache.order(order.client_order_id).events if isinstance(e, OrderFilled)
+        )
+        assert fill.commission.currency.code == "BTC"
+        assert s.cache.position(PositionId(f"{inverse}-LONG")).quantity == Q
+    finally:
+        await s.stop()
+
+
+async def test_unset_position_mode_with_hedge_account_fails_clearly(sim):
+    sim.exchange.set_position_mode(SIM_API_KEY, {"productType": PRODUCT, "posMode": "hedge_mode"})
+    s = Stack(sim, None)
+    s.exec_engine.start()
+    try:
+        with pytest.raises(RuntimeError, match="position_mode='hedge'"):
+            await s.client._connect()
+    finally:
+        await s.client._disconnect()
+        s.exec_engine.stop()
 
 
 async def test_position_mode_switch_refused_with_open_position(sim):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from nautilus_trader.model.data import OrderBookDelta
@@ -24,7 +28,7 @@ from tests.unit.test_recorder_writer import make_instrument
 from tests.unit.test_recorder_writer import trade
 
 
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 pytest.importorskip("s3fs")
 
 BUCKET = "recorder-test"
@@ -38,13 +42,29 @@ def _free_port() -> int:
 
 @pytest.fixture
 def s3_endpoint():
+    # A subprocess, not moto's ThreadedMotoServer: the catalog's Rust reader holds the GIL while
+    # it waits for HTTP, which deadlocks against a server thread in the same process.
     port = _free_port()
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - local
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("moto server did not start") from None
+                time.sleep(0.1)
+        yield url
     finally:
-        server.stop()
+        proc.terminate()
+        proc.wait(10)
 
 
 def test_record_to_s3_and_read_back(s3_endpoint, monkeypatch):

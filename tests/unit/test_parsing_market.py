@@ -156,7 +156,8 @@ def test_malformed_book_frames_fail_cleanly(ctx: BookContext) -> None:
     with pytest.raises(msgspec.DecodeError):
         msgspec.json.decode(b'{"action":"update","arg":{"channel":"bo', type=BitgetWsFrame)
     frame = msgspec.json.decode(
-        b'{"action":"update","arg":{"channel":"books"},"data":[{"asks":null,"bids":[],"ts":"1"}]}',
+        b'{"action":"update","arg":{"instType":"USDT-FUTURES","channel":"books"},'
+        b'"data":[{"asks":null,"bids":[],"ts":"1"}]}',
         type=BitgetWsFrame,
     )
     with pytest.raises(msgspec.ValidationError):

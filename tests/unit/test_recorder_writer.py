@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -117,7 +118,7 @@ def test_flushes_into_disjoint_files_and_reads_back(tmp_path):
     files = sorted(os.listdir(directory))
     assert len(files) == 3
     intervals = writer.intervals(directory)
-    assert all(a[1] < b[0] for a, b in zip(intervals, intervals[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(intervals))
     assert writer.stats.dropped_overlap == 2  # msg 9's two deltas
 
     cat = fresh_catalog(tmp_path)
@@ -290,7 +291,7 @@ def _write_days(tmp_path) -> CatalogWriter:
 def test_compact_merges_per_day_and_keeps_data_equal(tmp_path):
     from nautilus_bitget.recorder.catalog_tools import compact
 
-    w = _write_days(tmp_path)
+    _write_days(tmp_path)
     cat = fresh_catalog(tmp_path)
     trades_before = [(t.ts_init, t.trade_id.value) for t in cat.trade_ticks()]
     deltas_before = [
