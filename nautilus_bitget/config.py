@@ -102,7 +102,12 @@ class BitgetDataClientConfig(LiveDataClientConfig, _BitgetCommonMixin, frozen=Tr
     product_types : tuple[BitgetProductType, ...], default (USDT_FUTURES,)
         Product types whose perpetuals are loaded.
     account_mode : {"auto", "classic", "uta"}, default "auto"
-        Classic v2 or unified v3 API; ``auto`` detects from the key.
+        Classic v2 or unified v3 API; ``auto`` detects from the key. Market data follows the
+        account: with credentials the key's type is detected on connect (a hand-set mode that
+        contradicts it fails the connect, naming the value to set) and a UTA account reads the
+        v3 public streams and v3 instruments, a classic one v2. Without credentials ``"uta"``
+        selects v3, anything else v2 (public streams need no key). Both give identical Nautilus
+        objects and instrument ids; the decode cost per book update is equal (bench).
     http_timeout_secs : float, default 10.0
         Timeout of one REST request.
     max_retries : int, default 3

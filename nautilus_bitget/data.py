@@ -119,6 +119,8 @@ from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 
 # A resubscribe whose snapshot has not arrived after this long is sent again
 RESYNC_RETRY_SECS = 3.0
+# Consecutive unverified checksum failures after which an undocumented algorithm is given up
+CHECKSUM_GIVE_UP = 3
 STATUS_POLL_SECS = 30.0
 HISTORY_CANDLES_MAX = 200  # bitget-api.md 4.5
 FILLS_HISTORY_MAX = 1000  # bitget-api.md 4.6
@@ -254,6 +256,8 @@ class BitgetDataClient(LiveMarketDataClient):
         self.account_type: AccountType | None = None  # decided on connect
         self._dialect: ClassicStreamDialect = ClassicStreamDialect()
         self._handlers: dict[str, Callable[[str, str, Any], None]] = {}
+        self._verify_checksum = config.verify_checksum
+        self._checksum_streaks: dict[str, int] = {}
         self._ws = self._make_pool()
 
         self._contexts: dict[str, BookContext] = {}
@@ -555,6 +559,9 @@ class BitgetDataClient(LiveMarketDataClient):
             return
         check = integrity.on_update(book.seq, book.pseq, book.bids, book.asks, book.checksum)
         if check is BookCheck.OK:
+            streaks = self._checksum_streaks
+            if streaks and symbol in streaks and integrity.tracking_book and book.checksum:
+                del streaks[symbol]  # a checksum verified: the algorithm matches
             try:
                 deltas = parse_books_to_deltas(book, ctx, False, ts_init)
             except ValueError as e:
@@ -577,7 +584,27 @@ class BitgetDataClient(LiveMarketDataClient):
             self._resync(symbol, f"seq gap (pseq {book.pseq})")
         else:
             self.stats.checksum_failures += 1
+            self._on_checksum_failure(symbol)
             self._resync(symbol, f"checksum mismatch (seq {book.seq})")
+
+    def _on_checksum_failure(self, symbol: str) -> None:
+        # bitget-uta-api.md 4.5: the v3 checksum algorithm is unverified (v2's crc32 assumed).
+        # Failures in a row with no checksum ever verified in between mean another algorithm:
+        # stop verifying rather than resubscribe forever (the seq/pseq chain still holds).
+        if self._dialect.checksum_documented:
+            return
+        streak = self._checksum_streaks.get(symbol, 0) + 1
+        self._checksum_streaks[symbol] = streak
+        if streak < CHECKSUM_GIVE_UP or not self._verify_checksum:
+            return
+        self._verify_checksum = False
+        for integrity in self._integrity.values():
+            integrity.verify_checksum = False
+        self._log.error(
+            f"Book {symbol}: {streak} API {self._dialect.api} checksums in a row never matched "
+            "the v2 crc32 algorithm; checksum verification disabled for this process "
+            "(seq/pseq gaps are still detected)",
+        )
 
     def _resync(self, symbol: str, reason: str) -> None:
         self._resync_pending.add(symbol)
@@ -726,7 +753,7 @@ class BitgetDataClient(LiveMarketDataClient):
         symbol = symbol_from_instrument_id(command.instrument_id)
         self._instrument(command.instrument_id)
         if (self._dialect.books, symbol) not in self._channel_refs:
-            self._integrity[symbol] = BookIntegrity(self._config.verify_checksum)
+            self._integrity[symbol] = BookIntegrity(self._verify_checksum)
         await self._acquire(self._dialect.books, command.instrument_id)
 
     async def _unsubscribe_order_book_deltas(self, command: UnsubscribeOrderBook) -> None:

@@ -185,6 +185,7 @@ class BitgetExecutionClient(LiveExecutionClient):
     rate_limit_resends: int = 3
     cancel_confirm_secs: float = 2.0
     watchdog_interval_secs: float = 3.0
+    bracket_link_wait_secs: float = 1.0
 
     def __init__(
         self,
@@ -264,12 +265,16 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
         self._bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
         self._bracket_active: dict[str, ClientOrderId] = {}  # symbol -> filled entry coid
+        self._bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}  # child -> venue plan
+        self._bracket_plan_coid: dict[str, ClientOrderId] = {}  # venue plan id -> child
+        self._bracket_deferred: list[tuple[Any, Any]] = []
         # Fill de-duplication by tradeId (bounded)
         self._trade_ids: set[str] = set()
         self._trade_id_order: deque[str] = deque()
         self._bill_ids: set[str] = set()
         self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
         self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
+        self.bad_input_counts: dict[tuple[str, str], int] = {}
         self._disconnected_ms: int | None = None
         self._connected_ms: int = 0
         self._funding_task: asyncio.Task | None = None
@@ -489,8 +494,8 @@ class BitgetExecutionClient(LiveExecutionClient):
     def _handle_frame(self, raw: bytes) -> None:
         try:
             frame = _FRAME.decode(raw)
-        except msgspec.DecodeError as e:
-            self._log.warning(f"Bad private frame skipped: {e}")
+        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+            self._bad_input("frame", e)
             return
         if frame.event is not None:
             if frame.event == "error":
@@ -519,10 +524,18 @@ class BitgetExecutionClient(LiveExecutionClient):
                 ]
                 if balances:
                     self._emit_account_state(balances)
-        except (msgspec.DecodeError, msgspec.ValidationError) as e:
-            self._log.warning(f"Bad {channel} push skipped: {e}")
+        except (msgspec.DecodeError, msgspec.ValidationError, ArithmeticError, ValueError) as e:
+            self._bad_input(channel, e)
         except Exception as e:  # never let one bad row kill the socket
             self._log.exception(f"Error handling {channel} push", e)
+
+    def _bad_input(self, where: str, error: Exception) -> None:
+        """Count a malformed venue message; log the first of each kind only."""
+        key = (where, type(error).__name__)
+        count = self.bad_input_counts.get(key, 0) + 1
+        self.bad_input_counts[key] = count
+        if count == 1:
+            self._log.warning(f"Malformed private {where} push skipped ({error}); counting")
 
     def _on_ws_disconnect(self) -> None:
         self._disconnected_ms = self._http.timestamp_ms()
@@ -615,6 +628,9 @@ class BitgetExecutionClient(LiveExecutionClient):
             coid = self._link_triggered_child(row)
         if coid is None:
             child = self._bracket_child_for_fill(row)
+            if child is None and self._is_bracket_close(row):
+                self._defer_bracket_row(self._on_order_row, row)
+                return
             coid = child.client_order_id if child is not None else None
         order = self._cache.order(coid) if coid is not None else None
         ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
@@ -717,6 +733,9 @@ class BitgetExecutionClient(LiveExecutionClient):
             order = self._link_triggered_child_by_fill(row)
         if order is None:
             order = self._bracket_child_for_fill(row)
+            if order is None and self._is_bracket_close(row):
+                self._defer_bracket_row(self._on_fill_row, row)
+                return
         if order is None:
             # The orders push (which links spawned/unknown orders) may still be on its way.
             self._loop.call_later(1.0, self._on_unresolved_fill, row)
@@ -938,31 +957,50 @@ class BitgetExecutionClient(LiveExecutionClient):
                 if other is not None and not self._is_done(other):
                     self._emit_canceled(other, self._clock.timestamp_ns())
 
-    def _bracket_child_for_fill(self, row: Any) -> Any:
-        """Map a close fill of a bracketed position (venue TP/SL execution) to the child."""
+    def _is_bracket_close(self, row: Any) -> bool:
+        """Whether ``row`` is a closing order/fill on a symbol with an active bracket."""
         symbol = px.get(row, "symbol") or px.get(row, "instId")
         entry_coid = self._bracket_active.get(symbol)
         if entry_coid is None:
-            return None
-        entry = self._cache.order(entry_coid)
-        tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
-        if entry is None:
-            return None
-        if not (px.get(row, "tradeSide") or "").count("close") and (
+            return False
+        if "close" not in (px.get(row, "tradeSide") or "") and (
             text_lower(px.get(row, "reduceOnly")) != "yes"
         ):
-            return None  # only closing orders execute a TP/SL
+            return False  # only closing orders execute a TP/SL
+        children = self._brackets.get(entry_coid, ())
+        return any(
+            c is not None and (o := self._cache.order(c)) is not None and not self._is_done(o)
+            for c in children
+        )
+
+    def _bracket_child_for_fill(self, row: Any, *, guess: bool = False) -> Any:
+        """
+        Map the order spawned by a venue TP/SL (bracket child) to the child.
+
+        Exact when the ``orders-algo`` ``executed`` push (OCO: only one child executes) or the
+        plan history ``executeOrderId`` is known; ``guess`` falls back to the child whose
+        trigger is nearest the fill price (both sources lost).
+        """
+        if not self._is_bracket_close(row):
+            return None
+        symbol = px.get(row, "symbol") or px.get(row, "instId")
+        order_id = px.get(row, "orderId")
+        known = self._coid_by_venue_id.get(order_id)
+        if known is not None:
+            return self._cache.order(known)
         fired = self._bracket_triggered.get(symbol)
         if fired is not None:
             child = self._cache.order(fired)
             if child is not None and not self._is_done(child):
-                self._coid_by_venue_id[px.get(row, "orderId")] = fired
+                self._coid_by_venue_id[order_id] = fired
                 return child
-        candidates = [self._cache.order(c) for c in (tp_coid, sl_coid) if c]
+        if not guess:
+            return None
+        entry_coid = self._bracket_active[symbol]
+        candidates = [self._cache.order(c) for c in self._brackets.get(entry_coid, ()) if c]
         candidates = [c for c in candidates if c is not None and not self._is_done(c)]
         if not candidates:
             return None
-        # The child triggered is the one whose price is nearest the fill price.
         fill_px = px.dec(px.get(row, "fillPrice") or px.get(row, "price")) or Decimal(0)
 
         def distance(child: Any) -> Decimal:
@@ -970,8 +1008,48 @@ class BitgetExecutionClient(LiveExecutionClient):
             return abs(ref.as_decimal() - fill_px)
 
         child = min(candidates, key=distance)
-        self._coid_by_venue_id[px.get(row, "orderId")] = child.client_order_id
+        self._log.warning(
+            f"TP/SL execution {order_id} attributed by price to {child.client_order_id}"
+        )
+        self._coid_by_venue_id[order_id] = child.client_order_id
         return child
+
+    def _defer_bracket_row(self, handler: Any, row: Any) -> None:
+        """Hold a TP/SL execution until the plan that fired is known (algo push or REST)."""
+        first = not self._bracket_deferred
+        self._bracket_deferred.append((handler, row))
+        if first:
+            self._loop.call_later(self.bracket_link_wait_secs, self._bracket_link_timeout)
+
+    def _replay_bracket_rows(self) -> None:
+        rows, self._bracket_deferred = self._bracket_deferred, []
+        for handler, row in rows:
+            handler(row)
+
+    def _bracket_link_timeout(self) -> None:
+        if self._bracket_deferred:
+            self.create_task(self._resolve_bracket_rows(), log_msg="bracket link")
+
+    async def _resolve_bracket_rows(self) -> None:
+        """Link deferred TP/SL executions by the plan history's ``executeOrderId``."""
+        for product_type in self._product_types:
+            try:
+                await self._refresh_bracket_links(product_type)
+            except BitgetError as e:
+                self._log.warning(f"TP/SL plan history query failed: {e}")
+        rows, self._bracket_deferred = self._bracket_deferred, []
+        for _, row in rows:
+            self._bracket_child_for_fill(row, guess=True)
+        for handler, row in rows:
+            handler(row)
+
+    async def _refresh_bracket_links(self, product_type: str) -> None:
+        if not self._bracket_active:
+            return
+        history = await self._plan_rows(product_type, None, history=True, plan_type="profit_loss")
+        for row in history:
+            if row.executeOrderId and row.orderId in self._bracket_plan_coid:
+                self._coid_by_venue_id[row.executeOrderId] = self._bracket_plan_coid[row.orderId]
 
     def _on_bracket_algo(self, row: Any, ts_event: int) -> None:
         entry_coid = self._bracket_active.get(row.instId)
@@ -984,8 +1062,16 @@ class BitgetExecutionClient(LiveExecutionClient):
         if child is None:
             return
         self._coid_by_venue_id[row.orderId] = coid
+        plan_type = "profit_plan" if is_tp else "loss_plan"
+        self._bracket_plans[coid] = (row.orderId, plan_type)
+        self._bracket_plan_coid[row.orderId] = coid
+        if row.status == "live" and coid in self._cancel_requested:
+            # The user canceled this child before the entry filled: remove the venue TP/SL now.
+            self.create_task(self._cancel_venue_tpsl(child, row.orderId, plan_type))
         if row.status in ("executed", "executing", "triggered"):
             self._bracket_triggered[row.instId] = coid
+            if self._bracket_deferred:
+                self._replay_bracket_rows()
         if row.status in ("cancelled", "canceled"):
             # The sibling executed (OCO) or the position closed elsewhere.
             if not self._is_done(child) and not self._filled.get(child.client_order_id):
@@ -1210,6 +1296,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._emit_canceled(self._cache.order(order.client_order_id), ts)
         elif status in ("executed", "triggered") and row.executeOrderId:
             self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
+            self._linked_plans.add(order.client_order_id)
 
     async def _submit_order_list(self, command: SubmitOrderList) -> None:
         orders = list(command.order_list.orders)
@@ -1482,9 +1569,31 @@ class BitgetExecutionClient(LiveExecutionClient):
         await self._cancel_orders([order])
 
     def _cancel_bracket_child(self, order: Any) -> None:
-        # Venue presets cannot be canceled individually before the entry fills; after, they are
-        # position TP/SL: cancel locally (documented limitation).
+        """
+        Cancel a bracket TP/SL child: its venue TP/SL plan when it exists (entry filled), else
+        locally; a preset that the venue creates later for a canceled child is canceled then.
+        """
+        self._cancel_requested.add(order.client_order_id)
+        plan = self._bracket_plans.get(order.client_order_id)
+        if plan is not None:
+            self.create_task(self._cancel_venue_tpsl(order, *plan))
         self._emit_canceled(order, self._clock.timestamp_ns())
+
+    async def _cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
+        symbol, product_type, margin_coin = self._route(
+            self._cache.instrument(order.instrument_id),
+        )
+        body = {
+            "symbol": symbol,
+            "productType": product_type,
+            "marginCoin": margin_coin,
+            "planType": plan_type,
+            "orderIdList": [{"orderId": order_id}],
+        }
+        try:
+            await self._http.post(f"{_MIX}/order/cancel-plan-order", body, retry=True)
+        except BitgetError as e:
+            self._log.warning(f"Cancel venue {plan_type} {order_id} failed: {e}")
 
     async def _batch_cancel_orders(self, command: BatchCancelOrders) -> None:
         orders = []
@@ -1757,11 +1866,18 @@ class BitgetExecutionClient(LiveExecutionClient):
             cursor = page.endId
         return rows
 
-    async def _plan_rows(self, product_type: str, symbol: str | None, *, history: bool) -> list:
+    async def _plan_rows(
+        self,
+        product_type: str,
+        symbol: str | None,
+        *,
+        history: bool,
+        plan_type: str = "normal_plan",
+    ) -> list:
         path = "orders-plan-history" if history else "orders-plan-pending"
         params: dict[str, Any] = {
             "productType": product_type,
-            "planType": "normal_plan",
+            "planType": plan_type,
             "symbol": symbol,
             "limit": 100,
         }
@@ -1991,6 +2107,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 await self._apply_report(self._cache.order(order.client_order_id), report)
         # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._product_types:
+            await self._refresh_bracket_links(product_type)
             fills = await self._fill_rows(product_type, start_ms=since_ms)
             for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
                 if row.tradeId in self._trade_ids:
@@ -2003,7 +2120,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 if order is None:
                     order = self._link_triggered_child_by_fill(row)
                 if order is None:
-                    order = self._bracket_child_for_fill(row)
+                    order = self._bracket_child_for_fill(row, guess=True)
                 report = px.parse_fill_report(
                     row,
                     instrument,

@@ -158,22 +158,34 @@ def _rest_drill(
 DRILLS = [
     drill_private_drop,
     drill_private_lost_pushes,
-    _rest_drill("submit 5xx burst", _submit_under, lambda sim: sim.faults.http_errors(3, 500, PLACE)),
-    _rest_drill("submit 429 burst", _submit_under, lambda sim: sim.faults.http_errors(3, 429, PLACE)),
+    _rest_drill(
+        "submit 5xx burst", _submit_under, lambda sim: sim.faults.http_errors(3, 500, PLACE)
+    ),
+    _rest_drill(
+        "submit 429 burst", _submit_under, lambda sim: sim.faults.http_errors(3, 429, PLACE)
+    ),
     _rest_drill(
         "submit timeout",
         _submit_under,
         lambda sim: sim.faults.hang_requests(1, PLACE, secs=2.5),
     ),
-    _rest_drill("modify 5xx burst", _modify_under, lambda sim: sim.faults.http_errors(3, 500, MODIFY)),
-    _rest_drill("modify 429 burst", _modify_under, lambda sim: sim.faults.http_errors(3, 429, MODIFY)),
+    _rest_drill(
+        "modify 5xx burst", _modify_under, lambda sim: sim.faults.http_errors(3, 500, MODIFY)
+    ),
+    _rest_drill(
+        "modify 429 burst", _modify_under, lambda sim: sim.faults.http_errors(3, 429, MODIFY)
+    ),
     _rest_drill(
         "modify timeout",
         _modify_under,
         lambda sim: sim.faults.hang_requests(1, MODIFY, secs=2.5),
     ),
-    _rest_drill("cancel 5xx burst", _cancel_under, lambda sim: sim.faults.http_errors(3, 500, CANCEL)),
-    _rest_drill("cancel 429 burst", _cancel_under, lambda sim: sim.faults.http_errors(3, 429, CANCEL)),
+    _rest_drill(
+        "cancel 5xx burst", _cancel_under, lambda sim: sim.faults.http_errors(3, 500, CANCEL)
+    ),
+    _rest_drill(
+        "cancel 429 burst", _cancel_under, lambda sim: sim.faults.http_errors(3, 429, CANCEL)
+    ),
     _rest_drill(
         "cancel timeout",
         _cancel_under,

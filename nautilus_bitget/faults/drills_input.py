@@ -26,8 +26,8 @@ from nautilus_bitget.faults.result import Drill
 from nautilus_bitget.faults.result import failed
 
 
-SECRET = "drill-secret-Zq8"
-PASSPHRASE = "drill-pass-Kx3"
+SECRET = "drill-secret-Zq8"  # noqa: S105 - a drill canary
+PASSPHRASE = "drill-pass-Kx3"  # noqa: S105 - a drill canary
 
 
 async def drill_clock_skew() -> Drill:

@@ -7,6 +7,7 @@ give a clear error.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import signal
@@ -37,8 +38,23 @@ def _read_book_ts(catalog: str) -> list[int]:
     return sorted(d.ts_init for d in deltas)
 
 
+def _count_files(directory: str) -> int:
+    return len(os.listdir(directory)) if os.path.isdir(directory) else 0
+
+
+def _replace_dir_with_file(directory: str) -> None:
+    shutil.rmtree(directory)
+    with open(directory, "wb") as f:
+        f.write(b"not a directory")
+
+
+def _from(line: str, marker: str) -> str:
+    i = line.lower().find(marker)
+    return line[i:].strip() if i >= 0 else line.strip()
+
+
 def _max_gap_secs(ts: list[int]) -> float:
-    return max((b - a for a, b in zip(ts, ts[1:], strict=False)), default=0) / 1e9
+    return max((b - a for a, b in itertools.pairwise(ts)), default=0) / 1e9
 
 
 async def drill_recorder_sigkill() -> Drill:
@@ -49,7 +65,7 @@ async def drill_recorder_sigkill() -> Drill:
     start = time.monotonic()
     catalog = tempfile.mkdtemp(prefix="bitget-faults-kill-")
     try:
-        proc = subprocess.Popen(  # noqa: S603 - our own CLI
+        proc = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI, polled below
             [
                 sys.executable,
                 "-m",
@@ -71,7 +87,7 @@ async def drill_recorder_sigkill() -> Drill:
             env=dict(os.environ, BITGET_NT_LOG_LEVEL="ERROR"),
         )
         try:
-            book_dir = os.path.join(catalog, "data", "order_book_delta")
+            book_dir = os.path.join(catalog, "data", "order_book_deltas")
             await wait_for(
                 lambda: os.path.isdir(book_dir) or proc.poll() is not None,
                 60.0,
@@ -88,9 +104,7 @@ async def drill_recorder_sigkill() -> Drill:
                 proc.kill()
         ts = _read_book_ts(catalog)
         loss = (kill_ns - ts[-1]) / 1e9 if ts else float("inf")
-        tmp_left = len(os.listdir(os.path.join(catalog, "recorder", "tmp"))) if os.path.isdir(
-            os.path.join(catalog, "recorder", "tmp"),
-        ) else 0
+        tmp_left = _count_files(os.path.join(catalog, "recorder", "tmp"))
     except Exception as e:
         return failed(name, expected, e)
     finally:
@@ -116,17 +130,17 @@ async def drill_recorder_disk_failure() -> Drill:
             async with sim_running() as sim:
                 async with data_node(sim, catalog=catalog, flush_secs=flush) as (_n, _w, _c, rec):
                     await wait_for(lambda: rec.writer.stats.files > 0, 10.0, "first flush")
+                    await asyncio.sleep(1.0)
                     files_before = rec.writer.stats.files
                     # the disk fails: the temp directory becomes a plain file (ENOTDIR/EEXIST)
-                    shutil.rmtree(tmp_dir)
-                    with open(tmp_dir, "wb") as f:
-                        f.write(b"not a directory")
+                    _replace_dir_with_file(tmp_dir)
                     fail_ns = time.time_ns()
                     await wait_for(lambda: rec.flush_errors >= 1, 5.0, "a failed flush")
                     os.remove(tmp_dir)  # the disk recovers
                     ok_ns = time.time_ns()
                     files_mid = rec.writer.stats.files
                     await wait_for(lambda: rec.writer.stats.files > files_mid, 5.0, "next flush")
+                    await asyncio.sleep(1.0)
                     received = rec.counts.get("OrderBookDelta", 0)
                 flush_errors = rec.flush_errors
         log = out[0] if out else ""
@@ -142,12 +156,18 @@ async def drill_recorder_disk_failure() -> Drill:
     ok = clear and gap <= flush + SLACK_SECS and files_before > 0
     observed = (
         f"flush errors {flush_errors}; error: "
-        f"{errors[0].split(']')[-1].strip()[:160] if errors else 'none logged'}; catalog "
+        f"{_from(errors[0], 'recorder flush failed')[:170] if errors else 'none logged'}; catalog "
         f"readable, {len(ts)} rows; largest hole {gap:.2f}s (failure lasted {window:.2f}s); "
         f"{received} book messages received"
     )
-    return Drill(name, expected, observed, 0 if gap <= flush + SLACK_SECS else 1, ok,
-                 time.monotonic() - start)
+    return Drill(
+        name,
+        expected,
+        observed,
+        0 if gap <= flush + SLACK_SECS else 1,
+        ok,
+        time.monotonic() - start,
+    )
 
 
 DRILLS: list[Any] = [drill_recorder_sigkill, drill_recorder_disk_failure]

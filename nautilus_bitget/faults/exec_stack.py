@@ -264,7 +264,9 @@ class ExecStack:
                     out.state_mismatches.append(f"{alias}: ours {order.status.name}, venue none")
                 continue
             if not _same_state(order.status, row.status):
-                out.state_mismatches.append(f"{alias}: ours {order.status.name}, venue {row.status}")
+                out.state_mismatches.append(
+                    f"{alias}: ours {order.status.name}, venue {row.status}"
+                )
         net_venue = Decimal(0)
         for p in ex.positions(self.api_key, PRODUCT):
             if p.symbol == SYMBOL and p.total > 0:

@@ -39,7 +39,7 @@ LOG_LEVEL = "ERROR"
 
 
 async def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> float:  # noqa: ASYNC109
-    """Wait until ``predicate()`` is truthy; return the seconds it took or raise ``TimeoutError``."""
+    """Wait until ``predicate()`` is truthy; return the seconds it took (``TimeoutError``)."""
     start = time.monotonic()
     while not predicate():
         if time.monotonic() - start > timeout:

@@ -87,8 +87,7 @@ def format_markdown(drills: list[Drill]) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     out = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for row in _rows(drills):
-        out.append("| " + " | ".join(esc(c) for c in row) + " |")
+    out.extend("| " + " | ".join(esc(c) for c in row) + " |" for row in _rows(drills))
     passed = sum(d.result == "PASS" for d in drills)
     out.append("")
     out.append(f"{passed}/{len(drills)} drills passed.")

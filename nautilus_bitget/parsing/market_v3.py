@@ -79,6 +79,8 @@ class ClassicStreamDialect:
     books, quotes, depth, trades, ticker : str
         Channel names of deltas, ``QuoteTick`` (top of book), ``OrderBookDepth10``, trades and the
         shared ticker.
+    checksum_documented : bool
+        Whether the book checksum algorithm is documented (v2) or only assumed (v3).
 
     """
 
@@ -89,6 +91,7 @@ class ClassicStreamDialect:
     trades: str = "trade"
     ticker: str = "ticker"
     candle_intervals: tuple[str, ...] = CLASSIC_CANDLE_INTERVALS
+    checksum_documented: bool = True  # bitget-api.md 6.1: crc32 of the top 25 levels
     frame_type: type = BitgetWsFrame
     book_type: type = BitgetWsBook
     trade_type: type = BitgetWsTrade
@@ -187,6 +190,7 @@ class UtaStreamDialect(ClassicStreamDialect):
     depth = "books50"
     trades = "publicTrade"
     candle_intervals = UTA_KLINE_INTERVALS
+    checksum_documented = False  # 4.5: sent on updates, algorithm unverified (v2's assumed)
     frame_type = BitgetV3WsFrame
     book_type = BitgetWsBookV3
     trade_type = BitgetWsTradeV3

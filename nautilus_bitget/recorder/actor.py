@@ -115,10 +115,17 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     backfill : bool, default True
         After a disconnect, request candles and trades of the gap and write them marked
         backfilled.
+    backfill_min_gap_secs : float, default 1.0
+        A resync of unknown cause (a fresh snapshot nobody announced) is backfilled like a
+        disconnect when its span is at least this long (a reconnect; a seq-gap resync is
+        sub-second). Backfilled rows never duplicate recorded ones (trade ids, bar times).
     session_id : str, optional
         Session id (manifest file name); a new one by default.
     status : bool, default False
         Print a live status line on stderr every second.
+    max_buffered : int, default 2_000_000
+        Buffered messages at which the recorder stops taking data until the writer has caught
+        up (backpressure on the event loop instead of unbounded memory).
 
     """
 
@@ -131,8 +138,10 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     storage_options: dict[str, Any] | None = None
     client_id: str = "BITGET"
     backfill: bool = True
+    backfill_min_gap_secs: float = 1.0
     session_id: str | None = None
     status: bool = False
+    max_buffered: int = 2_000_000
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in ALL_TYPES]
@@ -144,6 +153,8 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
             raise ValueError("BitgetRecorderConfig.flush_interval_secs: must be > 0")
         if self.depth10_interval_ms < 0:
             raise ValueError("BitgetRecorderConfig.depth10_interval_ms: must be >= 0")
+        if self.max_buffered < 1:
+            raise ValueError("BitgetRecorderConfig.max_buffered: must be >= 1")
 
 
 def parse_interval(interval: str) -> BarSpecification:
@@ -197,6 +208,8 @@ class BitgetRecorder(Actor):
         self._buffers: dict[tuple[type, str], list[list[Any]]] = {}
         self._keys_by_iid: dict[InstrumentId, set[tuple[type, str]]] = {}
         self._markers: list[BitgetGapMarker] = []
+        self._buffered = 0
+        self.backpressure_waits = 0
         self._executor: ThreadPoolExecutor | None = None
         self._inflight: Future | None = None
         self._last_book_ts: dict[InstrumentId, int] = {}
@@ -264,6 +277,7 @@ class BitgetRecorder(Actor):
                     self.bar_types.append(bar_type)
                     self.subscribe_bars(bar_type, client_id=cid)
         self.manifest.bar_types = [str(b) for b in self.bar_types]
+        self.subscribe_instruments(BITGET_VENUE, client_id=cid)  # refreshed definitions
         self.msgbus.subscribe(topic=GAP_TOPIC, handler=self._on_gap_published)
 
         self.clock.set_timer(
@@ -386,6 +400,12 @@ class BitgetRecorder(Actor):
             segments = self._buffers[key] = [[]]
             self._keys_by_iid.setdefault(iid, set()).add(key)
         segments[-1].append(item)
+        self._buffered += 1
+        if self._buffered >= self._cfg.max_buffered:
+            self.backpressure_waits += 1
+            if self.backpressure_waits == 1:
+                self.log.warning("Recorder writer is behind: waiting for it (backpressure)")
+            self.flush(wait=True)
 
     def _cut(self, iid: InstrumentId) -> None:
         for key in self._keys_by_iid.get(iid, ()):
@@ -421,17 +441,23 @@ class BitgetRecorder(Actor):
         start = min(last_ts, published.start) if published is not None else last_ts
         self.resync_count += 1
         self._cut(iid)
-        self._markers.append(
-            make_marker(
-                iid,
-                start,
-                ts,
-                reason,
-                kind="resync",
-                channel="books",
-                ts_init=self.clock.timestamp_ns(),
-            ),
+        marker = make_marker(
+            iid,
+            start,
+            ts,
+            reason,
+            kind="resync",
+            channel="books",
+            ts_init=self.clock.timestamp_ns(),
         )
+        if published is None:  # unexplained: a long one is a reconnect
+            wanted = ts - start >= self._cfg.backfill_min_gap_secs * 1_000_000_000
+        else:  # announced: backfilled here only if it was still open when announced
+            wanted = not published.end and reason in _BACKFILL_REASONS
+        if self._cfg.backfill and wanted:
+            self._request_backfill(marker)
+        else:
+            self._markers.append(marker)
 
     def _request_backfill(self, marker: BitgetGapMarker) -> None:
         iid = marker.instrument_id
@@ -545,6 +571,7 @@ class BitgetRecorder(Actor):
                 self._markers.append(marker)
             self._pending_backfill.clear()
         batch, self._buffers, self._keys_by_iid = self._buffers, {}, {}
+        self._buffered = 0
         markers, self._markers = self._markers, []
         if final:
             self.manifest.stopped_ns = self.clock.timestamp_ns()

@@ -77,8 +77,9 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         product_types=product_types,
         instrument_provider=InstrumentProviderConfig(load_all=True),
     )
-    status = bool(getattr(args, "status", False)) or os.environ.get(STATUS_ENV) == "1"
-    status = status or sys.stderr.isatty()
+    env_status = os.environ.get(STATUS_ENV)
+    status = bool(getattr(args, "status", False)) or env_status == "1"
+    status = status or (env_status != "0" and sys.stderr.isatty())
     recorder_config = BitgetRecorderConfig(
         catalog_path=args.catalog,
         symbols=symbols,

@@ -190,6 +190,8 @@ class Stack:
         sim_trade_ids = sorted(f.trade_id for f in self.sim_fills())
         ours = self.nautilus_trade_ids()
         assert len(ours) == len(set(ours)), "a fill was applied twice"
+        external = [o for o in self.cache.orders() if o.strategy_id.value == "EXTERNAL"]
+        assert not external, f"our orders were misread as external: {external}"
         assert sorted(ours) == sim_trade_ids, "fills differ from the venue"
         # Positions
         venue = {
@@ -363,6 +365,31 @@ async def test_hedge_every_order_type(hedge):
     assert s.cache.position(PositionId(f"{BTC}-SHORT")).is_closed
 
 
+async def test_bracket_children_canceled_by_strategy_cancel_venue_tpsl(one_way):
+    s = one_way
+    f = s.strategy.order_factory
+    bracket = f.bracket(BTC, OrderSide.BUY, Q, tp_price=s.px("1.10"), sl_trigger_price=s.px("0.90"))
+    s.strategy.submit_order_list(bracket)
+    entry, tp, sl = bracket.orders
+    await s.until_status(entry, OrderStatus.FILLED)
+    await s.until(
+        lambda: len(s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")) == 2,
+        what="venue TP/SL plans",
+    )
+    await s.until(lambda: len(s.client._bracket_plans) == 2, what="TP/SL plans linked")
+    s.strategy.cancel_order(sl)
+    await s.until_status(sl, OrderStatus.CANCELED)
+    await s.until(
+        lambda: (
+            [p.plan_type for p in s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")]
+            == ["profit_plan"]
+        ),
+        what="venue SL canceled",
+    )
+    assert s.status(tp) == OrderStatus.ACCEPTED
+    await s.assert_matches_venue()
+
+
 async def test_invalid_client_order_id_denied_before_sending(one_way):
     s = one_way
     order = s.strategy.order_factory.market(
@@ -375,6 +402,22 @@ async def test_invalid_client_order_id_denied_before_sending(one_way):
     await s.until_status(order, OrderStatus.DENIED)
     assert s.sim.exchange.pending_orders(SIM_API_KEY, PRODUCT) == []
     assert s.sim_fills() == []
+
+
+async def test_malformed_private_pushes_are_skipped_and_counted(one_way):
+    s = one_way
+    s.client._handle_frame(b"not json")
+    s.client._handle_frame(
+        b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"orders",'
+        b'"instId":"default"},"data":[{"orderId":1}],"ts":1}',
+    )
+    s.client._handle_frame(
+        b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"fill",'
+        b'"instId":"default"},"data":[{"orderId":"1"}],"ts":1}',
+    )
+    assert sum(s.client.bad_input_counts.values()) == 3
+    order = s.market(OrderSide.BUY)  # still working
+    await s.until_status(order, OrderStatus.FILLED)
 
 
 async def test_funding_payments_published(one_way):
@@ -402,6 +445,28 @@ async def test_private_socket_drop_while_filling(one_way):
         await s.until_status(order, OrderStatus.FILLED, wait=15.0)
     await s.until_status(resting, OrderStatus.ACCEPTED)
     assert s.client.ws.reconnect_count >= 1
+    await s.assert_matches_venue()
+
+
+async def test_hedge_socket_drop_while_plan_triggers_and_orders_fill(hedge):
+    s = hedge
+    f = s.strategy.order_factory
+    long = s.market(OrderSide.BUY, Quantity.from_str("0.030"))
+    await s.until_status(long, OrderStatus.FILLED)
+    stop = s.submit(f.stop_market(BTC, OrderSide.BUY, Q, s.px("1.01")))
+    stop_limit = s.submit(f.stop_limit(BTC, OrderSide.SELL, Q, s.px("0.97"), s.px("0.99")))
+    for order in (stop, stop_limit):
+        await s.until_status(order, OrderStatus.ACCEPTED)
+    s.sim.faults.drop_ws("private")
+    # While the private socket is down: a plan triggers, a close and an open fill.
+    s.sim.exchange.set_last_price("BTCUSDT", str(s.px("1.03")))
+    close = f.market(BTC, OrderSide.SELL, Quantity.from_str("0.010"))
+    s.submit(close, position_id=PositionId(f"{BTC}-LONG"))
+    short = s.market(OrderSide.SELL, Quantity.from_str("0.005"))
+    for order in (stop, close, short):
+        await s.until_status(order, OrderStatus.FILLED, wait=15.0)
+    assert s.client.ws.reconnect_count >= 1
+    await s.until_status(stop_limit, OrderStatus.ACCEPTED)
     await s.assert_matches_venue()
 
 

@@ -238,3 +238,53 @@ async def test_restart_appends_to_the_same_catalog(sim, tmp_path) -> None:
     deltas = ParquetDataCatalog(catalog).order_book_deltas(instrument_ids=[BTC.value])
     ts = [d.ts_init for d in deltas]
     assert ts == sorted(ts)
+
+
+async def test_disconnect_gap_is_backfilled_without_duplicates(sim, tmp_path) -> None:
+    from nautilus_bitget.recorder.markers import GAP_TOPIC
+
+    await asyncio.sleep(2.0)  # the simulator trades before the recorder starts
+    gap_start = time.time_ns() - 1_900 * MS
+    catalog = str(tmp_path / "catalog")
+    node, rec = build_node(
+        sim,
+        catalog,
+        types=("book", "trade"),
+        depth10_interval_ms=0,
+        flush_interval_secs=60.0,  # every live trade stays buffered until stop
+    )
+    task = asyncio.create_task(node.run_async())
+    try:
+        await wait_for(lambda: rec.counts.get("TradeTick", 0) >= 2, 15.0, "live trades")
+        first_live = min(t.ts_init for seg in rec._buffers[(TradeTick, BTC.value)] for t in seg)
+        # what the data client publishes on a disconnect (a plain dict keeps layers apart)
+        node.kernel.msgbus.publish(
+            GAP_TOPIC,
+            {
+                "instrument_id": BTC.value,
+                "reason": "disconnect",
+                "start": gap_start,
+                "end": first_live,
+            },
+        )
+        await wait_for(lambda: rec.counts.get("TradeTick(backfill)", 0) >= 1, 10.0, "backfill")
+        await wait_for(lambda: not rec._pending_backfill, 10.0, "backfill answered")
+        await asyncio.sleep(0.6)
+        await node.stop_async()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+    cat = ParquetDataCatalog(catalog)
+    trades = cat.trade_ticks(instrument_ids=[BTC.value])
+    ids = [t.trade_id.value for t in trades]
+    assert len(ids) == len(set(ids)), "backfill duplicated a recorded trade"
+    assert [t.ts_init for t in trades] == sorted(t.ts_init for t in trades)
+    backfilled = [t for t in trades if t.ts_init < first_live]
+    assert backfilled and all(gap_start < t.ts_event < first_live for t in backfilled)
+    assert all(t.ts_init == t.ts_event for t in backfilled)
+    sim_ids = {t.trade_id for t in sim.exchange.recent_trades("BTCUSDT", 1000)}
+    assert {t.trade_id.value for t in backfilled} <= sim_ids
+    (marker,) = [getattr(m, "data", m) for m in cat.query(BitgetGapMarker, identifiers=[BTC.value])]
+    assert marker.reason == "disconnect" and marker.kind == "gap" and marker.backfilled

@@ -347,3 +347,45 @@ def test_info_summarises_catalog(tmp_path):
     assert [m["reason"] for m in info["markers"]] == ["disconnect"]
     text = format_info(info)
     assert "trade_tick" in text and "gaps: 1" in text
+
+
+def test_status_line_plain_and_tty():
+    import io
+
+    from nautilus_bitget.recorder.status import StatusLine
+    from nautilus_bitget.recorder.status import format_status
+
+    text = format_status({"OrderBookDelta": 1234.4, "TradeTick": 0.0}, 1, 2, 3 * 1024 * 1024, 5.0)
+    assert text == "rec 5s | book 1,234/s | gaps 1 resyncs 2 | written 3.0MB"
+    plain = io.StringIO()
+    line = StatusLine(plain)
+    line.show("a")
+    line.show("b")
+    assert plain.getvalue() == "a\nb\n"
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    line = StatusLine(tty)
+    line.show("long text")
+    line.show("short")
+    line.close()
+    assert tty.getvalue() == "\rlong text\rshort    \n"
+
+
+def test_config_validation_names_the_field():
+    from nautilus_bitget.recorder.actor import BitgetRecorderConfig
+    from nautilus_bitget.recorder.actor import parse_interval
+    from nautilus_bitget.recorder.actor import to_instrument_id
+
+    with pytest.raises(ValueError, match="types"):
+        BitgetRecorderConfig(catalog_path="x", types=("books",))
+    with pytest.raises(ValueError, match="bar interval"):
+        BitgetRecorderConfig(catalog_path="x", bar_intervals=("1x",))
+    with pytest.raises(ValueError, match="flush_interval_secs"):
+        BitgetRecorderConfig(catalog_path="x", flush_interval_secs=0)
+    assert str(parse_interval("4H")) == "4-HOUR-LAST"
+    assert to_instrument_id("btcusdt") == IID
+    assert to_instrument_id("BTCUSDT-PERP.BITGET") == IID
