@@ -96,11 +96,11 @@ def build_messages(n: int):
 
 
 def bench_recorder_core(n: int, window: int) -> dict:
+    from nautilus_trader.cache.cache import Cache
     from nautilus_trader.common.component import MessageBus
     from nautilus_trader.common.component import TestClock
     from nautilus_trader.model.identifiers import TraderId
     from nautilus_trader.portfolio.portfolio import Portfolio
-    from nautilus_trader.cache.cache import Cache
 
     from nautilus_bitget.recorder.actor import BitgetRecorder
     from nautilus_bitget.recorder.actor import BitgetRecorderConfig

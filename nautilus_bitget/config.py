@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from nautilus_trader.common.config import msgspec_encoding_hook
 from nautilus_trader.config import LiveDataClientConfig
 from nautilus_trader.config import LiveExecClientConfig
 
@@ -69,6 +70,15 @@ class _BitgetCommonMixin:
             _fail(self, "http_timeout_secs", "must be > 0")
         if self.max_retries < 0:  # type: ignore[attr-defined]
             _fail(self, "max_retries", "must be >= 0")
+
+    def json_without_secrets(self) -> bytes:
+        """Return the config's JSON with the secret and passphrase replaced by null."""
+        redacted = msgspec.structs.replace(self, api_secret=None, api_passphrase=None)  # type: ignore[type-var]
+        return msgspec.json.encode(redacted, enc_hook=msgspec_encoding_hook)
+
+    def json_primitives(self) -> dict[str, Any]:
+        """Return the config as JSON primitives, without secrets (see ``json``)."""
+        return msgspec.json.decode(self.json_without_secrets())
 
     @property
     def http_url(self) -> str:
@@ -150,6 +160,16 @@ class BitgetDataClientConfig(LiveDataClientConfig, _BitgetCommonMixin, frozen=Tr
     def __repr__(self) -> str:
         return _safe_repr(self)
 
+    def json(self) -> bytes:
+        """
+        Return serialized JSON with ``api_secret`` and ``api_passphrase`` left out (null).
+
+        A config written to disk must not carry secrets; a config parsed back from it reads
+        them from the ``BITGET_API_*`` environment variables.
+
+        """
+        return self.json_without_secrets()
+
 
 class BitgetExecClientConfig(LiveExecClientConfig, _BitgetCommonMixin, frozen=True):
     """
@@ -226,6 +246,16 @@ class BitgetExecClientConfig(LiveExecClientConfig, _BitgetCommonMixin, frozen=Tr
 
     def __repr__(self) -> str:
         return _safe_repr(self)
+
+    def json(self) -> bytes:
+        """
+        Return serialized JSON with ``api_secret`` and ``api_passphrase`` left out (null).
+
+        A config written to disk must not carry secrets; a config parsed back from it reads
+        them from the ``BITGET_API_*`` environment variables.
+
+        """
+        return self.json_without_secrets()
 
 
 def _safe_repr(config: msgspec.Struct) -> str:

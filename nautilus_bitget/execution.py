@@ -1009,7 +1009,7 @@ class BitgetExecutionClient(LiveExecutionClient):
 
         child = min(candidates, key=distance)
         self._log.warning(
-            f"TP/SL execution {order_id} attributed by price to {child.client_order_id}"
+            f"TP/SL execution {order_id} attributed by price: {child.client_order_id}"
         )
         self._coid_by_venue_id[order_id] = child.client_order_id
         return child
@@ -1048,8 +1048,16 @@ class BitgetExecutionClient(LiveExecutionClient):
             return
         history = await self._plan_rows(product_type, None, history=True, plan_type="profit_loss")
         for row in history:
-            if row.executeOrderId and row.orderId in self._bracket_plan_coid:
-                self._coid_by_venue_id[row.executeOrderId] = self._bracket_plan_coid[row.orderId]
+            if not row.executeOrderId or row.executeOrderId in self._coid_by_venue_id:
+                continue
+            coid = self._bracket_plan_coid.get(row.orderId)
+            entry_coid = self._bracket_active.get(row.symbol)
+            if coid is None and entry_coid is not None:
+                # The plan's own pushes were lost too: its type names the child.
+                tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+                coid = tp_coid if row.planType in ("profit_plan", "pos_profit") else sl_coid
+            if coid is not None:
+                self._coid_by_venue_id[row.executeOrderId] = coid
 
     def _on_bracket_algo(self, row: Any, ts_event: int) -> None:
         entry_coid = self._bracket_active.get(row.instId)

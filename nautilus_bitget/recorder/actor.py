@@ -416,45 +416,56 @@ class BitgetRecorder(Actor):
     # -- gaps and resyncs -------------------------------------------------------------------------
 
     def _on_gap_published(self, obj: Any) -> None:
+        """
+        Take a gap announced by the data client (``GAP_TOPIC``).
+
+        A closed gap (``end`` set) is written at once (and backfilled for a disconnect or a
+        stale stream); the next fresh snapshot then adds no second marker. An open gap
+        (``end == 0``) is held until that snapshot closes it, so each fault is one marker.
+        """
         marker = coerce_marker(obj, self.clock.timestamp_ns())
         if marker is None or marker.instrument_id not in self.instrument_ids:
             return
+        iid = marker.instrument_id
+        self._cut(iid)
+        self._pending_reason[iid] = marker
+        if marker.end:
+            self._count(marker)
+            self._emit(marker)
+
+    def _resync(self, iid: InstrumentId, last_ts: int, ts: int) -> None:
+        self._cut(iid)
+        published = self._pending_reason.pop(iid, None)
+        if published is not None and published.end:
+            return  # already written when it was announced
+        if published is None:
+            marker = make_marker(
+                iid,
+                last_ts,
+                ts,
+                "snapshot",
+                kind="resync",
+                channel="books",
+                ts_init=self.clock.timestamp_ns(),
+            )
+        else:  # an open announced gap, closed by this snapshot
+            published.end = ts
+            marker = published
+        self._count(marker)
+        self._emit(marker)
+
+    def _count(self, marker: BitgetGapMarker) -> None:
         if marker.kind == "resync":
             self.resync_count += 1
         else:
             self.gap_count += 1
-        self._pending_reason[marker.instrument_id] = marker
-        self._cut(marker.instrument_id)
-        if (
-            self._cfg.backfill
-            and marker.kind == "gap"
-            and marker.reason in _BACKFILL_REASONS
-            and marker.end
-        ):
-            self._request_backfill(marker)
-        else:
-            self._markers.append(marker)
 
-    def _resync(self, iid: InstrumentId, last_ts: int, ts: int) -> None:
-        published = self._pending_reason.pop(iid, None)
-        reason = published.reason if published is not None else "snapshot"
-        start = min(last_ts, published.start) if published is not None else last_ts
-        self.resync_count += 1
-        self._cut(iid)
-        marker = make_marker(
-            iid,
-            start,
-            ts,
-            reason,
-            kind="resync",
-            channel="books",
-            ts_init=self.clock.timestamp_ns(),
-        )
-        if published is None:  # unexplained: a long one is a reconnect
-            wanted = ts - start >= self._cfg.backfill_min_gap_secs * 1_000_000_000
-        else:  # announced: backfilled here only if it was still open when announced
-            wanted = not published.end and reason in _BACKFILL_REASONS
-        if self._cfg.backfill and wanted:
+    def _emit(self, marker: BitgetGapMarker) -> None:
+        if marker.reason == "snapshot":  # unexplained: a long one is a reconnect
+            wanted = marker.end - marker.start >= self._cfg.backfill_min_gap_secs * 1_000_000_000
+        else:
+            wanted = marker.reason in _BACKFILL_REASONS
+        if self._cfg.backfill and wanted and marker.end:
             self._request_backfill(marker)
         else:
             self._markers.append(marker)
@@ -567,9 +578,13 @@ class BitgetRecorder(Actor):
                 return  # the writer is behind: take more next time, never pile up
             self._inflight.result()
         if final:
-            for marker in self._pending_backfill.values():
-                self._markers.append(marker)
+            self._markers.extend(self._pending_backfill.values())
             self._pending_backfill.clear()
+            for marker in self._pending_reason.values():
+                if not marker.end:  # announced, never closed by a snapshot
+                    self._count(marker)
+                    self._markers.append(marker)
+            self._pending_reason.clear()
         batch, self._buffers, self._keys_by_iid = self._buffers, {}, {}
         self._buffered = 0
         markers, self._markers = self._markers, []

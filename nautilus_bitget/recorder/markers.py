@@ -106,7 +106,9 @@ def coerce_marker(obj: Any, ts_now: int) -> BitgetGapMarker | None:
     """
     Return ``obj`` as a ``BitgetGapMarker`` (accepts the class itself, ``CustomData`` or a dict).
 
-    A dict needs ``instrument_id`` and ``reason``; ``start``/``end`` default to ``ts_now``.
+    A dict needs ``instrument_id`` and ``reason``; ``start`` defaults to ``ts_now``, ``end`` to 0
+    (open: closed by the next fresh snapshot); ``kind`` defaults to ``resync`` for ``seq_gap``
+    and ``checksum`` (the book was rebuilt) and ``gap`` otherwise (data missing).
     Unknown shapes return ``None``.
     """
     inner = getattr(obj, "data", obj)
@@ -124,9 +126,13 @@ def coerce_marker(obj: Any, ts_now: int) -> BitgetGapMarker | None:
             int(inner.get("start") or ts_now),
             int(inner.get("end") or 0),
             reason,
-            kind=str(inner.get("kind", "gap")) if inner.get("kind") in KINDS else "gap",
+            kind=str(inner["kind"]) if inner.get("kind") in KINDS else _default_kind(reason),
             channel=str(inner.get("channel", "")),
             backfilled=bool(inner.get("backfilled", False)),
             ts_init=ts_now,
         )
     return None
+
+
+def _default_kind(reason: str) -> str:
+    return "resync" if reason in ("seq_gap", "checksum") else "gap"

@@ -23,6 +23,7 @@ from nautilus_trader.live.execution_engine import LiveExecutionEngine
 from nautilus_trader.live.risk_engine import LiveRiskEngine
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
@@ -332,7 +333,8 @@ async def exercise_everything(s: Stack) -> None:
     s.strategy.submit_order_list(bracket)
     entry = bracket.first
     await s.until_status(entry, OrderStatus.FILLED)
-    tp, sl = bracket.orders[1:]
+    sl, tp = bracket.orders[1:]  # Nautilus bracket order: [entry, stop-loss, take-profit]
+    assert tp.order_type == OrderType.LIMIT and sl.order_type == OrderType.STOP_MARKET
     for child in (tp, sl):
         await s.until_status(child, OrderStatus.ACCEPTED)
     await s.assert_matches_venue()
@@ -370,7 +372,7 @@ async def test_bracket_children_canceled_by_strategy_cancel_venue_tpsl(one_way):
     f = s.strategy.order_factory
     bracket = f.bracket(BTC, OrderSide.BUY, Q, tp_price=s.px("1.10"), sl_trigger_price=s.px("0.90"))
     s.strategy.submit_order_list(bracket)
-    entry, tp, sl = bracket.orders
+    entry, sl, tp = bracket.orders
     await s.until_status(entry, OrderStatus.FILLED)
     await s.until(
         lambda: len(s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")) == 2,
@@ -387,6 +389,9 @@ async def test_bracket_children_canceled_by_strategy_cancel_venue_tpsl(one_way):
         what="venue SL canceled",
     )
     assert s.status(tp) == OrderStatus.ACCEPTED
+    # The remaining TP fires: its execution is the TP child's fill
+    s.sim.exchange.set_last_price("BTCUSDT", str(s.px("1.12")))
+    await s.until_status(tp, OrderStatus.FILLED)
     await s.assert_matches_venue()
 
 

@@ -288,3 +288,32 @@ async def test_disconnect_gap_is_backfilled_without_duplicates(sim, tmp_path) ->
     assert {t.trade_id.value for t in backfilled} <= sim_ids
     (marker,) = [getattr(m, "data", m) for m in cat.query(BitgetGapMarker, identifiers=[BTC.value])]
     assert marker.reason == "disconnect" and marker.kind == "gap" and marker.backfilled
+
+
+async def test_announced_open_gap_becomes_one_marker_with_its_reason(sim, tmp_path) -> None:
+    from nautilus_bitget.recorder.markers import GAP_TOPIC
+
+    catalog = str(tmp_path / "catalog")
+    node, rec = build_node(sim, catalog, types=("book",), depth10_interval_ms=0)
+    task = asyncio.create_task(node.run_async())
+    try:
+        await wait_for(lambda: len(rec._last_book_ts) == 2, 15.0, "first snapshots")
+        t_gap = rec.clock.timestamp_ns()
+        # what the data client publishes when it detects a seq gap (before resubscribing)
+        node.kernel.msgbus.publish(
+            GAP_TOPIC,
+            {"instrument_id": BTC, "reason": "seq_gap", "start": t_gap, "channel": "books"},
+        )
+        sim.faults.skip_book_seq("BTCUSDT")
+        await wait_for(lambda: rec.resync_count >= 1, 5.0, "seq-gap resync")
+        await asyncio.sleep(0.6)
+        await node.stop_async()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    cat = ParquetDataCatalog(catalog)
+    (marker,) = [getattr(m, "data", m) for m in cat.query(BitgetGapMarker, identifiers=[BTC.value])]
+    assert (marker.reason, marker.kind, marker.start) == ("seq_gap", "resync", t_gap)
+    assert marker.end > t_gap
+    assert not cat.query(BitgetGapMarker, identifiers=[ETH.value])
