@@ -175,6 +175,7 @@ async def bench_full_path(rate: float, secs: float) -> dict:
     from nautilus_bitget.recorder.actor import BitgetRecorder
     from nautilus_bitget.recorder.actor import BitgetRecorderConfig
 
+    rss_baseline = rss_mb()  # NautilusTrader and our modules imported, nothing running
     proc, urls = _start_sim(rate)
     tmp = tempfile.mkdtemp(prefix="bench-record-full-")
     try:
@@ -237,6 +238,8 @@ async def bench_full_path(rate: float, secs: float) -> dict:
             "process_cpu_secs": round(cpu, 2),
             "cpu_utilisation": round(cpu / elapsed, 2),
             "capacity_book_msgs_per_cpu_sec": round(books / cpu) if cpu else None,
+            "capacity_all_msgs_per_cpu_sec": round((books + trades) / cpu) if cpu else None,
+            "rss_after_imports_mb": round(rss_baseline, 1),
             "rows_written": rec.writer.stats.rows,
             "flush_errors": rec.flush_errors,
             "peak_rss_mb": round(peak_rss_mb(), 1),

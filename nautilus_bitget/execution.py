@@ -15,22 +15,30 @@ Decisions (documented for users):
   ``None`` an account in hedge mode fails start-up too (the OMS is fixed at construction).
 * IOC/FOK remainders killed by the venue arrive as ``canceled`` and are reported as
   ``OrderCanceled`` (Bitget has no expired state; the Nautilus matching engine also cancels IOC/FOK
-  remainders, so backtest and live agree).
+  remainders, so backtest and live agree). A post-only order the venue kills because it would
+  take (``live`` -> ``canceled`` without our cancel, 9.2) is ``OrderRejected(due_post_only=True)``.
 * Modify (bitget-api.md 5.7) creates a new venue order with a new clientOid alias
   (``<coid>_m<n>``); the Nautilus ``ClientOrderId`` stays, and ``OrderUpdated`` carries the new
   venue order id (``venue_order_id_modified=True``). The old order's cancel push is ignored.
 * Trigger orders (stop/if-touched) use ``place-plan-order``; when a plan triggers, the order it
   spawns is linked back (``OrderTriggered`` for limit types, then ``OrderUpdated`` with the new
   venue order id) and its fills belong to the Nautilus order.
-* Brackets: the entry carries ``presetStopSurplusPrice``/``presetStopLossPrice`` (venue-native
-  TP/SL). The TP/SL child orders are accepted with the entry (venue ids ``<entry id>-TP/-SL``),
-  filled by the venue's close fills of that position once one triggers, and the other child is
-  canceled; when the entry is canceled unfilled, both children are canceled.
+* Brackets (``submit_order_list`` of entry + TP + SL): the entry carries
+  ``presetStopSurplusPrice``/``presetStopLossPrice`` (venue-native TP/SL, TP = the TP order's
+  price). The children are accepted with the entry (venue ids ``<entry id>-TP``/``-SL``); once the
+  entry fills the venue creates TP/SL plans (``orders-algo`` ``tp``/``sl``), linked to the
+  children. The plan that executes (its ``executed`` push, else the plan history
+  ``executeOrderId``) names the child that receives the close fills; the sibling is canceled
+  (OCO). Canceling a child cancels its venue plan; an unfilled canceled entry cancels both.
 * Funding: ``contract_settle_fee`` bills are polled every ``funding_poll_secs`` (and after a
   reconnect), deduplicated by billId, logged and published on the message bus topic
   ``bitget.funding.<instrument_id>`` as ``BitgetFundingPayment``; the account state is refreshed.
-* Unknown outcome (timeout/5xx on submit, cancel or modify): never re-sent; the order is queried
-  by clientOid and the true state emitted, else left to reconciliation.
+* Unknown outcome (timeout/5xx on submit or modify): never re-sent (a 429 is, as it was refused
+  before processing); the order is queried by clientOid and the true state emitted (accepted /
+  filled / rejected when not found). Cancels are idempotent and retried by the transport.
+* Lost pushes: after every private reconnect, REST backfill (open orders, plan executions, fills
+  since the gap, positions, balances); without a reconnect, a watchdog compares quiet open orders
+  with ``orders-pending`` every ``watchdog_interval_secs``. Fills are deduplicated by tradeId.
 """
 
 from __future__ import annotations
@@ -2065,8 +2073,22 @@ class BitgetExecutionClient(LiveExecutionClient):
                     )
         except BitgetError as e:
             self._log.error(f"Position reports failed: {e}")
-        if instrument_id is not None and not reports and not self._hedge:
+        if instrument_id is not None and not self._hedge and not reports:
             reports.append(px.flat_position_report(instrument_id, self.account_id, ts_init))
+        elif instrument_id is not None and self._use_position_ids:
+            # Bitget omits flat positions (5.3): report the missing hedge sides as FLAT.
+            present = {r.venue_position_id for r in reports}
+            for side in ("LONG", "SHORT"):
+                position_id = PositionId(f"{instrument_id}-{side}")
+                if position_id not in present:
+                    reports.append(
+                        px.flat_position_report(
+                            instrument_id,
+                            self.account_id,
+                            ts_init,
+                            position_id,
+                        ),
+                    )
         return reports
 
     # -- gap backfill -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -87,6 +88,8 @@ _AGGREGATIONS = {
 }
 _BACKFILL_REASONS = ("disconnect", "stale")
 _SEEN_TRADE_IDS = 20_000
+# data client counters of frames that never became data (malformed, unknown, unsynced book)
+_SKIPPED_KEYS = ("malformed", "unknown_channel", "unknown_symbol", "dropped_unsynced")
 
 
 class BitgetRecorderConfig(ActorConfig, frozen=True):
@@ -210,6 +213,8 @@ class BitgetRecorder(Actor):
         self._markers: list[BitgetGapMarker] = []
         self._buffered = 0
         self.backpressure_waits = 0
+        self._retry: list[tuple[dict, list[BitgetGapMarker]]] = []
+        self._client_stats: Callable[[], dict[str, int]] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._inflight: Future | None = None
         self._last_book_ts: dict[InstrumentId, int] = {}
@@ -247,7 +252,7 @@ class BitgetRecorder(Actor):
         if self._cfg.depth10_interval_ms:
             self.manifest.types.append("OrderBookDepth10")
         for instrument in instruments:
-            self._executor.submit(self.writer.write_instrument, instrument)
+            self._executor.submit(self._write_instrument, instrument)
 
         cid = self._client_id
         for iid in self.instrument_ids:
@@ -372,7 +377,26 @@ class BitgetRecorder(Actor):
     def on_instrument(self, instrument: Instrument) -> None:
         """Write a changed instrument definition."""
         if instrument.id in self.instrument_ids and self._executor is not None:
-            self._executor.submit(self.writer.write_instrument, instrument)
+            self._executor.submit(self._write_instrument, instrument)
+
+    def _write_instrument(self, instrument: Instrument) -> None:
+        try:
+            self.writer.write_instrument(instrument)
+        except Exception as e:
+            self.flush_errors += 1
+            self.log.error(f"Recorder could not write {instrument.id}: {type(e).__name__}: {e}")
+
+    def attach_client_stats(self, stats: Callable[[], dict[str, int]]) -> None:
+        """
+        Report the data client's counters in the manifest (``frames_skipped``, ``data_client``).
+
+        Parameters
+        ----------
+        stats : Callable[[], dict[str, int]]
+            Returns the client's counters, e.g. ``BitgetDataClient.stats.as_dict``.
+
+        """
+        self._client_stats = stats
 
     def on_data(self, data: Any) -> None:
         """Accept gap markers delivered as custom data."""
@@ -585,6 +609,7 @@ class BitgetRecorder(Actor):
                     self._count(marker)
                     self._markers.append(marker)
             self._pending_reason.clear()
+        self._take_retry()
         batch, self._buffers, self._keys_by_iid = self._buffers, {}, {}
         self._buffered = 0
         markers, self._markers = self._markers, []
@@ -603,27 +628,49 @@ class BitgetRecorder(Actor):
         batch: dict[tuple[type, str], list[list[Any]]],
         markers: list[BitgetGapMarker],
     ) -> None:
+        pending = {key: list(segments) for key, segments in batch.items()}
         try:
             for (cls, identifier), segments in batch.items():
                 for segment in segments:
-                    if not segment:
-                        continue
-                    rows = flatten(segment) if cls is OrderBookDelta else segment
-                    self._write_rows(cls, identifier, rows)
+                    if segment:
+                        rows = flatten(segment) if cls is OrderBookDelta else segment
+                        self._write_rows(cls, identifier, rows)
+                    pending[(cls, identifier)].pop(0)
+                del pending[(cls, identifier)]
             by_iid: dict[str, list[BitgetGapMarker]] = {}
             for marker in markers:
                 by_iid.setdefault(marker.instrument_id.value, []).append(marker)
-                self.manifest.record_marker(marker)
             for identifier, rows in by_iid.items():
                 self.writer.write(BitgetGapMarker, identifier, rows)
+                for marker in rows:
+                    self.manifest.record_marker(marker)
+                    markers.remove(marker)
             stats = self.writer.stats
             self.manifest.rows_dropped_overlap = stats.dropped_overlap
             self.manifest.files_written = stats.files
             self.manifest.bytes_written = stats.bytes
+            if self._client_stats is not None:
+                client = dict(self._client_stats())
+                self.manifest.data_client = client
+                self.manifest.frames_skipped = sum(client.get(k, 0) for k in _SKIPPED_KEYS)
             write_manifest(self.writer.fs, self.writer.root, self.manifest)
         except Exception as e:
             self.flush_errors += 1
             self.log.error(f"Recorder flush failed: {type(e).__name__}: {e}")
+            # keep what was not written for the next flush: a failing disk loses nothing
+            # while memory lasts (rows already written are dropped there as overlap)
+            self._retry.append((pending, list(markers)))
+
+    def _take_retry(self) -> None:
+        """Put batches of failed flushes back in front of the buffers (loop thread)."""
+        while self._retry:
+            pending, markers = self._retry.pop(0)
+            for key, segments in pending.items():
+                if not any(segments):
+                    continue
+                current = self._buffers.get(key)
+                self._buffers[key] = segments + (current or [[]])
+            self._markers[:0] = markers
 
     def _write_rows(self, cls: type, identifier: str, rows: list[Any]) -> None:
         before = self.writer.stats.dropped_overlap

@@ -55,6 +55,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     from nautilus_trader.config import LoggingConfig
     from nautilus_trader.config import TradingNodeConfig
     from nautilus_trader.live.node import TradingNode
+    from nautilus_trader.model.identifiers import ClientId
     from nautilus_trader.model.identifiers import TraderId
 
     from nautilus_bitget.config import BitgetDataClientConfig
@@ -102,6 +103,9 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     node.trader.add_actor(recorder)
     node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)
     node.build()
+    client = node.kernel.data_engine._clients.get(ClientId("BITGET"))
+    if client is not None and hasattr(client, "stats"):
+        recorder.attach_client_stats(client.stats.as_dict)
     return node, recorder
 
 

@@ -64,6 +64,7 @@ class SessionManifest:
     gaps: list[dict[str, Any]] = field(default_factory=list)
     resyncs: list[dict[str, Any]] = field(default_factory=list)
     frames_skipped: int = 0
+    data_client: dict[str, int] = field(default_factory=dict)
     rows_dropped_overlap: int = 0
     files_written: int = 0
     bytes_written: int = 0
@@ -118,6 +119,7 @@ class SessionManifest:
             "gaps": self.gaps,
             "resyncs": self.resyncs,
             "frames_skipped": self.frames_skipped,
+            "data_client": self.data_client,
             "rows_dropped_overlap": self.rows_dropped_overlap,
             "files_written": self.files_written,
             "bytes_written": self.bytes_written,

@@ -19,6 +19,10 @@ from nautilus_trader.config import InstrumentProviderConfig
 from nautilus_trader.config import LiveExecEngineConfig
 from nautilus_trader.config import LiveRiskEngineConfig
 from nautilus_trader.config import StrategyConfig
+from nautilus_trader.core.uuid import UUID4
+from nautilus_trader.execution.messages import GenerateFillReports
+from nautilus_trader.execution.messages import GenerateOrderStatusReports
+from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.live.execution_engine import LiveExecutionEngine
 from nautilus_trader.live.risk_engine import LiveRiskEngine
 from nautilus_trader.model.enums import OrderSide
@@ -473,6 +477,49 @@ async def test_hedge_socket_drop_while_plan_triggers_and_orders_fill(hedge):
     assert s.client.ws.reconnect_count >= 1
     await s.until_status(stop_limit, OrderStatus.ACCEPTED)
     await s.assert_matches_venue()
+
+
+async def test_reconciliation_reports_equal_venue(hedge):
+    s = hedge
+    f = s.strategy.order_factory
+    buy = s.market(OrderSide.BUY, Quantity.from_str("0.020"))
+    await s.until_status(buy, OrderStatus.FILLED)
+    rest = s.limit(OrderSide.SELL, s.px("1.05"))
+    stop = s.submit(f.stop_market(BTC, OrderSide.SELL, Q, s.px("0.80")))
+    for order in (rest, stop):
+        await s.until_status(order, OrderStatus.ACCEPTED)
+    ts = s.clock.timestamp_ns()
+    orders = await s.client.generate_order_status_reports(
+        GenerateOrderStatusReports(
+            instrument_id=BTC, start=None, end=None, open_only=True, command_id=UUID4(), ts_init=ts
+        ),
+    )
+    by_coid = {r.client_order_id: r for r in orders}
+    assert set(by_coid) == {rest.client_order_id, stop.client_order_id}
+    assert by_coid[rest.client_order_id].order_status == OrderStatus.ACCEPTED
+    assert by_coid[stop.client_order_id].order_type == OrderType.STOP_MARKET
+    assert by_coid[stop.client_order_id].trigger_price == stop.trigger_price
+    fills = await s.client.generate_fill_reports(
+        GenerateFillReports(
+            instrument_id=BTC,
+            venue_order_id=None,
+            start=None,
+            end=None,
+            command_id=UUID4(),
+            ts_init=ts,
+        ),
+    )
+    assert sorted(r.trade_id.value for r in fills) == sorted(f.trade_id for f in s.sim_fills())
+    assert {r.client_order_id for r in fills} == {buy.client_order_id}
+    positions = await s.client.generate_position_status_reports(
+        GeneratePositionStatusReports(
+            instrument_id=BTC, start=None, end=None, command_id=UUID4(), ts_init=ts
+        ),
+    )
+    by_id = {r.venue_position_id.value: r for r in positions}
+    assert by_id[f"{BTC}-LONG"].quantity == Quantity.from_str("0.020")
+    assert by_id[f"{BTC}-LONG"].position_side == PositionSide.LONG
+    assert by_id[f"{BTC}-SHORT"].position_side == PositionSide.FLAT
 
 
 async def test_lost_private_pushes_recovered_by_rest(one_way):

@@ -25,6 +25,7 @@ from nautilus_trader.model.data import OrderBookDepth10
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.model.enums import BookType
+from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
@@ -83,6 +84,7 @@ def build_node(sim, catalog: str, **recorder_overrides) -> tuple[TradingNode, Bi
     node.trader.add_actor(recorder)
     node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)
     node.build()
+    recorder.attach_client_stats(node.kernel.data_engine._clients[ClientId("BITGET")].stats.as_dict)
     return node, recorder
 
 
@@ -202,6 +204,11 @@ async def test_record_from_simulator_and_read_back(sim_factory, tmp_path) -> Non
     assert manifest["clean_stop"] is True
     assert sorted(manifest["symbols"]) == ["BTCUSDT", "ETHUSDT"]
     assert len(manifest["resyncs"]) == 3
+    client_stats = manifest["data_client"]
+    assert client_stats["malformed"] == 0
+    # updates between a fault and the fresh snapshot are skipped by the client, and said so
+    assert manifest["frames_skipped"] == client_stats["dropped_unsynced"]
+    assert manifest["data_client"]["gaps"] >= 1 and manifest["data_client"]["reconnects"] >= 1
     coverage = {(c["type"], c["identifier"]): c["count"] for c in manifest["coverage"]}
     assert coverage[("TradeTick", BTC.value)] == len(cat.trade_ticks(instrument_ids=[BTC.value]))
     assert coverage[("OrderBookDelta", BTC.value)] == len(

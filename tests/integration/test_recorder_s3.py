@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -119,3 +120,64 @@ def test_record_to_s3_and_read_back(s3_endpoint, monkeypatch):
     assert read_manifests(writer.fs, writer.root)[0]["session_id"] == "s3-session"
     info = info_dict(writer2)
     assert {s["type"] for s in info["streams"]} >= {"trade_tick", "order_book_deltas"}
+
+
+def test_cli_records_from_simulator_to_s3(s3_endpoint, tmp_path) -> None:
+    import json
+
+    import s3fs
+
+    options = {"key": "test", "secret": "test", "client_kwargs": {"endpoint_url": s3_endpoint}}
+    s3fs.S3FileSystem(**options).mkdir(BUCKET)
+    env = {
+        **os.environ,
+        "BITGET_NT_STORAGE_OPTIONS": json.dumps(options),
+        "BITGET_NT_LOG_LEVEL": "ERROR",
+        "BITGET_NT_STATUS": "0",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    uri = f"s3://{BUCKET}/recorded"
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "nautilus_bitget.cli",
+            "record",
+            "--env",
+            "sim",
+            "--symbols",
+            "BTCUSDT",
+            "--catalog",
+            uri,
+            "--duration",
+            "3",
+            "--flush-secs",
+            "1",
+        ],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    reader = ParquetDataCatalog(
+        path=f"{BUCKET}/recorded",
+        fs_protocol="s3",
+        fs_storage_options=options,
+        fs_rust_storage_options={
+            "endpoint_url": s3_endpoint,
+            "access_key_id": "test",
+            "secret_access_key": "test",
+            "region": "us-east-1",
+            "allow_http": "true",
+        },
+    )
+    assert [i.id for i in reader.instruments(instrument_ids=[IID.value])] == [IID]
+    deltas = reader.order_book_deltas(instrument_ids=[IID.value], batched=True)
+    assert deltas and deltas[0].is_snapshot
+    quotes = reader.quote_ticks(instrument_ids=[IID.value])
+    assert [q.ts_init for q in quotes] == sorted(q.ts_init for q in quotes)
+    fs = s3fs.S3FileSystem(**options)
+    assert not [p for p in fs.find(f"{BUCKET}/recorded/recorder/tmp") if p.endswith(".tmp")]
+    (session,) = fs.glob(f"{BUCKET}/recorded/recorder/sessions/*.json")
+    assert json.loads(fs.cat(session))["clean_stop"] is True

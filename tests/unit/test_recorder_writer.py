@@ -389,3 +389,73 @@ def test_config_validation_names_the_field():
     assert str(parse_interval("4H")) == "4-HOUR-LAST"
     assert to_instrument_id("btcusdt") == IID
     assert to_instrument_id("BTCUSDT-PERP.BITGET") == IID
+
+
+def _bare_recorder(tmp_path, **overrides):
+    """A BitgetRecorder registered with test components (no node, no data client)."""
+    from nautilus_trader.cache.cache import Cache
+    from nautilus_trader.common.component import MessageBus
+    from nautilus_trader.common.component import TestClock
+    from nautilus_trader.model.identifiers import TraderId
+    from nautilus_trader.portfolio.portfolio import Portfolio
+
+    from nautilus_bitget.recorder.actor import BitgetRecorder
+    from nautilus_bitget.recorder.actor import BitgetRecorderConfig
+
+    clock = TestClock()
+    msgbus = MessageBus(TraderId("TESTER-001"), clock)
+    cache = Cache()
+    rec = BitgetRecorder(
+        BitgetRecorderConfig(catalog_path=str(tmp_path), session_id="unit", **overrides),
+    )
+    rec.register_base(Portfolio(msgbus, cache, clock), msgbus, cache, clock)
+    return rec
+
+
+def test_failed_flush_is_retried_without_loss(tmp_path):
+    rec = _bare_recorder(tmp_path)
+    for i in range(10):
+        rec.on_order_book_deltas(book_msg(T0 + i, i, snapshot=i == 0))
+        rec.on_trade_tick(trade(T0 + i, i))
+    rec.flush(wait=True)
+    # the disk fails: the temp directory becomes a plain file
+    tmp_dir = tmp_path / TMP_DIR
+    for p in tmp_dir.iterdir():
+        p.unlink()
+    tmp_dir.rmdir()
+    tmp_dir.write_bytes(b"")
+    for i in range(10, 20):
+        rec.on_order_book_deltas(book_msg(T0 + i, i))
+        rec.on_trade_tick(trade(T0 + i, i))
+    rec.flush(wait=True)
+    assert rec.flush_errors == 1
+    tmp_dir.unlink()  # the disk recovers
+    for i in range(20, 30):
+        rec.on_trade_tick(trade(T0 + i, i))
+    rec.flush(wait=True)
+    cat = fresh_catalog(tmp_path)
+    assert [t.trade_id.value for t in cat.trade_ticks()] == [str(i) for i in range(30)]
+    assert len(cat.order_book_deltas(batched=True)) == 20
+
+
+def test_resync_marker_from_fresh_snapshot_and_backpressure(tmp_path):
+    rec = _bare_recorder(tmp_path, max_buffered=7, backfill=False)
+    rec.instrument_ids = [IID]
+    for i in range(5):
+        rec.on_order_book_deltas(book_msg(T0 + i, i, snapshot=i == 0))
+    rec.on_order_book_deltas(book_msg(T0 + 10, 10, snapshot=True))  # a reconnect
+    for i in range(11, 20):
+        rec.on_order_book_deltas(book_msg(T0 + i, i))
+    assert rec.backpressure_waits >= 1  # the writer was waited for instead of growing
+    rec.flush(wait=True, final=True)
+    cat = fresh_catalog(tmp_path)
+    (marker,) = [getattr(m, "data", m) for m in cat.query(BitgetGapMarker)]
+    assert (marker.start, marker.end, marker.kind, marker.reason) == (
+        T0 + 4,
+        T0 + 10,
+        "resync",
+        "snapshot",
+    )
+    assert len(cat.order_book_deltas(batched=True)) == 15
+    (manifest,) = read_manifests(rec.writer.fs, rec.writer.root)
+    assert manifest["clean_stop"] and len(manifest["resyncs"]) == 1
