@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--checksum", action="store_true", help="send crc32 checksums on books")
     sim.add_argument("--replay", default=None, help="serve a recorded Nautilus catalog instead")
     sim.add_argument("--rate", type=float, default=None, help="book messages/s per symbol")
+    sim.add_argument(
+        "--fault",
+        action="append",
+        metavar="SPEC",
+        help="inject a fault: name[:json-args][@delay-secs], e.g. drop_ws@30 (repeatable; "
+        "see nautilus_bitget/sim/faults.py)",
+    )
     sim.set_defaults(target="nautilus_bitget.sim.cli:run")
 
     record = sub.add_parser("record", help="record market data to a Nautilus Parquet catalog")
@@ -51,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--bars", default="1m", help="candle intervals, e.g. 1m,5m")
     record.add_argument("--flush-secs", type=float, default=10.0)
     record.add_argument("--depth10-interval-ms", type=int, default=0)
+    record.add_argument("--status", action="store_true", help="live status line on stderr")
     _add_url_overrides(record)
     record.set_defaults(target="nautilus_bitget.recorder.cli:run")
 

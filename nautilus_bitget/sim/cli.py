@@ -7,6 +7,7 @@ import signal
 import sys
 from typing import Any
 
+from nautilus_bitget.sim.faults import parse_fault_spec
 from nautilus_bitget.sim.server import BitgetSimulator
 from nautilus_bitget.sim.server import SimConfig
 
@@ -30,15 +31,17 @@ def config_from_args(args: Any) -> SimConfig:
     return cfg
 
 
-async def _serve(cfg: SimConfig) -> None:
+async def _serve(cfg: SimConfig, faults: list[tuple[str, dict[str, Any], float]]) -> None:
     sim = BitgetSimulator(cfg)
     await sim.start()
     print(
         f"READY http={sim.http_url} ws_public={sim.ws_public_url} ws_private={sim.ws_private_url}",
         flush=True,
     )
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    for name, fault_args, delay in faults:
+        loop.call_later(delay, sim.faults.apply, name, fault_args)
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
@@ -53,7 +56,8 @@ async def _serve(cfg: SimConfig) -> None:
 def run(args: Any) -> int:
     """Run the simulator; print ``READY http=... ws_public=... ws_private=...`` first."""
     try:
-        asyncio.run(_serve(config_from_args(args)))
+        faults = [parse_fault_spec(spec) for spec in getattr(args, "fault", None) or []]
+        asyncio.run(_serve(config_from_args(args), faults))
     except KeyboardInterrupt:
         pass
     except OSError as e:

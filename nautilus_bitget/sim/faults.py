@@ -27,12 +27,15 @@ Fault names and args (each is also a ``SimFaults`` method of the same name):
 - ``clock_skew(ms)``: shift the server clock (``public/time``, signature window) by ``ms``.
 - ``reset()``: clear everything.
 
-CLI flags of ``bitget-nt sim`` do not expose faults; use the HTTP API against a running simulator.
+The same faults from the command line: ``bitget-nt sim --fault SPEC`` (repeatable), where SPEC is
+``name[:json-args][@delay-secs]``, e.g. ``--fault drop_ws@30`` or
+``--fault 'http_errors:{"n":5,"status":429}@10'`` (applied ``delay-secs`` after READY).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -199,6 +202,23 @@ class SimFaults:
             "clock_skew_ms": self.clock_skew_ms,
         }
 
+    def apply(self, name: str, args: dict[str, Any] | None = None) -> Any:
+        """
+        Apply the fault ``name`` with keyword ``args`` (the HTTP API and the CLI go through here).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a fault or ``args`` do not fit it.
+
+        """
+        if name not in self.NAMES:
+            raise ValueError(f"unknown fault {name!r}; one of {', '.join(self.NAMES)}")
+        try:
+            return getattr(self, name)(**(args or {}))
+        except TypeError as e:
+            raise ValueError(f"fault {name}: {e}") from None
+
     # -- HTTP control API -----------------------------------------------------------------------
     def routes(self) -> list[web.RouteDef]:
         """Return the aiohttp routes of the control API."""
@@ -215,15 +235,14 @@ class SimFaults:
             args = body.get("args") or {}
         except (ValueError, KeyError, TypeError):
             return web.json_response({"ok": False, "error": "expected {fault, args}"}, status=400)
-        if name not in self.NAMES or not isinstance(args, dict):
-            return web.json_response(
-                {"ok": False, "error": f"unknown fault {name!r}", "faults": self.NAMES},
-                status=400,
-            )
+        if not isinstance(args, dict):
+            return web.json_response({"ok": False, "error": "args must be an object"}, status=400)
         try:
-            result = getattr(self, name)(**args)
-        except TypeError as e:
-            return web.json_response({"ok": False, "error": str(e)}, status=400)
+            result = self.apply(name, args)
+        except ValueError as e:
+            return web.json_response(
+                {"ok": False, "error": str(e), "faults": self.NAMES}, status=400
+            )
         if asyncio.iscoroutine(result):
             result = await result
         return web.json_response({"ok": True, "fault": name, "result": result})
@@ -256,3 +275,36 @@ class SimFaults:
 
 def _match(pattern: str | None, path: str) -> bool:
     return pattern is None or pattern in path
+
+
+def parse_fault_spec(spec: str) -> tuple[str, dict[str, Any], float]:
+    """
+    Parse a CLI fault spec ``name[:json-args][@delay-secs]``.
+
+    Returns
+    -------
+    tuple[str, dict[str, Any], float]
+        The fault name, its keyword arguments and the delay in seconds.
+
+    Raises
+    ------
+    ValueError
+        If the spec is malformed.
+
+    """
+    delay = 0.0
+    head, at, tail = spec.rpartition("@")
+    if at and tail.replace(".", "", 1).isdigit():
+        spec, delay = head, float(tail)
+    name, colon, raw_args = spec.partition(":")
+    args: dict[str, Any] = {}
+    if colon:
+        try:
+            args = json.loads(raw_args)
+        except ValueError as e:
+            raise ValueError(f"fault {name}: args are not JSON: {e}") from None
+        if not isinstance(args, dict):
+            raise ValueError(f"fault {name}: args must be a JSON object")
+    if name not in SimFaults.NAMES:
+        raise ValueError(f"unknown fault {name!r}; one of {', '.join(SimFaults.NAMES)}")
+    return name, args, delay

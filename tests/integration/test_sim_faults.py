@@ -202,3 +202,47 @@ async def test_http_control_api(sim):
             ) as r:
                 assert (await r.json())["result"] == 1
             await _until_closed(ws)
+
+
+async def test_cli_fault_flag_injects_after_ready():
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("bitget-nt")
+    proc = await asyncio.create_subprocess_exec(
+        str(exe),
+        "sim",
+        "--port",
+        "0",
+        "--symbols",
+        "BTCUSDT",
+        "--fault",
+        'http_errors:{"n":1,"status":503}',
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+        http = dict(part.split("=", 1) for part in line.split()[1:])["http"]
+        async with aiohttp.ClientSession() as s:
+            statuses = []
+            for _ in range(2):
+                async with s.get(http + "/api/v2/public/time") as r:
+                    statuses.append(r.status)
+        assert statuses == [503, 200]
+    finally:
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+
+
+def test_cli_fault_spec_errors_name_the_problem():
+    from nautilus_bitget.sim.faults import parse_fault_spec
+
+    assert parse_fault_spec('drop_ws:{"which":"public"}@2.5') == (
+        "drop_ws",
+        {"which": "public"},
+        2.5,
+    )
+    with pytest.raises(ValueError, match="unknown fault 'nope'"):
+        parse_fault_spec("nope")
+    with pytest.raises(ValueError, match="not JSON"):
+        parse_fault_spec("http_errors:{n:1}")
