@@ -117,6 +117,9 @@ from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 
 
+# Message bus topic of book gap announcements (a plain dict, see ``_publish_gap``); the recorder
+# listens on the same string (recorder.markers.GAP_TOPIC)
+GAP_TOPIC = "bitget.data.gap"
 # A resubscribe whose snapshot has not arrived after this long is sent again
 RESYNC_RETRY_SECS = 3.0
 # Consecutive unverified checksum failures after which an undocumented algorithm is given up
@@ -418,9 +421,39 @@ class BitgetDataClient(LiveMarketDataClient):
 
     def _on_ws_disconnect(self) -> None:
         # Frames after the reconnect must start from a fresh snapshot
+        reason = self._disconnect_reason()
         for symbol, integrity in self._integrity.items():
             integrity.reset()
             self._resync_pending.add(symbol)
+            self._publish_gap(symbol, reason)
+
+    def _disconnect_reason(self) -> str:
+        # The pool shares one callback: the client that dropped last tells why
+        clients = [c for c in self._ws.clients if c.last_disconnect_reason is not None]
+        if not clients:
+            return "disconnect"
+        latest = max(clients, key=lambda c: c.last_disconnect_ns)
+        return latest.last_disconnect_reason or "disconnect"
+
+    def _publish_gap(self, symbol: str, reason: str) -> None:
+        """
+        Announce an open book gap on ``GAP_TOPIC`` (closed by the next fresh snapshot).
+
+        ``reason`` is ``seq_gap``, ``checksum``, ``disconnect`` or ``stale``; listeners such as
+        the recorder turn it into a ``BitgetGapMarker``.
+        """
+        ctx = self._context(symbol)
+        iid = ctx.instrument.id if ctx is not None else instrument_id_for_symbol(symbol)
+        self._msgbus.publish(
+            topic=GAP_TOPIC,
+            msg={
+                "instrument_id": str(iid),
+                "reason": reason,
+                "start": self._clock.timestamp_ns(),
+                "end": 0,
+                "channel": "books",
+            },
+        )
 
     async def _on_ws_reconnect(self) -> None:
         self.stats.reconnects += 1
@@ -581,10 +614,12 @@ class BitgetDataClient(LiveMarketDataClient):
                 self._resync(symbol, "updates without a snapshot")
         elif check is BookCheck.GAP:
             self.stats.gaps += 1
+            self._publish_gap(symbol, "seq_gap")
             self._resync(symbol, f"seq gap (pseq {book.pseq})")
         else:
             self.stats.checksum_failures += 1
             self._on_checksum_failure(symbol)
+            self._publish_gap(symbol, "checksum")
             self._resync(symbol, f"checksum mismatch (seq {book.seq})")
 
     def _on_checksum_failure(self, symbol: str) -> None:

@@ -36,6 +36,17 @@ Decisions (documented for users):
 * Unknown outcome (timeout/5xx on submit or modify): never re-sent (a 429 is, as it was refused
   before processing); the order is queried by clientOid and the true state emitted (accepted /
   filled / rejected when not found). Cancels are idempotent and retried by the transport.
+* API family (bitget-uta-api.md 1.2, 7): ``account_mode`` ``auto`` probes the key on connect
+  (``common.account_mode``) and uses API v2 (classic) or v3 (UTA) for the process; a hand-set mode
+  that contradicts the key fails start-up with what to change; auth/network errors are raised,
+  never guessed. The v3 dialect differs in requests (``common.orders_v3``: ``side`` = trade
+  direction, ``posSide`` in hedge mode, per-order ``marginMode``, trigger orders and TP/SL as
+  strategy orders, bare-array batches), endpoints and private topics (``instType "UTA"``); its rows
+  are mapped onto the v2 shapes (``parsing.execution_v3``) so events, dedupe, brackets and
+  reconciliation are shared. v3 modify amends in place (same venue order id): the ack is not
+  success, the ``order`` push echoing ``requestId`` confirms it (else a query decides). Hold mode
+  is account-wide. Fills come from ``fill`` (``fast-fill`` has no fee) deduplicated by execId.
+  Funding bills are not polled on v3 (the ledger's types are undocumented).
 * Lost pushes: after every private reconnect, REST backfill (open orders, plan executions, fills
   since the gap, positions, balances); without a reconnect, a watchdog compares quiet open orders
   with ``orders-pending`` every ``watchdog_interval_secs``. Fills are deduplicated by tradeId.
@@ -87,6 +98,8 @@ from nautilus_trader.model.identifiers import VenueOrderId
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.model.objects import Money
 
+from nautilus_bitget.common.account_mode import BitgetAccountModeError
+from nautilus_bitget.common.account_mode import detect_account_mode
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
@@ -107,13 +120,22 @@ from nautilus_bitget.common.orders import modify_request
 from nautilus_bitget.common.orders import order_ref
 from nautilus_bitget.common.orders import order_request
 from nautilus_bitget.common.orders import trigger_type_wire
+from nautilus_bitget.common.orders_v3 import cancel_item_v3
+from nautilus_bitget.common.orders_v3 import modify_request_v3
+from nautilus_bitget.common.orders_v3 import modify_strategy_request_v3
+from nautilus_bitget.common.orders_v3 import order_request_v3
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.http.v3 import TRADE as V3_TRADE
+from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
+from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
 from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.parsing import execution_v3 as p3
+from nautilus_bitget.parsing.market_v3 import v3_ws_url
 from nautilus_bitget.schemas.account import BitgetAccount
 from nautilus_bitget.schemas.account import BitgetBills
 from nautilus_bitget.schemas.account import BitgetPosition
@@ -124,6 +146,14 @@ from nautilus_bitget.schemas.trade import BitgetOrderDetail
 from nautilus_bitget.schemas.trade import BitgetOrderId
 from nautilus_bitget.schemas.trade import BitgetPendingOrders
 from nautilus_bitget.schemas.trade import BitgetPlanOrders
+from nautilus_bitget.schemas.v3.trade import BitgetV3BatchItem
+from nautilus_bitget.schemas.v3.trade import BitgetV3OrderAck
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsAccount
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsFill
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsFrame
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsOrder
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsPosition
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsStrategyOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsAccount
 from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsFill
@@ -140,6 +170,16 @@ _WS_FILLS = msgspec.json.Decoder(list[BitgetWsFill])
 _WS_POSITIONS = msgspec.json.Decoder(list[BitgetWsPosition])
 _WS_ACCOUNTS = msgspec.json.Decoder(list[BitgetWsAccount])
 _WS_ALGO = msgspec.json.Decoder(list[BitgetWsAlgoOrder])
+# bitget-uta-api.md 4.6: private v3 topics (instType "UTA", no symbol). ``fast-fill`` is not
+# used: it has no fee, and a fill applied from it first would lose the commission (deduped).
+_PRIVATE_TOPICS_V3 = ("order", "fill", "position", "account", "strategy-order")
+_V3_FRAME = msgspec.json.Decoder(BitgetV3WsFrame)
+_V3_ORDERS = msgspec.json.Decoder(list[BitgetV3WsOrder])
+_V3_FILLS = msgspec.json.Decoder(list[BitgetV3WsFill])
+_V3_POSITIONS = msgspec.json.Decoder(list[BitgetV3WsPosition])
+_V3_ACCOUNTS = msgspec.json.Decoder(list[BitgetV3WsAccount])
+_V3_STRATEGY = msgspec.json.Decoder(list[BitgetV3WsStrategyOrder])
+_V3_BATCH_MAX = 20  # bitget-uta-api.md 3.6
 _TRADE_ID_MEMORY = 100_000
 _POST_ONLY_CODES = frozenset({"40915", "43011", "22031"})
 
@@ -166,7 +206,7 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 class BitgetExecutionClient(LiveExecutionClient):
     """
-    Execution client for Bitget USDT-M / USDC-M / COIN-M perpetuals (API v2 classic).
+    Execution client for Bitget USDT-M / USDC-M / COIN-M perpetuals (API v2 classic or v3 UTA).
 
     Parameters
     ----------
@@ -238,17 +278,14 @@ class BitgetExecutionClient(LiveExecutionClient):
             max_retries=config.max_retries,
             logger=self._log,
         )
-        self._ws = BitgetWebSocketClient(
-            config.ws_private_url,
-            self._handle_frame,
-            credentials=credentials,
-            ping_interval_secs=config.ws_ping_interval_secs,
-            stale_timeout_secs=config.ws_stale_timeout_secs,
-            on_reconnect=self._on_ws_reconnect,
-            on_disconnect=self._on_ws_disconnect,
-            name="bitget-private",
-            logger=self._log,
-        )
+        self._credentials = credentials
+        # API family: decided on connect (account_mode, bitget-uta-api.md 1.2), held for life.
+        self._uta = config.account_mode == "uta"
+        self._v3_account = BitgetV3AccountHttpAPI(self._http)
+        self._v3_trade = BitgetV3TradeHttpAPI(self._http)
+        self._modify_requests: dict[str, ClientOrderId] = {}  # v3 modify requestId -> coid
+        self._modify_seq = 0
+        self._ws = self._make_ws()
         # Order identity
         self._coid_by_alias: dict[str, ClientOrderId] = {}
         self._venue_coid: dict[ClientOrderId, str] = {}
@@ -289,6 +326,20 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._watchdog_task: asyncio.Task | None = None
         self._backfill_lock = asyncio.Lock()
 
+    def _make_ws(self) -> BitgetWebSocketClient:
+        url = self._config.ws_private_url
+        return BitgetWebSocketClient(
+            v3_ws_url(url) if self._uta else url,
+            self._handle_frame,
+            credentials=self._credentials,
+            ping_interval_secs=self._config.ws_ping_interval_secs,
+            stale_timeout_secs=self._config.ws_stale_timeout_secs,
+            on_reconnect=self._on_ws_reconnect,
+            on_disconnect=self._on_ws_disconnect,
+            name="bitget-private",
+            logger=self._log,
+        )
+
     # -- properties ---------------------------------------------------------------------------
 
     @property
@@ -306,6 +357,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         """Whether orders are sent in hedge-mode shape."""
         return self._hedge
 
+    @property
+    def api(self) -> str:
+        """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
+        return "v3" if self._uta else "v2"
+
     # -- connection ---------------------------------------------------------------------------
 
     async def _connect(self) -> None:
@@ -319,20 +375,50 @@ class BitgetExecutionClient(LiveExecutionClient):
         except BitgetError as e:
             self._log.warning(f"Clock sync failed, using local time: {e}")
         self._connected_ms = self._http.timestamp_ms()
-        for product_type in self._product_types:
+        await self._select_api()
+        if self._uta:
+            await self._ensure_position_mode(None)  # account-wide in v3 (3.3)
+        for product_type in () if self._uta else self._product_types:
             await self._ensure_position_mode(product_type)
         await self._apply_leverages()
         await self._update_account_state()
         await self._ws.connect()
+        await self._ws.subscribe(self._private_args())
+        await self._await_account_registered(timeout_secs=30.0)
+        self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
+        self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
+
+    async def _select_api(self) -> None:
+        """
+        Detect the account type (bitget-uta-api.md 1.2) and use its API for the process.
+
+        Raises on a hand-set ``account_mode`` that contradicts the key (the message says what to
+        change) and on auth/network errors (nothing is guessed).
+        """
+        try:
+            account_type = await detect_account_mode(
+                self._http,
+                self._config.account_mode,
+                logger=self._log,
+            )
+        except BitgetAccountModeError as e:
+            self._log.error(f"Bitget execution client cannot start: {e.message}")
+            raise
+        uta = account_type == "uta"
+        if uta != self._uta:
+            self._uta = uta
+            self._ws = self._make_ws()
+        self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
+
+    def _private_args(self) -> list[dict[str, str]]:
+        if self._uta:
+            return [{"instType": "UTA", "topic": topic} for topic in _PRIVATE_TOPICS_V3]
         args = []
         for product_type in self._product_types:
             for channel in _PRIVATE_CHANNELS:
                 key = "coin" if channel == "account" else "instId"
                 args.append({"instType": product_type, "channel": channel, key: "default"})
-        await self._ws.subscribe(args)
-        await self._await_account_registered(timeout_secs=30.0)
-        self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
-        self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
+        return args
 
     async def _disconnect(self) -> None:
         for task in (self._funding_task, self._watchdog_task):
@@ -349,24 +435,33 @@ class BitgetExecutionClient(LiveExecutionClient):
                 return instrument.raw_symbol.value, instrument.settlement_currency.code
         return None
 
-    async def _ensure_position_mode(self, product_type: str) -> None:
-        pick = self._any_symbol(product_type)
-        if pick is None:
-            self._log.warning(f"No {product_type} instrument loaded: position mode not checked")
-            return
-        symbol, margin_coin = pick
-        account = await self._http.get(
-            f"{_MIX}/account/account",
-            {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin},
-            signed=True,
-            decoder=BitgetAccount,
-        )
-        current = account.posMode if account is not None else None
+    async def _ensure_position_mode(self, product_type: str | None) -> None:
+        """
+        Check (and switch) the position mode of ``product_type`` (v2), or with ``None`` the
+        account-wide hold mode of a UTA account (v3 ``account/settings`` ``holdMode``, 3.3).
+        """
+        scope = product_type or "the unified account (all product types)"
+        if product_type is None:
+            settings = await self._v3_account.settings()
+            current = (settings.holdMode or settings.posMode) if settings is not None else None
+        else:
+            pick = self._any_symbol(product_type)
+            if pick is None:
+                self._log.warning(f"No {product_type} instrument loaded: position mode not checked")
+                return
+            symbol, margin_coin = pick
+            account = await self._http.get(
+                f"{_MIX}/account/account",
+                {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin},
+                signed=True,
+                decoder=BitgetAccount,
+            )
+            current = account.posMode if account is not None else None
         wanted = self._config.position_mode
         if wanted is None:
             if current == "hedge_mode":
                 raise RuntimeError(
-                    f"Bitget account is in hedge mode for {product_type} but "
+                    f"Bitget account is in hedge mode for {scope} but "
                     "BitgetExecClientConfig.position_mode is None (one-way / NETTING); set "
                     "position_mode='hedge' (or 'one_way' to switch the account)",
                 )
@@ -375,19 +470,22 @@ class BitgetExecutionClient(LiveExecutionClient):
         if current == wire:
             return
         try:
-            await self._http.post(
-                f"{_MIX}/account/set-position-mode",
-                {"productType": product_type, "posMode": wire},
-                retry=True,
-            )
+            if product_type is None:
+                await self._v3_account.set_hold_mode(wire)
+            else:
+                await self._http.post(
+                    f"{_MIX}/account/set-position-mode",
+                    {"productType": product_type, "posMode": wire},
+                    retry=True,
+                )
         except BitgetRequestError as e:
             raise RuntimeError(
-                f"Cannot switch Bitget {product_type} position mode from {current} to {wire}: "
-                f"{e.message} (code {e.code}). Positions or open orders exist in {product_type}: "
+                f"Cannot switch Bitget position mode of {scope} from {current} to {wire}: "
+                f"{e.message} (code {e.code}). Positions or open orders exist: "
                 "close them, or set BitgetExecClientConfig.position_mode to the account's mode "
                 f"({'hedge' if current == 'hedge_mode' else 'one_way'})",
             ) from None
-        self._log.info(f"Switched {product_type} position mode to {wire}")
+        self._log.info(f"Switched position mode of {scope} to {wire}")
 
     async def _apply_leverages(self) -> None:
         for symbol, leverage in (self._config.leverages or {}).items():
@@ -396,6 +494,18 @@ class BitgetExecutionClient(LiveExecutionClient):
                 self._log.warning(f"leverages: unknown symbol {symbol}, skipped")
                 continue
             product_type, margin_coin = self._route(instrument)[1:]
+            if self._uta:
+                # v3 has no set-margin-mode: the margin mode goes on each order (3.3)
+                try:
+                    await self._v3_account.set_leverage(
+                        product_type,
+                        symbol,
+                        leverage,
+                        margin_mode=self._config.margin_mode,
+                    )
+                except BitgetRequestError as e:
+                    self._log.warning(f"set-leverage {symbol}: {e}")
+                continue
             base = {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin}
             try:
                 await self._http.post(
@@ -434,7 +544,14 @@ class BitgetExecutionClient(LiveExecutionClient):
         )
         return currency or Currency.from_str(code)
 
-    async def _update_account_state(self) -> None:
+    async def _balances(self) -> list[Any]:
+        if self._uta:
+            # bitget-uta-api.md 3.1: one unified account; total = equity, free = available
+            assets = await self._v3_account.assets()
+            return [
+                px.parse_balance(a.equity, a.available, self._currency(a.coin.upper()))
+                for a in (assets.assets if assets is not None else [])
+            ]
         balances = []
         for product_type in self._product_types:
             rows = await self._http.get(
@@ -451,13 +568,25 @@ class BitgetExecutionClient(LiveExecutionClient):
                 )
                 for row in rows or []
             )
-            positions = await self._http.get(
-                f"{_MIX}/position/all-position",
-                {"productType": product_type},
-                signed=True,
-                decoder=list[BitgetPosition],
-            )
-            self._replace_positions(product_type, positions or [])
+        return balances
+
+    async def _position_rows(self, product_type: str) -> list[Any]:
+        """Open positions of a product type as v2 rows (v3 ``current-position``, 3.2)."""
+        if self._uta:
+            page = await self._v3_account.positions(product_type)
+            return p3.open_positions(page.list if page is not None else [], self._hedge)
+        rows = await self._http.get(
+            f"{_MIX}/position/all-position",
+            {"productType": product_type},
+            signed=True,
+            decoder=list[BitgetPosition],
+        )
+        return list(rows or [])
+
+    async def _update_account_state(self) -> None:
+        balances = await self._balances()
+        for product_type in self._product_types:
+            self._replace_positions(product_type, await self._position_rows(product_type))
         if self.base_currency is not None:
             balances = [b for b in balances if b.currency == self.base_currency]
         if not balances:
@@ -500,42 +629,95 @@ class BitgetExecutionClient(LiveExecutionClient):
     # -- private socket -----------------------------------------------------------------------
 
     def _handle_frame(self, raw: bytes) -> None:
+        """Decode a private frame of the API in use and route its push by channel / topic."""
+        uta = self._uta
         try:
-            frame = _FRAME.decode(raw)
+            frame = (_V3_FRAME if uta else _FRAME).decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError) as e:
             self._bad_input("frame", e)
             return
         if frame.event is not None:
-            if frame.event == "error":
+            if frame.event == "error" or (uta and frame.is_error):
                 self._log.error(f"Private socket error {frame.code}: {frame.msg}")
             return
-        arg = frame.channel_arg
+        arg = frame.arg if uta else frame.channel_arg
         if arg is None:
             return
-        channel = arg.channel
+        channel = arg.topic if uta else arg.channel
         try:
-            if channel == "orders":
-                for row in _WS_ORDERS.decode(frame.data):
-                    self._on_order_row(row)
-            elif channel == "fill":
-                for row in _WS_FILLS.decode(frame.data):
-                    self._on_fill_row(row)
-            elif channel == "orders-algo":
-                for row in _WS_ALGO.decode(frame.data):
-                    self._on_algo_row(row)
-            elif channel == "positions":
-                self._replace_positions(arg.instType, _WS_POSITIONS.decode(frame.data))
-            elif channel == "account":
-                balances = [
-                    px.parse_balance(r.equity, r.available, self._currency(r.marginCoin.upper()))
-                    for r in _WS_ACCOUNTS.decode(frame.data)
-                ]
-                if balances:
-                    self._emit_account_state(balances)
+            if uta:
+                self._route_v3(channel, frame.data)
+            else:
+                self._route_v2(channel, arg.instType, frame.data)
         except (msgspec.DecodeError, msgspec.ValidationError, ArithmeticError, ValueError) as e:
             self._bad_input(channel, e)
         except Exception as e:  # never let one bad row kill the socket
             self._log.exception(f"Error handling {channel} push", e)
+
+    def _route_v2(self, channel: str, inst_type: str, data: Any) -> None:
+        if channel == "orders":
+            for row in _WS_ORDERS.decode(data):
+                self._on_order_row(row)
+        elif channel == "fill":
+            for row in _WS_FILLS.decode(data):
+                self._on_fill_row(row)
+        elif channel == "orders-algo":
+            for row in _WS_ALGO.decode(data):
+                self._on_algo_row(row)
+        elif channel == "positions":
+            self._replace_positions(inst_type, _WS_POSITIONS.decode(data))
+        elif channel == "account":
+            rows = _WS_ACCOUNTS.decode(data)
+            self._emit_balances([(r.equity, r.available, r.marginCoin) for r in rows])
+
+    def _route_v3(self, topic: str, data: Any) -> None:
+        """Route a v3 private push (bitget-uta-api.md 4.6) onto the shared handlers."""
+        if topic == "order":
+            for row in _V3_ORDERS.decode(data):
+                self._on_order_row_v3(row)
+        elif topic == "fill":
+            for row in _V3_FILLS.decode(data):
+                self._on_fill_row(p3.ws_fill(row))
+        elif topic == "strategy-order":
+            for row in _V3_STRATEGY.decode(data):
+                self._on_strategy_row_v3(row)
+        elif topic == "position":
+            self._merge_positions_v3(_V3_POSITIONS.decode(data))
+        elif topic == "account":
+            rows = _V3_ACCOUNTS.decode(data)
+            self._emit_balances([(c.equity, c.available, c.coin) for r in rows for c in r.coin])
+
+    def _emit_balances(self, rows: list[tuple[Any, Any, str]]) -> None:
+        balances = [px.parse_balance(e, a, self._currency(coin.upper())) for e, a, coin in rows]
+        if balances:
+            self._emit_account_state(balances)
+
+    def _on_order_row_v3(self, row: BitgetV3WsOrder) -> None:
+        request_id = row.requestId
+        if request_id and request_id in self._modify_requests:
+            # bitget-uta-api.md 3.6, 7.12: the push echoing requestId confirms the modify
+            self._confirm_modify_v3(self._modify_requests.pop(request_id), row.qty, row.price)
+        self._on_order_row(p3.ws_order(row, self._hedge))
+
+    def _on_strategy_row_v3(self, row: BitgetV3WsStrategyOrder) -> None:
+        kind = (row.type or "trigger").lower()
+        if kind == "trigger":
+            self._on_algo_row(p3.strategy_push(row, self._hedge))
+            return
+        # A position TP/SL (bracket presets): the v2 bracket logic keys on planType
+        algo = p3.strategy_push(row, self._hedge)
+        plan_type = "profit_plan" if (row.triggerType or "") == "takeProfit" else "loss_plan"
+        self._on_algo_row(msgspec.structs.replace(algo, planType=plan_type))
+
+    def _merge_positions_v3(self, rows: list[BitgetV3WsPosition]) -> None:
+        # 4.6: no category on position pushes; a closed side arrives with size 0 / "ended"
+        for row in rows:
+            converted = p3.position(row, self._hedge)
+            key = (converted.symbol, converted.holdSide)
+            if (px.dec(converted.total) or Decimal(0)) > 0:
+                self._positions[key] = converted
+            else:
+                self._positions.pop(key, None)
 
     def _bad_input(self, where: str, error: Exception) -> None:
         """Count a malformed venue message; log the first of each kind only."""
@@ -1125,18 +1307,24 @@ class BitgetExecutionClient(LiveExecutionClient):
             )
             if close:
                 self._close_orders.add(order.client_order_id)
-        result = order_request(
-            order,
-            symbol=symbol,
-            product_type=product_type,
-            margin_coin=margin_coin,
-            margin_mode=self._config.margin_mode,
-            hedge=self._hedge,
-            close=close,
-            client_oid=coid,
-            take_profit=take_profit,
-            stop_loss=stop_loss,
-        )
+        common = {
+            "symbol": symbol,
+            "margin_mode": self._config.margin_mode,
+            "hedge": self._hedge,
+            "close": close,
+            "client_oid": coid,
+            "take_profit": take_profit,
+            "stop_loss": stop_loss,
+        }
+        if self._uta:
+            result = order_request_v3(order, category=product_type, **common)
+        else:
+            result = order_request(
+                order,
+                product_type=product_type,
+                margin_coin=margin_coin,
+                **common,
+            )
         self._venue_coid[order.client_order_id] = coid
         return result
 
@@ -1180,9 +1368,15 @@ class BitgetExecutionClient(LiveExecutionClient):
         await self._send_place(order, is_plan, body)
 
     async def _send_place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
-        path = f"{_MIX}/order/place-plan-order" if is_plan else f"{_MIX}/order/place-order"
+        if self._uta:
+            # bitget-uta-api.md 3.8: trigger orders are strategy orders
+            path = f"{V3_TRADE}/place-strategy-order" if is_plan else f"{V3_TRADE}/place-order"
+            decoder: Any = BitgetV3OrderAck
+        else:
+            path = f"{_MIX}/order/place-plan-order" if is_plan else f"{_MIX}/order/place-order"
+            decoder = BitgetOrderId
         try:
-            result = await self._post_unless_limited(path, body, BitgetOrderId)
+            result = await self._post_unless_limited(path, body, decoder)
         except BitgetRequestError as e:
             self._reject(order, e)
             return
@@ -1191,7 +1385,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             await self._resolve_unknown(order, is_plan)
             return
         if result is not None and result.orderId:
-            self._ensure_accepted(order, result.orderId, self._clock.timestamp_ns())
+            self._ensure_accepted(order, px.text(result.orderId), self._clock.timestamp_ns())
 
     async def _post_unless_limited(self, path: str, body: dict, decoder: Any) -> Any:
         """
@@ -1244,12 +1438,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                         self._apply_plan_report(order, match[0], instrument)
                         return
                     continue
-                detail = await self._http.get(
-                    f"{_MIX}/order/detail",
-                    {"symbol": symbol, "productType": product_type, "clientOid": coid.value},
-                    signed=True,
-                    decoder=BitgetOrderDetail,
-                )
+                detail = await self._order_detail(symbol, product_type, client_oid=coid.value)
             except BitgetOrderNotFoundError:
                 continue
             except BitgetError as e:
@@ -1269,6 +1458,30 @@ class BitgetExecutionClient(LiveExecutionClient):
                 "order not found at Bitget after a timeout/5xx on submit",
                 self._clock.timestamp_ns(),
             )
+
+    async def _order_detail(
+        self,
+        symbol: str,
+        product_type: str,
+        *,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+    ) -> Any:
+        """Return one order as a v2 detail row (v3 ``order-info``); raises when not found."""
+        if self._uta:
+            row = await self._v3_trade.order_info(order_id, None if order_id else client_oid)
+            return p3.order(row, self._hedge) if row is not None else None
+        params = {"symbol": symbol, "productType": product_type}
+        if order_id:
+            params["orderId"] = order_id
+        else:
+            params["clientOid"] = client_oid
+        return await self._http.get(
+            f"{_MIX}/order/detail",
+            params,
+            signed=True,
+            decoder=BitgetOrderDetail,
+        )
 
     async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
@@ -1341,7 +1554,8 @@ class BitgetExecutionClient(LiveExecutionClient):
         for instrument_id, items in batches.items():
             instrument = self._cache.instrument(instrument_id)
             symbol, product_type, margin_coin = self._route(instrument)
-            for chunk in chunks(items, self._config.max_batch_size):
+            size = self._config.max_batch_size
+            for chunk in chunks(items, min(size, _V3_BATCH_MAX) if self._uta else size):
                 await self._send_batch(chunk, symbol, product_type, margin_coin)
 
     async def _send_batch(
@@ -1351,18 +1565,12 @@ class BitgetExecutionClient(LiveExecutionClient):
         product_type: str,
         margin_coin: str,
     ) -> None:
-        body = batch_request(
-            [batch_item(b) for _, b in chunk],
-            symbol=symbol,
-            product_type=product_type,
-            margin_coin=margin_coin,
-            margin_mode=self._config.margin_mode,
-        )
         try:
-            result = await self._http.post(
-                f"{_MIX}/order/batch-place-order",
-                body,
-                decoder=BitgetBatchResult,
+            success, failure = await self._post_batch_place(
+                chunk,
+                symbol,
+                product_type,
+                margin_coin,
             )
         except BitgetRequestError as e:
             for order, _ in chunk:
@@ -1374,17 +1582,53 @@ class BitgetExecutionClient(LiveExecutionClient):
             return
         by_coid = {o.client_order_id.value: o for o, _ in chunk}
         now = self._clock.timestamp_ns()
-        for item in (result.successList or []) if result else []:
-            order = by_coid.pop(item.clientOid or "", None)
-            if order is not None and item.orderId:
-                self._ensure_accepted(order, item.orderId, now)
-        for item in (result.failureList or []) if result else []:
-            order = by_coid.pop(item.clientOid or "", None)
+        for client_oid, order_id in success:
+            order = by_coid.pop(client_oid or "", None)
+            if order is not None and order_id:
+                self._ensure_accepted(order, order_id, now)
+        for client_oid, code, message in failure:
+            order = by_coid.pop(client_oid or "", None)
             if order is not None:
-                code = None if item.errorCode is None else str(item.errorCode)
-                self._reject(order, BitgetRequestError(item.errorMsg or "failed", code=code))
+                self._reject(order, BitgetRequestError(message or "failed", code=code))
         for order in by_coid.values():
             await self._resolve_unknown(order, False)
+
+    async def _post_batch_place(
+        self,
+        chunk: list[tuple[Any, dict]],
+        symbol: str,
+        product_type: str,
+        margin_coin: str,
+    ) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str | None, str | None]]]:
+        """Send one batch; return ``([(clientOid, orderId)], [(clientOid, code, msg)])``."""
+        if self._uta:
+            # bitget-uta-api.md 3.6: a bare JSON array, each item a place-order body
+            items = await self._http.post(
+                f"{V3_TRADE}/place-batch",
+                [b for _, b in chunk],
+                decoder=list[BitgetV3BatchItem],
+            )
+            return _split_batch_v3(items)
+        body = batch_request(
+            [batch_item(b) for _, b in chunk],
+            symbol=symbol,
+            product_type=product_type,
+            margin_coin=margin_coin,
+            margin_mode=self._config.margin_mode,
+        )
+        result = await self._http.post(
+            f"{_MIX}/order/batch-place-order",
+            body,
+            decoder=BitgetBatchResult,
+        )
+        if result is None:
+            return [], []
+        success = [(i.clientOid, i.orderId or "") for i in result.successList or []]
+        failure = [
+            (i.clientOid, None if i.errorCode is None else str(i.errorCode), i.errorMsg)
+            for i in result.failureList or []
+        ]
+        return success, failure
 
     @staticmethod
     def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
@@ -1459,18 +1703,33 @@ class BitgetExecutionClient(LiveExecutionClient):
         if order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED:
             trigger = command.trigger_price or order.trigger_price
             price = command.price or (order.price if order.has_price else None)
-            body = modify_plan_request(
-                product_type=product_type,
-                order_id=venue_id,
-                client_oid=self._venue_coid.get(order.client_order_id, order.client_order_id.value),
-                new_size=str(quantity),
-                new_trigger_price=str(trigger),
-                new_price=str(price) if price is not None else None,
-                trigger_type=trigger_type_wire(order.trigger_type),
-            )
-            body["symbol"] = symbol
+            client_oid = self._venue_coid.get(order.client_order_id, order.client_order_id.value)
+            if self._uta:
+                path = f"{V3_TRADE}/modify-strategy-order"  # bitget-uta-api.md 3.8
+                body = modify_strategy_request_v3(
+                    category=product_type,
+                    symbol=symbol,
+                    order_id=venue_id,
+                    client_oid=client_oid,
+                    qty=str(quantity),
+                    trigger_price=str(trigger),
+                    price=str(price) if price is not None else None,
+                    trigger_type=order.trigger_type,
+                )
+            else:
+                path = f"{_MIX}/order/modify-plan-order"
+                body = modify_plan_request(
+                    product_type=product_type,
+                    order_id=venue_id,
+                    client_oid=client_oid,
+                    new_size=str(quantity),
+                    new_trigger_price=str(trigger),
+                    new_price=str(price) if price is not None else None,
+                    trigger_type=trigger_type_wire(order.trigger_type),
+                )
+                body["symbol"] = symbol
             try:
-                await self._http.post(f"{_MIX}/order/modify-plan-order", body)
+                await self._http.post(path, body)
             except BitgetError as e:
                 self._modify_rejected(order, e)
                 return
@@ -1492,6 +1751,9 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._modify_rejected(order, None, "Bitget modifies only unfilled (live) orders")
             return
         price = command.price or order.price
+        if self._uta:
+            await self._modify_v3(order, symbol, product_type, venue_id, quantity, price)
+            return
         n = self._modify_count.get(order.client_order_id, 0) + 1
         self._modify_count[order.client_order_id] = n
         alias = modify_alias(order.client_order_id.value, n)
@@ -1521,6 +1783,95 @@ class BitgetExecutionClient(LiveExecutionClient):
             self.create_task(self._check_modify(order.client_order_id, alias, venue_id))
             return
         self._venue_coid[order.client_order_id] = alias
+
+    async def _modify_v3(
+        self,
+        order: Any,
+        symbol: str,
+        product_type: str,
+        venue_id: str | None,
+        quantity: Any,
+        price: Any,
+    ) -> None:
+        """
+        v3 modify (bitget-uta-api.md 3.6): asynchronous, same orderId. The ack is not success:
+        the ``order`` push echoing ``requestId`` confirms (``OrderUpdated``); without it the
+        order is queried, and an order left unchanged is ``OrderModifyRejected``.
+        """
+        coid = order.client_order_id
+        self._modify_seq += 1
+        request_id = f"m{self._modify_seq}-{_uuid().value.replace('-', '')[:20]}"
+        self._modify_requests[request_id] = coid
+        body = modify_request_v3(
+            category=product_type,
+            symbol=symbol,
+            order_id=venue_id,
+            client_oid=self._venue_coid.get(coid, coid.value),
+            qty=str(quantity),
+            price=str(price),
+            request_id=request_id,
+        )
+        try:
+            await self._post_unless_limited(f"{V3_TRADE}/modify-order", body, BitgetV3OrderAck)
+        except BitgetRequestError as e:
+            self._modify_requests.pop(request_id, None)
+            self._modify_rejected(order, e)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Modify {coid}: outcome unknown ({e}); querying")
+        self.create_task(self._check_modify_v3(coid, request_id, quantity, price))
+
+    def _confirm_modify_v3(self, coid: ClientOrderId, qty: Any, price: Any) -> None:
+        order = self._cache.order(coid)
+        if order is None or self._is_done(order):
+            return
+        instrument = self._cache.instrument(order.instrument_id)
+        new_qty = px.dec(qty) or self._quantity(order)
+        new_price = px.dec(price)
+        self._qty[coid] = new_qty
+        self.generate_order_updated(
+            order.strategy_id,
+            order.instrument_id,
+            coid,
+            self._vid(order),
+            instrument.make_qty(new_qty),
+            instrument.make_price(new_price) if new_price and order.has_price else None,
+            None,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _check_modify_v3(
+        self,
+        coid: ClientOrderId,
+        request_id: str,
+        quantity: Any,
+        price: Any,
+    ) -> None:
+        """Without a confirming push, ask the venue whether the modify took effect (3.6)."""
+        await asyncio.sleep(self.cancel_confirm_secs * 2)
+        if request_id not in self._modify_requests:
+            return
+        order = self._cache.order(coid)
+        vid = self._vid(order) if order is not None else None
+        try:
+            row = await self._v3_trade.order_info(
+                vid.value if vid else None,
+                None if vid else self._venue_coid.get(coid, coid.value),
+            )
+        except BitgetError as e:
+            self._log.warning(f"Modify {coid}: query failed ({e})")
+            row = None
+        if self._modify_requests.pop(request_id, None) is None:
+            return  # the push arrived meanwhile
+        applied = (
+            row is not None
+            and px.dec(row.qty) == quantity.as_decimal()
+            and px.dec(row.price) == price.as_decimal()
+        )
+        if applied:
+            self._confirm_modify_v3(coid, row.qty, row.price)
+        elif order is not None and not self._is_done(order):
+            self._modify_rejected(order, None, "modify not applied at the venue (no confirmation)")
 
     async def _check_modify(self, coid: ClientOrderId, alias: str, old_id: str | None) -> None:
         await asyncio.sleep(self.unknown_outcome_delay_secs * 2)
@@ -1599,15 +1950,21 @@ class BitgetExecutionClient(LiveExecutionClient):
         symbol, product_type, margin_coin = self._route(
             self._cache.instrument(order.instrument_id),
         )
-        body = {
-            "symbol": symbol,
-            "productType": product_type,
-            "marginCoin": margin_coin,
-            "planType": plan_type,
-            "orderIdList": [{"orderId": order_id}],
-        }
+        if self._uta:
+            # bitget-uta-api.md 3.8: position TP/SL are strategy orders
+            path = f"{V3_TRADE}/cancel-strategy-order"
+            body: dict[str, Any] = {"orderId": order_id}
+        else:
+            path = f"{_MIX}/order/cancel-plan-order"
+            body = {
+                "symbol": symbol,
+                "productType": product_type,
+                "marginCoin": margin_coin,
+                "planType": plan_type,
+                "orderIdList": [{"orderId": order_id}],
+            }
         try:
-            await self._http.post(f"{_MIX}/order/cancel-plan-order", body, retry=True)
+            await self._http.post(path, body, retry=True)
         except BitgetError as e:
             self._log.warning(f"Cancel venue {plan_type} {order_id} failed: {e}")
 
@@ -1651,27 +2008,35 @@ class BitgetExecutionClient(LiveExecutionClient):
                 continue
             target = plans if self._is_live_plan(order) else normal
             target.setdefault(order.instrument_id, []).append(order)
+        # bitget-api.md 5.8: max 50 (40912); bitget-uta-api.md 3.6: max 20
+        size = _V3_BATCH_MAX if self._uta else 50
         for instrument_id, items in normal.items():
             instrument = self._cache.instrument(instrument_id)
             symbol, product_type, margin_coin = self._route(instrument)
-            for chunk in chunks(items, 50):  # bitget-api.md 5.8: max 50 (40912)
+            for chunk in chunks(items, size):
                 if len(chunk) == 1:
                     await self._cancel_one(chunk[0], symbol, product_type, margin_coin)
                     continue
-                body = {
-                    "symbol": symbol,
-                    "productType": product_type,
-                    "marginCoin": margin_coin,
-                    "orderIdList": [self._ref(o) for o in chunk],
-                }
-                await self._send_cancel_batch(
-                    f"{_MIX}/order/batch-cancel-orders",
-                    body,
-                    chunk,
-                )
+                if self._uta:
+                    path = f"{V3_TRADE}/cancel-batch"
+                    body: Any = [cancel_item_v3(product_type, symbol, self._ref(o)) for o in chunk]
+                else:
+                    path = f"{_MIX}/order/batch-cancel-orders"
+                    body = {
+                        "symbol": symbol,
+                        "productType": product_type,
+                        "marginCoin": margin_coin,
+                        "orderIdList": [self._ref(o) for o in chunk],
+                    }
+                await self._send_cancel_batch(path, body, chunk)
         for instrument_id, items in plans.items():
             instrument = self._cache.instrument(instrument_id)
             symbol, product_type, margin_coin = self._route(instrument)
+            if self._uta:
+                # bitget-uta-api.md 3.8: strategy orders are canceled one by one
+                for order in items:
+                    await self._cancel_one(order, symbol, product_type, margin_coin)
+                continue
             for chunk in chunks(items, 50):
                 body = {
                     "symbol": symbol,
@@ -1697,20 +2062,21 @@ class BitgetExecutionClient(LiveExecutionClient):
         product_type: str,
         margin_coin: str,
     ) -> None:
-        body = {
-            "symbol": symbol,
-            "productType": product_type,
-            "marginCoin": margin_coin,
-            **self._ref(order),
-        }
+        if self._uta:
+            plan = self._is_live_plan(order)
+            path = f"{V3_TRADE}/cancel-strategy-order" if plan else f"{V3_TRADE}/cancel-order"
+            body = cancel_item_v3(product_type, symbol, self._ref(order))
+        else:
+            path = f"{_MIX}/order/cancel-order"
+            body = {
+                "symbol": symbol,
+                "productType": product_type,
+                "marginCoin": margin_coin,
+                **self._ref(order),
+            }
         try:
             # Cancel is idempotent: transient failures are retried by the transport.
-            await self._http.post(
-                f"{_MIX}/order/cancel-order",
-                body,
-                decoder=BitgetOrderId,
-                retry=True,
-            )
+            await self._http.post(path, body, retry=True)
         except BitgetOrderNotFoundError as e:
             # Already gone (a retried cancel that had succeeded, or filled): ask the venue.
             self._log.info(f"Cancel {order.client_order_id}: {e.message}; confirming")
@@ -1723,9 +2089,10 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
         self.create_task(self._confirm_cancel([order.client_order_id]))
 
-    async def _send_cancel_batch(self, path: str, body: dict, chunk: list[Any]) -> None:
+    async def _send_cancel_batch(self, path: str, body: Any, chunk: list[Any]) -> None:
+        decoder: Any = list[BitgetV3BatchItem] if self._uta else BitgetBatchResult
         try:
-            result = await self._http.post(path, body, decoder=BitgetBatchResult, retry=True)
+            result = await self._http.post(path, body, decoder=decoder, retry=True)
         except BitgetRequestError as e:
             for order in chunk:
                 self._cancel_rejected(order, e.message, e.code)
@@ -1733,15 +2100,26 @@ class BitgetExecutionClient(LiveExecutionClient):
         except BitgetError as e:
             self._log.warning(f"Batch cancel outcome unknown ({e})")
             result = None
-        if result is not None:
-            failed = {(f.orderId or "", f.clientOid or ""): f for f in result.failureList or []}
-            for order in chunk:
-                ref = self._ref(order)
-                key_id = ref.get("orderId", "")
-                for (oid, coid), item in failed.items():
-                    if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
-                        code = None if item.errorCode is None else str(item.errorCode)
-                        self._cancel_rejected(order, item.errorMsg or "cancel failed", code)
+        if self._uta:
+            failed = {
+                (px.text(i.orderId), i.clientOid or ""): (px.text(i.code), i.msg)
+                for i in result or []
+                if not i.ok
+            }
+        else:
+            failed = {
+                (f.orderId or "", f.clientOid or ""): (
+                    None if f.errorCode is None else str(f.errorCode),
+                    f.errorMsg,
+                )
+                for f in (result.failureList if result is not None else None) or []
+            }
+        for order in chunk:
+            ref = self._ref(order)
+            key_id = ref.get("orderId", "")
+            for (oid, coid), (code, message) in failed.items():
+                if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
+                    self._cancel_rejected(order, message or "cancel failed", code)
         self.create_task(self._confirm_cancel([o.client_order_id for o in chunk]))
 
     def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
@@ -1801,7 +2179,30 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     # -- REST queries -------------------------------------------------------------------------
 
+    async def _pages_v3(self, fetch: Any, max_pages: int = 20) -> list[Any]:
+        """Collect a v3 ``{list, cursor}`` listing (3: pass ``cursor`` back, 100 per page)."""
+        rows: list[Any] = []
+        cursor = None
+        for _ in range(max_pages):
+            page = await fetch(cursor)
+            batch = list(page.list) if page is not None else []
+            rows.extend(batch)
+            cursor = px.text(page.cursor) if page is not None else ""
+            if len(batch) < 100 or not cursor:
+                break
+        return rows
+
     async def _pending_rows(self, product_type: str, symbol: str | None = None) -> list[Any]:
+        if self._uta:
+            rows = await self._pages_v3(
+                lambda c: self._v3_trade.unfilled_orders(
+                    product_type,
+                    symbol=symbol,
+                    limit=100,
+                    cursor=c,
+                ),
+            )
+            return [p3.order(r, self._hedge) for r in rows]
         rows: list[Any] = []
         cursor = None
         for _ in range(20):
@@ -1827,6 +2228,17 @@ class BitgetExecutionClient(LiveExecutionClient):
         start_ms: int | None,
         symbol: str | None = None,
     ) -> list[Any]:
+        if self._uta:
+            rows = await self._pages_v3(
+                lambda c: self._v3_trade.history_orders(
+                    product_type,
+                    symbol=symbol,
+                    start_time=start_ms or None,
+                    limit=100,
+                    cursor=c,
+                ),
+            )
+            return [p3.order(r, self._hedge) for r in rows]
         rows: list[Any] = []
         cursor = None
         for _ in range(20):
@@ -1856,6 +2268,18 @@ class BitgetExecutionClient(LiveExecutionClient):
         symbol: str | None = None,
         start_ms: int | None = None,
     ) -> list[Any]:
+        if self._uta:
+            rows = await self._pages_v3(
+                lambda c: self._v3_trade.fills(
+                    product_type,
+                    order_id=order_id,
+                    start_time=start_ms or None,
+                    limit=100,
+                    cursor=c,
+                ),
+                max_pages=50,
+            )
+            return [p3.fill(r, self._hedge) for r in rows if symbol is None or r.symbol == symbol]
         rows: list[Any] = []
         cursor = None
         for _ in range(50):
@@ -1890,6 +2314,10 @@ class BitgetExecutionClient(LiveExecutionClient):
         history: bool,
         plan_type: str = "normal_plan",
     ) -> list:
+        if self._uta:
+            return await self._strategy_rows(
+                product_type, symbol, history=history, plan_type=plan_type
+            )
         path = "orders-plan-history" if history else "orders-plan-pending"
         params: dict[str, Any] = {
             "productType": product_type,
@@ -1906,6 +2334,39 @@ class BitgetExecutionClient(LiveExecutionClient):
             decoder=BitgetPlanOrders,
         )
         return list((page.entrustedList if page else None) or [])
+
+    async def _strategy_rows(
+        self,
+        product_type: str,
+        symbol: str | None,
+        *,
+        history: bool,
+        plan_type: str,
+    ) -> list:
+        """v3 strategy orders (3.8) as v2 plan rows: ``trigger`` or ``tpsl`` (TP/SL presets)."""
+        kind = "trigger" if plan_type == "normal_plan" else "tpsl"
+        if history:
+            try:
+                page = await self._v3_trade.history_strategy_orders(product_type, kind, limit=100)
+            except BitgetRequestError as e:
+                self._bad_input("history-strategy-orders", e)
+                return []
+            rows = list(page.list) if page is not None else []
+        else:
+            rows = await self._v3_trade.unfilled_strategy_orders(product_type, kind)
+        out = []
+        for row in rows:
+            if symbol is not None and row.symbol != symbol:
+                continue
+            converted = p3.strategy_order(row, self._hedge)
+            if kind == "tpsl":
+                tp = dec_positive(row.takeProfit)
+                converted = msgspec.structs.replace(
+                    converted,
+                    planType="profit_plan" if tp else "loss_plan",
+                )
+            out.append(converted)
+        return out
 
     def _product_types_for(self, instrument_id: InstrumentId | None) -> list[str]:
         if instrument_id is None:
@@ -1952,19 +2413,14 @@ class BitgetExecutionClient(LiveExecutionClient):
                 if row.orderId == venue_id or (coid and px.client_oid_of(row) == coid.value):
                     return self._order_report(row, plan=True)
             return None
-        params = {"symbol": symbol, "productType": product_type}
-        if venue_id:
-            params["orderId"] = venue_id
-        elif coid:
-            params["clientOid"] = self._venue_coid.get(coid, coid.value)
-        else:
+        if not venue_id and not coid:
             return None
         try:
-            detail = await self._http.get(
-                f"{_MIX}/order/detail",
-                params,
-                signed=True,
-                decoder=BitgetOrderDetail,
+            detail = await self._order_detail(
+                symbol,
+                product_type,
+                order_id=venue_id,
+                client_oid=self._venue_coid.get(coid, coid.value) if coid else None,
             )
         except BitgetOrderNotFoundError:
             return None
@@ -2049,13 +2505,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         ts_init = self._clock.timestamp_ns()
         try:
             for product_type in self._product_types_for(instrument_id):
-                rows = await self._http.get(
-                    f"{_MIX}/position/all-position",
-                    {"productType": product_type},
-                    signed=True,
-                    decoder=list[BitgetPosition],
-                )
-                for row in rows or []:
+                for row in await self._position_rows(product_type):
                     instrument = self._instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue
@@ -2235,12 +2685,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                     continue
                 symbol, _, _ = self._route(instrument)
                 try:
-                    detail = await self._http.get(
-                        f"{_MIX}/order/detail",
-                        {"symbol": symbol, "productType": product_type, "orderId": venue_id},
-                        signed=True,
-                        decoder=BitgetOrderDetail,
-                    )
+                    detail = await self._order_detail(symbol, product_type, order_id=venue_id)
                 except BitgetOrderNotFoundError:
                     continue
                 if detail is not None:
@@ -2261,15 +2706,10 @@ class BitgetExecutionClient(LiveExecutionClient):
                     self._apply_plan_report(order, row, instrument)
                     if row.executeOrderId:
                         symbol, _, _ = self._route(instrument)
-                        detail = await self._http.get(
-                            f"{_MIX}/order/detail",
-                            {
-                                "symbol": symbol,
-                                "productType": product_type,
-                                "orderId": row.executeOrderId,
-                            },
-                            signed=True,
-                            decoder=BitgetOrderDetail,
+                        detail = await self._order_detail(
+                            symbol,
+                            product_type,
+                            order_id=row.executeOrderId,
                         )
                         if detail is not None:
                             await self._apply_detail(order, detail, instrument)
@@ -2285,6 +2725,8 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     async def _poll_funding(self) -> None:
         """Publish new funding settlements (``contract_settle_fee`` bills), deduped by billId."""
+        if self._uta:
+            return  # v3 ledger (financial-records) types are undocumented (3.1): not polled
         new = False
         for product_type in self._product_types:
             try:
@@ -2321,6 +2763,26 @@ class BitgetExecutionClient(LiveExecutionClient):
                 new = True
         if new:
             await self._update_account_state()
+
+
+def _split_batch_v3(
+    items: list[BitgetV3BatchItem] | None,
+) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str | None, str | None]]]:
+    """Split a v3 batch result (per-item ``code``, 3.6) into successes and failures."""
+    success = []
+    failure = []
+    for item in items or []:
+        if item.ok:
+            success.append((item.clientOid, px.text(item.orderId)))
+        else:
+            failure.append((item.clientOid, px.text(item.code), item.msg))
+    return success, failure
+
+
+def dec_positive(value: Any) -> bool:
+    """Return whether a wire number is set and positive."""
+    number = px.dec(value)
+    return number is not None and number > 0
 
 
 def text_lower(value: Any) -> str:

@@ -221,6 +221,47 @@ def trade_direction(side: str, trade_side: str | None, pos_mode: str | None) -> 
 # -- REQUEST BODIES -----------------------------------------------------------------------------
 
 
+def check_order(order: Any) -> tuple[bool, bool]:
+    """
+    Return ``(is_plan, has_price)`` of an order Bitget can take (both APIs), else raise.
+
+    Raises
+    ------
+    BitgetOrderDenied
+        If the order type, time in force or trigger type has no Bitget equivalent.
+
+    """
+    order_type = order.order_type
+    if order_type not in SUPPORTED_ORDER_TYPES:
+        raise BitgetOrderDenied(
+            f"order_type {order.type_string()} is not supported by Bitget futures "
+            "(use MARKET, LIMIT, STOP_MARKET, STOP_LIMIT, MARKET_IF_TOUCHED or LIMIT_IF_TOUCHED)",
+        )
+    is_plan = order_type in PLAN_ORDER_TYPES
+    tif = order.time_in_force
+    if order_type != OrderType.MARKET and tif not in _FORCE:
+        raise BitgetOrderDenied(
+            f"time_in_force {order.tif_string()} is not supported by Bitget (use GTC, IOC or FOK)",
+        )
+    if is_plan and tif != TimeInForce.GTC:
+        raise BitgetOrderDenied(
+            f"time_in_force {order.tif_string()} is not supported on Bitget trigger orders "
+            "(GTC only)",
+        )
+    if is_plan and order.trigger_type not in _TRIGGER_TYPE:
+        raise BitgetOrderDenied(
+            f"trigger_type {order.trigger_type.name} is not supported by Bitget "
+            "(use DEFAULT, LAST_PRICE or MARK_PRICE)",
+        )
+    has_price = order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED)
+    return is_plan, has_price
+
+
+def time_in_force_wire(order: Any) -> str:
+    """Return the wire time in force of a LIMIT order (``post_only`` for post-only)."""
+    return "post_only" if order.is_post_only else _FORCE[order.time_in_force]
+
+
 def order_request(
     order: Any,
     *,
@@ -266,23 +307,8 @@ def order_request(
         If the order type, time in force or trigger type has no Bitget equivalent.
 
     """
+    is_plan, has_price = check_order(order)
     order_type = order.order_type
-    if order_type not in SUPPORTED_ORDER_TYPES:
-        raise BitgetOrderDenied(
-            f"order_type {order.type_string()} is not supported by Bitget futures "
-            "(use MARKET, LIMIT, STOP_MARKET, STOP_LIMIT, MARKET_IF_TOUCHED or LIMIT_IF_TOUCHED)",
-        )
-    is_plan = order_type in PLAN_ORDER_TYPES
-    tif = order.time_in_force
-    if order_type != OrderType.MARKET and tif not in _FORCE:
-        raise BitgetOrderDenied(
-            f"time_in_force {order.tif_string()} is not supported by Bitget (use GTC, IOC or FOK)",
-        )
-    if is_plan and tif != TimeInForce.GTC:
-        raise BitgetOrderDenied(
-            f"time_in_force {order.tif_string()} is not supported on Bitget trigger orders "
-            "(GTC only)",
-        )
     side, trade_side = wire_side(order.side, hedge=hedge, close=close)
     body: dict[str, str] = {
         "symbol": symbol,
@@ -291,17 +317,10 @@ def order_request(
         "marginCoin": margin_coin,
         "size": str(order.quantity),
     }
-    has_price = order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED)
     if is_plan:
         body["planType"] = "normal_plan"
-        trigger_type = _TRIGGER_TYPE.get(order.trigger_type)
-        if trigger_type is None:
-            raise BitgetOrderDenied(
-                f"trigger_type {order.trigger_type.name} is not supported by Bitget "
-                "(use DEFAULT, LAST_PRICE or MARK_PRICE)",
-            )
         body["triggerPrice"] = str(order.trigger_price)
-        body["triggerType"] = trigger_type
+        body["triggerType"] = _TRIGGER_TYPE[order.trigger_type]
     if has_price:
         body["price"] = str(order.price)
     body["side"] = side
@@ -309,7 +328,7 @@ def order_request(
         body["tradeSide"] = trade_side
     body["orderType"] = "limit" if has_price else "market"
     if not is_plan and order_type == OrderType.LIMIT:
-        body["force"] = "post_only" if order.is_post_only else _FORCE[tif]
+        body["force"] = time_in_force_wire(order)
     body["clientOid"] = client_oid
     if not hedge:
         # bitget-api.md 9.7: YES/NO on place-order, yes/no on place-plan-order.

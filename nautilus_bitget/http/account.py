@@ -12,7 +12,11 @@ from typing import Final
 
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
-from nautilus_bitget.http.market import product_type_param
+from nautilus_bitget.http.params import margin_coin_param
+from nautilus_bitget.http.params import page_query
+from nautilus_bitget.http.params import product_type_param
+from nautilus_bitget.http.params import symbol_query
+from nautilus_bitget.http.params import wire_body
 from nautilus_bitget.schemas.account import BitgetAccount
 from nautilus_bitget.schemas.account import BitgetBills
 from nautilus_bitget.schemas.account import BitgetPosition
@@ -25,11 +29,6 @@ MIX_ACCOUNT: Final[str] = "/api/v2/mix/account"
 MIX_POSITION: Final[str] = "/api/v2/mix/position"
 MARGIN_MODES: Final[tuple[str, ...]] = ("crossed", "isolated")
 POSITION_MODES: Final[tuple[str, ...]] = ("one_way_mode", "hedge_mode")
-
-
-def margin_coin_param(margin_coin: str | None) -> str | None:
-    """Return ``marginCoin`` uppercase (``None`` stays ``None``)."""
-    return None if margin_coin is None else margin_coin.upper()
 
 
 class BitgetAccountHttpAPI:
@@ -49,10 +48,18 @@ class BitgetAccountHttpAPI:
     async def _get(self, path: str, params: dict[str, Any], decoder: Any) -> Any:
         return await self.client.get(path, params, signed=True, decoder=decoder)
 
+    async def _get_list(self, path: str, params: dict[str, Any], decoder: Any) -> list[Any]:
+        return await self._get(path, params, decoder) or []
+
+    async def _post_setting(self, endpoint: str, body: dict[str, Any], decoder: Any) -> Any:
+        # settings set a state: safe to retry
+        path = f"{MIX_ACCOUNT}/{endpoint}"
+        return await self.client.post(path, body, decoder=decoder, retry=True)
+
     async def accounts(self, product_type: BitgetProductType | str) -> list[BitgetAccount]:
         """Return one account per margin coin of a product type (bitget-api.md 5.1)."""
         params = {"productType": product_type_param(product_type)}
-        return await self._get(f"{MIX_ACCOUNT}/accounts", params, list[BitgetAccount]) or []
+        return await self._get_list(f"{MIX_ACCOUNT}/accounts", params, list[BitgetAccount])
 
     async def account(
         self,
@@ -78,11 +85,7 @@ class BitgetAccountHttpAPI:
         BitgetAccount
 
         """
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "marginCoin": margin_coin_param(margin_coin),
-        }
+        params = symbol_query(symbol, product_type, marginCoin=margin_coin_param(margin_coin))
         return await self._get(f"{MIX_ACCOUNT}/account", params, BitgetAccount)
 
     async def set_leverage(
@@ -120,7 +123,7 @@ class BitgetAccountHttpAPI:
         """
         if leverage is None and long_leverage is None and short_leverage is None:
             raise ValueError("set_leverage: give leverage or long_leverage/short_leverage")
-        body = _body(
+        body = wire_body(
             symbol=symbol,
             productType=product_type_param(product_type),
             marginCoin=margin_coin_param(margin_coin),
@@ -129,12 +132,7 @@ class BitgetAccountHttpAPI:
             longLeverage=long_leverage,
             shortLeverage=short_leverage,
         )
-        return await self.client.post(
-            f"{MIX_ACCOUNT}/set-leverage",
-            body,
-            decoder=BitgetSetLeverageResult,
-            retry=True,
-        )
+        return await self._post_setting("set-leverage", body, BitgetSetLeverageResult)
 
     async def set_margin_mode(
         self,
@@ -165,18 +163,13 @@ class BitgetAccountHttpAPI:
         """
         if margin_mode not in MARGIN_MODES:
             raise ValueError(f"margin_mode must be one of {MARGIN_MODES}, was {margin_mode!r}")
-        body = _body(
+        body = wire_body(
             symbol=symbol,
             productType=product_type_param(product_type),
             marginCoin=margin_coin_param(margin_coin),
             marginMode=margin_mode,
         )
-        return await self.client.post(
-            f"{MIX_ACCOUNT}/set-margin-mode",
-            body,
-            decoder=BitgetSetMarginModeResult,
-            retry=True,
-        )
+        return await self._post_setting("set-margin-mode", body, BitgetSetMarginModeResult)
 
     async def set_position_mode(
         self,
@@ -202,12 +195,7 @@ class BitgetAccountHttpAPI:
         if pos_mode not in POSITION_MODES:
             raise ValueError(f"pos_mode must be one of {POSITION_MODES}, was {pos_mode!r}")
         body = {"productType": product_type_param(product_type), "posMode": pos_mode}
-        return await self.client.post(
-            f"{MIX_ACCOUNT}/set-position-mode",
-            body,
-            decoder=BitgetPositionModeResult,
-            retry=True,
-        )
+        return await self._post_setting("set-position-mode", body, BitgetPositionModeResult)
 
     async def all_position(
         self,
@@ -219,7 +207,7 @@ class BitgetAccountHttpAPI:
             "productType": product_type_param(product_type),
             "marginCoin": margin_coin_param(margin_coin),
         }
-        return await self._get(f"{MIX_POSITION}/all-position", params, list[BitgetPosition]) or []
+        return await self._get_list(f"{MIX_POSITION}/all-position", params, list[BitgetPosition])
 
     async def single_position(
         self,
@@ -228,13 +216,9 @@ class BitgetAccountHttpAPI:
         margin_coin: str,
     ) -> list[BitgetPosition]:
         """Return the positions of one symbol (two entries in hedge mode; bitget-api.md 5.3)."""
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "marginCoin": margin_coin_param(margin_coin),
-        }
+        params = symbol_query(symbol, product_type, marginCoin=margin_coin_param(margin_coin))
         path = f"{MIX_POSITION}/single-position"
-        return await self._get(path, params, list[BitgetPosition]) or []
+        return await self._get_list(path, params, list[BitgetPosition])
 
     async def bill(
         self,
@@ -277,15 +261,7 @@ class BitgetAccountHttpAPI:
             "coin": margin_coin_param(coin),
             "businessType": business_type,
             "onlyFunding": only_funding,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
         }
         result = await self._get(f"{MIX_ACCOUNT}/bill", params, BitgetBills)
         return result if result is not None else BitgetBills()
-
-
-def _body(**fields: Any) -> dict[str, Any]:
-    # Omit unset fields: the venue treats "" and absent differently for some keys
-    return {k: (v if isinstance(v, str) else str(v)) for k, v in fields.items() if v is not None}

@@ -12,6 +12,9 @@ from typing import Final
 
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.http.params import page_query
+from nautilus_bitget.http.params import product_type_param
+from nautilus_bitget.http.params import symbol_query
 from nautilus_bitget.schemas.market import BitgetCandleRow
 from nautilus_bitget.schemas.market import BitgetContract
 from nautilus_bitget.schemas.market import BitgetCurrentFundRate
@@ -36,30 +39,23 @@ _HISTORY_CANDLE_PATHS: Final[dict[str, str]] = {
 }
 
 
-def product_type_param(product_type: BitgetProductType | str) -> str:
-    """
-    Return the ``productType`` wire value (uppercase, bitget-api.md 9.7).
-
-    Parameters
-    ----------
-    product_type : BitgetProductType or str
-        The product type (enum or wire string, any case).
-
-    Returns
-    -------
-    str
-
-    """
-    if isinstance(product_type, BitgetProductType):
-        return product_type.value
-    return BitgetProductType(product_type.upper()).value
-
-
 def _kline_type(kline_type: str) -> str:
     value = kline_type.lower()
     if value not in KLINE_TYPES:
         raise ValueError(f"kline_type must be one of {KLINE_TYPES}, was {kline_type!r}")
     return value
+
+
+def _candle_query(
+    symbol: str,
+    product_type: BitgetProductType | str,
+    granularity: str,
+    start_time: int | None,
+    end_time: int | None,
+    limit: int | None,
+) -> dict[str, Any]:
+    window = {"startTime": start_time, "endTime": end_time, "limit": limit}
+    return symbol_query(symbol, product_type, granularity=granularity, **window)
 
 
 class BitgetMarketHttpAPI:
@@ -78,6 +74,14 @@ class BitgetMarketHttpAPI:
 
     async def _get(self, endpoint: str, params: dict[str, Any], decoder: Any) -> Any:
         return await self.client.get(f"{MIX_MARKET}/{endpoint}", params, decoder=decoder)
+
+    async def _get_list(self, endpoint: str, params: dict[str, Any], decoder: Any) -> list[Any]:
+        return await self._get(endpoint, params, decoder) or []
+
+    async def _get_candles(self, path: str, params: dict[str, Any]) -> list[BitgetCandleRow]:
+        # bitget-api.md 4.5: new listings answer "" instead of an empty array
+        rows = await self.client.get(path, params, decoder=list[BitgetCandleRow] | str)
+        return rows if isinstance(rows, list) else []
 
     async def server_time(self) -> BitgetServerTime:
         """Return the server time (``GET /api/v2/public/time``, bitget-api.md 4.1)."""
@@ -103,8 +107,8 @@ class BitgetMarketHttpAPI:
         list[BitgetContract]
 
         """
-        params = {"productType": product_type_param(product_type), "symbol": symbol}
-        return await self._get("contracts", params, list[BitgetContract]) or []
+        params = symbol_query(symbol, product_type)
+        return await self._get_list("contracts", params, list[BitgetContract])
 
     async def merge_depth(
         self,
@@ -132,12 +136,7 @@ class BitgetMarketHttpAPI:
         BitgetMergeDepth
 
         """
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "precision": precision,
-            "limit": limit,
-        }
+        params = symbol_query(symbol, product_type, precision=precision, limit=limit)
         return await self._get("merge-depth", params, BitgetMergeDepth)
 
     async def ticker(
@@ -146,14 +145,15 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
     ) -> BitgetTicker | None:
         """Return the ticker of one symbol (the venue's one-element array; 4.4)."""
-        params = {"symbol": symbol, "productType": product_type_param(product_type)}
-        rows = await self._get("ticker", params, list[BitgetTicker]) or []
+        rows = await self._get_list(
+            "ticker", symbol_query(symbol, product_type), list[BitgetTicker]
+        )
         return rows[0] if rows else None
 
     async def tickers(self, product_type: BitgetProductType | str) -> list[BitgetTicker]:
         """Return the tickers of every symbol of a product type (bitget-api.md 4.4)."""
         params = {"productType": product_type_param(product_type)}
-        return await self._get("tickers", params, list[BitgetTicker]) or []
+        return await self._get_list("tickers", params, list[BitgetTicker])
 
     async def candles(
         self,
@@ -189,17 +189,9 @@ class BitgetMarketHttpAPI:
             Ascending rows; empty when the venue sends ``""`` (new listings).
 
         """
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "granularity": granularity,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
-            "kLineType": None if kline_type is None else _kline_type(kline_type),
-        }
-        rows = await self._get("candles", params, list[BitgetCandleRow] | str)
-        return rows if isinstance(rows, list) else []
+        params = _candle_query(symbol, product_type, granularity, start_time, end_time, limit)
+        params["kLineType"] = None if kline_type is None else _kline_type(kline_type)
+        return await self._get_candles(f"{MIX_MARKET}/candles", params)
 
     async def history_candles(
         self,
@@ -236,16 +228,8 @@ class BitgetMarketHttpAPI:
 
         """
         path = _HISTORY_CANDLE_PATHS[_kline_type(kline_type)]
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "granularity": granularity,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
-        }
-        rows = await self.client.get(path, params, decoder=list[BitgetCandleRow] | str)
-        return rows if isinstance(rows, list) else []
+        params = _candle_query(symbol, product_type, granularity, start_time, end_time, limit)
+        return await self._get_candles(path, params)
 
     async def fills(
         self,
@@ -254,12 +238,8 @@ class BitgetMarketHttpAPI:
         limit: int | None = None,
     ) -> list[BitgetRecentTrade]:
         """Return recent public trades (``/fills``, max 100, bitget-api.md 4.6)."""
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "limit": limit,
-        }
-        return await self._get("fills", params, list[BitgetRecentTrade]) or []
+        params = symbol_query(symbol, product_type, limit=limit)
+        return await self._get_list("fills", params, list[BitgetRecentTrade])
 
     async def fills_history(
         self,
@@ -271,15 +251,10 @@ class BitgetMarketHttpAPI:
         end_time: int | None = None,
     ) -> list[BitgetRecentTrade]:
         """Return older public trades (``/fills-history``, window <= 7 days, bitget-api.md 4.6)."""
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "limit": limit,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-        }
-        return await self._get("fills-history", params, list[BitgetRecentTrade]) or []
+        params = symbol_query(
+            symbol, product_type, **page_query(id_less_than, start_time, end_time, limit)
+        )
+        return await self._get_list("fills-history", params, list[BitgetRecentTrade])
 
     async def current_fund_rate(
         self,
@@ -287,8 +262,8 @@ class BitgetMarketHttpAPI:
         symbol: str | None = None,
     ) -> list[BitgetCurrentFundRate]:
         """Return the running funding rate and interval (all symbols if ``symbol`` is None)."""
-        params = {"productType": product_type_param(product_type), "symbol": symbol}
-        return await self._get("current-fund-rate", params, list[BitgetCurrentFundRate]) or []
+        params = symbol_query(symbol, product_type)
+        return await self._get_list("current-fund-rate", params, list[BitgetCurrentFundRate])
 
     async def history_fund_rate(
         self,
@@ -298,13 +273,8 @@ class BitgetMarketHttpAPI:
         page_no: int | None = None,
     ) -> list[BitgetHistoryFundRate]:
         """Return settled funding rates, newest first (bitget-api.md 4.7)."""
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "pageSize": page_size,
-            "pageNo": page_no,
-        }
-        return await self._get("history-fund-rate", params, list[BitgetHistoryFundRate]) or []
+        params = symbol_query(symbol, product_type, pageSize=page_size, pageNo=page_no)
+        return await self._get_list("history-fund-rate", params, list[BitgetHistoryFundRate])
 
     async def funding_time(
         self,
@@ -312,8 +282,8 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
     ) -> list[BitgetFundingTime]:
         """Return the next funding time and period (bitget-api.md 4.7)."""
-        params = {"symbol": symbol, "productType": product_type_param(product_type)}
-        return await self._get("funding-time", params, list[BitgetFundingTime]) or []
+        params = symbol_query(symbol, product_type)
+        return await self._get_list("funding-time", params, list[BitgetFundingTime])
 
     async def open_interest(
         self,
@@ -321,8 +291,9 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
     ) -> BitgetOpenInterest:
         """Return the open interest in base coin (bitget-api.md 4.8)."""
-        params = {"symbol": symbol, "productType": product_type_param(product_type)}
-        return await self._get("open-interest", params, BitgetOpenInterest)
+        return await self._get(
+            "open-interest", symbol_query(symbol, product_type), BitgetOpenInterest
+        )
 
     async def symbol_price(
         self,
@@ -330,5 +301,5 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
     ) -> list[BitgetSymbolPrice]:
         """Return last, index and mark price (bitget-api.md 4.9)."""
-        params = {"symbol": symbol, "productType": product_type_param(product_type)}
-        return await self._get("symbol-price", params, list[BitgetSymbolPrice]) or []
+        params = symbol_query(symbol, product_type)
+        return await self._get_list("symbol-price", params, list[BitgetSymbolPrice])

@@ -8,14 +8,18 @@ strings with wire names; unset (``None``) fields are omitted.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from typing import Final
 
 from nautilus_bitget.constants import BitgetProductType
-from nautilus_bitget.http.account import margin_coin_param
 from nautilus_bitget.http.client import BitgetHttpClient
-from nautilus_bitget.http.market import product_type_param
+from nautilus_bitget.http.params import Value
+from nautilus_bitget.http.params import margin_coin_param
+from nautilus_bitget.http.params import page_query
+from nautilus_bitget.http.params import product_type_param
+from nautilus_bitget.http.params import symbol_query
+from nautilus_bitget.http.params import wire_body
+from nautilus_bitget.http.params import wire_text
 from nautilus_bitget.schemas.trade import BitgetBatchResult
 from nautilus_bitget.schemas.trade import BitgetFills
 from nautilus_bitget.schemas.trade import BitgetOrderDetail
@@ -24,43 +28,19 @@ from nautilus_bitget.schemas.trade import BitgetPendingOrders
 from nautilus_bitget.schemas.trade import BitgetPlanOrders
 
 
+__all__ = [
+    "MIX_ORDER",
+    "PLAN_TYPES_PLACE",
+    "PLAN_TYPES_QUERY",
+    "BitgetTradeHttpAPI",
+    "Value",
+    "build_order_item",
+    "wire_text",
+]
+
 MIX_ORDER: Final[str] = "/api/v2/mix/order"
 PLAN_TYPES_PLACE: Final[tuple[str, ...]] = ("normal_plan", "track_plan")
 PLAN_TYPES_QUERY: Final[tuple[str, ...]] = ("normal_plan", "track_plan", "profit_loss")
-
-Value = str | int | float | Decimal
-
-
-def wire_text(value: Value) -> str:
-    """
-    Return a number as plain wire text (``Decimal`` never in exponent form).
-
-    Parameters
-    ----------
-    value : str, int, float or Decimal
-        The value (a ``str`` is sent unchanged).
-
-    Returns
-    -------
-    str
-
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a price or size")
-    return str(value)
-
-
-def _body(**fields: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if value is None:
-            continue
-        out[key] = value if isinstance(value, list | dict) else wire_text(value)
-    return out
 
 
 def _yes_no(value: bool | str | None, upper: bool) -> str | None:
@@ -131,7 +111,7 @@ def build_order_item(
     """
     if order_type == "limit" and price is None:
         raise ValueError("price is required for a limit order")
-    return _body(
+    return wire_body(
         size=size,
         price=price,
         side=side,
@@ -170,6 +150,30 @@ class BitgetTradeHttpAPI:
             signed=True,
             decoder=decoder,
         )
+
+    async def _get_page(self, endpoint: str, params: dict[str, Any], decoder: Any) -> Any:
+        # a page whose list is null decodes to the empty struct
+        result = await self._get(endpoint, params, decoder)
+        return result if result is not None else decoder()
+
+    async def _post_order(
+        self,
+        endpoint: str,
+        symbol: str,
+        product_type: BitgetProductType | str,
+        margin_mode: str,
+        margin_coin: str,
+        fields: dict[str, Any],
+        decoder: Any,
+    ) -> Any:
+        body = {
+            "symbol": symbol,
+            "productType": product_type_param(product_type),
+            "marginMode": margin_mode,
+            "marginCoin": margin_coin_param(margin_coin),
+            **fields,
+        }
+        return await self._post(endpoint, body, decoder)
 
     # -- orders -------------------------------------------------------------------------------
 
@@ -214,26 +218,22 @@ class BitgetTradeHttpAPI:
         BitgetOrderId
 
         """
-        body = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "marginMode": margin_mode,
-            "marginCoin": margin_coin_param(margin_coin),
-            **build_order_item(
-                size=size,
-                side=side,
-                order_type=order_type,
-                price=price,
-                trade_side=trade_side,
-                force=force,
-                client_oid=client_oid,
-                reduce_only=reduce_only,
-                preset_stop_surplus_price=preset_stop_surplus_price,
-                preset_stop_loss_price=preset_stop_loss_price,
-                stp_mode=stp_mode,
-            ),
-        }
-        return await self._post("place-order", body, BitgetOrderId)
+        item = build_order_item(
+            size=size,
+            side=side,
+            order_type=order_type,
+            price=price,
+            trade_side=trade_side,
+            force=force,
+            client_oid=client_oid,
+            reduce_only=reduce_only,
+            preset_stop_surplus_price=preset_stop_surplus_price,
+            preset_stop_loss_price=preset_stop_loss_price,
+            stp_mode=stp_mode,
+        )
+        return await self._post_order(
+            "place-order", symbol, product_type, margin_mode, margin_coin, item, BitgetOrderId
+        )
 
     async def batch_place_order(
         self,
@@ -266,14 +266,15 @@ class BitgetTradeHttpAPI:
         """
         if not orders:
             raise ValueError("batch_place_order: orders must not be empty")
-        body = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "marginMode": margin_mode,
-            "marginCoin": margin_coin_param(margin_coin),
-            "orderList": orders,
-        }
-        return await self._post("batch-place-order", body, BitgetBatchResult)
+        return await self._post_order(
+            "batch-place-order",
+            symbol,
+            product_type,
+            margin_mode,
+            margin_coin,
+            {"orderList": orders},
+            BitgetBatchResult,
+        )
 
     async def modify_order(
         self,
@@ -317,7 +318,7 @@ class BitgetTradeHttpAPI:
         _require_id(order_id, client_oid, "modify_order")
         if (new_size is None) != (new_price is None):
             raise ValueError("modify_order: new_size and new_price must be given together (40925)")
-        body = _body(
+        body = wire_body(
             orderId=order_id,
             clientOid=client_oid,
             symbol=symbol,
@@ -341,7 +342,7 @@ class BitgetTradeHttpAPI:
     ) -> BitgetOrderId:
         """Cancel one order by ``order_id`` or ``client_oid`` (bitget-api.md 5.8)."""
         _require_id(order_id, client_oid, "cancel_order")
-        body = _body(
+        body = wire_body(
             symbol=symbol,
             productType=product_type_param(product_type),
             marginCoin=margin_coin_param(margin_coin),
@@ -382,7 +383,7 @@ class BitgetTradeHttpAPI:
             raise ValueError("batch_cancel_orders: symbol is required with order ids")
         if id_list is not None and len(id_list) > 50:
             raise ValueError("batch_cancel_orders: at most 50 orders per call (40912)")
-        body = _body(
+        body = wire_body(
             productType=product_type_param(product_type),
             symbol=symbol,
             marginCoin=margin_coin_param(margin_coin),
@@ -396,7 +397,7 @@ class BitgetTradeHttpAPI:
         margin_coin: str | None = None,
     ) -> BitgetBatchResult:
         """Cancel every order of a product type (bitget-api.md 5.8)."""
-        body = _body(
+        body = wire_body(
             productType=product_type_param(product_type),
             marginCoin=margin_coin_param(margin_coin),
         )
@@ -413,7 +414,7 @@ class BitgetTradeHttpAPI:
 
         ``hold_side`` ``long``/``short`` in hedge mode (``None`` closes both); one-way: ``None``.
         """
-        body = _body(
+        body = wire_body(
             symbol=symbol,
             productType=product_type_param(product_type),
             holdSide=hold_side,
@@ -441,13 +442,9 @@ class BitgetTradeHttpAPI:
             "orderId": order_id,
             "clientOid": client_oid,
             "status": status,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
         }
-        result = await self._get("orders-pending", params, BitgetPendingOrders)
-        return result if result is not None else BitgetPendingOrders()
+        return await self._get_page("orders-pending", params, BitgetPendingOrders)
 
     async def orders_history(
         self,
@@ -467,14 +464,10 @@ class BitgetTradeHttpAPI:
             "symbol": symbol,
             "orderId": order_id,
             "clientOid": client_oid,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
             "orderSource": order_source,
         }
-        result = await self._get("orders-history", params, BitgetPendingOrders)
-        return result if result is not None else BitgetPendingOrders()
+        return await self._get_page("orders-history", params, BitgetPendingOrders)
 
     async def order_detail(
         self,
@@ -485,12 +478,7 @@ class BitgetTradeHttpAPI:
     ) -> BitgetOrderDetail:
         """Return one order (status in ``state``; bitget-api.md 5.10)."""
         _require_id(order_id, client_oid, "order_detail")
-        params = {
-            "symbol": symbol,
-            "productType": product_type_param(product_type),
-            "orderId": order_id,
-            "clientOid": client_oid,
-        }
+        params = symbol_query(symbol, product_type, orderId=order_id, clientOid=client_oid)
         return await self._get("detail", params, BitgetOrderDetail)
 
     async def fills(
@@ -508,13 +496,9 @@ class BitgetTradeHttpAPI:
             "productType": product_type_param(product_type),
             "symbol": symbol,
             "orderId": order_id,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
         }
-        result = await self._get("fills", params, BitgetFills)
-        return result if result is not None else BitgetFills()
+        return await self._get_page("fills", params, BitgetFills)
 
     # -- plan orders --------------------------------------------------------------------------
 
@@ -576,7 +560,7 @@ class BitgetTradeHttpAPI:
             raise ValueError(f"plan_type must be one of {PLAN_TYPES_PLACE}, was {plan_type!r}")
         if order_type == "limit" and price is None:
             raise ValueError("price is required for a limit plan order")
-        body = _body(
+        body = wire_body(
             planType=plan_type,
             symbol=symbol,
             productType=product_type_param(product_type),
@@ -617,7 +601,7 @@ class BitgetTradeHttpAPI:
     ) -> BitgetOrderId:
         """Modify a pending trigger/trailing order (bitget-api.md 5.11). Never retried."""
         _require_id(order_id, client_oid, "modify_plan_order")
-        body = _body(
+        body = wire_body(
             orderId=order_id,
             clientOid=client_oid,
             symbol=symbol,
@@ -646,7 +630,7 @@ class BitgetTradeHttpAPI:
         ``plan_type`` is required here: the venue defaults to ``normal_plan`` otherwise. Without
         ids every plan order of that type (and ``symbol``) is cancelled.
         """
-        body = _body(
+        body = wire_body(
             productType=product_type_param(product_type),
             planType=plan_type,
             symbol=symbol,
@@ -676,13 +660,9 @@ class BitgetTradeHttpAPI:
             "symbol": symbol,
             "orderId": order_id,
             "clientOid": client_oid,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
         }
-        result = await self._get("orders-plan-pending", params, BitgetPlanOrders)
-        return result if result is not None else BitgetPlanOrders()
+        return await self._get_page("orders-plan-pending", params, BitgetPlanOrders)
 
     async def orders_plan_history(
         self,
@@ -707,10 +687,6 @@ class BitgetTradeHttpAPI:
             "orderId": order_id,
             "clientOid": client_oid,
             "planStatus": plan_status,
-            "idLessThan": id_less_than,
-            "startTime": start_time,
-            "endTime": end_time,
-            "limit": limit,
+            **page_query(id_less_than, start_time, end_time, limit),
         }
-        result = await self._get("orders-plan-history", params, BitgetPlanOrders)
-        return result if result is not None else BitgetPlanOrders()
+        return await self._get_page("orders-plan-history", params, BitgetPlanOrders)

@@ -183,7 +183,12 @@ class BitgetWebSocketClient:
         # When the oldest unanswered ``ping`` was sent (None: every ping answered)
         self._ping_unanswered_since: float | None = None
         self._handler_errors_seen: set[type] = set()
+        self._closing_reason: str | None = None
         self.reconnect_count: int = 0
+        # Why the last connection was lost: "stale" (nothing received / no pong within
+        # stale_timeout_secs, closed by us) or "disconnect" (closed or dropped by the peer)
+        self.last_disconnect_reason: str | None = None
+        self.last_disconnect_ns: int = 0
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self._name!r}, url={self._url!r})"
@@ -328,6 +333,7 @@ class BitgetWebSocketClient:
                 timeout=aiohttp.ClientTimeout(total=None, connect=CONNECT_TIMEOUT_SECS),
             )
         self._ready = False
+        self._closing_reason = None
         self._conn_subscribed.clear()
         self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
         try:
@@ -418,6 +424,9 @@ class BitgetWebSocketClient:
             if not self._running:
                 return
             self._ready = False
+            self.last_disconnect_reason = self._closing_reason or "disconnect"
+            self.last_disconnect_ns = time.time_ns()
+            self._closing_reason = None
             await self._close_ws()
             self._log.warning(f"{self._name}: connection lost, reconnecting")
             if self._on_disconnect is not None:
@@ -466,6 +475,7 @@ class BitgetWebSocketClient:
                     "reconnecting",
                 )
                 self._ready = False
+                self._closing_reason = "stale"
                 await self._close_ws()
                 continue
             unanswered = self._ping_unanswered_since
@@ -476,6 +486,7 @@ class BitgetWebSocketClient:
                     f"{self._name}: no pong for {now - unanswered:.1f}s, reconnecting",
                 )
                 self._ready = False
+                self._closing_reason = "stale"
                 await self._close_ws()
                 continue
             if now - self._last_ping >= self._ping_interval:

@@ -94,7 +94,7 @@ class Stack:
             base_url_http=sim.http_url,
             base_url_ws_public=sim.ws_public_url,
             base_url_ws_private=sim.ws_private_url,
-            account_mode="classic",
+            account_mode=config.pop("account_mode", "classic"),
             position_mode=position_mode,
             http_timeout_secs=config.pop("http_timeout_secs", 3.0),
             **config,
@@ -259,9 +259,12 @@ async def exercise_everything(s: Stack) -> None:
     await s.until_status(rest, OrderStatus.ACCEPTED)
     first_venue_id = s.cache.order(rest.client_order_id).venue_order_id
     s.strategy.modify_order(rest, quantity=Quantity.from_str("0.020"), price=s.px("0.94"))
+    # v2 modify replaces the venue order (new id); v3 amends in place (same id, async confirm)
+    same_id = s.client.api == "v3"
     await s.until(
         lambda: (
-            s.cache.order(rest.client_order_id).venue_order_id != first_venue_id
+            (same_id or s.cache.order(rest.client_order_id).venue_order_id != first_venue_id)
+            and s.cache.order(rest.client_order_id).quantity == Quantity.from_str("0.020")
             and s.status(rest) == OrderStatus.ACCEPTED
         ),
         what="modify",

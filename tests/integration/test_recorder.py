@@ -130,7 +130,8 @@ async def test_record_from_simulator_and_read_back(sim_factory, tmp_path) -> Non
         # fault 2: the public socket drops: every instrument restarts from a snapshot
         t_drop = rec.clock.timestamp_ns()
         sim.faults.drop_ws("public")
-        await wait_for(lambda: rec.resync_count >= 3, 10.0, "reconnect resyncs")
+        # the data client announces the drop (reason "disconnect", a gap for each instrument)
+        await wait_for(lambda: rec.gap_count >= 2, 10.0, "reconnect resyncs")
         await wait_for(lambda: rec.counts.get("Bar", 0) >= 1, 10.0, "a closed candle")
         wanted = ("QuoteTick", "TradeTick", "MarkPriceUpdate", "IndexPriceUpdate")
         await wait_for(lambda: all(rec.counts.get(t) for t in wanted), 5.0, "every type")
@@ -197,13 +198,15 @@ async def test_record_from_simulator_and_read_back(sim_factory, tmp_path) -> Non
     assert gap.start <= t_gap + slack and gap.end >= t_gap and gap.end < t_drop
     assert drop.start <= t_drop + slack and drop.end >= t_drop
     assert eth[0].start <= t_drop + slack and eth[0].end >= t_drop
-    assert all(m.kind == "resync" and m.channel == "books" for m in btc + eth)
+    assert all(m.channel == "books" for m in btc + eth)
+    assert (gap.reason, gap.kind) == ("seq_gap", "resync")
+    assert all((m.reason, m.kind) == ("disconnect", "gap") for m in (drop, eth[0]))
 
     # the quality manifest agrees with the catalog
     manifest = json.loads((tmp_path / "catalog/recorder/sessions/test-session.json").read_text())
     assert manifest["clean_stop"] is True
     assert sorted(manifest["symbols"]) == ["BTCUSDT", "ETHUSDT"]
-    assert len(manifest["resyncs"]) == 3
+    assert len(manifest["resyncs"]) == 1 and len(manifest["gaps"]) == 2
     client_stats = manifest["data_client"]
     assert client_stats["malformed"] == 0
     # updates between a fault and the fresh snapshot are skipped by the client, and said so
@@ -298,7 +301,6 @@ async def test_disconnect_gap_is_backfilled_without_duplicates(sim, tmp_path) ->
 
 
 async def test_announced_open_gap_becomes_one_marker_with_its_reason(sim, tmp_path) -> None:
-    from nautilus_bitget.recorder.markers import GAP_TOPIC
 
     catalog = str(tmp_path / "catalog")
     node, rec = build_node(sim, catalog, types=("book",), depth10_interval_ms=0)
@@ -306,11 +308,8 @@ async def test_announced_open_gap_becomes_one_marker_with_its_reason(sim, tmp_pa
     try:
         await wait_for(lambda: len(rec._last_book_ts) == 2, 15.0, "first snapshots")
         t_gap = rec.clock.timestamp_ns()
-        # what the data client publishes when it detects a seq gap (before resubscribing)
-        node.kernel.msgbus.publish(
-            GAP_TOPIC,
-            {"instrument_id": BTC, "reason": "seq_gap", "start": t_gap, "channel": "books"},
-        )
+        # the data client publishes {"instrument_id", "reason": "seq_gap", "start", "end": 0,
+        # "channel": "books"} on GAP_TOPIC when it detects the gap (before resubscribing)
         sim.faults.skip_book_seq("BTCUSDT")
         await wait_for(lambda: rec.resync_count >= 1, 5.0, "seq-gap resync")
         await asyncio.sleep(0.6)
@@ -321,6 +320,7 @@ async def test_announced_open_gap_becomes_one_marker_with_its_reason(sim, tmp_pa
             await task
     cat = ParquetDataCatalog(catalog)
     (marker,) = [getattr(m, "data", m) for m in cat.query(BitgetGapMarker, identifiers=[BTC.value])]
-    assert (marker.reason, marker.kind, marker.start) == ("seq_gap", "resync", t_gap)
+    assert (marker.reason, marker.kind, marker.channel) == ("seq_gap", "resync", "books")
+    assert marker.start >= t_gap
     assert marker.end > t_gap
     assert not cat.query(BitgetGapMarker, identifiers=[ETH.value])

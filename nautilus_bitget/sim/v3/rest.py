@@ -658,7 +658,7 @@ def _find_plan(layer: SimV3, api_key: str, body: Any) -> Any:
     if not order_id and not client_oid:
         raise VenueError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
     for cat in FUTURES:
-        for plan in layer.exchange.plan_orders(api_key, cat, "normal_plan"):
+        for plan in _strategy_plans(layer, api_key, cat, None):
             if (order_id and plan.order_id == str(order_id)) or (
                 not order_id and plan.client_oid == str(client_oid)
             ):
@@ -670,7 +670,7 @@ def cancel_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> 
     plan = _find_plan(layer, api_key, body)
     res = layer.exchange.cancel_plan_order(
         api_key,
-        {"productType": plan.product_type, "symbol": plan.symbol, "planType": "normal_plan",
+        {"productType": plan.product_type, "symbol": plan.symbol, "planType": plan.plan_type,
          "orderIdList": [{"orderId": plan.order_id}]},
     )  # fmt: skip
     if not res.success:
@@ -680,11 +680,19 @@ def cancel_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> 
 
 def unfilled_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
     ex = layer.exchange
-    kind = _q(query, "type")
-    if kind not in (None, "trigger"):
-        return []
-    plans = ex.plan_orders(api_key, _category(query), "normal_plan")
+    plans = _strategy_plans(layer, api_key, _category(query), _q(query, "type"))
     return [rows.strategy_row(ex, p, str) for p in plans]
+
+
+def _strategy_plans(layer: SimV3, api_key: str, category: str, kind: str | None) -> list:
+    """Live engine plans of a strategy type (3.8): ``trigger`` = normal plans, ``tpsl`` = TP/SL."""
+    ex = layer.exchange
+    out = []
+    if kind in (None, "trigger"):
+        out += ex.plan_orders(api_key, category, "normal_plan")
+    if kind in (None, "tpsl"):
+        out += ex.plan_orders(api_key, category, "profit_loss")
+    return out
 
 
 PRIVATE_ROUTES: Final = (

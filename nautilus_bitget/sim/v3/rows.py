@@ -26,6 +26,8 @@ _PLAN_STATUS = {
     "fail_execute": "failed",
     "cancelled": "cancelled",
 }
+# engine plan types of position TP/SL (v3 strategy type "tpsl", 3.8)
+TPSL_PLAN_TYPES = ("profit_plan", "loss_plan")
 SPOT_STATUS = {"normal": "online", "maintain": "restrictedAPI", "limit_open": "limit_open"}
 
 
@@ -380,6 +382,24 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
         "createdTime": str(plan.c_time),
         "updatedTime": str(plan.u_time),
     }
+    if plan.plan_type in TPSL_PLAN_TYPES:
+        # 3.8 / 4.6: a position TP/SL is a "tpsl" strategy; its trigger is takeProfit/stopLoss
+        is_tp = plan.plan_type == "profit_plan"
+        trigger = spec.fmt_price(plan.trigger_price)
+        row.update(
+            {
+                "takeProfit": trigger if is_tp else "",
+                "stopLoss": "" if is_tp else trigger,
+                "tpTriggerBy": row["triggerBy"] if is_tp else "",
+                "slTriggerBy": "" if is_tp else row["triggerBy"],
+                "tpOrderType": "market" if is_tp else "",
+                "slOrderType": "" if is_tp else "market",
+                "triggerPrice": "",
+                "triggerBy": "",
+                "triggerOrderType": "",
+                "triggerOrderPrice": "",
+            },
+        )
     if ws:
         row.update(
             {
@@ -387,7 +407,9 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
                 "reduceOnly": "yes"
                 if plan.reduce_only or (hedge and plan.trade_side == "close")
                 else "no",
-                "type": "trigger",
+                "type": "tpsl" if plan.plan_type in TPSL_PLAN_TYPES else "trigger",
             },
         )
+        if plan.plan_type in TPSL_PLAN_TYPES:
+            row["triggerType"] = "takeProfit" if plan.plan_type == "profit_plan" else "stopLoss"
     return row

@@ -335,7 +335,7 @@ class V3PrivateWs(WsServerBase):
             )
         elif kind is AccountChanged:
             out.append(("account", self._account(api_key)))
-        elif kind is PlanEvent and event.plan.plan_type == "normal_plan":
+        elif kind is PlanEvent and event.plan.plan_type in ("normal_plan", *rows.TPSL_PLAN_TYPES):
             row = rows.strategy_row(ex, event.plan, str, ws=True)
             out.append(
                 (

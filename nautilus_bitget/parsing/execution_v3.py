@@ -1,0 +1,291 @@
+"""
+Private UTA API v3 rows -> the v2 row shapes ``parsing.execution`` and the execution client read.
+
+The execution client has one set of handlers (events, dedupe, reconciliation); like the data
+client's stream dialects (``parsing.market_v3``) this module maps what differs onto the inputs
+those handlers already take, so the Nautilus output is identical. Differences handled here
+(bitget-uta-api.md 3.5, 3.7, 4.6, 6, 7.2):
+
+* sides: v3 ``side`` is the trade direction and ``posSide``/``holdSide`` the position; v2 hedge rows
+  repeat the *position* side with ``tradeSide=close`` for closes, so a v3 hedge close flips back;
+* names: ``qty``/``cumExecQty``/``avgPrice``/``orderStatus``/``timeInForce``/``createdTime``/
+  ``updatedTime`` (orders), ``execId``/``execPrice``/``execQty``/``execTime`` (fills), ``total``
+  vs ``size``, ``avgPrice``, ``mmr`` (positions);
+* ``orderStatus`` ``cancelled`` (two l's) and ``reduceOnly`` in any case;
+* fees: v3 ``feeDetail[].fee`` is the paid amount as a positive number (3.7; HB, and the CCXT
+  negation), v2 negative = paid, so the sign is flipped;
+* strategy (trigger) status ``pending|submitting|success|failed|cancelled`` -> v2 plan states.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from typing import Final
+
+from nautilus_bitget.parsing.execution import dec
+from nautilus_bitget.parsing.execution import get
+from nautilus_bitget.parsing.execution import text
+from nautilus_bitget.schemas.account import BitgetPosition
+from nautilus_bitget.schemas.trade import BitgetFeeDetail
+from nautilus_bitget.schemas.trade import BitgetFill
+from nautilus_bitget.schemas.trade import BitgetOrderDetail
+from nautilus_bitget.schemas.trade import BitgetPlanOrder
+from nautilus_bitget.schemas.v3.common import flag
+from nautilus_bitget.schemas.v3.common import norm_order_status
+from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
+from nautilus_bitget.schemas.ws_private import BitgetWsFill
+from nautilus_bitget.schemas.ws_private import BitgetWsOrder
+
+
+HEDGE: Final[str] = "hedge_mode"
+ONE_WAY: Final[str] = "one_way_mode"
+
+# bitget-uta-api.md 3.8 strategy status -> v2 plan status (bitget-api.md 5.11)
+STRATEGY_STATUS: Final[dict[str, str]] = {
+    "pending": "live",
+    "submitting": "executing",
+    "success": "executed",
+    "failed": "fail_execute",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+}
+
+
+def v2_side(direction: str | None, trade_side: str | None, hedge: bool) -> str:
+    """
+    Return the v2 ``side`` of a v3 row (3.5 vs bitget-api.md 5.5).
+
+    One-way: the direction. Hedge: the position's side (a close flips the direction back).
+    """
+    side = text(direction).lower()
+    if hedge and text(trade_side).lower() == "close":
+        return "sell" if side == "buy" else "buy"
+    return side
+
+
+def _trade_side(row: Any, hedge: bool) -> str | None:
+    """Return ``open``/``close``: given, or derived from position side and direction (3.5)."""
+    trade_side = text(get(row, "tradeSide")).lower()
+    if trade_side in ("open", "close"):
+        return trade_side
+    position = text(get(row, "posSide") or get(row, "holdSide")).lower()
+    if hedge and position in ("long", "short"):
+        opening = (text(get(row, "side")).lower() == "buy") == (position == "long")
+        return "open" if opening else "close"
+    return "close" if flag(get(row, "reduceOnly")) else None
+
+
+def _hedge(row: Any, default: bool) -> bool:
+    mode = text(get(row, "holdMode"))
+    return mode == HEDGE if mode else default
+
+
+def _yes_no(row: Any) -> str:
+    return "YES" if flag(get(row, "reduceOnly")) else "NO"
+
+
+def fee_details(items: Any) -> list[BitgetFeeDetail]:
+    """Return v2 ``feeDetail`` (negative = paid) from v3 ``feeDetail`` (positive = paid)."""
+    out = []
+    for item in items or []:
+        fee = dec(get(item, "fee"))
+        if fee is None:
+            continue
+        out.append(BitgetFeeDetail(feeCoin=get(item, "feeCoin"), totalFee=str(-fee)))
+    return out
+
+
+def _price(value: Any) -> str | None:
+    """Return a price, ``None`` for market orders (``""`` on WS, ``"0"`` on REST, 3.7)."""
+    price = dec(value)
+    return text(value) if price else None
+
+
+def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
+    """Return a v2 WS ``orders`` row from a v3 ``order`` push row (fills come on ``fill``)."""
+    is_hedge = _hedge(row, hedge)
+    trade_side = _trade_side(row, is_hedge)
+    return BitgetWsOrder(
+        orderId=text(get(row, "orderId")),
+        instId=text(get(row, "symbol")),
+        clientOid=get(row, "clientOid") or None,
+        price=_price(get(row, "price")),
+        size=get(row, "qty"),
+        orderType=get(row, "orderType"),
+        force=get(row, "timeInForce"),
+        side=v2_side(get(row, "side"), trade_side, is_hedge),
+        posSide=text(get(row, "holdSide") or get(row, "posSide")) or None,
+        posMode=HEDGE if is_hedge else ONE_WAY,
+        tradeSide=trade_side,
+        marginMode=get(row, "marginMode"),
+        marginCoin=get(row, "marginCoin"),
+        reduceOnly=_yes_no(row).lower(),
+        status=norm_order_status(get(row, "orderStatus")),
+        accBaseVolume=get(row, "cumExecQty"),
+        priceAvg=get(row, "avgPrice"),
+        cancelReason=get(row, "cancelReason") or None,
+        feeDetail=fee_details(get(row, "feeDetail")),
+        cTime=get(row, "createdTime"),
+        uTime=get(row, "updatedTime"),
+    )
+
+
+def order(row: Any, hedge: bool) -> BitgetOrderDetail:
+    """Return a v2 order detail/list row from a v3 REST order (``order-info``, lists)."""
+    is_hedge = _hedge(row, hedge)
+    trade_side = _trade_side(row, is_hedge)
+    return BitgetOrderDetail(
+        symbol=text(get(row, "symbol")),
+        orderId=text(get(row, "orderId")),
+        clientOid=get(row, "clientOid") or None,
+        size=get(row, "qty"),
+        baseVolume=get(row, "cumExecQty"),
+        price=_price(get(row, "price")),
+        priceAvg=get(row, "avgPrice"),
+        state=norm_order_status(get(row, "orderStatus")),
+        side=v2_side(get(row, "side"), trade_side, is_hedge),
+        force=get(row, "timeInForce"),
+        posSide=text(get(row, "posSide") or get(row, "holdSide")) or None,
+        orderType=get(row, "orderType"),
+        marginMode=get(row, "marginMode"),
+        reduceOnly=_yes_no(row),
+        tradeSide=trade_side,
+        posMode=HEDGE if is_hedge else ONE_WAY,
+        cancelReason=get(row, "cancelReason") or None,
+        cTime=get(row, "createdTime"),
+        uTime=get(row, "updatedTime"),
+    )
+
+
+def ws_fill(row: Any) -> BitgetWsFill:
+    """
+    Return a v2 WS ``fill`` row from a v3 ``fill``/``fast-fill`` row.
+
+    Both carry the trade direction in ``side`` (read with ``side_is_direction=True``).
+    """
+    return BitgetWsFill(
+        orderId=text(get(row, "orderId")),
+        tradeId=text(get(row, "execId")),
+        symbol=text(get(row, "symbol")),
+        price=text(get(row, "execPrice")),
+        baseVolume=text(get(row, "execQty")),
+        clientOid=get(row, "clientOid") or None,
+        side=text(get(row, "side")).lower(),
+        orderType=get(row, "orderType"),
+        tradeSide=get(row, "tradeSide"),
+        tradeScope=get(row, "tradeScope"),
+        profit=get(row, "execPnl"),
+        feeDetail=fee_details(get(row, "feeDetail")),
+        cTime=get(row, "execTime") or get(row, "updatedTime"),
+    )
+
+
+def fill(row: Any, hedge: bool) -> BitgetFill:
+    """Return a v2 REST fill from a v3 ``trade/fills`` row (v2 hedge side semantics)."""
+    trade_side = text(get(row, "tradeSide")).lower() or None
+    side = v2_side(get(row, "side"), trade_side, hedge)
+    return BitgetFill(
+        tradeId=text(get(row, "execId")),
+        orderId=text(get(row, "orderId")),
+        symbol=text(get(row, "symbol")),
+        price=text(get(row, "execPrice")),
+        baseVolume=text(get(row, "execQty")),
+        clientOid=get(row, "clientOid") or None,
+        feeDetail=fee_details(get(row, "feeDetail")),
+        side=side,
+        quoteVolume=get(row, "execValue"),
+        profit=get(row, "execPnl"),
+        tradeSide=trade_side,
+        posMode=HEDGE if hedge else ONE_WAY,
+        tradeScope=get(row, "tradeScope"),
+        cTime=get(row, "createdTime") or get(row, "updatedTime"),
+    )
+
+
+def position(row: Any, hedge: bool) -> BitgetPosition:
+    """Return a v2 position from a v3 REST ``current-position`` or WS ``position`` row."""
+    size = get(row, "total")
+    if size is None:
+        size = get(row, "size")
+    return BitgetPosition(
+        symbol=text(get(row, "symbol")),
+        holdSide=text(get(row, "posSide")).lower(),
+        marginCoin=get(row, "marginCoin"),
+        marginSize=get(row, "positionBalance") or get(row, "marginSize"),
+        available=get(row, "available"),
+        total=size,
+        leverage=get(row, "leverage"),
+        achievedProfits=get(row, "curRealisedPnl"),
+        openPriceAvg=get(row, "avgPrice") or get(row, "openPriceAvg"),
+        marginMode=get(row, "marginMode"),
+        posMode=HEDGE if _hedge(row, hedge) else ONE_WAY,
+        unrealizedPL=get(row, "unrealisedPnl"),
+        liquidationPrice=get(row, "liquidationPrice") or get(row, "liqPrice"),
+        keepMarginRate=get(row, "mmr"),
+        markPrice=get(row, "markPrice") or None,
+        totalFee=get(row, "totalFunding") or get(row, "totalFundingFee"),
+        uTime=get(row, "updatedTime"),
+    )
+
+
+def open_positions(rows: Any, hedge: bool) -> list[BitgetPosition]:
+    """Return the open positions of v3 rows as v2 rows (a WS ``ended`` row has size 0)."""
+    out = []
+    for row in rows or []:
+        converted = position(row, hedge)
+        if (dec(converted.total) or Decimal(0)) > 0:
+            out.append(converted)
+    return out
+
+
+def _strategy_fields(row: Any, hedge: bool) -> dict[str, Any]:
+    position_side = text(get(row, "posSide")).lower()
+    direction = text(get(row, "side")).lower()
+    if hedge and position_side in ("long", "short"):
+        if direction not in ("buy", "sell"):
+            direction = "buy" if position_side == "long" else "sell"
+        trade_side = _trade_side({"side": direction, "posSide": position_side}, True)
+    else:
+        trade_side = None
+        if direction not in ("buy", "sell") and position_side in ("long", "short"):
+            # one-way rows without ``side`` (REST, 3.8): the position side names the direction
+            direction = "buy" if position_side == "long" else "sell"
+    limit = text(get(row, "triggerOrderType")).lower() == "limit"
+    return {
+        "orderId": text(get(row, "orderId")),
+        "clientOid": get(row, "clientOid") or None,
+        "planType": "normal_plan",
+        "size": get(row, "qty"),
+        "price": get(row, "triggerOrderPrice") if limit else None,
+        "triggerPrice": get(row, "triggerPrice"),
+        "triggerType": "mark_price" if get(row, "triggerBy") == "mark" else "fill_price",
+        "side": v2_side(direction, trade_side, hedge),
+        "tradeSide": trade_side,
+        "posSide": position_side or None,
+        "posMode": HEDGE if hedge else ONE_WAY,
+        "orderType": "limit" if limit else "market",
+    }
+
+
+def strategy_push(row: Any, hedge: bool) -> BitgetWsAlgoOrder:
+    """Return a v2 ``orders-algo`` row from a v3 ``strategy-order`` push (trigger type)."""
+    status = text(get(row, "status")).lower()
+    return BitgetWsAlgoOrder(
+        instId=text(get(row, "symbol")),
+        status=STRATEGY_STATUS.get(status, status),
+        **_strategy_fields(row, hedge),
+        uTime=get(row, "updatedTime"),
+    )
+
+
+def strategy_order(row: Any, hedge: bool) -> BitgetPlanOrder:
+    """Return a v2 plan-list row from a v3 ``unfilled``/``history-strategy-orders`` row."""
+    status = text(get(row, "status")).lower()
+    return BitgetPlanOrder(
+        symbol=text(get(row, "symbol")),
+        planStatus=STRATEGY_STATUS.get(status, status),
+        **_strategy_fields(row, hedge),
+        cTime=get(row, "createdTime"),
+        uTime=get(row, "updatedTime"),
+    )

@@ -1,0 +1,159 @@
+"""
+Matching of the simulated exchange: user takers against the generated book, the user book of
+resting orders, and maker fills of resting orders by the generated flow.
+
+User resting orders are NOT shown in the public book. They fill (maker, at their own price)
+(a) when a generated taker trade prints strictly through their price (up to that trade's size,
+price-time priority among user orders), or (b) fully, when the generated book's opposite best
+price moves across them. User taker orders consume generated levels only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from nautilus_bitget.sim.contracts import ContractSpec
+from nautilus_bitget.sim.core import ExchangeCore
+from nautilus_bitget.sim.events import BookChanged
+from nautilus_bitget.sim.events import CandleUpdated
+from nautilus_bitget.sim.events import Order
+from nautilus_bitget.sim.events import PublicTrade
+from nautilus_bitget.sim.events import TickerChanged
+from nautilus_bitget.sim.events import Trades
+from nautilus_bitget.sim.market import MarketState
+from nautilus_bitget.sim.orders import closes_side
+
+
+class MatchingMixin(ExchangeCore):
+    """Taker matching of new orders, the resting user book and maker fills."""
+
+    def _publish(
+        self,
+        market: MarketState,
+        msg: BookChanged | None,
+        trades: list[PublicTrade],
+        now: int,
+    ) -> None:
+        """Emit a book message (if any) and printed trades with their candle update."""
+        if msg is not None:
+            self._emit(msg)
+        if trades:
+            self._emit(Trades(market.symbol, market.product_type, trades))
+            self._emit(CandleUpdated(market.symbol, market.product_type, now))
+
+    def _match_new(
+        self,
+        order: Order,
+        market: MarketState,
+        lots: int,
+        limit_ticks: int | None,
+        now: int,
+    ) -> None:
+        direction = order.direction
+        if (
+            order.force == "post_only"
+            and limit_ticks is not None
+            and market.crosses(direction, limit_ticks)
+        ):
+            self._cancel(order, now)
+            return
+        if order.force == "fok" and market.available(direction, limit_ticks) < lots:
+            self._cancel(order, now)
+            return
+        if order.reduce_only:
+            lots = min(lots, self._reducible_lots(order))
+        taken = market.take(direction, limit_ticks, lots) if lots > 0 else []
+        if taken:
+            spec = market.contract
+            trades = []
+            for ticks, n in taken:
+                trade = market.print_trade(ticks, n, direction, now)
+                trades.append(trade)
+                self._apply_fill(order, spec, ticks, n, "taker", trade.trade_id, now)
+            self._publish(market, market.flush(now), trades, now)
+            self._emit(TickerChanged(market.symbol, market.product_type, now))
+        if order.is_open:
+            if order.order_type == "market" or order.force in ("ioc", "fok"):
+                self._cancel(order, now)
+            else:
+                self._rest(order)
+        if taken:
+            self._check_plans(market, now)
+
+    def _reducible_lots(self, order: Order) -> int:
+        spec = self.contracts[order.symbol]
+        pos = self._positions.get(
+            (order.api_key, order.symbol, closes_side(order.pos_side, order.direction))
+        )
+        if pos is None:
+            return 0
+        return int(min(pos.total, order.remaining) / spec.size_multiplier)
+
+    def _rest(self, order: Order) -> None:
+        book = self._resting[order.symbol]
+        book.append(order)
+        book.sort(key=self._rest_key)
+
+    def _rest_key(self, o: Order) -> tuple[int, Decimal, int]:
+        # buys: highest price first; sells: lowest first; then time priority
+        p = o.price or Decimal(0)
+        return (
+            0 if o.direction == "buy" else 1,
+            -p if o.direction == "buy" else p,
+            self._order_rank[o.order_id],
+        )
+
+    # -- resting user orders vs generated flow ---------------------------------------------------
+    def _fill_resting(self, market: MarketState, now: int) -> None:
+        book = self._resting[market.symbol]
+        if not book:
+            return
+        spec = market.contract
+        # (a) generated taker trades printing strictly through a user price
+        for ticks, lots, side in market.last_gen_trades:
+            budget = lots
+            for order in list(book):
+                if budget <= 0:
+                    break
+                if not order.is_open:
+                    continue
+                ot = spec.to_ticks(order.price)  # type: ignore[arg-type]
+                if side == "buy" and order.direction == "sell" and ot < ticks:
+                    budget -= self._maker_fill(order, spec, ot, budget, now)
+                elif side == "sell" and order.direction == "buy" and ot > ticks:
+                    budget -= self._maker_fill(order, spec, ot, budget, now)
+        # (b) the generated opposite side moved across a user price: fill fully
+        bb, ba = market.best_bid, market.best_ask
+        for order in list(book):
+            if not order.is_open:
+                continue
+            ot = spec.to_ticks(order.price)  # type: ignore[arg-type]
+            if (order.direction == "sell" and bb is not None and bb >= ot) or (
+                order.direction == "buy" and ba is not None and ba <= ot
+            ):
+                self._maker_fill(order, spec, ot, None, now)
+
+    def _fill_resting_cross_only(self, market: MarketState, now: int) -> None:
+        saved = market.last_gen_trades
+        market.last_gen_trades = []
+        try:
+            self._fill_resting(market, now)
+        finally:
+            market.last_gen_trades = saved
+
+    def _maker_fill(
+        self, order: Order, spec: ContractSpec, ticks: int, budget: int | None, now: int
+    ) -> int:
+        lots = int(order.remaining / spec.size_multiplier)
+        if order.reduce_only:
+            lots = min(lots, self._reducible_lots(order))
+            if lots == 0:
+                self._cancel(order, now)
+                return 0
+        if budget is not None:
+            lots = min(lots, budget)
+        if lots <= 0:
+            return 0
+        trade_id = self.markets[order.symbol].next_trade_id()
+        self._apply_fill(order, spec, ticks, lots, "maker", trade_id, now)
+        return lots

@@ -1,0 +1,112 @@
+"""v3 private rows -> v2 row shapes (parsing.execution_v3), using the documented samples."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+import pytest
+from nautilus_trader.model.enums import OrderSide
+
+from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.parsing import execution_v3 as p3
+from nautilus_bitget.schemas.v3.trade import BitgetV3Fill
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsFill
+from nautilus_bitget.schemas.v3.ws import BitgetV3WsOrder
+
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "uta"
+
+
+def _ws_order(**kw):
+    base = {"orderId": "1", "symbol": "BTCUSDT", "clientOid": "c", "qty": "0.01",
+            "price": "60000", "orderStatus": "cancelled", "cumExecQty": "0"}  # fmt: skip
+    base.update(kw)
+    return msgspec.convert(base, BitgetV3WsOrder)
+
+
+@pytest.mark.parametrize(
+    ("side", "hold", "trade_side", "v2_side", "direction"),
+    [
+        ("buy", "long", "open", "buy", OrderSide.BUY),
+        ("sell", "short", "open", "sell", OrderSide.SELL),
+        ("sell", "long", "close", "buy", OrderSide.SELL),  # 3.5: close long = sell
+        ("buy", "short", "close", "sell", OrderSide.BUY),
+    ],
+)
+def test_hedge_order_sides(side, hold, trade_side, v2_side, direction):
+    row = p3.ws_order(
+        _ws_order(side=side, holdSide=hold, tradeSide=trade_side, holdMode="hedge_mode"),
+        hedge=True,
+    )
+    assert row.side == v2_side
+    assert row.status == "canceled" or row.status == "cancelled"
+    assert px.order_side_of(row) == direction
+
+
+def test_hedge_trade_side_derived_when_missing():
+    row = p3.ws_order(_ws_order(side="sell", holdSide="long", holdMode="hedge_mode"), hedge=True)
+    assert row.tradeSide == "close" and px.order_side_of(row) == OrderSide.SELL
+
+
+def test_one_way_order_keeps_direction_and_reduce_only():
+    row = p3.ws_order(_ws_order(side="sell", reduceOnly="YES", holdMode="one_way_mode"), False)
+    assert row.side == "sell" and row.reduceOnly == "yes"
+    assert px.order_side_of(row) == OrderSide.SELL
+
+
+def test_fill_fee_sign_flipped_to_v2():
+    fill = msgspec.convert(
+        {"execId": "9", "orderId": "1", "symbol": "BTCUSDT", "side": "sell", "tradeSide": "close",
+         "execPrice": "60000", "execQty": "0.01",
+         "feeDetail": [{"feeCoin": "USDT", "fee": "0.36"}], "createdTime": "1700000000000"},
+        BitgetV3Fill,
+    )  # fmt: skip
+    row = p3.fill(fill, hedge=True)
+    fee, coin = px.fee_of(row)
+    assert fee == Decimal("-0.36") and coin == "USDT"
+    assert px.order_side_of(row) == OrderSide.SELL  # close of a long
+    assert row.tradeId == "9" and row.price == "60000"
+
+
+def test_ws_fill_and_positions():
+    fill = p3.ws_fill(
+        msgspec.convert(
+            {"execId": "5", "orderId": "1", "symbol": "BTCUSDT", "side": "buy",
+             "execPrice": "1", "execQty": "2", "execTime": "3"},
+            BitgetV3WsFill,
+        ),
+    )  # fmt: skip
+    assert (fill.tradeId, fill.baseVolume, fill.cTime) == ("5", "2", "3")
+    rows = p3.open_positions(
+        [
+            {"symbol": "BTCUSDT", "posSide": "long", "size": "0.5", "avgPrice": "100"},
+            {"symbol": "BTCUSDT", "posSide": "short", "size": "0", "positionStatus": "ended"},
+        ],
+        hedge=True,
+    )
+    assert len(rows) == 1 and rows[0].holdSide == "long" and rows[0].openPriceAvg == "100"
+
+
+def test_strategy_status_mapping():
+    row = p3.strategy_push(
+        {"orderId": "7", "symbol": "BTCUSDT", "status": "success", "side": "buy",
+         "posSide": "long", "qty": "0.01", "triggerPrice": "1", "triggerBy": "mark"},
+        hedge=False,
+    )  # fmt: skip
+    assert row.status == "executed" and row.triggerType == "mark_price"
+    assert row.planType == "normal_plan" and row.side == "buy"
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not available")
+def test_documented_ws_order_and_fill_samples_convert():
+    for name, decoder, convert in (
+        ("ws_order_doc.json", list[BitgetV3WsOrder], lambda r: p3.ws_order(r, False)),
+        ("ws_fill_doc.json", list[BitgetV3WsFill], p3.ws_fill),
+    ):
+        payload = json.loads((SAMPLES / name).read_text())
+        payload = payload.get("payload", payload)
+        rows = msgspec.convert(payload["data"], decoder)
+        assert rows and all(convert(r).orderId for r in rows)
