@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # Importing the node first installs NautilusTrader's uvloop policy (nautilus_trader.system.kernel),
 # exactly as in a live script that builds a TradingNode: the loop below is the loop users run.
-from nautilus_trader.live.node import TradingNode  # noqa: E402
+from nautilus_trader.live.node import TradingNode
+
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 TARGET = 20_000.0

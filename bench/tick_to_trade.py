@@ -126,7 +126,7 @@ def _start_sim(rate: float, core: int | None) -> tuple[subprocess.Popen, dict[st
 async def _busy_poll() -> None:
     # Keep the loop's core hot: yield to the loop continuously instead of idling in epoll, so a
     # frame is picked up by a running, cache-warm core (a dedicated core is burnt for this)
-    while True:
+    while True:  # noqa: ASYNC110
         await asyncio.sleep(0)
 
 
@@ -279,7 +279,9 @@ def main() -> int:
         "every_n_updates": args.every_n,
         "sim_book_rate_hz": args.rate,
         "busy_poll": args.busy_poll,
-        "event_loop": "uvloop" if "uvloop" in type(asyncio.new_event_loop()).__module__ else "asyncio",
+        "event_loop": "uvloop"
+        if "uvloop" in type(asyncio.new_event_loop()).__module__
+        else "asyncio",
         "measured": (
             "TradingNode, real Bitget data+exec clients vs simulator process: websocket receive "
             "timestamp of the books frame -> signed place-order request handed to aiohttp"

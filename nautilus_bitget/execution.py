@@ -30,9 +30,10 @@ Decisions (documented for users):
   children. The plan that executes (its ``executed`` push, else the plan history
   ``executeOrderId``) names the child that receives the close fills; the sibling is canceled
   (OCO). Canceling a child cancels its venue plan; an unfilled canceled entry cancels both.
-* Funding: ``contract_settle_fee`` bills are polled every ``funding_poll_secs`` (and after a
-  reconnect), deduplicated by billId, logged and published on the message bus topic
-  ``bitget.funding.<instrument_id>`` as ``BitgetFundingPayment``; the account state is refreshed.
+* Funding: ``contract_settle_fee`` bills (v3: the funding rows of ``financial-records``) are
+  polled every ``funding_poll_secs`` (and after a reconnect), deduplicated by bill / record id,
+  logged and published on the message bus topic ``bitget.funding.<instrument_id>`` as
+  ``BitgetFundingPayment``; the account state is refreshed.
 * Unknown outcome (timeout/5xx on submit or modify): never re-sent (a 429 is, as it was refused
   before processing); the order is queried by clientOid and the true state emitted (accepted /
   filled / rejected when not found). Cancels are idempotent and retried by the transport.
@@ -46,7 +47,6 @@ Decisions (documented for users):
   reconciliation are shared. v3 modify amends in place (same venue order id): the ack is not
   success, the ``order`` push echoing ``requestId`` confirms it (else a query decides). Hold mode
   is account-wide. Fills come from ``fill`` (``fast-fill`` has no fee) deduplicated by execId.
-  Funding bills are not polled on v3 (the ledger's types are undocumented).
 * Lost pushes: after every private reconnect, REST backfill (open orders, plan executions, fills
   since the gap, positions, balances); without a reconnect, a watchdog compares quiet open orders
   with ``orders-pending`` every ``watchdog_interval_secs``. Fills are deduplicated by tradeId.
@@ -317,6 +317,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._trade_ids: set[str] = set()
         self._trade_id_order: deque[str] = deque()
         self._bill_ids: set[str] = set()
+        self._ledger_since: dict[str, int] = {}  # v3 financial-records watermark per category
         self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
         self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
         self.bad_input_counts: dict[tuple[str, str], int] = {}
@@ -1068,14 +1069,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             self._ensure_accepted(order, row.orderId, ts_event)
         elif status in ("executed", "executing", "triggered"):
             self._ensure_accepted(order, row.orderId, ts_event)
-            order = self._cache.order(coid)
-            waiting = self._triggered_plans.setdefault(row.instId, [])
-            linked = coid in self._linked_plans
-            if coid not in waiting and not self._is_done(order) and not linked:
-                waiting.append(coid)
-            if not linked:
-                self._mark_triggered(order, ts_event)
-                self._linked_plans.discard(coid)
+            self._await_spawned_order(self._cache.order(coid), row.instId, ts_event)
         elif status in ("cancelled", "canceled"):
             self._ensure_accepted(order, row.orderId, ts_event)
             self._emit_canceled(self._cache.order(coid), ts_event)
@@ -1526,6 +1520,20 @@ class BitgetExecutionClient(LiveExecutionClient):
         elif status in ("executed", "triggered") and row.executeOrderId:
             self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
             self._linked_plans.add(order.client_order_id)
+        elif status in ("executed", "triggered"):
+            # v3 history-strategy-orders (bitget-uta-api.md 3.8) names no spawned order: wait
+            # for it like after an "executed" push (linked by symbol / side, or by its fills)
+            self._await_spawned_order(order, row.symbol, ts)
+
+    def _await_spawned_order(self, order: Any, symbol: str, ts_event: int) -> None:
+        coid = order.client_order_id
+        waiting = self._triggered_plans.setdefault(symbol, [])
+        linked = coid in self._linked_plans
+        if coid not in waiting and not self._is_done(order) and not linked:
+            waiting.append(coid)
+        if not linked:
+            self._mark_triggered(order, ts_event)
+            self._linked_plans.discard(coid)
 
     async def _submit_order_list(self, command: SubmitOrderList) -> None:
         orders = list(command.order_list.orders)
@@ -2588,33 +2596,37 @@ class BitgetExecutionClient(LiveExecutionClient):
         # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._product_types:
             await self._refresh_bracket_links(product_type)
-            fills = await self._fill_rows(product_type, start_ms=since_ms)
-            for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
-                if row.tradeId in self._trade_ids:
-                    continue
-                instrument = self._instrument_for_symbol(row.symbol)
-                if instrument is None:
-                    continue
-                coid = self._coid_for(px.client_oid_of(row), row.orderId)
-                order = self._cache.order(coid) if coid is not None else None
-                if order is None:
-                    order = self._link_triggered_child_by_fill(row)
-                if order is None:
-                    order = self._bracket_child_for_fill(row, guess=True)
-                report = px.parse_fill_report(
-                    row,
-                    instrument,
-                    self.account_id,
-                    self._clock.timestamp_ns(),
-                    client_order_id=order.client_order_id if order else None,
-                    use_position_ids=self._use_position_ids,
-                )
-                if order is None:
-                    if self._remember_trade(row.tradeId):
-                        self._send_fill_report(report)
-                    continue
-                self._apply_fill(order, report)
+            await self._apply_fill_rows(product_type, since_ms)
         await self._update_account_state()
+
+    async def _apply_fill_rows(self, product_type: str, since_ms: int) -> None:
+        """Apply REST fills since ``since_ms`` not seen yet (orders spawned by plans linked)."""
+        fills = await self._fill_rows(product_type, start_ms=since_ms)
+        for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
+            if row.tradeId in self._trade_ids:
+                continue
+            instrument = self._instrument_for_symbol(row.symbol)
+            if instrument is None:
+                continue
+            coid = self._coid_for(px.client_oid_of(row), row.orderId)
+            order = self._cache.order(coid) if coid is not None else None
+            if order is None:
+                order = self._link_triggered_child_by_fill(row)
+            if order is None:
+                order = self._bracket_child_for_fill(row, guess=True)
+            report = px.parse_fill_report(
+                row,
+                instrument,
+                self.account_id,
+                self._clock.timestamp_ns(),
+                client_order_id=order.client_order_id if order else None,
+                use_position_ids=self._use_position_ids,
+            )
+            if order is None:
+                if self._remember_trade(row.tradeId):
+                    self._send_fill_report(report)
+                continue
+            self._apply_fill(order, report)
 
     def _link_triggered_child_by_fill(self, row: Any) -> Any:
         waiting = self._triggered_plans.get(row.symbol)
@@ -2623,7 +2635,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         direction = px.order_side_of(row)
         for coid in waiting:
             order = self._cache.order(coid)
-            if order is not None and order.side == direction:
+            if order is not None and order.side == direction and not self._is_done(order):
                 self._coid_by_venue_id[row.orderId] = coid
                 return order
         return None
@@ -2698,6 +2710,7 @@ class BitgetExecutionClient(LiveExecutionClient):
                 history = {
                     r.orderId: r for r in await self._plan_rows(product_type, None, history=True)
                 }
+                unnamed_since: int | None = None  # executed plans without executeOrderId
                 for order in missing:
                     row = history.get(self._vid(order).value)
                     if row is None:
@@ -2713,7 +2726,13 @@ class BitgetExecutionClient(LiveExecutionClient):
                         )
                         if detail is not None:
                             await self._apply_detail(order, detail, instrument)
+                    elif row.planStatus in ("executed", "triggered"):
+                        ts = px.ms_to_ns(row.uTime) // 1_000_000 or self._connected_ms
+                        unnamed_since = min(ts, unnamed_since or ts)
                     changed = True
+                if unnamed_since is not None:
+                    # v3 (3.8): the spawned order is found through its fills
+                    await self._apply_fill_rows(product_type, unnamed_since - 5_000)
         return changed
 
     # -- funding ------------------------------------------------------------------------------
@@ -2724,45 +2743,74 @@ class BitgetExecutionClient(LiveExecutionClient):
             await self._poll_funding()
 
     async def _poll_funding(self) -> None:
-        """Publish new funding settlements (``contract_settle_fee`` bills), deduped by billId."""
-        if self._uta:
-            return  # v3 ledger (financial-records) types are undocumented (3.1): not polled
+        """Publish new funding settlements from the ledger of the API in use, deduped by id."""
+        fetch = self._funding_bills_v3 if self._uta else self._funding_bills_v2
         new = False
         for product_type in self._product_types:
             try:
-                page = await self._http.get(
-                    f"{_MIX}/account/bill",
-                    {
-                        "productType": product_type,
-                        "businessType": "contract_settle_fee",
-                        "startTime": self._connected_ms,
-                        "limit": 100,
-                    },
-                    signed=True,
-                    decoder=BitgetBills,
-                )
+                bills = await fetch(product_type)
             except BitgetError as e:
-                self._log.warning(f"Funding bill poll failed: {e}")
+                self._log.warning(f"Funding ledger poll failed: {e}")
                 continue
-            for bill in sorted((page.bills if page else None) or [], key=lambda b: b.billId):
+            for bill in sorted(bills, key=lambda b: (len(b.billId), b.billId)):
                 if bill.billId in self._bill_ids or not bill.symbol:
                     continue
                 self._bill_ids.add(bill.billId)
-                amount = px.dec(bill.amount) or Decimal(0)
-                currency = self._currency((bill.coin or "USDT").upper())
-                instrument_id = instrument_id_for_symbol(bill.symbol)
-                payment = BitgetFundingPayment(
-                    instrument_id=instrument_id,
-                    amount=Money(amount, currency),
-                    bill_id=bill.billId,
-                    ts_event=px.ms_to_ns(bill.cTime),
-                    ts_init=self._clock.timestamp_ns(),
-                )
-                self._log.info(f"Funding {instrument_id}: {payment.amount} (bill {bill.billId})")
-                self._msgbus.publish(topic=f"bitget.funding.{instrument_id}", msg=payment)
+                self._publish_funding(bill)
                 new = True
         if new:
             await self._update_account_state()
+
+    async def _funding_bills_v2(self, product_type: str) -> list[Any]:
+        """``contract_settle_fee`` bills since connect (bitget-api.md 5.12)."""
+        page = await self._http.get(
+            f"{_MIX}/account/bill",
+            {
+                "productType": product_type,
+                "businessType": "contract_settle_fee",
+                "startTime": self._connected_ms,
+                "limit": 100,
+            },
+            signed=True,
+            decoder=BitgetBills,
+        )
+        return list((page.bills if page else None) or [])
+
+    async def _funding_bills_v3(self, product_type: str) -> list[Any]:
+        """
+        Funding rows of ``financial-records`` (bitget-uta-api.md 3.1) as v2 bills.
+
+        The ledger's ``type`` filter and enum are unsure in the doc, so every row since a
+        watermark is read (cursor pages) and funding is picked by type (``p3.funding_bill``).
+        The watermark moves to the newest row (minus a minute; ids dedupe) only after a
+        complete read.
+        """
+        since = self._ledger_since.get(product_type, self._connected_ms)
+        max_pages = 20
+        rows = await self._pages_v3(
+            lambda cursor: self._v3_account.financial_records(
+                product_type, start_time=since, limit=100, cursor=cursor
+            ),
+            max_pages=max_pages,
+        )
+        if len(rows) < max_pages * 100:
+            newest = max((int(px.text(r.ts) or 0) for r in rows), default=0)
+            self._ledger_since[product_type] = max(since, newest - 60_000)
+        return [bill for bill in map(p3.funding_bill, rows) if bill is not None]
+
+    def _publish_funding(self, bill: Any) -> None:
+        amount = px.dec(bill.amount) or Decimal(0)
+        currency = self._currency((bill.coin or "USDT").upper())
+        instrument_id = instrument_id_for_symbol(bill.symbol)
+        payment = BitgetFundingPayment(
+            instrument_id=instrument_id,
+            amount=Money(amount, currency),
+            bill_id=bill.billId,
+            ts_event=px.ms_to_ns(bill.cTime),
+            ts_init=self._clock.timestamp_ns(),
+        )
+        self._log.info(f"Funding {instrument_id}: {payment.amount} (bill {bill.billId})")
+        self._msgbus.publish(topic=f"bitget.funding.{instrument_id}", msg=payment)
 
 
 def _split_batch_v3(

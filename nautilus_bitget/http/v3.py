@@ -9,13 +9,17 @@ body (3.6). ``category`` is upper case on REST (2.1). Server time stays on
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 from typing import Final
 
+import msgspec
+
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountInfo
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountSettings
 from nautilus_bitget.schemas.v3.account import BitgetV3Assets
@@ -52,6 +56,29 @@ HOLD_MODES: Final[tuple[str, ...]] = ("one_way_mode", "hedge_mode")
 MARGIN_MODES: Final[tuple[str, ...]] = ("crossed", "isolated")
 TIME_IN_FORCE: Final[tuple[str, ...]] = ("gtc", "ioc", "fok", "post_only")
 CANDLE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index", "premium")
+
+
+# bitget-uta-api.md 3.1: ledger rows. Kept here until schemas/v3/account.py (another owner) has
+# them; field names from the doc (JK fixture), the ``type`` enum is marked unsure there.
+class BitgetV3FinancialRecord(msgspec.Struct, frozen=True):
+    """One ``GET /api/v3/account/financial-records`` row (3.1)."""
+
+    id: StrNum
+    type: str
+    category: str | None = None
+    symbol: str | None = None
+    coin: str | None = None
+    amount: StrNum | None = None
+    fee: StrNum | None = None
+    balance: StrNum | None = None
+    ts: StrNum | None = None
+
+
+class BitgetV3FinancialRecords(msgspec.Struct, frozen=True):
+    """``GET /api/v3/account/financial-records``: ``{list, cursor}`` (3.1)."""
+
+    list: builtins.list[BitgetV3FinancialRecord] = []
+    cursor: StrNum | None = None
 
 
 def category_param(category: BitgetProductType | str) -> str:
@@ -369,6 +396,27 @@ class BitgetV3AccountHttpAPI:
             decoder=BitgetV3Positions,
         )
 
+    async def financial_records(
+        self,
+        category: BitgetProductType | str,
+        *,
+        coin: str | None = None,
+        record_type: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> BitgetV3FinancialRecords:
+        """``GET /api/v3/account/financial-records`` (3.1): the unified account ledger."""
+        params = _page(category, None, start_time, end_time, limit, cursor)
+        params.update({"coin": coin, "type": record_type})
+        return await self.client.get(
+            f"{ACCOUNT}/financial-records",
+            params,
+            signed=True,
+            decoder=BitgetV3FinancialRecords,
+        )
+
     async def history_positions(
         self,
         category: BitgetProductType | str,
@@ -569,6 +617,14 @@ class BitgetV3TradeHttpAPI:
         """``POST /api/v3/trade/place-strategy-order`` (3.8): ``type`` ``tpsl``|``trigger``."""
         return await self.client.post(
             f"{TRADE}/place-strategy-order",
+            dict(body),
+            decoder=BitgetV3OrderAck,
+        )
+
+    async def modify_strategy_order(self, body: Mapping[str, Any]) -> BitgetV3OrderAck | None:
+        """``POST /api/v3/trade/modify-strategy-order`` (3.8): the id plus ``qty`` required."""
+        return await self.client.post(
+            f"{TRADE}/modify-strategy-order",
             dict(body),
             decoder=BitgetV3OrderAck,
         )

@@ -26,6 +26,7 @@ from typing import Final
 from nautilus_bitget.parsing.execution import dec
 from nautilus_bitget.parsing.execution import get
 from nautilus_bitget.parsing.execution import text
+from nautilus_bitget.schemas.account import BitgetBill
 from nautilus_bitget.schemas.account import BitgetPosition
 from nautilus_bitget.schemas.trade import BitgetFeeDetail
 from nautilus_bitget.schemas.trade import BitgetFill
@@ -288,4 +289,40 @@ def strategy_order(row: Any, hedge: bool) -> BitgetPlanOrder:
         **_strategy_fields(row, hedge),
         cTime=get(row, "createdTime"),
         uTime=get(row, "updatedTime"),
+    )
+
+
+# bitget-uta-api.md 3.1: the ledger's ``type`` enum is marked unsure there. Funding rows per the
+# UTA enum page: cross ``CONTRACT_MAIN_SETTLE_FEE_USER_IN/OUT``, isolated
+# ``FIXED_SETTLE_FEE_USER_IN/OUT`` (IN = received, OUT = paid).
+FUNDING_RECORD_TYPES: Final[frozenset[str]] = frozenset(
+    {
+        "CONTRACT_MAIN_SETTLE_FEE_USER_IN",
+        "CONTRACT_MAIN_SETTLE_FEE_USER_OUT",
+        "FIXED_SETTLE_FEE_USER_IN",
+        "FIXED_SETTLE_FEE_USER_OUT",
+    },
+)
+
+
+def funding_bill(row: Any) -> BitgetBill | None:
+    """
+    Return a v3 ledger row as a v2 ``contract_settle_fee`` bill (``None``: not funding).
+
+    The sign comes from the type (``_IN`` +, ``_OUT`` -), whatever sign ``amount`` carries (the
+    doc does not say whether ``_OUT`` amounts are negative).
+    """
+    kind = (row.type or "").upper()
+    if kind not in FUNDING_RECORD_TYPES:
+        return None
+    amount = abs(dec(row.amount) or Decimal(0))
+    signed = amount if kind.endswith("_IN") else -amount
+    return BitgetBill(
+        billId=text(row.id),
+        businessType="contract_settle_fee",
+        amount=str(signed),
+        symbol=row.symbol,
+        coin=row.coin,
+        balance=text(row.balance) or None,
+        cTime=text(row.ts) or None,
     )

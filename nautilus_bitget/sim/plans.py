@@ -14,7 +14,9 @@ from nautilus_bitget.sim.errors import ERR_PLAN_NOT_EXIST
 from nautilus_bitget.sim.errors import ERR_TPSL_NOT_EXIST
 from nautilus_bitget.sim.errors import SimError
 from nautilus_bitget.sim.errors import choice
+from nautilus_bitget.sim.errors import dec
 from nautilus_bitget.sim.errors import opt
+from nautilus_bitget.sim.errors import param_error
 from nautilus_bitget.sim.errors import req
 from nautilus_bitget.sim.events import Order
 from nautilus_bitget.sim.events import PlanEvent
@@ -22,6 +24,7 @@ from nautilus_bitget.sim.events import PlanOrder
 from nautilus_bitget.sim.market import MarketState
 from nautilus_bitget.sim.orders import closes_side
 from nautilus_bitget.sim.orders import order_body
+from nautilus_bitget.sim.orders import require_id
 from nautilus_bitget.sim.paging import page
 from nautilus_bitget.sim.paging import select
 from nautilus_bitget.sim.records import BatchResult
@@ -127,6 +130,85 @@ class PlansMixin(ExchangeCore):
                     self._finish_plan(plan, "cancelled", now)
                     result.success.append((plan.order_id, plan.client_oid))
         return result
+
+    def modify_plan_order(
+        self,
+        api_key: str,
+        body: Mapping[str, Any],
+        plan_types: tuple[str, ...] = ("normal_plan",),
+    ) -> PlanOrder:
+        """
+        ``POST order/modify-plan-order`` (5.11): change a live plan in place (same orderId).
+
+        ``newSize``, ``newPrice`` (limit plans only), ``newTriggerPrice``, ``newTriggerType`` and
+        ``newStopSurplusTriggerPrice`` / ``newStopLossTriggerPrice`` (``0`` deletes, as on
+        modify-order 5.7); empty keeps. Everything is validated before anything changes. The
+        trigger direction is re-derived from the new trigger price against the current reference.
+        Unknown / finished plans: 43025 (43020 for TP/SL types, 8.2).
+        """
+        self.account(api_key)
+        pt = req(body, "productType").upper()
+        oid, coid = opt(body, "orderId"), opt(body, "clientOid")
+        require_id(oid, coid)
+        symbol = opt(body, "symbol")
+        plan = next(
+            (
+                p
+                for p in self._plans.values()
+                if p.api_key == api_key
+                and p.status == "live"
+                and p.product_type == pt
+                and p.plan_type in plan_types
+                and (symbol is None or p.symbol == symbol)
+                and (p.order_id == oid if oid is not None else p.client_oid == coid)
+            ),
+            None,
+        )
+        if plan is None:
+            code = ERR_PLAN_NOT_EXIST if "normal_plan" in plan_types else ERR_TPSL_NOT_EXIST
+            raise SimError(code, "The plan order does not exist")
+        spec = self.contracts[plan.symbol]
+        market = self._market(plan.symbol, pt)
+        size = plan.size
+        if opt(body, "newSize") is not None:
+            size = self._validate_size(
+                spec, req(body, "newSize"), market=plan.order_type == "market"
+            )[0]
+        price = plan.price
+        if opt(body, "newPrice") is not None:
+            if plan.order_type != "limit":
+                raise param_error("newPrice")  # a market plan has no execute price
+            price = self._validate_price(spec, req(body, "newPrice"), "newPrice")[0]
+        trigger_type = choice(
+            opt(body, "newTriggerType") or plan.trigger_type, TRIGGER_TYPES, "newTriggerType"
+        )
+        trigger_price = plan.trigger_price
+        if opt(body, "newTriggerPrice") is not None:
+            trigger_price = self._validate_price(
+                spec, req(body, "newTriggerPrice"), "newTriggerPrice"
+            )[0]
+        presets = {}
+        for key, attr in (
+            ("newStopSurplusTriggerPrice", "stop_surplus_trigger_price"),
+            ("newStopLossTriggerPrice", "stop_loss_trigger_price"),
+        ):
+            raw = opt(body, key)
+            if raw is not None:
+                zero = dec(raw, key) == 0
+                presets[attr] = None if zero else self._optional_price(spec, body, key)
+        moved = trigger_price != plan.trigger_price or trigger_type != plan.trigger_type
+        if moved and plan.plan_type not in TPSL_TYPES:  # TP/SL direction follows the position
+            ref = market.mark_price if trigger_type == "mark_price" else market.last_price
+            plan.trigger_above = trigger_price > ref
+        plan.size = size
+        plan.price = price
+        plan.trigger_type = trigger_type
+        plan.trigger_price = trigger_price
+        for attr, value in presets.items():
+            setattr(plan, attr, value)
+        plan.u_time = self.now_ms()
+        self._emit(PlanEvent(api_key, copy(plan)))
+        return plan
 
     def _finish_plan(self, plan: PlanOrder, status: str, now: int, reason: str = "") -> None:
         plan.status = status

@@ -335,6 +335,13 @@ def place_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
+def modify_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+    """``POST order/modify-plan-order`` (5.11): the plan is changed in place (same orderId)."""
+    _symbol(sim, body, _pt_body(body), required=False)
+    plan = sim.exchange.modify_plan_order(key, body)
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
 def cancel_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
     """``POST order/cancel-plan-order`` (5.11): failures have ``errorMsg`` but no code."""
     _symbol(sim, body, _pt_body(body), required=False)
@@ -550,6 +557,7 @@ ROUTES: list[tuple[str, str, Any, float]] = [
     ("GET", "/api/v2/mix/order/detail", detail, 10),
     ("GET", "/api/v2/mix/order/fills", order_fills, 10),
     ("POST", "/api/v2/mix/order/place-plan-order", place_plan_order, 10),
+    ("POST", "/api/v2/mix/order/modify-plan-order", modify_plan_order, 10),
     ("POST", "/api/v2/mix/order/cancel-plan-order", cancel_plan_order, 10),
     ("GET", "/api/v2/mix/order/orders-plan-pending", orders_plan_pending, 10),
     ("GET", "/api/v2/mix/order/orders-plan-history", orders_plan_history, 10),

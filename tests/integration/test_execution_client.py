@@ -25,6 +25,7 @@ from nautilus_trader.execution.messages import GenerateOrderStatusReports
 from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.live.execution_engine import LiveExecutionEngine
 from nautilus_trader.live.risk_engine import LiveRiskEngine
+from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
@@ -36,6 +37,7 @@ from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.identifiers import TraderId
+from nautilus_trader.model.objects import Money
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 from nautilus_trader.portfolio.portfolio import Portfolio
@@ -233,6 +235,19 @@ class Stack:
         assert ours_open == venue_open
 
 
+PLACE_PATH = {"classic": "/api/v2/mix/order/place-order", "uta": "/api/v3/trade/place-order"}
+
+
+async def started(
+    sim_factory: Any, account_mode: str, position_mode: str = "one_way", **config: Any
+) -> Stack:
+    """Return a started ``Stack`` on a new simulator of ``account_mode`` (classic / uta)."""
+    sim = await sim_factory(account_mode=account_mode)
+    stack = Stack(sim, position_mode, account_mode=account_mode, **config)
+    await stack.start()
+    return stack
+
+
 @pytest.fixture
 async def one_way(sim):
     stack = Stack(sim, "one_way")
@@ -303,10 +318,11 @@ async def exercise_everything(s: Stack) -> None:
     for plan in plans:
         await s.until_status(plan, OrderStatus.ACCEPTED)
     # Modify a plan trigger
-    s.strategy.modify_order(plans[0], trigger_price=s.px("0.79"))
+    new_trigger = s.px("0.79")
+    s.strategy.modify_order(plans[0], trigger_price=new_trigger)
     await s.until(
         lambda: (
-            s.cache.order(plans[0].client_order_id).trigger_price == plans[0].trigger_price
+            s.cache.order(plans[0].client_order_id).trigger_price == new_trigger
             and s.status(plans[0]) == OrderStatus.ACCEPTED
         ),
         what="plan modify",
@@ -357,6 +373,75 @@ async def exercise_everything(s: Stack) -> None:
     await s.assert_matches_venue()
 
 
+def venue_plan(s: Stack, order: Any) -> Any:
+    """Return the simulator's live plan of a Nautilus trigger order (by clientOid)."""
+    plans = s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, plan_type="normal_plan")
+    return next(p for p in plans if p.client_oid == order.client_order_id.value)
+
+
+def event_types(s: Stack, order: Any) -> list[str]:
+    return [type(e).__name__ for e in s.cache.order(order.client_order_id).events]
+
+
+async def modify_every_plan_type(s: Stack) -> None:
+    """
+    Modify STOP_MARKET / STOP_LIMIT / MIT / LIT orders (trigger, quantity, limit price): each
+    gets ``OrderUpdated`` and the venue's plan holds the new values; an off-tick trigger is
+    refused by the venue -> ``OrderModifyRejected`` and nothing changes.
+    """
+    f = s.strategy.order_factory
+    q2 = Quantity.from_str("0.020")
+    mark = TriggerType.MARK_PRICE
+    orders = [
+        s.submit(f.stop_market(BTC, OrderSide.SELL, Q, s.px("0.80"), trigger_type=mark)),
+        s.submit(f.stop_limit(BTC, OrderSide.BUY, Q, s.px("1.21"), s.px("1.20"))),
+        s.submit(f.market_if_touched(BTC, OrderSide.BUY, Q, s.px("0.80"))),
+        s.submit(f.limit_if_touched(BTC, OrderSide.SELL, Q, s.px("1.19"), s.px("1.20"))),
+    ]
+    for order in orders:
+        await s.until_status(order, OrderStatus.ACCEPTED)
+    changes = [  # (quantity, price, trigger_price)
+        (q2, None, s.px("0.79")),
+        (None, s.px("1.23"), s.px("1.22")),
+        (None, None, s.px("0.78")),
+        (q2, s.px("1.17"), s.px("1.18")),
+    ]
+    for order, (qty, price, trigger) in zip(orders, changes, strict=True):
+        s.strategy.modify_order(order, quantity=qty, price=price, trigger_price=trigger)
+    for order, (qty, price, trigger) in zip(orders, changes, strict=True):
+        want_qty = qty or Q
+        want_price = price or (order.price if order.has_price else None)
+        await s.until(
+            lambda o=order, q=want_qty, t=trigger: (
+                s.cache.order(o.client_order_id).trigger_price == t
+                and s.cache.order(o.client_order_id).quantity == q
+            ),
+            what=f"{order.order_type} modify",
+        )
+        cached = s.cache.order(order.client_order_id)
+        assert "OrderUpdated" in event_types(s, order)
+        assert cached.status == OrderStatus.ACCEPTED
+        plan = venue_plan(s, order)
+        assert plan.trigger_price == trigger.as_decimal()
+        assert plan.size == want_qty.as_decimal()
+        if want_price is not None:
+            assert cached.price == want_price
+            assert plan.price == want_price.as_decimal()
+    # Refused by the venue (trigger not a multiple of the tick): rejected, nothing changes
+    stop = orders[0]
+    before = venue_plan(s, stop).trigger_price
+    off_tick = Price.from_str(f"{before + Decimal('0.05'):.2f}")
+    s.strategy.modify_order(stop, trigger_price=off_tick)
+    await s.until(lambda: "OrderModifyRejected" in event_types(s, stop), what="modify rejected")
+    assert s.cache.order(stop.client_order_id).trigger_price.as_decimal() == before
+    assert venue_plan(s, stop).trigger_price == before
+    assert s.status(stop) == OrderStatus.ACCEPTED
+    await s.assert_matches_venue()
+    s.strategy.cancel_all_orders(BTC)
+    for order in orders:
+        await s.until_status(order, OrderStatus.CANCELED)
+
+
 async def test_one_way_every_order_type(one_way):
     await exercise_everything(one_way)
 
@@ -374,8 +459,24 @@ async def test_hedge_every_order_type(hedge):
     assert s.cache.position(PositionId(f"{BTC}-SHORT")).is_closed
 
 
-async def test_bracket_children_canceled_by_strategy_cancel_venue_tpsl(one_way):
-    s = one_way
+async def test_one_way_modify_every_plan_type(one_way):
+    await modify_every_plan_type(one_way)
+
+
+async def test_hedge_modify_every_plan_type(hedge):
+    await modify_every_plan_type(hedge)
+
+
+@pytest.mark.parametrize("account_mode", ["classic", "uta"])
+async def test_bracket_children_canceled_by_strategy_cancel_venue_tpsl(sim_factory, account_mode):
+    s = await started(sim_factory, account_mode)
+    try:
+        await cancel_bracket_child_cancels_venue_tpsl(s)
+    finally:
+        await s.stop()
+
+
+async def cancel_bracket_child_cancels_venue_tpsl(s: Stack) -> None:
     f = s.strategy.order_factory
     bracket = f.bracket(BTC, OrderSide.BUY, Q, tp_price=s.px("1.10"), sl_trigger_price=s.px("0.90"))
     s.strategy.submit_order_list(bracket)
@@ -432,18 +533,61 @@ async def test_malformed_private_pushes_are_skipped_and_counted(one_way):
     await s.until_status(order, OrderStatus.FILLED)
 
 
-async def test_funding_payments_published(one_way):
-    s = one_way
-    buy = s.market(OrderSide.BUY)
-    await s.until_status(buy, OrderStatus.FILLED)
-    received = []
-    s.msgbus.subscribe(topic=f"bitget.funding.{BTC}", handler=received.append)
-    s.sim.exchange.settle_funding("BTCUSDT", "0.0001")
-    await s.client._poll_funding()
-    await s.client._poll_funding()  # deduplicated by billId
-    assert len(received) == 1
-    assert received[0].instrument_id == BTC
-    assert received[0].amount.as_decimal() < 0  # a long pays positive funding
+@pytest.mark.parametrize("account_mode", ["classic", "uta"])
+async def test_funding_payments_published_once_with_exact_amount(sim_factory, account_mode):
+    """v2 ``account/bill`` contract_settle_fee / v3 ``financial-records`` funding rows."""
+    s = await started(sim_factory, account_mode)
+    sim = s.sim
+    try:
+        assert s.client.api == ("v3" if account_mode == "uta" else "v2")
+        buy = s.market(OrderSide.BUY)
+        await s.until_status(buy, OrderStatus.FILLED)
+        received = []
+        s.msgbus.subscribe(topic=f"bitget.funding.{BTC}", handler=received.append)
+        rate = Decimal("0.0001")
+        mark = Decimal(sim.exchange.ticker("BTCUSDT").mark_price)
+        sim.exchange.settle_funding("BTCUSDT", rate)  # same loop turn: the mark is unchanged
+        await s.client._poll_funding()
+        await s.client._poll_funding()  # deduplicated by bill / record id
+        assert len(received) == 1
+        payment = received[0]
+        assert payment.instrument_id == BTC
+        # a long pays positive funding: size * mark * rate
+        assert payment.amount == Money(-(Q.as_decimal() * mark * rate), USDT)
+        (bill,) = sim.exchange.bills(SIM_API_KEY, PRODUCT, business_type="contract_settle_fee")
+        assert payment.bill_id == bill.bill_id
+        sim.exchange.settle_funding("BTCUSDT", -rate)  # a second settlement: received
+        await s.client._poll_funding()
+        assert len(received) == 2 and received[1].amount.as_decimal() > 0
+    finally:
+        await s.stop()
+
+
+@pytest.mark.parametrize("account_mode", ["classic", "uta"])
+async def test_plan_finished_without_push_resolved_from_plan_history(sim_factory, account_mode):
+    """Lost pushes: the watchdog finds finished plans in orders-plan-history / v3 (3.8)
+    history-strategy-orders: one canceled at the venue, one triggered and filled."""
+    s = await started(sim_factory, account_mode)
+    try:
+        f = s.strategy.order_factory
+        gone = s.submit(f.stop_market(BTC, OrderSide.SELL, Q, s.px("0.80")))
+        fires = s.submit(f.stop_market(BTC, OrderSide.BUY, Q, s.px("1.01")))
+        for order in (gone, fires):
+            await s.until_status(order, OrderStatus.ACCEPTED)
+        s.sim.faults.lose_private(1_000_000)
+        s.sim.exchange.cancel_plan_order(
+            SIM_API_KEY,
+            {"productType": PRODUCT, "orderIdList": [{"orderId": venue_plan(s, gone).order_id}]},
+        )
+        s.sim.exchange.set_last_price("BTCUSDT", str(s.px("1.03")))
+        await s.until_status(gone, OrderStatus.CANCELED, wait=10.0)
+        history = s.sim.exchange.plan_history(SIM_API_KEY, PRODUCT)
+        assert {p.status for p in history} == {"cancelled", "executed"}
+        await s.until_status(fires, OrderStatus.FILLED, wait=10.0)
+        s.sim.faults.lose_private(0)
+        await s.assert_matches_venue()
+    finally:
+        await s.stop()
 
 
 async def test_private_socket_drop_while_filling(one_way):
@@ -560,11 +704,12 @@ async def test_cancel_and_modify_under_5xx_and_429(one_way):
     await s.assert_matches_venue()
 
 
-async def test_submit_5xx_and_timeout_no_duplicates(sim):
-    s = Stack(sim, "one_way", http_timeout_secs=1.0)
-    await s.start()
+@pytest.mark.parametrize("account_mode", ["classic", "uta"])
+async def test_submit_5xx_and_timeout_no_duplicates(sim_factory, account_mode):
+    s = await started(sim_factory, account_mode, http_timeout_secs=1.0)
+    sim = s.sim
     try:
-        path = "/api/v2/mix/order/place-order"
+        path = PLACE_PATH[account_mode]
         sim.faults.http_errors(1, 500, path=path)
         first = s.market(OrderSide.BUY)
         await s.until_status(first, OrderStatus.FILLED, OrderStatus.REJECTED, wait=10.0)
@@ -575,7 +720,9 @@ async def test_submit_5xx_and_timeout_no_duplicates(sim):
         sim.faults.hang_requests(1, path=path, secs=2.5)
         third = s.limit(OrderSide.BUY, rest_px)
         await s.until_status(third, OrderStatus.ACCEPTED, OrderStatus.REJECTED, wait=10.0)
-        # No duplicates: at most one venue order per clientOid
+        # The hung and the 5xx requests were processed by the venue: the true state is filled /
+        # accepted (never a guess), and at most one venue order exists per clientOid
+        assert [s.status(o) for o in (second, third)] == [OrderStatus.FILLED, OrderStatus.ACCEPTED]
         coids = [o.client_oid for o in sim.exchange.order_history(SIM_API_KEY, PRODUCT)]
         coids += [o.client_oid for o in sim.exchange.pending_orders(SIM_API_KEY, PRODUCT)]
         assert len(coids) == len(set(coids))

@@ -26,6 +26,7 @@ from tests.integration.test_execution_client import BTC
 from tests.integration.test_execution_client import Q
 from tests.integration.test_execution_client import Stack
 from tests.integration.test_execution_client import exercise_everything
+from tests.integration.test_execution_client import modify_every_plan_type
 
 
 pytestmark = pytest.mark.timeout(60)
@@ -56,6 +57,15 @@ async def test_uta_every_order_type(uta_sim, position_mode):
         assert stack.client.api == "v3"
         assert stack.client.ws.url.endswith("/v3/ws/private")
         await exercise_everything(stack)
+    finally:
+        await stack.stop()
+
+
+@pytest.mark.parametrize("position_mode", ["one_way", "hedge"])
+async def test_uta_modify_every_plan_type(uta_sim, position_mode):
+    stack = await _started(uta_sim, position_mode, account_mode="uta")
+    try:
+        await modify_every_plan_type(stack)  # v3 modify-strategy-order (3.8)
     finally:
         await stack.stop()
 

@@ -374,3 +374,42 @@ async def test_post_requires_json_content_type_40007(sim):
     )
     assert status == 400 and js["code"] == "40007"
     assert sim.exchange.pending_orders(SIM_API_KEY, USDT) == []
+
+
+async def test_modify_plan_order(sim):
+    """``modify-plan-order`` (bitget-api.md 5.11): in place, validated, documented codes."""
+    path = "/api/v2/mix/order/modify-plan-order"
+    mark = float(sim.exchange.ticker("BTCUSDT").mark_price)
+    plan = order_body(
+        planType="normal_plan", orderType="limit", price=f"{mark * 1.2:.1f}",
+        triggerPrice=f"{mark * 1.1:.1f}", triggerType="fill_price", clientOid="pl-1",
+    )  # fmt: skip
+    status, js = await signed(sim, "POST", "/api/v2/mix/order/place-plan-order", body=plan)
+    assert status == 200, js
+    order_id = js["data"]["orderId"]
+    new = {"productType": USDT, "symbol": "BTCUSDT", "clientOid": "pl-1"}
+    status, js = await signed(
+        sim, "POST", path,
+        body={**new, "newSize": "0.020", "newPrice": f"{mark * 1.3:.1f}",
+              "newTriggerPrice": f"{mark * 1.25:.1f}", "newTriggerType": "mark_price"},
+    )  # fmt: skip
+    assert status == 200 and js["data"] == {"orderId": order_id, "clientOid": "pl-1"}
+    (row,) = sim.exchange.plan_orders(SIM_API_KEY, USDT)
+    assert (str(row.size), row.trigger_type) == ("0.020", "mark_price")
+    assert str(row.trigger_price) == f"{mark * 1.25:.1f}"
+    # Errors: off-tick trigger 45115, unknown plan 43025, no id 40924; nothing changes
+    for body, code in (
+        ({**new, "newTriggerPrice": f"{mark:.2f}1"}, "45115"),
+        ({**new, "clientOid": "nope", "newTriggerPrice": f"{mark:.1f}"}, "43025"),
+        ({"productType": USDT, "newTriggerPrice": f"{mark:.1f}"}, "40924"),
+    ):
+        status, js = await signed(sim, "POST", path, body=body)
+        assert status == 400 and js["code"] == code, (body, js)
+    (after,) = sim.exchange.plan_orders(SIM_API_KEY, USDT)
+    assert after.trigger_price == row.trigger_price and after.size == row.size
+    await signed(
+        sim, "POST", "/api/v2/mix/order/cancel-plan-order",
+        body={"productType": USDT, "orderIdList": [{"orderId": order_id}]},
+    )  # fmt: skip
+    status, js = await signed(sim, "POST", path, body={**new, "newTriggerPrice": f"{mark:.1f}"})
+    assert js["code"] == "43025"  # a finished plan cannot be modified

@@ -445,3 +445,88 @@ async def test_private_login_rules(uta) -> None:
             await ws.send_str('{"op":"subscribe","args":[{"instType":"UTA","topic":"order"}]}')
             err = await _recv_until(ws, lambda f: f.event == "error")
             assert err.code == 30004
+
+
+async def test_modify_strategy_order(uta) -> None:
+    """``modify-strategy-order`` (3.8): qty + id required, in place, 25204 when unknown."""
+    sim, client = uta
+    trade = BitgetV3TradeHttpAPI(client)
+    mark = float(sim.exchange.ticker("BTCUSDT").mark_price)
+    ack = await trade.place_strategy_order(
+        {"category": "USDT-FUTURES", "symbol": "BTCUSDT", "type": "trigger", "qty": "0.010",
+         "side": "buy", "triggerPrice": f"{mark * 1.5:.1f}", "triggerBy": "market",
+         "triggerOrderType": "limit", "triggerOrderPrice": f"{mark * 1.6:.1f}",
+         "clientOid": "trig-m"},
+    )  # fmt: skip
+    new = {"category": "USDT-FUTURES", "symbol": "BTCUSDT", "orderId": str(ack.orderId)}
+    done = await trade.modify_strategy_order(
+        {**new, "qty": "0.020", "triggerPrice": f"{mark * 1.4:.1f}", "triggerBy": "mark",
+         "triggerOrderPrice": f"{mark * 1.45:.1f}"},
+    )  # fmt: skip
+    assert str(done.orderId) == str(ack.orderId)
+    (row,) = await trade.unfilled_strategy_orders("USDT-FUTURES")
+    assert (row.qty, row.triggerBy) == ("0.020", "mark")
+    assert (row.triggerPrice, row.triggerOrderPrice) == (f"{mark * 1.4:.1f}", f"{mark * 1.45:.1f}")
+    for body, code in (
+        ({**new, "triggerPrice": f"{mark:.1f}"}, "400172"),  # qty missing
+        ({**new, "orderId": "1", "qty": "0.01", "triggerPrice": f"{mark:.1f}"}, "25204"),
+        ({**new, "qty": "0.01", "triggerPrice": f"{mark:.2f}1"}, "25244"),  # off tick
+    ):
+        with pytest.raises(BitgetError) as info:
+            await trade.modify_strategy_order(body)
+        assert info.value.code == code, body
+    (after,) = await trade.unfilled_strategy_orders("USDT-FUTURES")
+    assert after == row
+
+
+async def test_financial_records_ledger(uta) -> None:
+    """``financial-records`` (3.1): engine bills as the v3 ledger; funding typed IN/OUT."""
+    sim, client = uta
+    trade = BitgetV3TradeHttpAPI(client)
+    account = BitgetV3AccountHttpAPI(client)
+    await trade.place_order(order_body(category="USDT-FUTURES", symbol="BTCUSDT", side="buy",
+                                       order_type="market", qty="0.010"))  # fmt: skip
+    sim.exchange.settle_funding("BTCUSDT", "0.0001")  # the long pays
+    sim.exchange.settle_funding("BTCUSDT", "-0.0001")  # the long receives
+    page = await account.financial_records("USDT-FUTURES")
+    kinds = [r.type for r in page.list]
+    assert kinds == ["CONTRACT_MAIN_SETTLE_FEE_USER_IN", "CONTRACT_MAIN_SETTLE_FEE_USER_OUT",
+                     "OPEN_LONG"]  # fmt: skip
+    bills = sim.exchange.bills(SIM_API_KEY, "USDT-FUTURES")
+    assert [str(r.id) for r in page.list] == [b.bill_id for b in bills]
+    assert float(page.list[1].amount) < 0 < float(page.list[0].amount)
+    only = await account.financial_records(
+        "USDT-FUTURES", record_type="CONTRACT_MAIN_SETTLE_FEE_USER_OUT", limit=1
+    )
+    assert [str(r.id) for r in only.list] == [str(page.list[1].id)]
+    older = await account.financial_records("USDT-FUTURES", limit=1, cursor=str(page.list[1].id))
+    assert [r.type for r in older.list] == ["OPEN_LONG"]
+    assert (await account.financial_records("USDC-FUTURES")).list == []
+
+
+async def test_history_strategy_orders(uta) -> None:
+    """``history-strategy-orders`` (3.8): finished strategies newest first, numeric cursor."""
+    sim, client = uta
+    trade = BitgetV3TradeHttpAPI(client)
+    mark = float(sim.exchange.ticker("BTCUSDT").mark_price)
+    acks = []
+    for i, factor in enumerate((1.5, 1.6)):
+        body = {
+            "category": "USDT-FUTURES", "symbol": "BTCUSDT", "type": "trigger", "qty": "0.010",
+            "side": "buy", "triggerPrice": f"{mark * factor:.1f}", "triggerBy": "market",
+            "triggerOrderType": "market", "clientOid": f"h-{i}",
+        }  # fmt: skip
+        acks.append(await trade.place_strategy_order(body))
+    assert (await trade.history_strategy_orders("USDT-FUTURES")).list == []
+    await trade.cancel_strategy_order(order_id=str(acks[0].orderId))
+    sim.exchange.set_last_price("BTCUSDT", f"{mark * 1.7:.1f}")  # the second one fires
+    page = await trade.history_strategy_orders("USDT-FUTURES", "trigger")
+    assert [(r.clientOid, r.status) for r in page.list] == [
+        ("h-1", "success"),
+        ("h-0", "cancelled"),
+    ]
+    first = await trade.history_strategy_orders("USDT-FUTURES", limit=1)
+    assert [r.clientOid for r in first.list] == ["h-1"] and isinstance(first.cursor, int)
+    rest = await trade.history_strategy_orders("USDT-FUTURES", limit=1, cursor=str(first.cursor))
+    assert [r.clientOid for r in rest.list] == ["h-0"]
+    assert (await trade.history_strategy_orders("USDT-FUTURES", "tpsl")).list == []

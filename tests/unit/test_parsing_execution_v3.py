@@ -110,3 +110,32 @@ def test_documented_ws_order_and_fill_samples_convert():
         payload = payload.get("payload", payload)
         rows = msgspec.convert(payload["data"], decoder)
         assert rows and all(convert(r).orderId for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "expected"),
+    [
+        ("CONTRACT_MAIN_SETTLE_FEE_USER_OUT", "-0.6", "-0.6"),
+        ("CONTRACT_MAIN_SETTLE_FEE_USER_OUT", "0.6", "-0.6"),  # sign from the type (3.1)
+        ("FIXED_SETTLE_FEE_USER_IN", "0.25", "0.25"),
+        ("ORDER_DEALT_IN", "312.5", None),  # not funding
+    ],
+)
+def test_funding_bill_from_financial_record(kind, amount, expected):
+    from nautilus_bitget.http.v3 import BitgetV3FinancialRecord
+
+    row = BitgetV3FinancialRecord(
+        id=123, type=kind, symbol="BTCUSDT", coin="USDT", amount=amount, ts="1730181468493"
+    )
+    bill = p3.funding_bill(row)
+    if expected is None:
+        assert bill is None
+        return
+    assert (bill.billId, bill.businessType, bill.symbol, bill.coin) == (
+        "123",
+        "contract_settle_fee",
+        "BTCUSDT",
+        "USDT",
+    )
+    assert Decimal(bill.amount) == Decimal(expected)
+    assert px.ms_to_ns(bill.cTime) == 1730181468493 * 1_000_000

@@ -38,6 +38,7 @@ BATCH_MAX: Final[int] = 20
 V3_CODES: Final[dict[str, str]] = {
     "40768": "25204",  # order does not exist
     "43025": "25204",
+    "43020": "25204",  # TP/SL plan does not exist
     "43118": "25212",  # duplicate clientOid
     "40762": "25202",  # insufficient balance
     "45115": "25244",  # price tick
@@ -342,6 +343,39 @@ def set_hold_mode(layer: SimV3, api_key: str, query: Any, body: Any) -> str:
             ex.set_position_mode(api_key, {"productType": pt, "posMode": before[pt]})
         raise
     return "success"
+
+
+def financial_records(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    """
+    ``GET /api/v3/account/financial-records`` (3.1): the engine's bills as the v3 ledger,
+    newest first, ``cursor`` = the last ``id``; optional ``coin``, ``symbol`` and ``type``.
+    """
+    ex = layer.exchange
+    acct = ex.account(api_key)
+    cat = _category(query)
+    args = _page_args(query)
+    coin, kind = _q(query, "coin"), _q(query, "type")
+    found = []
+    kinds: dict[str, str] = {}
+    for bill in ex.bills(
+        api_key,
+        cat,
+        symbol=_q(query, "symbol"),
+        id_less_than=args["id_less_than"],
+        start_ms=args["start_ms"],
+        end_ms=args["end_ms"],
+        limit=1_000_000,
+    ):
+        record = rows.record_type(bill, acct.get_margin_mode(bill.symbol))
+        if (coin is None or bill.coin == coin.upper()) and (kind is None or record == kind):
+            kinds[bill.bill_id] = record
+            found.append(bill)
+    return _listed(
+        found,
+        lambda b: rows.financial_record_row(b, kinds[b.bill_id]),
+        "bill_id",
+        args["limit"],
+    )
 
 
 def current_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
@@ -678,10 +712,76 @@ def cancel_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> 
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
+def modify_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    """
+    ``POST modify-strategy-order`` (3.8): ``qty`` plus the id are required; a trigger strategy
+    takes ``triggerPrice``/``triggerBy``/``triggerOrderPrice``, a TP/SL strategy its
+    ``takeProfit`` or ``stopLoss``. Synchronous here (the doc says nothing of an async ack).
+    """
+    _reject_v2_params(body)
+    qty = _req(body, "qty")
+    plan = _find_plan(layer, api_key, body)
+    v2: dict[str, Any] = {
+        "productType": plan.product_type,
+        "symbol": plan.symbol,
+        "orderId": plan.order_id,
+        "newSize": qty,
+    }
+    if plan.plan_type == "normal_plan":
+        trigger, price = body.get("triggerPrice"), body.get("triggerOrderPrice")
+        by = body.get("triggerBy")
+    else:
+        key = "takeProfit" if plan.plan_type == "profit_plan" else "stopLoss"
+        trigger, price = body.get(key), None
+        by = body.get("tpTriggerBy" if key == "takeProfit" else "slTriggerBy")
+    if trigger not in (None, ""):
+        v2["newTriggerPrice"] = str(trigger)
+    if price not in (None, ""):
+        v2["newPrice"] = str(price)
+    if by not in (None, ""):
+        if by not in ("market", "mark"):
+            raise VenueError(PARAM_ERROR, "Parameter verification failed: triggerBy")
+        v2["newTriggerType"] = "mark_price" if by == "mark" else "fill_price"
+    plan = layer.exchange.modify_plan_order(api_key, v2, (plan.plan_type,))
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
 def unfilled_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
     ex = layer.exchange
     plans = _strategy_plans(layer, api_key, _category(query), _q(query, "type"))
     return [rows.strategy_row(ex, p, str) for p in plans]
+
+
+def history_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+    """
+    ``GET history-strategy-orders`` (3.8): finished strategies (success / failed / cancelled),
+    newest first, ``{list, cursor}``. The cursor is a JSON number, as in the CCXT capture (3).
+    """
+    ex = layer.exchange
+    cat = _category(query)
+    kind = _q(query, "type")
+    if kind not in (None, "trigger", "tpsl"):
+        raise VenueError(PARAM_ERROR, "Parameter verification failed: type")
+    args = _page_args(query)
+    start, end = args["start_ms"], args["end_ms"]
+    found = []
+    for plan_type in [t for k, t in (("trigger", "normal_plan"), ("tpsl", "profit_loss"))
+                      if kind in (None, k)]:  # fmt: skip
+        found += [
+            p
+            for p in ex.plan_history(
+                api_key,
+                cat,
+                plan_type,
+                symbol=_q(query, "symbol"),
+                id_less_than=args["id_less_than"],
+                limit=1_000_000,
+            )
+            if (start is None or p.c_time >= start) and (end is None or p.c_time <= end)
+        ]
+    out = _listed(found, lambda p: rows.strategy_row(ex, p, str), "order_id", args["limit"])
+    out["cursor"] = int(out["cursor"]) if out["cursor"] else None
+    return out
 
 
 def _strategy_plans(layer: SimV3, api_key: str, category: str, kind: str | None) -> list:
@@ -698,6 +798,7 @@ def _strategy_plans(layer: SimV3, api_key: str, category: str, kind: str | None)
 PRIVATE_ROUTES: Final = (
     ("GET", "/api/v3/account/settings", settings, 20),
     ("GET", "/api/v3/account/assets", assets, 20),
+    ("GET", "/api/v3/account/financial-records", financial_records, 10),
     ("POST", "/api/v3/account/set-leverage", set_leverage, 10),
     ("POST", "/api/v3/account/set-hold-mode", set_hold_mode, 10),
     ("GET", "/api/v3/position/current-position", current_position, 20),
@@ -714,6 +815,8 @@ PRIVATE_ROUTES: Final = (
     ("GET", "/api/v3/trade/history-orders", history_orders, 20),
     ("GET", "/api/v3/trade/fills", trade_fills, 20),
     ("POST", "/api/v3/trade/place-strategy-order", place_strategy_order, 10),
+    ("POST", "/api/v3/trade/modify-strategy-order", modify_strategy_order, 10),
     ("POST", "/api/v3/trade/cancel-strategy-order", cancel_strategy_order, 10),
     ("GET", "/api/v3/trade/unfilled-strategy-orders", unfilled_strategy_orders, 20),
+    ("GET", "/api/v3/trade/history-strategy-orders", history_strategy_orders, 20),
 )

@@ -413,3 +413,32 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
         if plan.plan_type in TPSL_PLAN_TYPES:
             row["triggerType"] = "takeProfit" if plan.plan_type == "profit_plan" else "stopLoss"
     return row
+
+
+# engine bill businessType -> v3 financial-records ``type``. The shared doc (bitget-uta-api.md
+# 3.1) has only ``ORDER_DEALT_IN`` and marks the enum unsure; these names are the UTA enum page's
+# (funding: CONTRACT_MAIN_SETTLE_FEE_USER_IN/OUT cross, FIXED_SETTLE_FEE_USER_IN/OUT isolated).
+_RECORD_TYPE = {"buy": "BUY_DEAL", "sell": "SELL_DEAL"}
+
+
+def record_type(bill: Any, margin_mode: str) -> str:
+    """Return the v3 ledger ``type`` of an engine bill (funding split by sign and margin mode)."""
+    if bill.business_type == "contract_settle_fee":
+        head = "FIXED_SETTLE_FEE" if margin_mode == "isolated" else "CONTRACT_MAIN_SETTLE_FEE"
+        return f"{head}_USER_{'IN' if bill.amount >= 0 else 'OUT'}"
+    return _RECORD_TYPE.get(bill.business_type, bill.business_type.upper())
+
+
+def financial_record_row(bill: Any, kind: str) -> dict:
+    """``GET /api/v3/account/financial-records`` row (3.1): signed ``amount``, ``ts`` in ms."""
+    return {
+        "category": bill.product_type,
+        "id": bill.bill_id,
+        "symbol": bill.symbol,
+        "coin": bill.coin,
+        "type": kind,
+        "amount": wire.money(bill.amount),
+        "fee": wire.money(bill.fee),
+        "balance": wire.money(bill.balance),
+        "ts": str(bill.c_time),
+    }
