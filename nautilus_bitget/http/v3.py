@@ -9,21 +9,18 @@ body (3.6). ``category`` is upper case on REST (2.1). Server time stays on
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 from typing import Final
 
-import msgspec
-
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
-from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountInfo
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountSettings
 from nautilus_bitget.schemas.v3.account import BitgetV3Assets
 from nautilus_bitget.schemas.v3.account import BitgetV3FeeRate
+from nautilus_bitget.schemas.v3.account import BitgetV3FinancialRecords
 from nautilus_bitget.schemas.v3.account import BitgetV3HistoryPositions
 from nautilus_bitget.schemas.v3.account import BitgetV3Positions
 from nautilus_bitget.schemas.v3.market import BitgetV3CandleRow
@@ -60,27 +57,6 @@ CANDLE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index", "premium")
 
 # bitget-uta-api.md 3.1: ledger rows. Kept here until schemas/v3/account.py (another owner) has
 # them; field names from the doc (JK fixture), the ``type`` enum is marked unsure there.
-class BitgetV3FinancialRecord(msgspec.Struct, frozen=True):
-    """One ``GET /api/v3/account/financial-records`` row (3.1)."""
-
-    id: StrNum
-    type: str
-    category: str | None = None
-    symbol: str | None = None
-    coin: str | None = None
-    amount: StrNum | None = None
-    fee: StrNum | None = None
-    balance: StrNum | None = None
-    ts: StrNum | None = None
-
-
-class BitgetV3FinancialRecords(msgspec.Struct, frozen=True):
-    """``GET /api/v3/account/financial-records``: ``{list, cursor}`` (3.1)."""
-
-    list: builtins.list[BitgetV3FinancialRecord] = []
-    cursor: StrNum | None = None
-
-
 def category_param(category: BitgetProductType | str) -> str:
     """
     Return the REST ``category`` (upper case, 2.1).

@@ -122,7 +122,7 @@ def test_documented_ws_order_and_fill_samples_convert():
     ],
 )
 def test_funding_bill_from_financial_record(kind, amount, expected):
-    from nautilus_bitget.http.v3 import BitgetV3FinancialRecord
+    from nautilus_bitget.schemas.v3.account import BitgetV3FinancialRecord
 
     row = BitgetV3FinancialRecord(
         id=123, type=kind, symbol="BTCUSDT", coin="USDT", amount=amount, ts="1730181468493"

@@ -188,3 +188,24 @@ class BitgetV3HistoryPositions(msgspec.Struct, frozen=True):
 
     list: builtins.list[BitgetV3HistoryPosition] = []
     cursor: StrNum | None = None
+
+
+class BitgetV3FinancialRecord(msgspec.Struct, frozen=True):
+    """One ``GET /api/v3/account/financial-records`` row (3.1)."""
+
+    id: StrNum
+    type: str
+    category: str | None = None
+    symbol: str | None = None
+    coin: str | None = None
+    amount: StrNum | None = None
+    fee: StrNum | None = None
+    balance: StrNum | None = None
+    ts: StrNum | None = None
+
+
+class BitgetV3FinancialRecords(msgspec.Struct, frozen=True):
+    """``GET /api/v3/account/financial-records``: ``{list, cursor}`` (3.1)."""
+
+    list: builtins.list[BitgetV3FinancialRecord] = []
+    cursor: StrNum | None = None
