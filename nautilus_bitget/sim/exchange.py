@@ -15,7 +15,8 @@ funding_interval_ms=None, book_levels=200, default_account=True)``
   and raise :class:`SimError` (``code``, ``msg``) on rejection (bitget-api.md 8.2):
   ``place_order``, ``batch_place_orders``, ``modify_order``, ``cancel_order``,
   ``batch_cancel_orders``, ``cancel_all_orders``, ``close_positions``, ``place_plan_order``,
-  ``cancel_plan_order``, ``set_leverage``, ``set_margin_mode``, ``set_position_mode``.
+  ``modify_plan_order``, ``cancel_plan_order``, ``set_leverage``, ``set_margin_mode``,
+  ``set_position_mode``.
 - Queries (typed keyword args, newest first where the venue pages by ``idLessThan``):
   ``get_order``, ``pending_orders``, ``order_history``, ``fills``, ``positions``,
   ``history_positions``, ``account_views``, ``account_settings``, ``plan_orders``,
