@@ -104,6 +104,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     from nautilus_bitget.backtest.runner import run_backtest
     from nautilus_bitget.live import SimulatorThread
     from nautilus_bitget.live import build_live_node
+    from nautilus_bitget.live import dispose_node
     from nautilus_bitget.parity import compare
     from nautilus_bitget.parity import format_report
 
@@ -136,7 +137,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
             live_orders, live_fills = live_rows(node.cache, strategy.id)
             live_perf = live_performance(node.cache, strategy.id, live_fills)
         finally:
-            node.dispose()
+            dispose_node(node)
     finally:
         sim.stop()
     time.sleep(0.3)  # the Rust logger writes asynchronously (nautilus-notes gotcha 19)

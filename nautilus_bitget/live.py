@@ -290,6 +290,19 @@ def _config_fields(strategy: Strategy) -> dict[str, Any]:
         return {}
 
 
+def dispose_node(node: TradingNode) -> None:
+    """
+    Dispose ``node`` after ``run()`` returned, cancelling the tasks still pending on its loop.
+
+    ``TradingNode.dispose`` closes a stopped loop without cancelling what is left on it (e.g. the
+    actor executor's worker), which Python then reports as "Task was destroyed but it is pending".
+    """
+    loop = node.get_event_loop()
+    if loop is not None and not loop.is_closed() and not loop.is_running():
+        node.kernel.cancel_all_tasks()
+    node.dispose()
+
+
 def run_node(node: TradingNode, duration: float | None = None) -> None:
     """Run ``node`` until stopped (SIGINT/SIGTERM) or ``duration`` seconds, then dispose it."""
     if duration:
@@ -297,7 +310,7 @@ def run_node(node: TradingNode, duration: float | None = None) -> None:
     try:
         node.run()
     finally:
-        node.dispose()
+        dispose_node(node)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -336,7 +349,7 @@ def run(args: argparse.Namespace) -> int:
             fills = sum(1 for o in orders for e in o.events if type(e).__name__ == "OrderFilled")
             positions = node.cache.positions_open(strategy_id=strategy.id)
         finally:
-            node.dispose()
+            dispose_node(node)
     finally:
         if sim is not None:
             sim.stop()
