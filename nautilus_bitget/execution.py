@@ -2187,6 +2187,28 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     # -- REST queries -------------------------------------------------------------------------
 
+    async def _pages_v2(
+        self,
+        endpoint: str,
+        params: dict[str, Any],
+        decoder: Any,
+        rows_field: str,
+        max_pages: int = 20,
+    ) -> list[Any]:
+        """Collect a v2 ``/order/<endpoint>`` listing (9.2: ``idLessThan`` = ``endId``)."""
+        rows: list[Any] = []
+        query = {**params, "limit": 100}
+        for _ in range(max_pages):
+            page = await self._http.get(
+                f"{_MIX}/order/{endpoint}", query, signed=True, decoder=decoder
+            )
+            batch = (getattr(page, rows_field) if page else None) or []
+            rows.extend(batch)
+            if len(batch) < 100 or not page.endId:
+                break
+            query["idLessThan"] = page.endId
+        return rows
+
     async def _pages_v3(self, fetch: Any, max_pages: int = 20) -> list[Any]:
         """Collect a v3 ``{list, cursor}`` listing (3: pass ``cursor`` back, 100 per page)."""
         rows: list[Any] = []
@@ -2211,24 +2233,12 @@ class BitgetExecutionClient(LiveExecutionClient):
                 ),
             )
             return [p3.order(r, self._hedge) for r in rows]
-        rows: list[Any] = []
-        cursor = None
-        for _ in range(20):
-            params = {"productType": product_type, "symbol": symbol, "limit": 100}
-            if cursor:
-                params["idLessThan"] = cursor
-            page = await self._http.get(
-                f"{_MIX}/order/orders-pending",
-                params,
-                signed=True,
-                decoder=BitgetPendingOrders,
-            )
-            batch = (page.entrustedList if page else None) or []
-            rows.extend(batch)
-            if len(batch) < 100 or not page.endId:
-                break
-            cursor = page.endId
-        return rows
+        return await self._pages_v2(
+            "orders-pending",
+            {"productType": product_type, "symbol": symbol},
+            BitgetPendingOrders,
+            "entrustedList",
+        )
 
     async def _history_rows(
         self,
@@ -2247,26 +2257,12 @@ class BitgetExecutionClient(LiveExecutionClient):
                 ),
             )
             return [p3.order(r, self._hedge) for r in rows]
-        rows: list[Any] = []
-        cursor = None
-        for _ in range(20):
-            params = {"productType": product_type, "symbol": symbol, "limit": 100}
-            if start_ms:
-                params["startTime"] = start_ms
-            if cursor:
-                params["idLessThan"] = cursor
-            page = await self._http.get(
-                f"{_MIX}/order/orders-history",
-                params,
-                signed=True,
-                decoder=BitgetPendingOrders,
-            )
-            batch = (page.entrustedList if page else None) or []
-            rows.extend(batch)
-            if len(batch) < 100 or not page.endId:
-                break
-            cursor = page.endId
-        return rows
+        return await self._pages_v2(
+            "orders-history",
+            {"productType": product_type, "symbol": symbol, "startTime": start_ms or None},
+            BitgetPendingOrders,
+            "entrustedList",
+        )
 
     async def _fill_rows(
         self,
@@ -2288,31 +2284,13 @@ class BitgetExecutionClient(LiveExecutionClient):
                 max_pages=50,
             )
             return [p3.fill(r, self._hedge) for r in rows if symbol is None or r.symbol == symbol]
-        rows: list[Any] = []
-        cursor = None
-        for _ in range(50):
-            params = {
-                "productType": product_type,
-                "orderId": order_id,
-                "symbol": symbol,
-                "limit": 100,
-            }
-            if start_ms:
-                params["startTime"] = start_ms
-            if cursor:
-                params["idLessThan"] = cursor
-            page = await self._http.get(
-                f"{_MIX}/order/fills",
-                params,
-                signed=True,
-                decoder=BitgetFills,
-            )
-            batch = (page.fillList if page else None) or []
-            rows.extend(batch)
-            if len(batch) < 100 or not page.endId:
-                break
-            cursor = page.endId
-        return rows
+        params = {
+            "productType": product_type,
+            "orderId": order_id,
+            "symbol": symbol,
+            "startTime": start_ms or None,
+        }
+        return await self._pages_v2("fills", params, BitgetFills, "fillList", max_pages=50)
 
     async def _plan_rows(
         self,
