@@ -14,7 +14,6 @@ import asyncio
 import json
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -27,9 +26,9 @@ from tests.integration.test_sim_rest import signed
 from tests.integration.test_sim_ws import arg
 from tests.integration.test_sim_ws import login_args
 from tests.integration.test_sim_ws import recv_json
+from tests.samples import SAMPLES
 
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 USDT = "USDT-FUTURES"
 BTC = {"symbol": "BTCUSDT", "productType": USDT}
 

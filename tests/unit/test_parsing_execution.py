@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -34,10 +33,10 @@ from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsFill
 from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsPosition
+from tests.samples import SAMPLES
 from tests.unit.test_order_mapping import make_instrument
 
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 ACCOUNT = AccountId("BITGET-master")
 TS = 1_000
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -15,9 +14,7 @@ from nautilus_bitget.parsing import execution_v3 as p3
 from nautilus_bitget.schemas.v3.trade import BitgetV3Fill
 from nautilus_bitget.schemas.v3.ws import BitgetV3WsFill
 from nautilus_bitget.schemas.v3.ws import BitgetV3WsOrder
-
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "uta"
+from tests.samples import UTA_SAMPLES as SAMPLES
 
 
 def _ws_order(**kw):
@@ -100,7 +97,6 @@ def test_strategy_status_mapping():
     assert row.planType == "normal_plan" and row.side == "buy"
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not available")
 def test_documented_ws_order_and_fill_samples_convert():
     for name, decoder, convert in (
         ("ws_order_doc.json", list[BitgetV3WsOrder], lambda r: p3.ws_order(r, False)),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -27,12 +26,11 @@ from nautilus_bitget.parsing.instruments import is_tradable
 from nautilus_bitget.parsing.instruments import parse_contract_to_instrument
 from nautilus_bitget.schemas.envelope import BitgetResponse
 from nautilus_bitget.schemas.market import BitgetContract
+from tests.samples import SAMPLES
 
 
-SAMPLE = Path("/work/shared/samples/doc_rest_contracts.json")
-_local = Path(__file__).resolve().parents[3] / "shared" / "samples" / "doc_rest_contracts.json"
-if _local.is_file():
-    SAMPLE = _local
+SAMPLE = SAMPLES / "doc_rest_contracts.json"
+
 
 USDT_M = BitgetProductType.USDT_FUTURES
 TS = 1_700_000_000_000_000_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -42,10 +41,10 @@ from nautilus_bitget.schemas.ws_public import BitgetWsBook
 from nautilus_bitget.schemas.ws_public import BitgetWsFrame
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
+from tests.samples import SAMPLES
 from tests.unit.test_precision_fast_path import make_instrument
 
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 F_LAST = int(RecordFlag.F_LAST)
 F_SNAPSHOT = int(RecordFlag.F_SNAPSHOT)
 TS_INIT = 1_700_000_000_000_000_000

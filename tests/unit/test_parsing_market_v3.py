@@ -6,7 +6,6 @@ identical Nautilus objects; seq/pseq stay exact integers from numbers or strings
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -36,11 +35,9 @@ from nautilus_bitget.parsing.market_v3 import v3_ws_url
 from nautilus_bitget.schemas.ws_public import BitgetWsBook
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
+from tests.samples import UTA_SAMPLES
 
 
-UTA_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "uta"
-if not UTA_SAMPLES.exists():
-    UTA_SAMPLES = Path("/work/shared/samples/uta")
 TS_INIT = 1_700_000_000_000_000_000
 V2 = ClassicStreamDialect()
 V3 = UtaStreamDialect()

@@ -8,7 +8,6 @@ every request, so the endpoint groups' request shapes (path, query, JSON body) a
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -26,11 +25,8 @@ from nautilus_bitget.http.market import BitgetMarketHttpAPI
 from nautilus_bitget.http.trade import BitgetTradeHttpAPI
 from nautilus_bitget.http.trade import build_order_item
 from nautilus_bitget.providers import BitgetInstrumentProvider
+from tests.samples import SAMPLES
 
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-if not SAMPLES.is_dir():
-    SAMPLES = Path("/work/shared/samples")
 
 BASE = msgspec.json.decode((SAMPLES / "doc_rest_contracts.json").read_bytes())["data"][0]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -53,11 +52,7 @@ from nautilus_bitget.schemas.ws_private import BitgetWsFill
 from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsPosition
 from nautilus_bitget.schemas.ws_private import BitgetWsPositionHistory
-
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-if not SAMPLES.is_dir():  # the repo may live elsewhere than /work/main
-    SAMPLES = Path("/work/shared/samples")
+from tests.samples import SAMPLES
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -29,11 +28,7 @@ from nautilus_bitget.schemas.v3.common import flag
 from nautilus_bitget.schemas.v3.common import norm_category
 from nautilus_bitget.schemas.v3.common import norm_order_status
 from nautilus_bitget.schemas.v3.common import seq_int
-
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "uta"
-if not SAMPLES.is_dir():
-    SAMPLES = Path("/work/shared/samples/uta")
+from tests.samples import UTA_SAMPLES as SAMPLES
 
 
 @dataclass(frozen=True)
