@@ -1,0 +1,273 @@
+"""Brackets (entry + venue TP/SL) and triggered-plan linking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from nautilus_trader.execution.messages import SubmitOrderList
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.enums import OrderType
+from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.identifiers import VenueOrderId
+
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
+from nautilus_bitget.common.orders import BitgetOrderDenied
+from nautilus_bitget.common.orders import client_oid_error
+from nautilus_bitget.common.symbol import instrument_id_for_symbol
+from nautilus_bitget.execution._common import text_lower
+from nautilus_bitget.parsing import execution as px
+
+
+class BracketMixin:
+    """Submit brackets; link venue TP/SL plans and triggered plan orders to Nautilus orders."""
+
+    def _link_triggered_child(self, row: Any) -> ClientOrderId | None:
+        """Link a new venue order to the plan that spawned it (same symbol, side and size)."""
+        waiting = list(self._triggered_plans.get(row.instId) or [])
+        instrument_id = instrument_id_for_symbol(row.instId)
+        # The spawned order's push may precede the orders-algo "executed" push: live plans of
+        # the same side and size are candidates too (explicitly triggered ones first).
+        for order in self._cache.orders_open(instrument_id=instrument_id):
+            if (
+                order.order_type in PLAN_ORDER_TYPES
+                and order.client_order_id not in waiting
+                and order.client_order_id not in self._linked_plans
+                and order.client_order_id not in self._bracket_parent
+            ):
+                waiting.append(order.client_order_id)
+        direction = px.order_side_of(row)
+        size = px.dec(row.size)
+        for coid in waiting:
+            order = self._cache.order(coid)
+            if order is None or self._is_done(order):
+                continue
+            if order.side == direction and (size is None or size == order.quantity.as_decimal()):
+                pending = self._triggered_plans.get(row.instId)
+                if pending and coid in pending:
+                    pending.remove(coid)
+                self._linked_plans.add(coid)
+                self._coid_by_venue_id[row.orderId] = coid
+                return coid
+        return None
+
+    def _accept_bracket_children(self, entry: Any, venue_order_id: str, ts_event: int) -> None:
+        children = self._brackets.get(entry.client_order_id)
+        if not children:
+            return
+        for child_coid, tag in zip(children, ("TP", "SL"), strict=True):
+            child = self._cache.order(child_coid) if child_coid else None
+            if child is None or child_coid in self._accepted:
+                continue
+            self._accepted.add(child_coid)
+            if child.status == OrderStatus.SUBMITTED:
+                self.generate_order_accepted(
+                    child.strategy_id,
+                    child.instrument_id,
+                    child_coid,
+                    VenueOrderId(f"{venue_order_id}-{tag}"),
+                    ts_event,
+                )
+
+    def _after_fill(self, order: Any) -> None:
+        if order.client_order_id in self._brackets:
+            symbol = order.instrument_id.symbol.value.removesuffix("-PERP")
+            self._bracket_active[symbol] = order.client_order_id
+            return
+        entry_coid = self._bracket_parent.get(order.client_order_id)
+        if entry_coid is None:
+            return
+        order = self._cache.order(order.client_order_id)
+        if self._is_done(order):
+            for sibling in self._brackets.get(entry_coid, ()):
+                other = self._cache.order(sibling) if sibling else None
+                if other is not None and not self._is_done(other):
+                    self._emit_canceled(other, self._clock.timestamp_ns())
+
+    def _is_bracket_close(self, row: Any) -> bool:
+        """Whether ``row`` is a closing order/fill on a symbol with an active bracket."""
+        symbol = px.get(row, "symbol") or px.get(row, "instId")
+        entry_coid = self._bracket_active.get(symbol)
+        if entry_coid is None:
+            return False
+        if "close" not in (px.get(row, "tradeSide") or "") and (
+            text_lower(px.get(row, "reduceOnly")) != "yes"
+        ):
+            return False  # only closing orders execute a TP/SL
+        children = self._brackets.get(entry_coid, ())
+        return any(
+            c is not None and (o := self._cache.order(c)) is not None and not self._is_done(o)
+            for c in children
+        )
+
+    def _bracket_child_for_fill(self, row: Any, *, guess: bool = False) -> Any:
+        """
+        Map the order spawned by a venue TP/SL (bracket child) to the child.
+
+        Exact when the ``orders-algo`` ``executed`` push (OCO: only one child executes) or the
+        plan history ``executeOrderId`` is known; ``guess`` falls back to the child whose
+        trigger is nearest the fill price (both sources lost).
+        """
+        if not self._is_bracket_close(row):
+            return None
+        symbol = px.get(row, "symbol") or px.get(row, "instId")
+        order_id = px.get(row, "orderId")
+        known = self._coid_by_venue_id.get(order_id)
+        if known is not None:
+            return self._cache.order(known)
+        fired = self._bracket_triggered.get(symbol)
+        if fired is not None:
+            child = self._cache.order(fired)
+            if child is not None and not self._is_done(child):
+                self._coid_by_venue_id[order_id] = fired
+                return child
+        if not guess:
+            return None
+        entry_coid = self._bracket_active[symbol]
+        candidates = [self._cache.order(c) for c in self._brackets.get(entry_coid, ()) if c]
+        candidates = [c for c in candidates if c is not None and not self._is_done(c)]
+        if not candidates:
+            return None
+        fill_px = px.dec(px.get(row, "fillPrice") or px.get(row, "price")) or Decimal(0)
+
+        def distance(child: Any) -> Decimal:
+            ref = child.trigger_price if child.has_trigger_price else child.price
+            return abs(ref.as_decimal() - fill_px)
+
+        child = min(candidates, key=distance)
+        self._log.warning(
+            f"TP/SL execution {order_id} attributed by price: {child.client_order_id}"
+        )
+        self._coid_by_venue_id[order_id] = child.client_order_id
+        return child
+
+    def _defer_bracket_row(self, handler: Any, row: Any) -> None:
+        """Hold a TP/SL execution until the plan that fired is known (algo push or REST)."""
+        first = not self._bracket_deferred
+        self._bracket_deferred.append((handler, row))
+        if first:
+            self._loop.call_later(self.bracket_link_wait_secs, self._bracket_link_timeout)
+
+    def _replay_bracket_rows(self) -> None:
+        rows, self._bracket_deferred = self._bracket_deferred, []
+        for handler, row in rows:
+            handler(row)
+
+    def _bracket_link_timeout(self) -> None:
+        if self._bracket_deferred:
+            self.create_task(self._resolve_bracket_rows(), log_msg="bracket link")
+
+    async def _resolve_bracket_rows(self) -> None:
+        """Link deferred TP/SL executions by the plan history's ``executeOrderId``."""
+        for product_type in self._product_types:
+            try:
+                await self._refresh_bracket_links(product_type)
+            except BitgetError as e:
+                self._log.warning(f"TP/SL plan history query failed: {e}")
+        rows, self._bracket_deferred = self._bracket_deferred, []
+        for _, row in rows:
+            self._bracket_child_for_fill(row, guess=True)
+        for handler, row in rows:
+            handler(row)
+
+    async def _refresh_bracket_links(self, product_type: str) -> None:
+        if not self._bracket_active:
+            return
+        history = await self._plan_rows(product_type, None, history=True, plan_type="profit_loss")
+        for row in history:
+            if not row.executeOrderId or row.executeOrderId in self._coid_by_venue_id:
+                continue
+            coid = self._bracket_plan_coid.get(row.orderId)
+            entry_coid = self._bracket_active.get(row.symbol)
+            if coid is None and entry_coid is not None:
+                # The plan's own pushes were lost too: its type names the child.
+                tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+                coid = tp_coid if row.planType in ("profit_plan", "pos_profit") else sl_coid
+            if coid is not None:
+                self._coid_by_venue_id[row.executeOrderId] = coid
+
+    def _on_bracket_algo(self, row: Any, ts_event: int) -> None:
+        entry_coid = self._bracket_active.get(row.instId)
+        if entry_coid is None:
+            return
+        tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+        is_tp = row.planType in ("tp", "ptp", "profit_plan", "pos_profit")
+        coid = tp_coid if is_tp else sl_coid
+        child = self._cache.order(coid) if coid else None
+        if child is None:
+            return
+        self._coid_by_venue_id[row.orderId] = coid
+        plan_type = "profit_plan" if is_tp else "loss_plan"
+        self._bracket_plans[coid] = (row.orderId, plan_type)
+        self._bracket_plan_coid[row.orderId] = coid
+        if row.status == "live" and coid in self._cancel_requested:
+            # The user canceled this child before the entry filled: remove the venue TP/SL now.
+            self.create_task(self._cancel_venue_tpsl(child, row.orderId, plan_type))
+        if row.status in ("executed", "executing", "triggered"):
+            self._bracket_triggered[row.instId] = coid
+            if self._bracket_deferred:
+                self._replay_bracket_rows()
+        if row.status in ("cancelled", "canceled"):
+            # The sibling executed (OCO) or the position closed elsewhere.
+            if not self._is_done(child) and not self._filled.get(child.client_order_id):
+                self._emit_canceled(child, ts_event)
+
+    @staticmethod
+    def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
+        if len(orders) not in (2, 3):
+            return None, None, None
+        entry = orders[0]
+        children = orders[1:]
+        if not all(c.parent_order_id == entry.client_order_id for c in children):
+            return None, None, None
+        tp = sl = None
+        for child in children:
+            if child.order_type in (OrderType.LIMIT, OrderType.LIMIT_IF_TOUCHED):
+                tp = child
+            elif child.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT):
+                sl = child
+            else:
+                return None, None, None
+        return entry, tp, sl
+
+    async def _submit_bracket(self, command: SubmitOrderList, entry: Any, tp: Any, sl: Any) -> None:
+        tp_px = str(tp.trigger_price if tp.has_trigger_price else tp.price) if tp else None
+        sl_px = str(sl.trigger_price) if sl else None
+        children = [c for c in (tp, sl) if c is not None]
+        try:
+            for child in children:
+                error = client_oid_error(child.client_order_id.value)
+                if error is not None:
+                    raise BitgetOrderDenied(error)
+            is_plan, body = self._prepare(entry, command.position_id, tp_px, sl_px)
+        except BitgetOrderDenied as e:
+            for order in (entry, *children):
+                self._deny(order, str(e))
+            return
+        now = self._clock.timestamp_ns()
+        self._brackets[entry.client_order_id] = (
+            tp.client_order_id if tp else None,
+            sl.client_order_id if sl else None,
+        )
+        for child in children:
+            self._bracket_parent[child.client_order_id] = entry.client_order_id
+            self._close_orders.add(child.client_order_id)
+        for order in (entry, *children):
+            self.generate_order_submitted(
+                order.strategy_id,
+                order.instrument_id,
+                order.client_order_id,
+                now,
+            )
+        await self._send_place(entry, is_plan, body)
+        entry = self._cache.order(entry.client_order_id)
+        if entry.status == OrderStatus.REJECTED:
+            for child in children:
+                self.generate_order_rejected(
+                    child.strategy_id,
+                    child.instrument_id,
+                    child.client_order_id,
+                    "bracket entry rejected",
+                    self._clock.timestamp_ns(),
+                )

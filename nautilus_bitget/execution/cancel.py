@@ -1,0 +1,285 @@
+"""Order cancellation: single, batch, cancel-all, bracket children."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+from nautilus_trader.execution.messages import BatchCancelOrders
+from nautilus_trader.execution.messages import CancelAllOrders
+from nautilus_trader.execution.messages import CancelOrder
+from nautilus_trader.execution.messages import GenerateOrderStatusReport
+from nautilus_trader.execution.reports import OrderStatusReport
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.identifiers import InstrumentId
+
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.common.errors import BitgetRequestError
+from nautilus_bitget.common.orders import chunks
+from nautilus_bitget.common.orders import order_ref
+from nautilus_bitget.common.orders_v3 import cancel_item_v3
+from nautilus_bitget.execution._common import _MIX
+from nautilus_bitget.execution._common import _V3_BATCH_MAX
+from nautilus_bitget.execution._common import _uuid
+from nautilus_bitget.http.v3 import TRADE as V3_TRADE
+from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.schemas.trade import BitgetBatchResult
+from nautilus_bitget.schemas.v3.trade import BitgetV3BatchItem
+
+
+class CancelMixin:
+    """Cancel orders (single/batch/all), confirm cancels and apply status reports."""
+
+    async def _cancel_order(self, command: CancelOrder) -> None:
+        order = self._cache.order(command.client_order_id)
+        if order is None or self._is_done(order):
+            return
+        if order.client_order_id in self._bracket_parent:
+            self._cancel_bracket_child(order)
+            return
+        await self._cancel_orders([order])
+
+    def _cancel_bracket_child(self, order: Any) -> None:
+        """
+        Cancel a bracket TP/SL child: its venue TP/SL plan when it exists (entry filled), else
+        locally; a preset that the venue creates later for a canceled child is canceled then.
+        """
+        self._cancel_requested.add(order.client_order_id)
+        plan = self._bracket_plans.get(order.client_order_id)
+        if plan is not None:
+            self.create_task(self._cancel_venue_tpsl(order, *plan))
+        self._emit_canceled(order, self._clock.timestamp_ns())
+
+    async def _cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
+        symbol, product_type, margin_coin = self._route(
+            self._cache.instrument(order.instrument_id),
+        )
+        if self._uta:
+            # bitget-uta-api.md 3.8: position TP/SL are strategy orders
+            path = f"{V3_TRADE}/cancel-strategy-order"
+            body: dict[str, Any] = {"orderId": order_id}
+        else:
+            path = f"{_MIX}/order/cancel-plan-order"
+            body = {
+                "symbol": symbol,
+                "productType": product_type,
+                "marginCoin": margin_coin,
+                "planType": plan_type,
+                "orderIdList": [{"orderId": order_id}],
+            }
+        try:
+            await self._http.post(path, body, retry=True)
+        except BitgetError as e:
+            self._log.warning(f"Cancel venue {plan_type} {order_id} failed: {e}")
+
+    async def _batch_cancel_orders(self, command: BatchCancelOrders) -> None:
+        orders = []
+        for cancel in command.cancels:
+            order = self._cache.order(cancel.client_order_id)
+            if order is not None and not self._is_done(order):
+                orders.append(order)
+        await self._cancel_orders(orders)
+
+    async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
+        # Only OUR orders: open or in flight in the cache for this instrument and strategy.
+        side = command.order_side
+        orders = {
+            o.client_order_id: o
+            for o in self._cache.orders_open(
+                venue=None,
+                instrument_id=command.instrument_id,
+                strategy_id=command.strategy_id,
+                side=side,
+            )
+        }
+        for o in self._cache.orders_inflight(
+            venue=None,
+            instrument_id=command.instrument_id,
+            strategy_id=command.strategy_id,
+            side=side,
+        ):
+            orders.setdefault(o.client_order_id, o)
+        await self._cancel_orders(list(orders.values()))
+
+    async def _cancel_orders(self, orders: list[Any]) -> None:
+        """Cancel orders: normal ones via batch-cancel (<= 50 per request), plans by plan cancel."""
+        normal: dict[InstrumentId, list[Any]] = {}
+        plans: dict[InstrumentId, list[Any]] = {}
+        for order in orders:
+            self._cancel_requested.add(order.client_order_id)
+            if order.client_order_id in self._bracket_parent:
+                self._cancel_bracket_child(order)
+                continue
+            target = plans if self._is_live_plan(order) else normal
+            target.setdefault(order.instrument_id, []).append(order)
+        # bitget-api.md 5.8: max 50 (40912); bitget-uta-api.md 3.6: max 20
+        size = _V3_BATCH_MAX if self._uta else 50
+        for instrument_id, items in normal.items():
+            instrument = self._cache.instrument(instrument_id)
+            symbol, product_type, margin_coin = self._route(instrument)
+            for chunk in chunks(items, size):
+                if len(chunk) == 1:
+                    await self._cancel_one(chunk[0], symbol, product_type, margin_coin)
+                    continue
+                if self._uta:
+                    path = f"{V3_TRADE}/cancel-batch"
+                    body: Any = [cancel_item_v3(product_type, symbol, self._ref(o)) for o in chunk]
+                else:
+                    path = f"{_MIX}/order/batch-cancel-orders"
+                    body = {
+                        "symbol": symbol,
+                        "productType": product_type,
+                        "marginCoin": margin_coin,
+                        "orderIdList": [self._ref(o) for o in chunk],
+                    }
+                await self._send_cancel_batch(path, body, chunk)
+        for instrument_id, items in plans.items():
+            instrument = self._cache.instrument(instrument_id)
+            symbol, product_type, margin_coin = self._route(instrument)
+            if self._uta:
+                # bitget-uta-api.md 3.8: strategy orders are canceled one by one
+                for order in items:
+                    await self._cancel_one(order, symbol, product_type, margin_coin)
+                continue
+            for chunk in chunks(items, 50):
+                body = {
+                    "symbol": symbol,
+                    "productType": product_type,
+                    "marginCoin": margin_coin,
+                    "planType": "normal_plan",
+                    "orderIdList": [self._ref(o) for o in chunk],
+                }
+                await self._send_cancel_batch(f"{_MIX}/order/cancel-plan-order", body, chunk)
+
+    def _ref(self, order: Any) -> dict[str, str]:
+        vid = self._vid(order)
+        venue_id = vid.value if vid else None
+        return order_ref(
+            venue_id,
+            self._venue_coid.get(order.client_order_id, order.client_order_id.value),
+        )
+
+    async def _cancel_one(
+        self,
+        order: Any,
+        symbol: str,
+        product_type: str,
+        margin_coin: str,
+    ) -> None:
+        if self._uta:
+            plan = self._is_live_plan(order)
+            path = f"{V3_TRADE}/cancel-strategy-order" if plan else f"{V3_TRADE}/cancel-order"
+            body = cancel_item_v3(product_type, symbol, self._ref(order))
+        else:
+            path = f"{_MIX}/order/cancel-order"
+            body = {
+                "symbol": symbol,
+                "productType": product_type,
+                "marginCoin": margin_coin,
+                **self._ref(order),
+            }
+        try:
+            # Cancel is idempotent: transient failures are retried by the transport.
+            await self._http.post(path, body, retry=True)
+        except BitgetOrderNotFoundError as e:
+            # Already gone (a retried cancel that had succeeded, or filled): ask the venue.
+            self._log.info(f"Cancel {order.client_order_id}: {e.message}; confirming")
+            self.create_task(self._confirm_cancel([order.client_order_id], delay=0.2))
+            return
+        except BitgetRequestError as e:
+            self._cancel_rejected(order, e.message, e.code)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
+        self.create_task(self._confirm_cancel([order.client_order_id]))
+
+    async def _send_cancel_batch(self, path: str, body: Any, chunk: list[Any]) -> None:
+        decoder: Any = list[BitgetV3BatchItem] if self._uta else BitgetBatchResult
+        try:
+            result = await self._http.post(path, body, decoder=decoder, retry=True)
+        except BitgetRequestError as e:
+            for order in chunk:
+                self._cancel_rejected(order, e.message, e.code)
+            return
+        except BitgetError as e:
+            self._log.warning(f"Batch cancel outcome unknown ({e})")
+            result = None
+        if self._uta:
+            failed = {
+                (px.text(i.orderId), i.clientOid or ""): (px.text(i.code), i.msg)
+                for i in result or []
+                if not i.ok
+            }
+        else:
+            failed = {
+                (f.orderId or "", f.clientOid or ""): (
+                    None if f.errorCode is None else str(f.errorCode),
+                    f.errorMsg,
+                )
+                for f in (result.failureList if result is not None else None) or []
+            }
+        for order in chunk:
+            ref = self._ref(order)
+            key_id = ref.get("orderId", "")
+            for (oid, coid), (code, message) in failed.items():
+                if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
+                    self._cancel_rejected(order, message or "cancel failed", code)
+        self.create_task(self._confirm_cancel([o.client_order_id for o in chunk]))
+
+    def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
+        order = self._cache.order(order.client_order_id)
+        if order is None or self._is_done(order):
+            return
+        self.generate_order_cancel_rejected(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            self._vid(order),
+            f"{code}: {message}" if code else message,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _confirm_cancel(
+        self,
+        coids: list[ClientOrderId],
+        delay: float | None = None,
+    ) -> None:
+        """If no push confirmed a cancel within a few seconds, ask the venue (lost push)."""
+        await asyncio.sleep(self.cancel_confirm_secs if delay is None else delay)
+        for coid in coids:
+            order = self._cache.order(coid)
+            if order is None or self._is_done(order):
+                continue
+            report = await self.generate_order_status_report(
+                GenerateOrderStatusReport(
+                    instrument_id=order.instrument_id,
+                    client_order_id=coid,
+                    venue_order_id=self._vid(order),
+                    command_id=_uuid(),
+                    ts_init=self._clock.timestamp_ns(),
+                ),
+            )
+            if report is None:
+                continue
+            await self._apply_report(order, report)
+            order = self._cache.order(coid)
+            if (
+                not self._is_done(order)
+                and order.status == OrderStatus.PENDING_CANCEL
+                and report.order_status in (OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED)
+            ):
+                # The cancel never took effect: the order is still working at the venue.
+                self._cancel_rejected(order, "cancel not applied; order still open", None)
+
+    async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
+        instrument = self._cache.instrument(order.instrument_id)
+        coid = order.client_order_id
+        if report.filled_qty.as_decimal() > self._filled.get(coid, Decimal(0)):
+            await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
+        order = self._cache.order(coid)
+        if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
+            self._ensure_accepted(order, report.venue_order_id.value, report.ts_last)
+            self._emit_canceled(self._cache.order(coid), report.ts_last)

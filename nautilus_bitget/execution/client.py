@@ -1,0 +1,297 @@
+"""The Bitget ``LiveExecutionClient``: construction, connect/disconnect and API selection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from decimal import Decimal
+from typing import Any
+
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.common.component import MessageBus
+from nautilus_trader.common.providers import InstrumentProvider
+from nautilus_trader.live.execution_client import LiveExecutionClient
+from nautilus_trader.model.currencies import USDC
+from nautilus_trader.model.currencies import USDT
+from nautilus_trader.model.enums import AccountType
+from nautilus_trader.model.enums import OmsType
+from nautilus_trader.model.identifiers import AccountId
+from nautilus_trader.model.identifiers import ClientId
+from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.objects import Currency
+
+from nautilus_bitget.common.account_mode import BitgetAccountModeError
+from nautilus_bitget.common.account_mode import detect_account_mode
+from nautilus_bitget.common.credentials import resolve_credentials
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.config import BitgetExecClientConfig
+from nautilus_bitget.constants import BITGET_VENUE
+from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.execution._common import _PRIVATE_CHANNELS
+from nautilus_bitget.execution._common import _PRIVATE_TOPICS_V3
+from nautilus_bitget.execution.account import AccountMixin
+from nautilus_bitget.execution.brackets import BracketMixin
+from nautilus_bitget.execution.cancel import CancelMixin
+from nautilus_bitget.execution.events import OrderEventsMixin
+from nautilus_bitget.execution.funding import FundingMixin
+from nautilus_bitget.execution.modify import ModifyMixin
+from nautilus_bitget.execution.outcome import OutcomeMixin
+from nautilus_bitget.execution.pushes import PushMixin
+from nautilus_bitget.execution.reconcile import ReconcileMixin
+from nautilus_bitget.execution.reports import ReportsMixin
+from nautilus_bitget.execution.rows import RowsMixin
+from nautilus_bitget.execution.submit import SubmitMixin
+from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
+from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
+from nautilus_bitget.parsing.market_v3 import v3_ws_url
+from nautilus_bitget.websocket.client import BitgetWebSocketClient
+
+
+def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency | None:
+    """Return the single margin currency of the configured product types (``None`` = multi)."""
+    if len(product_types) != 1:
+        return None
+    return {BitgetProductType.USDT_FUTURES: USDT, BitgetProductType.USDC_FUTURES: USDC}.get(
+        product_types[0],
+    )
+
+
+class BitgetExecutionClient(
+    AccountMixin,
+    PushMixin,
+    OrderEventsMixin,
+    BracketMixin,
+    SubmitMixin,
+    OutcomeMixin,
+    ModifyMixin,
+    CancelMixin,
+    RowsMixin,
+    ReportsMixin,
+    ReconcileMixin,
+    FundingMixin,
+    LiveExecutionClient,
+):
+    """
+    Execution client for Bitget USDT-M / USDC-M / COIN-M perpetuals (API v2 classic or v3 UTA).
+
+    Parameters
+    ----------
+    loop : asyncio.AbstractEventLoop
+        The event loop.
+    msgbus : MessageBus
+        The message bus.
+    cache : Cache
+        The cache.
+    clock : LiveClock
+        The clock.
+    instrument_provider : InstrumentProvider
+        Provider of ``-PERP.BITGET`` instruments.
+    config : BitgetExecClientConfig
+        The configuration.
+    name : str, optional
+        Client id (default ``BITGET``); the account id is ``<name>-master``.
+
+    """
+
+    funding_poll_secs: float = 60.0
+    unknown_outcome_retries: int = 4
+    unknown_outcome_delay_secs: float = 0.5
+    rate_limit_resends: int = 3
+    cancel_confirm_secs: float = 2.0
+    watchdog_interval_secs: float = 3.0
+    bracket_link_wait_secs: float = 1.0
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        msgbus: MessageBus,
+        cache: Cache,
+        clock: LiveClock,
+        instrument_provider: InstrumentProvider,
+        config: BitgetExecClientConfig,
+        name: str | None = None,
+    ) -> None:
+        client_id = ClientId(name or BITGET_VENUE.value)
+        self._hedge = config.position_mode == "hedge"
+        super().__init__(
+            loop=loop,
+            client_id=client_id,
+            venue=BITGET_VENUE,
+            oms_type=OmsType.HEDGING if self._hedge else OmsType.NETTING,
+            account_type=AccountType.MARGIN,
+            base_currency=base_currency_for(config.product_types),
+            instrument_provider=instrument_provider,
+            msgbus=msgbus,
+            cache=cache,
+            clock=clock,
+            config=config,
+        )
+        self._set_account_id(AccountId(f"{client_id.value}-master"))
+        self._config = config
+        credentials = resolve_credentials(
+            config.api_key,
+            config.api_secret,
+            config.api_passphrase,
+            required=True,
+        )
+        self._product_types = tuple(p.value for p in config.product_types)
+        self._use_position_ids = config.use_position_ids
+        self._http = BitgetHttpClient(
+            config.http_url,
+            credentials,
+            environment=config.environment,
+            timeout_secs=config.http_timeout_secs,
+            max_retries=config.max_retries,
+            logger=self._log,
+        )
+        self._credentials = credentials
+        # API family: decided on connect (account_mode, bitget-uta-api.md 1.2), held for life.
+        self._uta = config.account_mode == "uta"
+        self._v3_account = BitgetV3AccountHttpAPI(self._http)
+        self._v3_trade = BitgetV3TradeHttpAPI(self._http)
+        self._modify_requests: dict[str, ClientOrderId] = {}  # v3 modify requestId -> coid
+        self._modify_seq = 0
+        self._ws = self._make_ws()
+        # Order identity
+        self._coid_by_alias: dict[str, ClientOrderId] = {}
+        self._venue_coid: dict[ClientOrderId, str] = {}
+        self._modify_count: dict[ClientOrderId, int] = {}
+        self._pending_modify: dict[str, ClientOrderId] = {}  # alias -> coid
+        self._replaced_ids: set[str] = set()  # venue ids superseded by a modify
+        self._coid_by_venue_id: dict[str, ClientOrderId] = {}
+        self._accepted: set[ClientOrderId] = set()
+        # Local view of what we emitted: the engine applies events asynchronously (queue), so the
+        # cache can lag behind our own events within one burst of pushes.
+        self._venue_id: dict[ClientOrderId, VenueOrderId] = {}
+        self._closed: set[ClientOrderId] = set()
+        self._triggered_sent: set[ClientOrderId] = set()
+        self._cancel_requested: set[ClientOrderId] = set()
+        self._filled: dict[ClientOrderId, Decimal] = {}
+        self._qty: dict[ClientOrderId, Decimal] = {}
+        self._close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
+        self._triggered_plans: dict[str, list[ClientOrderId]] = {}  # symbol -> awaiting child
+        self._linked_plans: set[ClientOrderId] = set()  # plans whose spawned order is known
+        self._bracket_triggered: dict[str, ClientOrderId] = {}  # symbol -> child that fired
+        # Brackets: entry coid -> (tp coid, sl coid); child coid -> entry coid
+        self._brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
+        self._bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
+        self._bracket_active: dict[str, ClientOrderId] = {}  # symbol -> filled entry coid
+        self._bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}  # child -> venue plan
+        self._bracket_plan_coid: dict[str, ClientOrderId] = {}  # venue plan id -> child
+        self._bracket_deferred: list[tuple[Any, Any]] = []
+        # Fill de-duplication by tradeId (bounded)
+        self._trade_ids: set[str] = set()
+        self._trade_id_order: deque[str] = deque()
+        self._bill_ids: set[str] = set()
+        self._ledger_since: dict[str, int] = {}  # v3 financial-records watermark per category
+        self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
+        self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
+        self.bad_input_counts: dict[tuple[str, str], int] = {}
+        self._disconnected_ms: int | None = None
+        self._connected_ms: int = 0
+        self._funding_task: asyncio.Task | None = None
+        self._watchdog_task: asyncio.Task | None = None
+        self._backfill_lock = asyncio.Lock()
+
+    def _make_ws(self) -> BitgetWebSocketClient:
+        url = self._config.ws_private_url
+        return BitgetWebSocketClient(
+            v3_ws_url(url) if self._uta else url,
+            self._handle_frame,
+            credentials=self._credentials,
+            ping_interval_secs=self._config.ws_ping_interval_secs,
+            stale_timeout_secs=self._config.ws_stale_timeout_secs,
+            on_reconnect=self._on_ws_reconnect,
+            on_disconnect=self._on_ws_disconnect,
+            name="bitget-private",
+            logger=self._log,
+        )
+
+    @property
+    def http(self) -> BitgetHttpClient:
+        """The REST client."""
+        return self._http
+
+    @property
+    def ws(self) -> BitgetWebSocketClient:
+        """The private WebSocket client."""
+        return self._ws
+
+    @property
+    def is_hedge(self) -> bool:
+        """Whether orders are sent in hedge-mode shape."""
+        return self._hedge
+
+    @property
+    def api(self) -> str:
+        """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
+        return "v3" if self._uta else "v2"
+
+    async def _connect(self) -> None:
+        await self._instrument_provider.initialize()
+        for instrument in self._instrument_provider.list_all():
+            self._cache.add_instrument(instrument)
+        for currency in self._instrument_provider.currencies().values():
+            self._cache.add_currency(currency)
+        try:
+            await self._http.sync_clock()
+        except BitgetError as e:
+            self._log.warning(f"Clock sync failed, using local time: {e}")
+        self._connected_ms = self._http.timestamp_ms()
+        await self._select_api()
+        if self._uta:
+            await self._ensure_position_mode(None)  # account-wide in v3 (3.3)
+        for product_type in () if self._uta else self._product_types:
+            await self._ensure_position_mode(product_type)
+        await self._apply_leverages()
+        await self._update_account_state()
+        await self._ws.connect()
+        await self._ws.subscribe(self._private_args())
+        await self._await_account_registered(timeout_secs=30.0)
+        self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
+        self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
+
+    async def _select_api(self) -> None:
+        """
+        Detect the account type (bitget-uta-api.md 1.2) and use its API for the process.
+
+        Raises on a hand-set ``account_mode`` that contradicts the key (the message says what to
+        change) and on auth/network errors (nothing is guessed).
+        """
+        try:
+            account_type = await detect_account_mode(
+                self._http,
+                self._config.account_mode,
+                logger=self._log,
+            )
+        except BitgetAccountModeError as e:
+            self._log.error(f"Bitget execution client cannot start: {e.message}")
+            raise
+        uta = account_type == "uta"
+        if uta != self._uta:
+            self._uta = uta
+            self._ws = self._make_ws()
+        self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
+
+    def _private_args(self) -> list[dict[str, str]]:
+        if self._uta:
+            return [{"instType": "UTA", "topic": topic} for topic in _PRIVATE_TOPICS_V3]
+        args = []
+        for product_type in self._product_types:
+            for channel in _PRIVATE_CHANNELS:
+                key = "coin" if channel == "account" else "instId"
+                args.append({"instType": product_type, "channel": channel, key: "default"})
+        return args
+
+    async def _disconnect(self) -> None:
+        for task in (self._funding_task, self._watchdog_task):
+            if task is not None:
+                task.cancel()
+        self._funding_task = None
+        self._watchdog_task = None
+        await self._ws.disconnect()
+        await self._http.close()

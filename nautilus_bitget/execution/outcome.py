@@ -1,0 +1,141 @@
+"""Unknown-outcome resolution: query an order by clientOid and emit its true state."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
+from nautilus_bitget.execution._common import _MIX
+from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.parsing import execution_v3 as p3
+from nautilus_bitget.schemas.trade import BitgetOrderDetail
+
+
+class OutcomeMixin:
+    """Resolve submits with an unknown outcome from the venue's order detail and fills."""
+
+    async def _resolve_unknown(self, order: Any, is_plan: bool) -> None:
+        """Find out whether an order whose request outcome is unknown exists (never re-send)."""
+        instrument = self._cache.instrument(order.instrument_id)
+        symbol, product_type, _ = self._route(instrument)
+        coid = order.client_order_id
+        for attempt in range(self.unknown_outcome_retries):
+            await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
+            order = self._cache.order(coid)
+            if order is None or self._is_done(order) or coid in self._accepted:
+                return  # a push already told us
+            try:
+                if is_plan:
+                    rows = await self._plan_rows(product_type, symbol, history=False)
+                    rows += await self._plan_rows(product_type, symbol, history=True)
+                    match = [r for r in rows if px.client_oid_of(r) == coid.value]
+                    if match:
+                        self._apply_plan_report(order, match[0], instrument)
+                        return
+                    continue
+                detail = await self._order_detail(symbol, product_type, client_oid=coid.value)
+            except BitgetOrderNotFoundError:
+                continue
+            except BitgetError as e:
+                self._log.warning(f"Query {coid} after unknown outcome failed: {e}")
+                continue
+            if detail is not None:
+                await self._apply_detail(order, detail, instrument)
+                return
+        order = self._cache.order(coid)
+        if order is not None and not self._is_done(order) and coid not in self._accepted:
+            self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
+            self._closed.add(coid)
+            self.generate_order_rejected(
+                order.strategy_id,
+                order.instrument_id,
+                coid,
+                "order not found at Bitget after a timeout/5xx on submit",
+                self._clock.timestamp_ns(),
+            )
+
+    async def _order_detail(
+        self,
+        symbol: str,
+        product_type: str,
+        *,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+    ) -> Any:
+        """Return one order as a v2 detail row (v3 ``order-info``); raises when not found."""
+        if self._uta:
+            row = await self._v3_trade.order_info(order_id, None if order_id else client_oid)
+            return p3.order(row, self._hedge) if row is not None else None
+        params = {"symbol": symbol, "productType": product_type}
+        if order_id:
+            params["orderId"] = order_id
+        else:
+            params["clientOid"] = client_oid
+        return await self._http.get(
+            f"{_MIX}/order/detail",
+            params,
+            signed=True,
+            decoder=BitgetOrderDetail,
+        )
+
+    async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
+        """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
+        coid = order.client_order_id
+        ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
+        self._ensure_accepted(order, detail.orderId, ts)
+        order = self._cache.order(coid)
+        if (vid := self._vid(order)) is not None and vid.value != detail.orderId:
+            if order.order_type in PLAN_ORDER_TYPES:
+                self._mark_triggered(order, ts)
+            self._relink(self._cache.order(coid), detail.orderId, ts)
+        filled = px.dec(detail.baseVolume) or Decimal(0)
+        if filled > self._filled.get(coid, Decimal(0)):
+            await self._backfill_order_fills(order, detail.orderId, instrument)
+        state = detail.state or detail.status
+        order = self._cache.order(coid)
+        if state in ("canceled", "cancelled"):
+            self._emit_canceled(order, ts)
+
+    async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
+        _, product_type, _ = self._route(instrument)
+        fills = await self._fill_rows(product_type, order_id=order_id)
+        for row in sorted(fills, key=lambda r: px.ms_to_ns(r.cTime)):
+            if row.tradeId in self._trade_ids:
+                continue
+            report = px.parse_fill_report(
+                row,
+                instrument,
+                self.account_id,
+                self._clock.timestamp_ns(),
+                client_order_id=order.client_order_id,
+                use_position_ids=self._use_position_ids,
+            )
+            self._apply_fill(self._cache.order(order.client_order_id), report)
+
+    def _apply_plan_report(self, order: Any, row: Any, instrument: Any) -> None:
+        ts = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
+        self._ensure_accepted(order, row.orderId, ts)
+        status = row.planStatus
+        if status in ("cancelled", "canceled", "fail_execute"):
+            self._emit_canceled(self._cache.order(order.client_order_id), ts)
+        elif status in ("executed", "triggered") and row.executeOrderId:
+            self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
+            self._linked_plans.add(order.client_order_id)
+        elif status in ("executed", "triggered"):
+            # v3 history-strategy-orders (bitget-uta-api.md 3.8) names no spawned order: wait
+            # for it like after an "executed" push (linked by symbol / side, or by its fills)
+            self._await_spawned_order(order, row.symbol, ts)
+
+    def _await_spawned_order(self, order: Any, symbol: str, ts_event: int) -> None:
+        coid = order.client_order_id
+        waiting = self._triggered_plans.setdefault(symbol, [])
+        linked = coid in self._linked_plans
+        if coid not in waiting and not self._is_done(order) and not linked:
+            waiting.append(coid)
+        if not linked:
+            self._mark_triggered(order, ts_event)
+            self._linked_plans.discard(coid)

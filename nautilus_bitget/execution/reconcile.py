@@ -1,0 +1,202 @@
+"""Lost-push recovery: REST backfill after reconnect and the open-order watchdog."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+from nautilus_trader.execution.messages import GenerateOrderStatusReport
+
+from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.common.symbol import infer_product_type
+from nautilus_bitget.constants import BITGET_VENUE
+from nautilus_bitget.execution._common import _uuid
+from nautilus_bitget.parsing import execution as px
+
+
+class ReconcileMixin:
+    """Backfill orders/fills/positions after a reconnect; watchdog for quiet open orders."""
+
+    async def backfill(self, since_ms: int) -> None:
+        """
+        Reconcile cached orders with the venue after a private-socket gap.
+
+        Fills since ``since_ms`` (deduplicated by tradeId), then the state of every cached
+        open order (pending list, else detail), then positions and balances.
+        """
+        async with self._backfill_lock:
+            try:
+                await self._backfill(since_ms)
+            except BitgetError as e:
+                self._log.error(f"Backfill after reconnect failed: {e}")
+
+    async def _backfill(self, since_ms: int) -> None:
+        # 1. Our open orders first: their state, their fills, and the orders spawned by plans
+        #    that triggered during the gap (plan history executeOrderId), so that step 2 can
+        #    attribute every fill.
+        by_product: dict[str, list[Any]] = {}
+        for order in self._cache.orders_open(venue=BITGET_VENUE):
+            if self._is_done(order) or order.client_order_id in self._bracket_parent:
+                continue
+            if self._vid(order) is None:
+                continue
+            product_type = infer_product_type(order.instrument_id).value
+            by_product.setdefault(product_type, []).append(order)
+        for product_type, orders in by_product.items():
+            await self._watch_product(product_type, orders)
+        for order in self._cache.orders_inflight(venue=BITGET_VENUE):
+            if self._is_done(order) or self._vid(order) is not None:
+                continue
+            report = await self.generate_order_status_report(
+                GenerateOrderStatusReport(
+                    instrument_id=order.instrument_id,
+                    client_order_id=order.client_order_id,
+                    venue_order_id=None,
+                    command_id=_uuid(),
+                    ts_init=self._clock.timestamp_ns(),
+                ),
+            )
+            if report is not None:
+                self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
+                await self._apply_report(self._cache.order(order.client_order_id), report)
+        # 2. Every fill since the gap began (deduplicated by tradeId).
+        for product_type in self._product_types:
+            await self._refresh_bracket_links(product_type)
+            await self._apply_fill_rows(product_type, since_ms)
+        await self._update_account_state()
+
+    async def _apply_fill_rows(self, product_type: str, since_ms: int) -> None:
+        """Apply REST fills since ``since_ms`` not seen yet (orders spawned by plans linked)."""
+        fills = await self._fill_rows(product_type, start_ms=since_ms)
+        for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
+            if row.tradeId in self._trade_ids:
+                continue
+            instrument = self._instrument_for_symbol(row.symbol)
+            if instrument is None:
+                continue
+            coid = self._coid_for(px.client_oid_of(row), row.orderId)
+            order = self._cache.order(coid) if coid is not None else None
+            if order is None:
+                order = self._link_triggered_child_by_fill(row)
+            if order is None:
+                order = self._bracket_child_for_fill(row, guess=True)
+            report = px.parse_fill_report(
+                row,
+                instrument,
+                self.account_id,
+                self._clock.timestamp_ns(),
+                client_order_id=order.client_order_id if order else None,
+                use_position_ids=self._use_position_ids,
+            )
+            if order is None:
+                if self._remember_trade(row.tradeId):
+                    self._send_fill_report(report)
+                continue
+            self._apply_fill(order, report)
+
+    def _link_triggered_child_by_fill(self, row: Any) -> Any:
+        waiting = self._triggered_plans.get(row.symbol)
+        if not waiting:
+            return None
+        direction = px.order_side_of(row)
+        for coid in waiting:
+            order = self._cache.order(coid)
+            if order is not None and order.side == direction and not self._is_done(order):
+                self._coid_by_venue_id[row.orderId] = coid
+                return order
+        return None
+
+    async def _watchdog_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.watchdog_interval_secs)
+            try:
+                await self._watchdog()
+            except BitgetError as e:
+                self._log.warning(f"Order watchdog: {e}")
+
+    async def _watchdog(self) -> None:
+        """
+        Catch up on pushes the venue lost without a reconnect (bitget-api.md 9.2).
+
+        Open orders quiet for a watchdog interval are compared with ``orders-pending`` (one
+        request per product type): more filled there -> REST fills backfilled (deduplicated by
+        tradeId); missing there -> order detail (filled/canceled) applied. Plans missing from the
+        plan list are looked up in the plan history.
+        """
+        stale_before = self._clock.timestamp_ns() - int(self.watchdog_interval_secs * 1e9)
+        stale: dict[str, list[Any]] = {}
+        for order in self._cache.orders_open(venue=BITGET_VENUE):
+            if (
+                self._is_done(order)
+                or order.client_order_id in self._bracket_parent
+                or self._vid(order) is None
+                or order.ts_last > stale_before
+            ):
+                continue
+            product_type = infer_product_type(order.instrument_id).value
+            stale.setdefault(product_type, []).append(order)
+        changed = False
+        async with self._backfill_lock:
+            for product_type, orders in stale.items():
+                changed |= await self._watch_product(product_type, orders)
+        if changed:
+            await self._update_account_state()
+
+    async def _watch_product(self, product_type: str, orders: list[Any]) -> bool:
+        changed = False
+        plans = [o for o in orders if self._is_live_plan(o)]
+        normal = [o for o in orders if not self._is_live_plan(o)]
+        if normal:
+            pending = {r.orderId: r for r in await self._pending_rows(product_type)}
+            for order in normal:
+                coid = order.client_order_id
+                instrument = self._cache.instrument(order.instrument_id)
+                venue_id = self._vid(order).value
+                row = pending.get(venue_id)
+                if row is not None:
+                    filled = px.dec(row.baseVolume) or Decimal(0)
+                    if filled > self._filled.get(coid, Decimal(0)):
+                        await self._backfill_order_fills(order, venue_id, instrument)
+                        changed = True
+                    continue
+                symbol, _, _ = self._route(instrument)
+                try:
+                    detail = await self._order_detail(symbol, product_type, order_id=venue_id)
+                except BitgetOrderNotFoundError:
+                    continue
+                if detail is not None:
+                    await self._apply_detail(order, detail, instrument)
+                    changed = True
+        if plans:
+            live = {r.orderId for r in await self._plan_rows(product_type, None, history=False)}
+            missing = [o for o in plans if self._vid(o).value not in live]
+            if missing:
+                history = {
+                    r.orderId: r for r in await self._plan_rows(product_type, None, history=True)
+                }
+                unnamed_since: int | None = None  # executed plans without executeOrderId
+                for order in missing:
+                    row = history.get(self._vid(order).value)
+                    if row is None:
+                        continue
+                    instrument = self._cache.instrument(order.instrument_id)
+                    self._apply_plan_report(order, row, instrument)
+                    if row.executeOrderId:
+                        symbol, _, _ = self._route(instrument)
+                        detail = await self._order_detail(
+                            symbol,
+                            product_type,
+                            order_id=row.executeOrderId,
+                        )
+                        if detail is not None:
+                            await self._apply_detail(order, detail, instrument)
+                    elif row.planStatus in ("executed", "triggered"):
+                        ts = px.ms_to_ns(row.uTime) // 1_000_000 or self._connected_ms
+                        unnamed_since = min(ts, unnamed_since or ts)
+                    changed = True
+                if unnamed_since is not None:
+                    # v3 (3.8): the spawned order is found through its fills
+                    await self._apply_fill_rows(product_type, unnamed_since - 5_000)
+        return changed
