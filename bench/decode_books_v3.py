@@ -8,7 +8,7 @@ Benchmark: classic v2 vs UTA v3 public streams, as the data client decodes them.
    the captured frames give bytes per push per channel and the decode+parse rate of real frames.
 
 Merges ``{"decode_books_v3": {...}}`` into ``bench/results.json``. Used to decide which API the
-data client reads (see the module docstring of ``nautilus_bitget/data.py``).
+data client reads (see the module docstring of ``nautilus_bitget/data/__init__.py``).
 """
 
 from __future__ import annotations
