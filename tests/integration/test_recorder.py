@@ -193,11 +193,13 @@ async def test_record_from_simulator_and_read_back(sim_factory, tmp_path) -> Non
 
     btc, eth = markers(BTC), markers(ETH)
     assert len(btc) == 2 and len(eth) == 1, (btc, eth)
-    slack = 200 * MS  # frames already in flight when the fault was set
+    # Placed by order, not by timing (detection latency varies with load): each marker covers
+    # its own fault and ends before the next one; a resync starts at the last good message
+    before = 500 * MS
     gap, drop = sorted(btc, key=lambda m: m.start)
-    assert gap.start <= t_gap + slack and gap.end >= t_gap and gap.end < t_drop
-    assert drop.start <= t_drop + slack and drop.end >= t_drop
-    assert eth[0].start <= t_drop + slack and eth[0].end >= t_drop
+    assert t_gap - before <= gap.start < t_drop and t_gap <= gap.end < t_drop
+    assert gap.end <= drop.start and drop.end >= t_drop
+    assert t_gap < eth[0].start and eth[0].end >= t_drop
     assert all(m.channel == "books" for m in btc + eth)
     assert (gap.reason, gap.kind) == ("seq_gap", "resync")
     assert all((m.reason, m.kind) == ("disconnect", "gap") for m in (drop, eth[0]))
