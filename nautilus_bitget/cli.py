@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
+from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.constants import SIM_DEFAULT_HOST
 from nautilus_bitget.constants import SIM_DEFAULT_PORT
 
@@ -109,7 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"bitget-nt {args.command}: not implemented yet ({module_name})", file=sys.stderr)
             return 2
         raise
-    result = getattr(module, func_name)(args)
+    try:
+        result = getattr(module, func_name)(args)
+    except (ValueError, BitgetError) as e:
+        # Bad user input (unknown symbol, bad config value, wrong key or environment) is
+        # reported as one line; BITGET_NT_DEBUG=1 shows the traceback
+        if os.environ.get("BITGET_NT_DEBUG") == "1":
+            raise
+        print(f"bitget-nt {args.command}: {e}", file=sys.stderr)
+        return 2
     return int(result or 0)
 
 

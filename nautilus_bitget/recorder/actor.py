@@ -199,6 +199,10 @@ class BitgetRecorder(Actor):
         super().__init__(config)
         self._cfg = config
         self._client_id = ClientId(config.client_id)
+        # Set when start-up fails on user input (e.g. an unknown symbol); ``on_fatal`` lets the
+        # runner (the CLI) stop the node instead of idling with nothing to record
+        self.start_error: str | None = None
+        self.on_fatal: Callable[[str], None] | None = None
         self.writer = CatalogWriter(config.catalog_path, config.storage_options)
         self.session_id = config.session_id or (
             time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
@@ -244,7 +248,14 @@ class BitgetRecorder(Actor):
         recover_compaction(self.writer)
         self.manifest.temp_files_cleaned = self.writer.cleanup_temp_files()
 
-        instruments = self._resolve_instruments()
+        try:
+            instruments = self._resolve_instruments()
+        except ValueError as e:
+            self.start_error = str(e)
+            self.log.error(self.start_error)
+            if self.on_fatal is not None:
+                self.on_fatal(self.start_error)
+            return
         self.instrument_ids = [i.id for i in instruments]
         types = set(self._cfg.types)
         self.manifest.symbols = [i.raw_symbol.value for i in instruments]

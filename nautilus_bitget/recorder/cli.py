@@ -111,6 +111,8 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
 
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt record``; return the exit code."""
+    from nautilus_bitget.live import dispose_node
+
     urls: tuple[str | None, str | None, str | None] = (
         args.http_url,
         args.ws_public_url,
@@ -134,12 +136,17 @@ def run(args: argparse.Namespace) -> int:
         urls = (http, args.ws_public_url or f"{ws}/v2/ws/public", args.ws_private_url)
     try:
         node, recorder = build_node(args, urls)
+        loop = node.get_event_loop()
         if args.duration:
-            node.get_event_loop().call_later(args.duration, node.stop)
+            loop.call_later(args.duration, node.stop)
+        recorder.on_fatal = lambda _: loop.call_later(0.2, node.stop)
         try:
             node.run()
         finally:
-            node.dispose()
+            dispose_node(node)
+        if recorder.start_error:
+            print(f"bitget-nt record: {recorder.start_error}", file=sys.stderr)
+            return 2
         stats = recorder.writer.stats
         print(
             f"recorded {stats.rows} rows in {stats.files} files ({stats.bytes} bytes) to "
