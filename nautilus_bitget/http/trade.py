@@ -652,16 +652,8 @@ class BitgetTradeHttpAPI:
         limit: int | None = None,
     ) -> BitgetPlanOrders:
         """Return pending plan orders (``normal_plan``, ``track_plan`` or ``profit_loss``)."""
-        if plan_type not in PLAN_TYPES_QUERY:
-            raise ValueError(f"plan_type must be one of {PLAN_TYPES_QUERY}, was {plan_type!r}")
-        params = {
-            "planType": plan_type,
-            "productType": product_type_param(product_type),
-            "symbol": symbol,
-            "orderId": order_id,
-            "clientOid": client_oid,
-            **page_query(id_less_than, start_time, end_time, limit),
-        }
+        params = _plan_query(plan_type, product_type, symbol, order_id, client_oid)
+        params.update(page_query(id_less_than, start_time, end_time, limit))
         return await self._get_page("orders-plan-pending", params, BitgetPlanOrders)
 
     async def orders_plan_history(
@@ -678,15 +670,27 @@ class BitgetTradeHttpAPI:
         limit: int | None = None,
     ) -> BitgetPlanOrders:
         """Return finished plan orders (``planStatus`` executed/fail_execute/cancelled; 5.11)."""
-        if plan_type not in PLAN_TYPES_QUERY:
-            raise ValueError(f"plan_type must be one of {PLAN_TYPES_QUERY}, was {plan_type!r}")
-        params = {
-            "planType": plan_type,
-            "productType": product_type_param(product_type),
-            "symbol": symbol,
-            "orderId": order_id,
-            "clientOid": client_oid,
-            "planStatus": plan_status,
-            **page_query(id_less_than, start_time, end_time, limit),
-        }
+        params = _plan_query(plan_type, product_type, symbol, order_id, client_oid)
+        params["planStatus"] = plan_status
+        params.update(page_query(id_less_than, start_time, end_time, limit))
         return await self._get_page("orders-plan-history", params, BitgetPlanOrders)
+
+
+def _plan_query(
+    plan_type: str,
+    product_type: BitgetProductType | str,
+    symbol: str | None,
+    order_id: str | None,
+    client_oid: str | None,
+) -> dict[str, Any]:
+    # bitget-api.md 5.11: planType is required on plan queries (normal_plan, track_plan,
+    # profit_loss)
+    if plan_type not in PLAN_TYPES_QUERY:
+        raise ValueError(f"plan_type must be one of {PLAN_TYPES_QUERY}, was {plan_type!r}")
+    return {
+        "planType": plan_type,
+        "productType": product_type_param(product_type),
+        "symbol": symbol,
+        "orderId": order_id,
+        "clientOid": client_oid,
+    }
