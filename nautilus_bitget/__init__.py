@@ -1,7 +1,8 @@
 """
 Bitget perpetual futures for NautilusTrader.
 
-Public API (design.md section 3): ``BITGET_VENUE``, ``BitgetEnvironment``, ``BitgetProductType``,
+Public API (architecture.md section 3): ``BITGET_VENUE``, ``BitgetEnvironment``,
+``BitgetProductType``,
 ``BitgetDataClientConfig``, ``BitgetExecClientConfig``, ``BitgetLiveDataClientFactory``,
 ``BitgetLiveExecClientFactory`` and ``BitgetInstrumentProvider``.
 """

@@ -1,5 +1,5 @@
 """
-The ``bitget-nt`` command line (design.md section 3, contract).
+The ``bitget-nt`` command line (architecture.md section 3, contract).
 
 Each sub-command's options are declared here; the work is done by the module that owns it, imported
 only when that command runs.

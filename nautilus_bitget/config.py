@@ -1,4 +1,4 @@
-"""Configuration of the Bitget data and execution clients (design.md section 3, contract)."""
+"""Configuration of the Bitget data and execution clients (architecture.md section 3, contract)."""
 
 from __future__ import annotations
 

@@ -18,14 +18,14 @@ PERP_SUFFIX: Final[str] = "-PERP"
 
 
 class BitgetEnvironment(Enum):
-    """Which Bitget environment a client talks to (bitget-api.md section 1)."""
+    """Which Bitget environment a client talks to (bitget-protocol.md section 1)."""
 
     LIVE = "live"
     DEMO = "demo"
 
 
 class BitgetProductType(Enum):
-    """Bitget futures product types; the value is the wire string (bitget-api.md section 0)."""
+    """Bitget futures product types; the value is the wire string (bitget-protocol.md section 0)."""
 
     USDT_FUTURES = "USDT-FUTURES"
     USDC_FUTURES = "USDC-FUTURES"
@@ -37,7 +37,8 @@ class BitgetProductType(Enum):
         return self is BitgetProductType.COIN_FUTURES
 
 
-# -- HOSTS (bitget-api.md section 1) ------------------------------------------------------------
+# -- HOSTS (bitget-protocol.md section 1)
+# ------------------------------------------------------------
 HTTP_URL_LIVE: Final[str] = "https://api.bitget.com"
 WS_PUBLIC_URL_LIVE: Final[str] = "wss://ws.bitget.com/v2/ws/public"
 WS_PRIVATE_URL_LIVE: Final[str] = "wss://ws.bitget.com/v2/ws/private"
@@ -46,7 +47,7 @@ HTTP_URL_DEMO: Final[str] = HTTP_URL_LIVE
 WS_PUBLIC_URL_DEMO: Final[str] = "wss://wspap.bitget.com/v2/ws/public"
 WS_PRIVATE_URL_DEMO: Final[str] = "wss://wspap.bitget.com/v2/ws/private"
 
-# Simulator defaults (design.md section 3): one port serves REST and both sockets.
+# Simulator defaults (architecture.md section 3): one port serves REST and both sockets.
 SIM_DEFAULT_HOST: Final[str] = "127.0.0.1"
 SIM_DEFAULT_PORT: Final[int] = 8480
 SIM_API_KEY: Final[str] = "sim-key"

@@ -1,8 +1,8 @@
 """
 ``BitgetInstrumentProvider``: Bitget perpetual contracts -> ``CryptoPerpetual`` instruments.
 
-Loads ``GET /api/v2/mix/market/contracts`` per product type (bitget-api.md 4.2), or for a UTA
-account ``GET /api/v3/market/instruments`` (bitget-uta-api.md 2.2: tick = ``priceMultiplier``,
+Loads ``GET /api/v2/mix/market/contracts`` per product type (bitget-protocol.md 4.2), or for a UTA
+account ``GET /api/v3/market/instruments`` (bitget-protocol-uta.md 2.2: tick = ``priceMultiplier``,
 step = ``quantityMultiplier``). v3 rows are translated into classic contract rows
 (``parsing.instruments_v3``), so both paths build identical instruments and ``InstrumentId``s:
 recorded data and strategy configs do not depend on the account type. Delivery contracts and
@@ -250,7 +250,7 @@ class BitgetInstrumentProvider(InstrumentProvider):
             self._product_types,
         )
         if self._account_type == "uta":
-            # bitget-uta-api.md 2.7: v3 current-fund-rate is per symbol
+            # bitget-protocol-uta.md 2.7: v3 current-fund-rate is per symbol
             for symbol in sorted(self._by_symbol):
                 category = self._product_type_by_symbol[symbol]
                 for rate in await self._v3.current_fund_rate(symbol, category):
@@ -318,7 +318,8 @@ class BitgetInstrumentProvider(InstrumentProvider):
             try:
                 contracts.extend(await self.fetch_contracts(product_type, symbol))
             except BitgetError as e:
-                # bitget-api.md 2.4: an unknown symbol answers 40034 "Parameter ... does not exist"
+                # bitget-protocol.md 2.4: an unknown symbol answers 40034 "Parameter ... does not
+                # exist"
                 self._log.warning(f"Contracts {product_type.value} {symbol}: {e}")
         return [c for c in contracts if c.symbol in symbols]
 

@@ -1,12 +1,9 @@
-"""Where the official example payloads live: ``shared/samples`` beside the repository."""
+"""Where the vendored Bitget example payloads live: ``tests/fixtures/bitget`` (v2) and ``uta/``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
-REPO = Path(__file__).resolve().parents[1]
-# ``BITGET_NT_SAMPLES`` points elsewhere when the repository is not checked out beside shared/
-SAMPLES = Path(os.environ.get("BITGET_NT_SAMPLES") or REPO.parent / "shared" / "samples")
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "bitget"
 UTA_SAMPLES = SAMPLES / "uta"

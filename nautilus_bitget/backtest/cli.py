@@ -1,4 +1,4 @@
-"""``bitget-nt backtest``: run a strategy on a catalog and write the results (design.md 3)."""
+"""``bitget-nt backtest``: run a strategy on a catalog and write the results (architecture.md 3)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """
-Load a user's Strategy class and its config (design.md section 3, ``--strategy`` / ``--config``).
+Load a user's Strategy class and its config (architecture.md section 3, ``--strategy`` /
+``--config``).
 
 ``--strategy`` is ``package.module:Class`` or ``path/to/file.py:Class``; the config class is the
 annotation of the ``config`` parameter of the strategy's ``__init__``; ``--config`` is a JSON object

@@ -1,7 +1,8 @@
 """
 Account type detection: classic (API v2) or Unified Trading Account (API v3).
 
-bitget-uta-api.md 1.2: a UTA key gets ``40085`` on v2 endpoints and a classic key gets ``40084``
+bitget-protocol-uta.md 1.2: a UTA key gets ``40085`` on v2 endpoints and a classic key gets
+``40084``
 on v3 endpoints, so the process must pick one API for its whole life. The probe is
 ``GET /api/v3/account/settings``:
 

@@ -1,5 +1,5 @@
 """
-Order book integrity for the ``books`` channel (bitget-api.md 6.1 and 9.6).
+Order book integrity for the ``books`` channel (bitget-protocol.md 6.1 and 9.6).
 
 ``BookIntegrity`` follows one instrument's ``seq``/``pseq`` chain and, when the venue sends a
 ``checksum`` on updates, verifies the crc32 of the best 25 levels per side built from the original
@@ -38,7 +38,7 @@ def book_checksum(
     depth: int = CHECKSUM_DEPTH,
 ) -> int:
     """
-    Return Bitget's signed crc32 of the best ``depth`` levels (bitget-api.md 6.1).
+    Return Bitget's signed crc32 of the best ``depth`` levels (bitget-protocol.md 6.1).
 
     The string interleaves ``bid1.price:bid1.size:ask1.price:ask1.size:bid2...`` from the original
     wire strings, skipping the missing side's entries when a side is shorter.
@@ -146,7 +146,7 @@ class BookIntegrity:
         asks: Sequence[tuple[str, str]],
     ) -> BookCheck:
         """
-        Accept a snapshot (bitget-api.md 9.6 step 2); snapshots are never checksum-verified.
+        Accept a snapshot (bitget-protocol.md 9.6 step 2); snapshots are never checksum-verified.
 
         Returns
         -------
@@ -190,7 +190,7 @@ class BookIntegrity:
             return BookCheck.GAP
         if self._tracking:
             if checksum is None:
-                # bitget-api.md 6.1: v2 sends no checksum key; stop paying for the local book.
+                # bitget-protocol.md 6.1: v2 sends no checksum key; stop paying for the local book.
                 self._tracking = False
                 self._bids = None
                 self._asks = None

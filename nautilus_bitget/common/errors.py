@@ -3,7 +3,7 @@ Typed Bitget errors.
 
 Every error raised by the transport carries the HTTP status, the venue code (a string, as on the
 wire), the venue message and the endpoint. Callers match on the class, never on message text
-(bitget-api.md section 8.1). Messages never contain credentials.
+(bitget-protocol.md section 8.1). Messages never contain credentials.
 
 """
 
@@ -172,7 +172,7 @@ class BitgetPositionModeSwitchError(BitgetRequestError):
     hint = "close all positions and cancel all orders of the product type, then retry"
 
 
-# v3 (bitget-uta-api.md) codes sit beside their v2 equivalents
+# v3 (bitget-protocol-uta.md) codes sit beside their v2 equivalents
 _TRANSIENT: Final[frozenset[str]] = frozenset(
     {"40010", "40015", "40200", "40725", "45001", "25000", "25001", "25003"},
 )

@@ -1,11 +1,11 @@
 """
-Nautilus order -> Bitget request bodies (bitget-api.md 5.4 - 5.11, 9.2, 9.3).
+Nautilus order -> Bitget request bodies (bitget-protocol.md 5.4 - 5.11, 9.2, 9.3).
 
 Pure functions, no I/O. The execution client decides *what* to send (open or close, which
 clientOid); this module decides *how* it looks on the wire, so the mapping table can be tested
 exactly.
 
-Side mapping (bitget-api.md 5.5, 9.3):
+Side mapping (bitget-protocol.md 5.5, 9.3):
 
 =============  =====================  ==========  ===========  ==============
 position mode  intent                 side        tradeSide    reduceOnly
@@ -35,7 +35,8 @@ from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
 
 
-# bitget-api.md 9.2: the documented regexes disagree; <= 32 of [0-9A-Za-z_-] is accepted by all.
+# bitget-protocol.md 9.2: the documented regexes disagree; <= 32 of [0-9A-Za-z_-] is accepted by
+# all.
 CLIENT_OID_MAX_LEN: Final[int] = 32
 _CLIENT_OID_RE: Final[re.Pattern[str]] = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _ALIAS_RE: Final[re.Pattern[str]] = re.compile(r"^(?P<base>.+)_m(?P<n>[0-9]+)$")
@@ -59,7 +60,7 @@ _FORCE: Final[dict[TimeInForce, str]] = {
     TimeInForce.FOK: "fok",
 }
 
-# bitget-api.md 5.11: triggerType is mark_price or fill_price (= last price).
+# bitget-protocol.md 5.11: triggerType is mark_price or fill_price (= last price).
 _TRIGGER_TYPE: Final[dict[TriggerType, str]] = {
     TriggerType.DEFAULT: "fill_price",
     TriggerType.LAST_PRICE: "fill_price",
@@ -67,7 +68,7 @@ _TRIGGER_TYPE: Final[dict[TriggerType, str]] = {
     TriggerType.MARK_PRICE: "mark_price",
 }
 
-# Keys of a single place-order body that batch items do not carry (bitget-api.md 5.6).
+# Keys of a single place-order body that batch items do not carry (bitget-protocol.md 5.6).
 _BATCH_SHARED_KEYS: Final[frozenset[str]] = frozenset(
     {
         "symbol",
@@ -116,7 +117,8 @@ def modify_alias(client_oid: str, n: int) -> str:
     Return the deterministic venue clientOid used for the ``n``-th modification of an order.
 
     Bitget's modify-order creates a new order with a mandatory ``newClientOid``
-    (bitget-api.md 5.7); the Nautilus ``ClientOrderId`` stays the same and this alias maps back.
+    (bitget-protocol.md 5.7); the Nautilus ``ClientOrderId`` stays the same and this alias maps
+    back.
     ``<coid>_m<n>`` when it fits in 32 chars, else a hash of the coid plus the suffix.
 
     Parameters
@@ -193,7 +195,7 @@ def is_close(
 
 def wire_side(order_side: OrderSide, *, hedge: bool, close: bool) -> tuple[str, str | None]:
     """
-    Return ``(side, tradeSide)`` for the request (bitget-api.md 5.5).
+    Return ``(side, tradeSide)`` for the request (bitget-protocol.md 5.5).
 
     ``tradeSide`` is ``None`` in one-way mode (it must not be sent there, 9.3).
     """
@@ -208,7 +210,7 @@ def wire_side(order_side: OrderSide, *, hedge: bool, close: bool) -> tuple[str, 
 
 def trade_direction(side: str, trade_side: str | None, pos_mode: str | None) -> OrderSide:
     """
-    Return the real trade direction of a venue order row or REST fill (bitget-api.md 5.5).
+    Return the real trade direction of a venue order row or REST fill (bitget-protocol.md 5.5).
 
     In hedge mode a close row repeats the position side (``buy`` closes a long = sells).
     """
@@ -331,7 +333,7 @@ def order_request(
         body["force"] = time_in_force_wire(order)
     body["clientOid"] = client_oid
     if not hedge:
-        # bitget-api.md 9.7: YES/NO on place-order, yes/no on place-plan-order.
+        # bitget-protocol.md 9.7: YES/NO on place-order, yes/no on place-plan-order.
         flag = "YES" if order.is_reduce_only else "NO"
         body["reduceOnly"] = flag.lower() if is_plan else flag
     if is_plan:
@@ -360,7 +362,7 @@ def batch_request(
     margin_coin: str,
     margin_mode: str,
 ) -> dict[str, Any]:
-    """Return a ``batch-place-order`` body (bitget-api.md 5.6; all items share the symbol)."""
+    """Return a ``batch-place-order`` body (bitget-protocol.md 5.6; all items share the symbol)."""
     return {
         "symbol": symbol,
         "productType": product_type,
@@ -381,7 +383,7 @@ def modify_request(
     new_price: str,
 ) -> dict[str, str]:
     """
-    Return a ``modify-order`` body (bitget-api.md 5.7: size and price always together).
+    Return a ``modify-order`` body (bitget-protocol.md 5.7: size and price always together).
 
     The current value is passed for the unchanged one.
     """
@@ -406,7 +408,7 @@ def modify_plan_request(
     new_price: str | None,
     trigger_type: str | None,
 ) -> dict[str, str]:
-    """Return a ``modify-plan-order`` body (bitget-api.md 5.11)."""
+    """Return a ``modify-plan-order`` body (bitget-protocol.md 5.11)."""
     body = {"productType": product_type}
     if order_id:
         body["orderId"] = order_id

@@ -1,9 +1,9 @@
 """
-Nautilus order -> Bitget UTA API v3 request bodies (bitget-uta-api.md 3.4 - 3.8).
+Nautilus order -> Bitget UTA API v3 request bodies (bitget-protocol-uta.md 3.4 - 3.8).
 
 Pure functions, no I/O; the v2 twin is ``common.orders`` (same validation, ``check_order``).
 
-Side mapping (bitget-uta-api.md 3.5): ``side`` is always the trade direction.
+Side mapping (bitget-protocol-uta.md 3.5): ``side`` is always the trade direction.
 
 =============  ======================  ==========  ===========  ==========
 hold mode      intent                  side        posSide      reduceOnly
@@ -34,7 +34,7 @@ from nautilus_bitget.common.orders import check_order
 from nautilus_bitget.common.orders import time_in_force_wire
 
 
-# bitget-uta-api.md 3.8: triggerBy is market (last price) or mark
+# bitget-protocol-uta.md 3.8: triggerBy is market (last price) or mark
 _TRIGGER_BY: Final[dict[TriggerType, str]] = {
     TriggerType.DEFAULT: "market",
     TriggerType.LAST_PRICE: "market",

@@ -1,7 +1,7 @@
 """
-Bitget symbols <-> Nautilus instrument ids, and product type inference (bitget-api.md 0, 9.1).
+Bitget symbols <-> Nautilus instrument ids, and product type inference (bitget-protocol.md 0, 9.1).
 
-Instrument ids are ``<bitget symbol>-PERP.BITGET`` (design.md section 3, contract):
+Instrument ids are ``<bitget symbol>-PERP.BITGET`` (architecture.md section 3, contract):
 ``BTCUSDT-PERP.BITGET`` (USDT-M), ``BTCPERP-PERP.BITGET`` (USDC-M), ``BTCUSD-PERP.BITGET``
 (COIN-M, inverse).
 """
@@ -66,7 +66,7 @@ def symbol_from_instrument_id(instrument_id: InstrumentId | str) -> str:
 
 def infer_product_type(symbol_or_id: InstrumentId | str) -> BitgetProductType:
     """
-    Infer the product type of a Bitget perpetual from its symbol (bitget-api.md 9.1).
+    Infer the product type of a Bitget perpetual from its symbol (bitget-protocol.md 9.1).
 
     ``...PERP`` -> USDC-FUTURES (``BTCPERP``), ``...USD`` -> COIN-FUTURES (``BTCUSD``),
     anything else (``...USDT``) -> USDT-FUTURES.

@@ -1,5 +1,5 @@
 """
-``BitgetDataClient``: every Bitget public market data type for NautilusTrader (design.md 4).
+``BitgetDataClient``: every Bitget public market data type for NautilusTrader (architecture.md 4).
 
 Frames from the public socket are decoded once (``data`` kept raw) and routed by exact channel
 name to ``_handle_<kind>``; the channel's decoder then decodes ``data`` and ``parsing`` builds the
@@ -15,7 +15,7 @@ streams and ``/api/v3/market/instruments``, a classic one v2. Without credential
 ``account_mode="uta"`` -> v3, otherwise v2. Both give identical Nautilus objects and ids; measured
 (bench/decode_books_v3.py): equal decode cost per book update, v3 frames ~4% larger.
 
-Channel choices (bitget-api.md 6.1; v3 names from bitget-uta-api.md 4.4 in brackets):
+Channel choices (bitget-protocol.md 6.1; v3 names from bitget-protocol-uta.md 4.4 in brackets):
 
 - deltas: ``books`` (full depth; one snapshot then updates),
 - ``OrderBookDepth10``: ``books15`` [``books50``] (a full snapshot every push, best 10 used),

@@ -85,7 +85,7 @@ class BookSync:
             self._resync(symbol, f"checksum mismatch (seq {book.seq})")
 
     def _on_checksum_failure(self, symbol: str) -> None:
-        # bitget-uta-api.md 4.5: the v3 checksum algorithm is unverified (v2's crc32 assumed).
+        # bitget-protocol-uta.md 4.5: the v3 checksum algorithm is unverified (v2's crc32 assumed).
         # Failures in a row with no checksum ever verified in between mean another algorithm:
         # stop verifying rather than resubscribe forever (the seq/pseq chain still holds).
         if self._dialect.checksum_documented:
@@ -116,7 +116,7 @@ class BookSync:
             task.add_done_callback(lambda _: self._resync_tasks.pop(symbol, None))
 
     async def _resubscribe_books(self, symbol: str) -> None:
-        # bitget-api.md 9.6 step 3: resubscribe for a fresh snapshot; again if none arrives
+        # bitget-protocol.md 9.6 step 3: resubscribe for a fresh snapshot; again if none arrives
         channel = self._dialect.books
         arg = self._arg(channel, symbol)
         while symbol in self._resync_pending and (channel, symbol) in self._channel_refs:

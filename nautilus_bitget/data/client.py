@@ -183,7 +183,7 @@ class BitgetDataClient(
         Decide the account type once (later calls return it): v2 or v3 streams and instruments.
 
         With credentials (config or ``BITGET_API_*``) the key's account type is detected on
-        ``/api/v3/account/settings`` (bitget-uta-api.md 1.2) and checked against
+        ``/api/v3/account/settings`` (bitget-protocol-uta.md 1.2) and checked against
         ``account_mode``; without, ``account_mode="uta"`` selects v3 and anything else v2.
 
         Raises
@@ -219,7 +219,7 @@ class BitgetDataClient(
                 logger=self._log,
             )
         except BitgetError as e:
-            # nautilus-notes 2: a failing _connect only shows as a node that never starts
+            # nautilus-notes.md 2: a failing _connect only shows as a node that never starts
             self._log.error(f"Bitget data client cannot start: {e}")
             raise
         finally:

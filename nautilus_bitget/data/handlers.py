@@ -101,7 +101,7 @@ class StreamHandlers:
             return
         trades = self._dialect.decode_trades(frame.data)
         if frame.action == "snapshot":
-            # bitget-api.md 6.1: recent history, not new trades
+            # bitget-protocol.md 6.1: recent history, not new trades
             dedupe.remember(t.tradeId for t in trades)
             return
         ts_init = self._clock.timestamp_ns()

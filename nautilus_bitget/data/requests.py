@@ -34,9 +34,9 @@ from nautilus_bitget.schemas.common import num_str
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 
 
-HISTORY_CANDLES_MAX = 200  # bitget-api.md 4.5
-FILLS_HISTORY_MAX = 1000  # bitget-api.md 4.6
-FUND_HISTORY_PAGE = 100  # bitget-api.md 4.7
+HISTORY_CANDLES_MAX = 200  # bitget-protocol.md 4.5
+FILLS_HISTORY_MAX = 1000  # bitget-protocol.md 4.6
+FUND_HISTORY_PAGE = 100  # bitget-protocol.md 4.7
 DEFAULT_BARS_LIMIT = 1000
 
 

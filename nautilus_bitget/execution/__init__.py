@@ -1,7 +1,7 @@
 """
 Bitget perpetual-futures execution client (``LiveExecutionClient``).
 
-Flow (design.md 4): ``generate_order_submitted`` -> signed REST place (clientOid = Nautilus
+Flow (architecture.md 4): ``generate_order_submitted`` -> signed REST place (clientOid = Nautilus
 ``ClientOrderId``) -> accepted from the REST ack or the private ``orders`` push (whichever comes
 first, once) -> fills from ``orders`` fill messages and the ``fill`` channel, deduplicated by
 tradeId (also against REST backfill) -> account state from ``account`` pushes.
@@ -17,7 +17,7 @@ Decisions (documented for users):
   ``OrderCanceled`` (Bitget has no expired state; the Nautilus matching engine also cancels IOC/FOK
   remainders, so backtest and live agree). A post-only order the venue kills because it would
   take (``live`` -> ``canceled`` without our cancel, 9.2) is ``OrderRejected(due_post_only=True)``.
-* Modify (bitget-api.md 5.7) creates a new venue order with a new clientOid alias
+* Modify (bitget-protocol.md 5.7) creates a new venue order with a new clientOid alias
   (``<coid>_m<n>``); the Nautilus ``ClientOrderId`` stays, and ``OrderUpdated`` carries the new
   venue order id (``venue_order_id_modified=True``). The old order's cancel push is ignored.
 * Trigger orders (stop/if-touched) use ``place-plan-order``; when a plan triggers, the order it
@@ -37,7 +37,7 @@ Decisions (documented for users):
 * Unknown outcome (timeout/5xx on submit or modify): never re-sent (a 429 is, as it was refused
   before processing); the order is queried by clientOid and the true state emitted (accepted /
   filled / rejected when not found). Cancels are idempotent and retried by the transport.
-* API family (bitget-uta-api.md 1.2, 7): ``account_mode`` ``auto`` probes the key on connect
+* API family (bitget-protocol-uta.md 1.2, 7): ``account_mode`` ``auto`` probes the key on connect
   (``common.account_mode``) and uses API v2 (classic) or v3 (UTA) for the process; a hand-set mode
   that contradicts the key fails start-up with what to change; auth/network errors are raised,
   never guessed. The v3 dialect differs in requests (``common.orders_v3``: ``side`` = trade

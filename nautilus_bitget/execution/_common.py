@@ -30,7 +30,7 @@ _WS_FILLS = msgspec.json.Decoder(list[BitgetWsFill])
 _WS_POSITIONS = msgspec.json.Decoder(list[BitgetWsPosition])
 _WS_ACCOUNTS = msgspec.json.Decoder(list[BitgetWsAccount])
 _WS_ALGO = msgspec.json.Decoder(list[BitgetWsAlgoOrder])
-# bitget-uta-api.md 4.6: private v3 topics (instType "UTA", no symbol). ``fast-fill`` is not
+# bitget-protocol-uta.md 4.6: private v3 topics (instType "UTA", no symbol). ``fast-fill`` is not
 # used: it has no fee, and a fill applied from it first would lose the commission (deduped).
 _PRIVATE_TOPICS_V3 = ("order", "fill", "position", "account", "strategy-order")
 _V3_FRAME = msgspec.json.Decoder(BitgetV3WsFrame)
@@ -39,7 +39,7 @@ _V3_FILLS = msgspec.json.Decoder(list[BitgetV3WsFill])
 _V3_POSITIONS = msgspec.json.Decoder(list[BitgetV3WsPosition])
 _V3_ACCOUNTS = msgspec.json.Decoder(list[BitgetV3WsAccount])
 _V3_STRATEGY = msgspec.json.Decoder(list[BitgetV3WsStrategyOrder])
-_V3_BATCH_MAX = 20  # bitget-uta-api.md 3.6
+_V3_BATCH_MAX = 20  # bitget-protocol-uta.md 3.6
 _TRADE_ID_MEMORY = 100_000
 _POST_ONLY_CODES = frozenset({"40915", "43011", "22031"})
 

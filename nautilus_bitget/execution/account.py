@@ -136,7 +136,7 @@ class AccountMixin:
 
     async def _balances(self) -> list[Any]:
         if self._uta:
-            # bitget-uta-api.md 3.1: one unified account; total = equity, free = available
+            # bitget-protocol-uta.md 3.1: one unified account; total = equity, free = available
             assets = await self._v3_account.assets()
             return [
                 px.parse_balance(a.equity, a.available, self._currency(a.coin.upper()))

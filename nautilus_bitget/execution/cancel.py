@@ -58,7 +58,7 @@ class CancelMixin:
             self._cache.instrument(order.instrument_id),
         )
         if self._uta:
-            # bitget-uta-api.md 3.8: position TP/SL are strategy orders
+            # bitget-protocol-uta.md 3.8: position TP/SL are strategy orders
             path = f"{V3_TRADE}/cancel-strategy-order"
             body: dict[str, Any] = {"orderId": order_id}
         else:
@@ -115,7 +115,7 @@ class CancelMixin:
                 continue
             target = plans if self._is_live_plan(order) else normal
             target.setdefault(order.instrument_id, []).append(order)
-        # bitget-api.md 5.8: max 50 (40912); bitget-uta-api.md 3.6: max 20
+        # bitget-protocol.md 5.8: max 50 (40912); bitget-protocol-uta.md 3.6: max 20
         size = _V3_BATCH_MAX if self._uta else 50
         for instrument_id, items in normal.items():
             instrument = self._cache.instrument(instrument_id)
@@ -140,7 +140,7 @@ class CancelMixin:
             instrument = self._cache.instrument(instrument_id)
             symbol, product_type, margin_coin = self._route(instrument)
             if self._uta:
-                # bitget-uta-api.md 3.8: strategy orders are canceled one by one
+                # bitget-protocol-uta.md 3.8: strategy orders are canceled one by one
                 for order in items:
                     await self._cancel_one(order, symbol, product_type, margin_coin)
                 continue

@@ -149,7 +149,7 @@ class BitgetExecutionClient(
             logger=self._log,
         )
         self._credentials = credentials
-        # API family: decided on connect (account_mode, bitget-uta-api.md 1.2), held for life.
+        # API family: decided on connect (account_mode, bitget-protocol-uta.md 1.2), held for life.
         self._uta = config.account_mode == "uta"
         self._v3_account = BitgetV3AccountHttpAPI(self._http)
         self._v3_trade = BitgetV3TradeHttpAPI(self._http)
@@ -257,7 +257,7 @@ class BitgetExecutionClient(
 
     async def _select_api(self) -> None:
         """
-        Detect the account type (bitget-uta-api.md 1.2) and use its API for the process.
+        Detect the account type (bitget-protocol-uta.md 1.2) and use its API for the process.
 
         Raises on a hand-set ``account_mode`` that contradicts the key (the message says what to
         change) and on auth/network errors (nothing is guessed).

@@ -151,7 +151,7 @@ class OrderEventsMixin:
                 and coid not in self._cancel_requested
                 and not self._filled.get(coid)
             ):
-                # bitget-api.md 9.2: a post-only order that would take is killed (live ->
+                # bitget-protocol.md 9.2: a post-only order that would take is killed (live ->
                 # canceled); Nautilus reports that as a post-only rejection (as in backtest).
                 self._closed.add(coid)
                 self.generate_order_rejected(

@@ -20,7 +20,7 @@ from nautilus_bitget.schemas.account import BitgetBills
 
 @dataclass(frozen=True)
 class BitgetFundingPayment:
-    """A funding settlement from the account bill ledger (bitget-api.md 5.12)."""
+    """A funding settlement from the account bill ledger (bitget-protocol.md 5.12)."""
 
     instrument_id: InstrumentId
     amount: Money  # + received, - paid
@@ -57,7 +57,7 @@ class FundingMixin:
             await self._update_account_state()
 
     async def _funding_bills_v2(self, product_type: str) -> list[Any]:
-        """``contract_settle_fee`` bills since connect (bitget-api.md 5.12)."""
+        """``contract_settle_fee`` bills since connect (bitget-protocol.md 5.12)."""
         page = await self._http.get(
             f"{_MIX}/account/bill",
             {
@@ -73,7 +73,7 @@ class FundingMixin:
 
     async def _funding_bills_v3(self, product_type: str) -> list[Any]:
         """
-        Funding rows of ``financial-records`` (bitget-uta-api.md 3.1) as v2 bills.
+        Funding rows of ``financial-records`` (bitget-protocol-uta.md 3.1) as v2 bills.
 
         The ledger's ``type`` filter and enum are unsure in the doc, so every row since a
         watermark is read (cursor pages) and funding is picked by type (``p3.funding_bill``).

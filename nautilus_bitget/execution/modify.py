@@ -45,7 +45,7 @@ class ModifyMixin:
             price = command.price or (order.price if order.has_price else None)
             client_oid = self._venue_coid.get(order.client_order_id, order.client_order_id.value)
             if self._uta:
-                path = f"{V3_TRADE}/modify-strategy-order"  # bitget-uta-api.md 3.8
+                path = f"{V3_TRADE}/modify-strategy-order"  # bitget-protocol-uta.md 3.8
                 body = modify_strategy_request_v3(
                     category=product_type,
                     symbol=symbol,
@@ -134,7 +134,7 @@ class ModifyMixin:
         price: Any,
     ) -> None:
         """
-        v3 modify (bitget-uta-api.md 3.6): asynchronous, same orderId. The ack is not success:
+        v3 modify (bitget-protocol-uta.md 3.6): asynchronous, same orderId. The ack is not success:
         the ``order`` push echoing ``requestId`` confirms (``OrderUpdated``); without it the
         order is queried, and an order left unchanged is ``OrderModifyRejected``.
         """

@@ -126,7 +126,7 @@ class OutcomeMixin:
             self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
             self._linked_plans.add(order.client_order_id)
         elif status in ("executed", "triggered"):
-            # v3 history-strategy-orders (bitget-uta-api.md 3.8) names no spawned order: wait
+            # v3 history-strategy-orders (bitget-protocol-uta.md 3.8) names no spawned order: wait
             # for it like after an "executed" push (linked by symbol / side, or by its fills)
             self._await_spawned_order(order, row.symbol, ts)
 

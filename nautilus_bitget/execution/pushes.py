@@ -72,7 +72,7 @@ class PushMixin:
             self._emit_balances([(r.equity, r.available, r.marginCoin) for r in rows])
 
     def _route_v3(self, topic: str, data: Any) -> None:
-        """Route a v3 private push (bitget-uta-api.md 4.6) onto the shared handlers."""
+        """Route a v3 private push (bitget-protocol-uta.md 4.6) onto the shared handlers."""
         if topic == "order":
             for row in _V3_ORDERS.decode(data):
                 self._on_order_row_v3(row)
@@ -96,7 +96,7 @@ class PushMixin:
     def _on_order_row_v3(self, row: BitgetV3WsOrder) -> None:
         request_id = row.requestId
         if request_id and request_id in self._modify_requests:
-            # bitget-uta-api.md 3.6, 7.12: the push echoing requestId confirms the modify
+            # bitget-protocol-uta.md 3.6, 7.12: the push echoing requestId confirms the modify
             self._confirm_modify_v3(self._modify_requests.pop(request_id), row.qty, row.price)
         self._on_order_row(p3.ws_order(row, self._hedge))
 

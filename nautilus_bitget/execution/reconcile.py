@@ -118,7 +118,7 @@ class ReconcileMixin:
 
     async def _watchdog(self) -> None:
         """
-        Catch up on pushes the venue lost without a reconnect (bitget-api.md 9.2).
+        Catch up on pushes the venue lost without a reconnect (bitget-protocol.md 9.2).
 
         Open orders quiet for a watchdog interval are compared with ``orders-pending`` (one
         request per product type): more filled there -> REST fills backfilled (deduplicated by

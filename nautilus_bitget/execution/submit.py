@@ -131,7 +131,7 @@ class SubmitMixin:
 
     async def _send_place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
         if self._uta:
-            # bitget-uta-api.md 3.8: trigger orders are strategy orders
+            # bitget-protocol-uta.md 3.8: trigger orders are strategy orders
             path = f"{V3_TRADE}/place-strategy-order" if is_plan else f"{V3_TRADE}/place-order"
             decoder: Any = BitgetV3OrderAck
         else:
@@ -256,7 +256,7 @@ class SubmitMixin:
     ) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str | None, str | None]]]:
         """Send one batch; return ``([(clientOid, orderId)], [(clientOid, code, msg)])``."""
         if self._uta:
-            # bitget-uta-api.md 3.6: a bare JSON array, each item a place-order body
+            # bitget-protocol-uta.md 3.6: a bare JSON array, each item a place-order body
             items = await self._http.post(
                 f"{V3_TRADE}/place-batch",
                 [b for _, b in chunk],

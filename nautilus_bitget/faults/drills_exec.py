@@ -80,7 +80,7 @@ async def drill_private_drop() -> Drill:
 
 
 async def drill_private_lost_pushes() -> Drill:
-    """The venue silently loses private pushes (bitget-api.md 3.1: they CAN be lost)."""
+    """The venue silently loses private pushes (bitget-protocol.md 3.1: they CAN be lost)."""
     return await _exec_drill(
         "private pushes lost (lose_private 8)",
         EXEC_EXPECTED + " (REST fallback)",

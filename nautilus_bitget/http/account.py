@@ -1,5 +1,5 @@
 """
-Private account, settings and position endpoints (bitget-api.md 5.1-5.3, 5.12), typed.
+Private account, settings and position endpoints (bitget-protocol.md 5.1-5.3, 5.12), typed.
 
 Settings calls (set-leverage, set-margin-mode, set-position-mode) set a state and are safe to
 repeat, so they pass ``retry=True``. ``marginCoin`` is sent uppercase (5.x: required on writes).
@@ -57,7 +57,7 @@ class BitgetAccountHttpAPI:
         return await self.client.post(path, body, decoder=decoder, retry=True)
 
     async def accounts(self, product_type: BitgetProductType | str) -> list[BitgetAccount]:
-        """Return one account per margin coin of a product type (bitget-api.md 5.1)."""
+        """Return one account per margin coin of a product type (bitget-protocol.md 5.1)."""
         params = {"productType": product_type_param(product_type)}
         return await self._get_list(f"{MIX_ACCOUNT}/accounts", params, list[BitgetAccount])
 
@@ -69,7 +69,7 @@ class BitgetAccountHttpAPI:
     ) -> BitgetAccount:
         """
         Return the single account with the symbol's settings (``marginMode``, ``posMode``,
-        leverages; bitget-api.md 5.1).
+        leverages; bitget-protocol.md 5.1).
 
         Parameters
         ----------
@@ -99,7 +99,7 @@ class BitgetAccountHttpAPI:
         short_leverage: int | str | None = None,
     ) -> BitgetSetLeverageResult:
         """
-        Set the leverage of a symbol (``POST set-leverage``, bitget-api.md 5.2).
+        Set the leverage of a symbol (``POST set-leverage``, bitget-protocol.md 5.2).
 
         Parameters
         ----------
@@ -143,7 +143,7 @@ class BitgetAccountHttpAPI:
     ) -> BitgetSetMarginModeResult:
         """
         Set ``crossed`` or ``isolated`` margin for a symbol (fails with 45117 when positions or
-        orders exist; bitget-api.md 5.2).
+        orders exist; bitget-protocol.md 5.2).
 
         Parameters
         ----------
@@ -178,7 +178,7 @@ class BitgetAccountHttpAPI:
     ) -> BitgetPositionModeResult:
         """
         Set ``one_way_mode`` or ``hedge_mode`` for a whole product type (fails with 40920 when
-        any position or order exists; bitget-api.md 5.2, 9.3).
+        any position or order exists; bitget-protocol.md 5.2, 9.3).
 
         Parameters
         ----------
@@ -202,7 +202,7 @@ class BitgetAccountHttpAPI:
         product_type: BitgetProductType | str,
         margin_coin: str | None = None,
     ) -> list[BitgetPosition]:
-        """Return all open positions of a product type (bitget-api.md 5.3)."""
+        """Return all open positions of a product type (bitget-protocol.md 5.3)."""
         params = {
             "productType": product_type_param(product_type),
             "marginCoin": margin_coin_param(margin_coin),
@@ -215,7 +215,8 @@ class BitgetAccountHttpAPI:
         product_type: BitgetProductType | str,
         margin_coin: str,
     ) -> list[BitgetPosition]:
-        """Return the positions of one symbol (two entries in hedge mode; bitget-api.md 5.3)."""
+        """Return the positions of one symbol (two entries in hedge mode; bitget-protocol.md
+        5.3)."""
         params = symbol_query(symbol, product_type, marginCoin=margin_coin_param(margin_coin))
         path = f"{MIX_POSITION}/single-position"
         return await self._get_list(path, params, list[BitgetPosition])
@@ -232,7 +233,7 @@ class BitgetAccountHttpAPI:
         limit: int | None = None,
     ) -> BitgetBills:
         """
-        Return account ledger entries, newest first (bitget-api.md 5.12).
+        Return account ledger entries, newest first (bitget-protocol.md 5.12).
 
         Parameters
         ----------

@@ -38,7 +38,7 @@ _NULL: Final[bytes] = b"null"
 
 
 class _Envelope(msgspec.Struct, frozen=True):
-    # bitget-api.md 2.4: code is a string; requestTime a number or a string; data may be null
+    # bitget-protocol.md 2.4: code is a string; requestTime a number or a string; data may be null
     code: str | int | None = None
     msg: str | None = None
     requestTime: int | str | None = None
@@ -68,7 +68,7 @@ class BitgetHttpClient:
     credentials : BitgetCredentials, optional
         Needed for signed requests.
     environment : BitgetEnvironment, default LIVE
-        ``DEMO`` adds the ``paptrading: 1`` header (bitget-api.md 1.2 A).
+        ``DEMO`` adds the ``paptrading: 1`` header (bitget-protocol.md 1.2 A).
     timeout_secs : float, default 10.0
         Total timeout of one request.
     max_retries : int, default 3
@@ -278,7 +278,7 @@ class BitgetHttpClient:
             try:
                 raw = await self._send_once(method, path, query, body, signed)
             except BitgetTimestampError:
-                # bitget-api.md 2.1: 40008 means the request was rejected, so resync and resend
+                # bitget-protocol.md 2.1: 40008 means the request was rejected, so resync and resend
                 if resynced:
                     raise
                 resynced = True

@@ -1,5 +1,5 @@
 """
-Public market endpoints of Bitget v2 ``mix`` (bitget-api.md section 4), typed.
+Public market endpoints of Bitget v2 ``mix`` (bitget-protocol.md section 4), typed.
 
 Thin wrappers over ``BitgetHttpClient.get``: build the query (wire names, ``productType``
 uppercase), decode ``data`` into ``schemas.market`` types. GETs are retried by the client.
@@ -31,7 +31,7 @@ from nautilus_bitget.schemas.market import BitgetTicker
 MIX_MARKET: Final[str] = "/api/v2/mix/market"
 KLINE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index")
 
-# bitget-api.md 4.5: history-candles has no kLineType; mark/index history have their own paths
+# bitget-protocol.md 4.5: history-candles has no kLineType; mark/index history have their own paths
 _HISTORY_CANDLE_PATHS: Final[dict[str, str]] = {
     "market": f"{MIX_MARKET}/history-candles",
     "mark": f"{MIX_MARKET}/history-mark-candles",
@@ -79,12 +79,12 @@ class BitgetMarketHttpAPI:
         return await self._get(endpoint, params, decoder) or []
 
     async def _get_candles(self, path: str, params: dict[str, Any]) -> list[BitgetCandleRow]:
-        # bitget-api.md 4.5: new listings answer "" instead of an empty array
+        # bitget-protocol.md 4.5: new listings answer "" instead of an empty array
         rows = await self.client.get(path, params, decoder=list[BitgetCandleRow] | str)
         return rows if isinstance(rows, list) else []
 
     async def server_time(self) -> BitgetServerTime:
-        """Return the server time (``GET /api/v2/public/time``, bitget-api.md 4.1)."""
+        """Return the server time (``GET /api/v2/public/time``, bitget-protocol.md 4.1)."""
         return await self.client.get("/api/v2/public/time", decoder=BitgetServerTime)
 
     async def contracts(
@@ -93,7 +93,7 @@ class BitgetMarketHttpAPI:
         symbol: str | None = None,
     ) -> list[BitgetContract]:
         """
-        Return the contracts of a product type, or of one symbol (bitget-api.md 4.2).
+        Return the contracts of a product type, or of one symbol (bitget-protocol.md 4.2).
 
         Parameters
         ----------
@@ -118,7 +118,7 @@ class BitgetMarketHttpAPI:
         limit: int | str | None = None,
     ) -> BitgetMergeDepth:
         """
-        Return an order book snapshot (levels as JSON numbers, no sequence; bitget-api.md 4.3).
+        Return an order book snapshot (levels as JSON numbers, no sequence; bitget-protocol.md 4.3).
 
         Parameters
         ----------
@@ -151,7 +151,7 @@ class BitgetMarketHttpAPI:
         return rows[0] if rows else None
 
     async def tickers(self, product_type: BitgetProductType | str) -> list[BitgetTicker]:
-        """Return the tickers of every symbol of a product type (bitget-api.md 4.4)."""
+        """Return the tickers of every symbol of a product type (bitget-protocol.md 4.4)."""
         params = {"productType": product_type_param(product_type)}
         return await self._get_list("tickers", params, list[BitgetTicker])
 
@@ -166,7 +166,7 @@ class BitgetMarketHttpAPI:
         kline_type: str | None = None,
     ) -> list[BitgetCandleRow]:
         """
-        Return recent candles incl. the still-forming one (``/candles``, bitget-api.md 4.5).
+        Return recent candles incl. the still-forming one (``/candles``, bitget-protocol.md 4.5).
 
         Parameters
         ----------
@@ -205,7 +205,7 @@ class BitgetMarketHttpAPI:
     ) -> list[BitgetCandleRow]:
         """
         Return finished candles from ``history-candles`` / ``history-mark-candles`` /
-        ``history-index-candles`` (max 200 rows, bitget-api.md 4.5).
+        ``history-index-candles`` (max 200 rows, bitget-protocol.md 4.5).
 
         Parameters
         ----------
@@ -237,7 +237,7 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
         limit: int | None = None,
     ) -> list[BitgetRecentTrade]:
-        """Return recent public trades (``/fills``, max 100, bitget-api.md 4.6)."""
+        """Return recent public trades (``/fills``, max 100, bitget-protocol.md 4.6)."""
         params = symbol_query(symbol, product_type, limit=limit)
         return await self._get_list("fills", params, list[BitgetRecentTrade])
 
@@ -250,7 +250,8 @@ class BitgetMarketHttpAPI:
         start_time: int | None = None,
         end_time: int | None = None,
     ) -> list[BitgetRecentTrade]:
-        """Return older public trades (``/fills-history``, window <= 7 days, bitget-api.md 4.6)."""
+        """Return older public trades (``/fills-history``, window <= 7 days, bitget-protocol.md
+        4.6)."""
         params = symbol_query(
             symbol, product_type, **page_query(id_less_than, start_time, end_time, limit)
         )
@@ -272,7 +273,7 @@ class BitgetMarketHttpAPI:
         page_size: int | None = None,
         page_no: int | None = None,
     ) -> list[BitgetHistoryFundRate]:
-        """Return settled funding rates, newest first (bitget-api.md 4.7)."""
+        """Return settled funding rates, newest first (bitget-protocol.md 4.7)."""
         params = symbol_query(symbol, product_type, pageSize=page_size, pageNo=page_no)
         return await self._get_list("history-fund-rate", params, list[BitgetHistoryFundRate])
 
@@ -281,7 +282,7 @@ class BitgetMarketHttpAPI:
         symbol: str,
         product_type: BitgetProductType | str,
     ) -> list[BitgetFundingTime]:
-        """Return the next funding time and period (bitget-api.md 4.7)."""
+        """Return the next funding time and period (bitget-protocol.md 4.7)."""
         params = symbol_query(symbol, product_type)
         return await self._get_list("funding-time", params, list[BitgetFundingTime])
 
@@ -290,7 +291,7 @@ class BitgetMarketHttpAPI:
         symbol: str,
         product_type: BitgetProductType | str,
     ) -> BitgetOpenInterest:
-        """Return the open interest in base coin (bitget-api.md 4.8)."""
+        """Return the open interest in base coin (bitget-protocol.md 4.8)."""
         return await self._get(
             "open-interest", symbol_query(symbol, product_type), BitgetOpenInterest
         )
@@ -300,6 +301,6 @@ class BitgetMarketHttpAPI:
         symbol: str,
         product_type: BitgetProductType | str,
     ) -> list[BitgetSymbolPrice]:
-        """Return last, index and mark price (bitget-api.md 4.9)."""
+        """Return last, index and mark price (bitget-protocol.md 4.9)."""
         params = symbol_query(symbol, product_type)
         return await self._get_list("symbol-price", params, list[BitgetSymbolPrice])

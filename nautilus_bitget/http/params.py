@@ -18,7 +18,7 @@ Value = str | int | float | Decimal
 
 def product_type_param(product_type: BitgetProductType | str) -> str:
     """
-    Return the ``productType`` wire value (uppercase, bitget-api.md 9.7).
+    Return the ``productType`` wire value (uppercase, bitget-protocol.md 9.7).
 
     Parameters
     ----------

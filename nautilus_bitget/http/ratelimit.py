@@ -1,5 +1,5 @@
 """
-Per-endpoint rate limits (bitget-api.md section 7.2), shared by every client in the process.
+Per-endpoint rate limits (bitget-protocol.md section 7.2), shared by every client in the process.
 
 Each limit is a bucket of ``limit`` tokens; a token taken at time ``t`` returns at ``t + period``.
 That is a token bucket whose refill follows the rolling window the venue counts in, so no window
@@ -89,7 +89,7 @@ class RateLimitRule:
 UID: Final[str] = "uid"
 IP: Final[str] = "ip"
 
-# bitget-api.md 7.2: (path prefix, requests per second, scope, endpoint names)
+# bitget-protocol.md 7.2: (path prefix, requests per second, scope, endpoint names)
 RATE_LIMIT_TABLE: Final[tuple[tuple[str, int, str, tuple[str, ...]], ...]] = (
     ("/api/v2/public/", 20, IP, ("time",)),
     (
@@ -132,7 +132,7 @@ RATE_LIMIT_TABLE: Final[tuple[tuple[str, int, str, tuple[str, ...]], ...]] = (
     ),
     ("/api/v2/mix/order/", 5, UID, ("batch-place-order",)),
     ("/api/v2/mix/order/", 1, UID, ("close-positions",)),
-    # bitget-uta-api.md 5.1: UTA API v3
+    # bitget-protocol-uta.md 5.1: UTA API v3
     (
         "/api/v3/market/",
         20,
@@ -168,7 +168,7 @@ RATE_LIMIT_TABLE: Final[tuple[tuple[str, int, str, tuple[str, ...]], ...]] = (
     ),
 )  # fmt: skip
 
-# Conservative default for paths missing from the table (bitget-api.md 7.1: "Default 10/s")
+# Conservative default for paths missing from the table (bitget-protocol.md 7.1: "Default 10/s")
 DEFAULT_RULE: Final[RateLimitRule] = RateLimitRule(limit=10, scope=UID)
 
 

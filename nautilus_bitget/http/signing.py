@@ -1,5 +1,6 @@
 """
-Pure signing helpers for Bitget REST requests and WebSocket login (bitget-api.md sections 2, 3.2).
+Pure signing helpers for Bitget REST requests and WebSocket login (bitget-protocol.md sections 2,
+3.2).
 
 Nothing here logs or stores a secret; every function takes the secret and returns the signature.
 
@@ -16,11 +17,11 @@ from typing import Final
 from urllib.parse import quote
 
 
-# bitget-api.md 3.2: a constant string, not a URL
+# bitget-protocol.md 3.2: a constant string, not a URL
 WS_LOGIN_PATH: Final[str] = "/user/verify"
 
 # Characters left unescaped in query values; everything else is percent-encoded once, and the
-# encoded string is both signed and sent (bitget-api.md 2.2: sign exactly what is in the URL)
+# encoded string is both signed and sent (bitget-protocol.md 2.2: sign exactly what is in the URL)
 _QUERY_SAFE: Final[str] = "-_.~,"
 
 
@@ -46,7 +47,7 @@ def sign(secret: str, prehash: str) -> str:
 
 def rest_prehash(timestamp: str, method: str, path: str, query: str = "", body: str = "") -> str:
     """
-    Return the REST prehash string (bitget-api.md 2.2).
+    Return the REST prehash string (bitget-protocol.md 2.2).
 
     Parameters
     ----------
@@ -78,7 +79,7 @@ def sign_rest(
     body: str = "",
 ) -> str:
     """
-    Return the ``ACCESS-SIGN`` value of a REST request (bitget-api.md 2.2).
+    Return the ``ACCESS-SIGN`` value of a REST request (bitget-protocol.md 2.2).
 
     Parameters
     ----------
@@ -105,7 +106,7 @@ def sign_rest(
 
 def sign_ws_login(secret: str, timestamp_secs: str) -> str:
     """
-    Return the WebSocket login signature (bitget-api.md 3.2).
+    Return the WebSocket login signature (bitget-protocol.md 3.2).
 
     Parameters
     ----------

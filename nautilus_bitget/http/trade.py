@@ -1,5 +1,5 @@
 """
-Private order, plan-order and fill endpoints (bitget-api.md 5.4-5.11), typed.
+Private order, plan-order and fill endpoints (bitget-protocol.md 5.4-5.11), typed.
 
 Order placement, modification and cancellation are never retried automatically (``retry=False``):
 an unknown outcome is raised to the caller, who resolves it by ``clientOid``. Values are sent as
@@ -44,7 +44,7 @@ PLAN_TYPES_QUERY: Final[tuple[str, ...]] = ("normal_plan", "track_plan", "profit
 
 
 def _yes_no(value: bool | str | None, upper: bool) -> str | None:
-    # bitget-api.md 9.7: reduceOnly is YES/NO on place-order, yes/no on place-plan-order
+    # bitget-protocol.md 9.7: reduceOnly is YES/NO on place-order, yes/no on place-plan-order
     if value is None:
         return None
     text = ("yes" if value else "no") if isinstance(value, bool) else value
@@ -86,7 +86,7 @@ def build_order_item(
     size : str, int, float or Decimal
         Quantity in base coin (a multiple of ``sizeMultiplier``).
     side : str
-        ``buy``/``sell`` (in hedge mode the position direction, bitget-api.md 5.5).
+        ``buy``/``sell`` (in hedge mode the position direction, bitget-protocol.md 5.5).
     order_type : str
         ``limit`` or ``market``.
     price : optional
@@ -196,7 +196,7 @@ class BitgetTradeHttpAPI:
         stp_mode: str | None = None,
     ) -> BitgetOrderId:
         """
-        Place an order (``POST place-order``, bitget-api.md 5.4). Acceptance only: confirm via
+        Place an order (``POST place-order``, bitget-protocol.md 5.4). Acceptance only: confirm via
         the ``orders`` push or ``order_detail``. Never retried.
 
         Parameters
@@ -244,7 +244,7 @@ class BitgetTradeHttpAPI:
         orders: list[dict[str, Any]],
     ) -> BitgetBatchResult:
         """
-        Place up to 20 orders of one symbol (bitget-api.md 5.6); partial success is normal.
+        Place up to 20 orders of one symbol (bitget-protocol.md 5.6); partial success is normal.
 
         Parameters
         ----------
@@ -290,7 +290,8 @@ class BitgetTradeHttpAPI:
         margin_coin: str | None = None,
     ) -> BitgetOrderId:
         """
-        Modify a live limit order (bitget-api.md 5.7): a size/price change cancels it and creates
+        Modify a live limit order (bitget-protocol.md 5.7): a size/price change cancels it and
+        creates
         a new order asynchronously (``orderId`` comes back ``null``); size and price go together.
 
         Parameters
@@ -340,7 +341,7 @@ class BitgetTradeHttpAPI:
         client_oid: str | None = None,
         margin_coin: str | None = None,
     ) -> BitgetOrderId:
-        """Cancel one order by ``order_id`` or ``client_oid`` (bitget-api.md 5.8)."""
+        """Cancel one order by ``order_id`` or ``client_oid`` (bitget-protocol.md 5.8)."""
         _require_id(order_id, client_oid, "cancel_order")
         body = wire_body(
             symbol=symbol,
@@ -360,7 +361,7 @@ class BitgetTradeHttpAPI:
         client_oids: list[str] | None = None,
     ) -> BitgetBatchResult:
         """
-        Cancel up to 50 orders; without ids, every order of ``symbol`` (bitget-api.md 5.8).
+        Cancel up to 50 orders; without ids, every order of ``symbol`` (bitget-protocol.md 5.8).
 
         Parameters
         ----------
@@ -396,7 +397,7 @@ class BitgetTradeHttpAPI:
         product_type: BitgetProductType | str,
         margin_coin: str | None = None,
     ) -> BitgetBatchResult:
-        """Cancel every order of a product type (bitget-api.md 5.8)."""
+        """Cancel every order of a product type (bitget-protocol.md 5.8)."""
         body = wire_body(
             productType=product_type_param(product_type),
             marginCoin=margin_coin_param(margin_coin),
@@ -410,7 +411,7 @@ class BitgetTradeHttpAPI:
         hold_side: str | None = None,
     ) -> BitgetBatchResult:
         """
-        Market-close positions of a symbol (bitget-api.md 5.9, 1 req/s).
+        Market-close positions of a symbol (bitget-protocol.md 5.9, 1 req/s).
 
         ``hold_side`` ``long``/``short`` in hedge mode (``None`` closes both); one-way: ``None``.
         """
@@ -435,7 +436,7 @@ class BitgetTradeHttpAPI:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> BitgetPendingOrders:
-        """Return open orders (``entrustedList`` may be null; bitget-api.md 5.10)."""
+        """Return open orders (``entrustedList`` may be null; bitget-protocol.md 5.10)."""
         params = {
             "productType": product_type_param(product_type),
             "symbol": symbol,
@@ -458,7 +459,7 @@ class BitgetTradeHttpAPI:
         limit: int | None = None,
         order_source: str | None = None,
     ) -> BitgetPendingOrders:
-        """Return filled/canceled orders (<= 90 days; bitget-api.md 5.10)."""
+        """Return filled/canceled orders (<= 90 days; bitget-protocol.md 5.10)."""
         params = {
             "productType": product_type_param(product_type),
             "symbol": symbol,
@@ -476,7 +477,7 @@ class BitgetTradeHttpAPI:
         order_id: str | None = None,
         client_oid: str | None = None,
     ) -> BitgetOrderDetail:
-        """Return one order (status in ``state``; bitget-api.md 5.10)."""
+        """Return one order (status in ``state``; bitget-protocol.md 5.10)."""
         _require_id(order_id, client_oid, "order_detail")
         params = symbol_query(symbol, product_type, orderId=order_id, clientOid=client_oid)
         return await self._get("detail", params, BitgetOrderDetail)
@@ -491,7 +492,7 @@ class BitgetTradeHttpAPI:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> BitgetFills:
-        """Return private fills, newest first (bitget-api.md 5.10)."""
+        """Return private fills, newest first (bitget-protocol.md 5.10)."""
         params = {
             "productType": product_type_param(product_type),
             "symbol": symbol,
@@ -599,7 +600,7 @@ class BitgetTradeHttpAPI:
         new_trigger_type: str | None = None,
         margin_coin: str | None = None,
     ) -> BitgetOrderId:
-        """Modify a pending trigger/trailing order (bitget-api.md 5.11). Never retried."""
+        """Modify a pending trigger/trailing order (bitget-protocol.md 5.11). Never retried."""
         _require_id(order_id, client_oid, "modify_plan_order")
         body = wire_body(
             orderId=order_id,
@@ -625,7 +626,7 @@ class BitgetTradeHttpAPI:
         client_oids: list[str] | None = None,
     ) -> BitgetBatchResult:
         """
-        Cancel plan orders (bitget-api.md 5.11).
+        Cancel plan orders (bitget-protocol.md 5.11).
 
         ``plan_type`` is required here: the venue defaults to ``normal_plan`` otherwise. Without
         ids every plan order of that type (and ``symbol``) is cancelled.
@@ -683,7 +684,7 @@ def _plan_query(
     order_id: str | None,
     client_oid: str | None,
 ) -> dict[str, Any]:
-    # bitget-api.md 5.11: planType is required on plan queries (normal_plan, track_plan,
+    # bitget-protocol.md 5.11: planType is required on plan queries (normal_plan, track_plan,
     # profit_loss)
     if plan_type not in PLAN_TYPES_QUERY:
         raise ValueError(f"plan_type must be one of {PLAN_TYPES_QUERY}, was {plan_type!r}")

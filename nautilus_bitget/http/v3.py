@@ -1,5 +1,5 @@
 """
-Typed endpoint groups of the Bitget UTA API v3 (bitget-uta-api.md sections 2 and 3).
+Typed endpoint groups of the Bitget UTA API v3 (bitget-protocol-uta.md sections 2 and 3).
 
 Thin wrappers over ``BitgetHttpClient``: same host, signing and envelope as v2 (1.3). GETs are
 retried by the client; order placement never is. Batch endpoints send a **bare JSON array** as the
@@ -55,7 +55,7 @@ TIME_IN_FORCE: Final[tuple[str, ...]] = ("gtc", "ioc", "fok", "post_only")
 CANDLE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index", "premium")
 
 
-# bitget-uta-api.md 3.1: ledger rows. Kept here until schemas/v3/account.py (another owner) has
+# bitget-protocol-uta.md 3.1: ledger rows. Kept here until schemas/v3/account.py (another owner) has
 # them; field names from the doc (JK fixture), the ``type`` enum is marked unsure there.
 def category_param(category: BitgetProductType | str) -> str:
     """

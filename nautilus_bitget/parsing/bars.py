@@ -1,7 +1,7 @@
 """
 Candle intervals: Bitget ``granularity`` / ``candle<interval>`` <-> Nautilus ``BarSpecification``.
 
-bitget-api.md 4.5 and 6.1: intervals are ``1m 3m 5m 15m 30m 1H 4H 6H 12H 1D 3D 1W 1M`` plus
+bitget-protocol.md 4.5 and 6.1: intervals are ``1m 3m 5m 15m 30m 1H 4H 6H 12H 1D 3D 1W 1M`` plus
 UTC-anchored ``6Hutc 12Hutc 1Dutc 3Dutc 1Wutc 1Mutc``. Nautilus bars are UTC-aligned, so every
 interval of 6 hours or more maps to its ``utc`` variant (as CCXT does, section 4.5). ``3m`` has no
 documented WS channel (REST only); ``2H`` is undocumented and not offered.
@@ -37,7 +37,7 @@ _INTERVALS: dict[tuple[int, BarAggregation], tuple[str, int | None]] = {
     (1, BarAggregation.WEEK): ("1Wutc", 7 * 1440 * _MINUTE_NS),
     (1, BarAggregation.MONTH): ("1Mutc", None),
 }
-# Intervals without a documented candle channel (bitget-api.md 6.1): REST requests only.
+# Intervals without a documented candle channel (bitget-protocol.md 6.1): REST requests only.
 _REST_ONLY = frozenset({"3m"})
 _BY_INTERVAL = {interval: key for key, (interval, _) in _INTERVALS.items()}
 

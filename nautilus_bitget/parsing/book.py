@@ -52,7 +52,7 @@ _SELL = OrderSide.SELL
 
 
 def millis_str_to_nanos(value: str) -> int:
-    """Return nanoseconds from a venue millisecond timestamp string (bitget-api.md 9.5)."""
+    """Return nanoseconds from a venue millisecond timestamp string (bitget-protocol.md 9.5)."""
     return int(value) * 1_000_000
 
 
@@ -244,7 +244,8 @@ def parse_books_to_deltas(
     ts_init: int,
 ) -> OrderBookDeltas | None:
     """
-    Return the ``OrderBookDeltas`` of one ``books`` push (bitget-api.md 6.1, nautilus-notes 5).
+    Return the ``OrderBookDeltas`` of one ``books`` push (bitget-protocol.md 6.1, nautilus-notes.md
+    5).
 
     A snapshot is ``CLEAR`` + ``ADD``s, all flagged ``F_SNAPSHOT``; an update is ``UPDATE`` (size
     > 0) or ``DELETE`` (size ``"0"``). The last delta carries ``F_LAST``; ``sequence`` is the venue
@@ -407,7 +408,7 @@ def parse_books1_to_quote(book: BitgetWsBook, ctx: BookContext, ts_init: int) ->
     """
     Return the ``QuoteTick`` of a ``books1`` push, or ``None`` when a side is empty.
 
-    ``books1`` is pushed every ~10 ms (bitget-api.md 6.1), the fastest top-of-book source.
+    ``books1`` is pushed every ~10 ms (bitget-protocol.md 6.1), the fastest top-of-book source.
     """
     if not book.bids or not book.asks:
         return None

@@ -3,7 +3,7 @@ Private wire rows -> Nautilus execution reports, balances and enum values.
 
 Rows are the decoded msgspec structs of ``schemas/trade.py``, ``schemas/account.py`` and
 ``schemas/ws_private.py`` (venue field names); plain dicts work too. Field differences between
-sources (bitget-api.md 5.10, 6.2):
+sources (bitget-protocol.md 5.10, 6.2):
 
 * order status: REST detail ``state``, lists and WS ``status``;
 * filled quantity: REST ``baseVolume``, WS ``orders`` ``accBaseVolume`` (there ``baseVolume`` is
@@ -54,7 +54,7 @@ ORDER_STATUS: Final[dict[str, OrderStatus]] = {
     "canceled": OrderStatus.CANCELED,
     "cancelled": OrderStatus.CANCELED,
 }
-# bitget-api.md 5.11 / 6.2: plan (trigger) order states; ``cancelled`` with double l.
+# bitget-protocol.md 5.11 / 6.2: plan (trigger) order states; ``cancelled`` with double l.
 PLAN_STATUS: Final[dict[str, OrderStatus]] = {
     "live": OrderStatus.ACCEPTED,
     "not_trigger": OrderStatus.ACCEPTED,
@@ -164,7 +164,7 @@ def hold_side_of(row: Any) -> str | None:
 
 def fee_of(row: Any) -> tuple[Decimal, str | None]:
     """
-    Return ``(venue fee, fee coin)`` of a fill row; negative = paid (bitget-api.md 9.4).
+    Return ``(venue fee, fee coin)`` of a fill row; negative = paid (bitget-protocol.md 9.4).
 
     WS ``orders`` fill messages carry ``fillFee``/``fillFeeCoin``; WS ``fill`` and REST fills a
     ``feeDetail`` list (``totalDeductionFee`` when ``deduction == "yes"``).
@@ -196,7 +196,7 @@ def order_side_of(row: Any, *, side_is_direction: bool = False) -> OrderSide:
     Return the trade direction of an order/fill row.
 
     ``side_is_direction`` for the WS ``fill`` channel, documented to send the real direction in
-    hedge mode (bitget-api.md 5.5); order rows and REST fills repeat the position side.
+    hedge mode (bitget-protocol.md 5.5); order rows and REST fills repeat the position side.
     """
     side = text(get(row, "side"))
     if side_is_direction:
@@ -437,7 +437,7 @@ def parse_position_report(
     """
     Return a ``PositionStatusReport`` from a REST position or WS ``positions`` row.
 
-    ``total`` is unsigned; the side is ``holdSide`` in both modes (bitget-api.md 5.3).
+    ``total`` is unsigned; the side is ``holdSide`` in both modes (bitget-protocol.md 5.3).
     """
     hold_side = text(get(row, "holdSide"))
     qty = dec(get(row, "total")) or Decimal(0)
@@ -467,7 +467,7 @@ def flat_position_report(
     ts_init: int,
     venue_position_id: PositionId | None = None,
 ) -> PositionStatusReport:
-    """Return a FLAT report (Bitget omits closed positions, bitget-api.md 5.3)."""
+    """Return a FLAT report (Bitget omits closed positions, bitget-protocol.md 5.3)."""
     from nautilus_trader.model.objects import Quantity
 
     return PositionStatusReport(

@@ -4,7 +4,7 @@ Private UTA API v3 rows -> the v2 row shapes ``parsing.execution`` and the execu
 The execution client has one set of handlers (events, dedupe, reconciliation); like the data
 client's stream dialects (``parsing.market_v3``) this module maps what differs onto the inputs
 those handlers already take, so the Nautilus output is identical. Differences handled here
-(bitget-uta-api.md 3.5, 3.7, 4.6, 6, 7.2):
+(bitget-protocol-uta.md 3.5, 3.7, 4.6, 6, 7.2):
 
 * sides: v3 ``side`` is the trade direction and ``posSide``/``holdSide`` the position; v2 hedge rows
   repeat the *position* side with ``tradeSide=close`` for closes, so a v3 hedge close flips back;
@@ -42,7 +42,7 @@ from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 HEDGE: Final[str] = "hedge_mode"
 ONE_WAY: Final[str] = "one_way_mode"
 
-# bitget-uta-api.md 3.8 strategy status -> v2 plan status (bitget-api.md 5.11)
+# bitget-protocol-uta.md 3.8 strategy status -> v2 plan status (bitget-protocol.md 5.11)
 STRATEGY_STATUS: Final[dict[str, str]] = {
     "pending": "live",
     "submitting": "executing",
@@ -55,7 +55,7 @@ STRATEGY_STATUS: Final[dict[str, str]] = {
 
 def v2_side(direction: str | None, trade_side: str | None, hedge: bool) -> str:
     """
-    Return the v2 ``side`` of a v3 row (3.5 vs bitget-api.md 5.5).
+    Return the v2 ``side`` of a v3 row (3.5 vs bitget-protocol.md 5.5).
 
     One-way: the direction. Hedge: the position's side (a close flips the direction back).
     """
@@ -292,7 +292,8 @@ def strategy_order(row: Any, hedge: bool) -> BitgetPlanOrder:
     )
 
 
-# bitget-uta-api.md 3.1: the ledger's ``type`` enum is marked unsure there. Funding rows per the
+# bitget-protocol-uta.md 3.1: the ledger's ``type`` enum is marked unsure there. Funding rows per
+# the
 # UTA enum page: cross ``CONTRACT_MAIN_SETTLE_FEE_USER_IN/OUT``, isolated
 # ``FIXED_SETTLE_FEE_USER_IN/OUT`` (IN = received, OUT = paid).
 FUNDING_RECORD_TYPES: Final[frozenset[str]] = frozenset(

@@ -1,7 +1,7 @@
 """
 Bitget contracts (``GET /api/v2/mix/market/contracts``) -> Nautilus ``CryptoPerpetual``.
 
-Mapping (bitget-api.md 4.2, 9.1):
+Mapping (bitget-protocol.md 4.2, 9.1):
 
 - id ``<symbol>-PERP.BITGET``, ``raw_symbol`` = symbol.
 - price tick = ``priceEndStep * 10**-pricePlace``, ``price_precision`` = ``pricePlace``.
@@ -15,7 +15,7 @@ Mapping (bitget-api.md 4.2, 9.1):
 - ``margin_init = margin_maint = 1`` (as NT's Binance adapter): the default
   ``LeveragedMarginModel`` divides notional by the account leverage, so 1 gives Bitget's initial
   margin; contracts carry no maintenance rate (it is per position tier), so maintenance is
-  reported conservatively equal to initial margin (nautilus-notes section 8).
+  reported conservatively equal to initial margin (nautilus-notes.md 8).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from nautilus_bitget.schemas.common import num_str
 from nautilus_bitget.schemas.market import BitgetContract
 
 
-# bitget-api.md 4.2 / 9.1: ``normal`` trades; ``limit_open`` only reduces (kept, flagged
+# bitget-protocol.md 4.2 / 9.1: ``normal`` trades; ``limit_open`` only reduces (kept, flagged
 # reduce_only in info); ``listed`` is not open yet, ``maintain``/``restrictedAPI``/``off`` allow
 # no API trading: those are excluded (a refresh picks a symbol up once it turns ``normal``)
 TRADABLE_STATUSES = frozenset({"normal", "limit_open"})
@@ -144,7 +144,7 @@ def coin_currency(code: str, precision: int = DEFAULT_COIN_PRECISION) -> Currenc
 
     A coin Nautilus already knows keeps its built-in definition. An unknown coin is built with
     ``precision`` and registered (Cython and PyO3 maps) before anything can call the non-strict
-    ``Currency.from_str``, which would silently register it with precision 8 (nautilus-notes 3).
+    ``Currency.from_str``, which would silently register it with precision 8 (nautilus-notes.md 3).
 
     Parameters
     ----------

@@ -5,7 +5,7 @@ The same contract must give the same instrument on both APIs (ids, precisions, i
 limits), so a v3 row is translated into the classic contract row and built by the classic parser
 (``parsing.instruments``): one place for currency, precision and increment logic.
 
-Mapping (bitget-uta-api.md 2.2, 6):
+Mapping (bitget-protocol-uta.md 2.2, 6):
 
 - tick = ``priceMultiplier`` (``pricePlace`` = ``pricePrecision``, ``priceEndStep`` =
   ``priceMultiplier * 10**pricePrecision``; the place is raised to the multiplier's decimals if the
@@ -37,7 +37,7 @@ from nautilus_bitget.schemas.v3.common import norm_category
 from nautilus_bitget.schemas.v3.market import BitgetV3Instrument
 
 
-# bitget-uta-api.md 2.2: v3 status -> classic symbolStatus
+# bitget-protocol-uta.md 2.2: v3 status -> classic symbolStatus
 _STATUS_TO_CLASSIC: Final[dict[str, str]] = {
     "online": "normal",
     "normal": "normal",  # CCXT also accepts "normal"
@@ -60,7 +60,7 @@ def is_v3_tradable(instrument: BitgetV3Instrument) -> bool:
 
 
 def _settle_coin(instrument: BitgetV3Instrument, product_type: BitgetProductType) -> str:
-    # bitget-uta-api.md 2.2: USDT-M settles in USDT, USDC-M in USDC, COIN-M in the base coin
+    # bitget-protocol-uta.md 2.2: USDT-M settles in USDT, USDC-M in USDC, COIN-M in the base coin
     if product_type is BitgetProductType.COIN_FUTURES:
         return instrument.baseCoin
     return "USDC" if product_type is BitgetProductType.USDC_FUTURES else "USDT"

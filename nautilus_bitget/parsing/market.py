@@ -3,7 +3,7 @@ Market data parsing: trades, ticker (mark, index, funding), candles, instrument 
 
 Free functions ``parse_<wire>_to_<nautilus>`` plus two small stateful helpers the data client
 keeps per subscription: ``TradeDeduper`` (trade snapshot not re-published, no duplicate ids) and
-``CandleCloser`` (only closed candles become bars, bitget-api.md 6.1).
+``CandleCloser`` (only closed candles become bars, bitget-protocol.md 6.1).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def parse_ticker_to_funding_rate(
         The instrument.
     interval_mins : int, optional
         Funding interval in minutes, from REST ``fundInterval``/``fundingRateInterval`` (the ticker
-        has none, bitget-api.md 6.1).
+        has none, bitget-protocol.md 6.1).
     ts_init : int
         UNIX nanoseconds of receipt.
 
@@ -188,7 +188,7 @@ def parse_candle_to_bar(
 
 
 _STATUS = {
-    # bitget-api.md 4.2 symbolStatus -> (action, is_trading)
+    # bitget-protocol.md 4.2 symbolStatus -> (action, is_trading)
     "normal": (MarketStatusAction.TRADING, True),
     "listed": (MarketStatusAction.PRE_OPEN, False),
     "maintain": (MarketStatusAction.HALT, False),
@@ -205,7 +205,7 @@ def parse_symbol_status_to_instrument_status(
     ts_init: int,
 ) -> InstrumentStatus:
     """
-    Return the ``InstrumentStatus`` of a contract ``symbolStatus`` (bitget-api.md 4.2).
+    Return the ``InstrumentStatus`` of a contract ``symbolStatus`` (bitget-protocol.md 4.2).
 
     ``limit_open`` (closing only) is reported as ``PAUSE`` with the reason ``limit_open``; unknown
     statuses map to ``NOT_AVAILABLE_FOR_TRADING`` with the status as reason.
@@ -259,7 +259,8 @@ class CandleCloser:
     """
     Turn the stream of (repeating, still-forming) candle rows into closed candles.
 
-    bitget-api.md 6.1: a candle is closed when a row with a newer start ts arrives. Snapshot rows
+    bitget-protocol.md 6.1: a candle is closed when a row with a newer start ts arrives. Snapshot
+    rows
     (history) are never returned; the newest snapshot row becomes the pending candle and is
     returned once a newer row arrives (so a candle open during the subscribe is published when it
     closes). The still-open candle is never returned.

@@ -1,5 +1,5 @@
 """
-Stream dialects of the public socket: classic API v2 and UTA API v3 (bitget-uta-api.md 4.4, 6).
+Stream dialects of the public socket: classic API v2 and UTA API v3 (bitget-protocol-uta.md 4.4, 6).
 
 The data client has one set of handlers; a dialect supplies what differs between the protocols:
 
@@ -40,12 +40,12 @@ from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 from nautilus_bitget.schemas.ws_public import BitgetWsTradeV3
 
 
-# bitget-api.md 6.1: documented v2 candle channels (suffix = interval)
+# bitget-protocol.md 6.1: documented v2 candle channels (suffix = interval)
 CLASSIC_CANDLE_INTERVALS: Final[tuple[str, ...]] = (
     "1m", "5m", "15m", "30m", "1H", "4H", "6H", "12H", "1D", "3D", "1W", "1M",
     "6Hutc", "12Hutc", "1Dutc", "3Dutc", "1Wutc", "1Mutc",
 )  # fmt: skip
-# bitget-uta-api.md 4.4: kline intervals (1W per CCXT pro)
+# bitget-protocol-uta.md 4.4: kline intervals (1W per CCXT pro)
 UTA_KLINE_INTERVALS: Final[tuple[str, ...]] = (
     "1m", "3m", "5m", "15m", "30m", "1H", "4H", "6H", "12H", "1D", "1W",
 )  # fmt: skip
@@ -70,7 +70,7 @@ class UnsupportedIntervalError(ValueError):
 
 class ClassicStreamDialect:
     """
-    API v2 public streams (bitget-api.md 6.1): the reference the v3 dialect maps onto.
+    API v2 public streams (bitget-protocol.md 6.1): the reference the v3 dialect maps onto.
 
     Attributes
     ----------
@@ -91,7 +91,7 @@ class ClassicStreamDialect:
     trades: str = "trade"
     ticker: str = "ticker"
     candle_intervals: tuple[str, ...] = CLASSIC_CANDLE_INTERVALS
-    checksum_documented: bool = True  # bitget-api.md 6.1: crc32 of the top 25 levels
+    checksum_documented: bool = True  # bitget-protocol.md 6.1: crc32 of the top 25 levels
     frame_type: type = BitgetWsFrame
     book_type: type = BitgetWsBook
     trade_type: type = BitgetWsTrade
@@ -135,7 +135,7 @@ class ClassicStreamDialect:
         return [self._candle_channel(i) for i in self.candle_intervals]
 
     def arg(self, channel: str, symbol: str, product_type: BitgetProductType) -> dict[str, str]:
-        """Return the subscription ``arg`` of a channel and symbol (bitget-api.md 3.3)."""
+        """Return the subscription ``arg`` of a channel and symbol (bitget-protocol.md 3.3)."""
         return {"instType": product_type.value, "channel": channel, "instId": symbol}
 
     def route(self, frame: Any) -> tuple[str, str]:
@@ -179,7 +179,7 @@ class ClassicStreamDialect:
 
 class UtaStreamDialect(ClassicStreamDialect):
     """
-    API v3 public streams (bitget-uta-api.md 4.3-4.5).
+    API v3 public streams (bitget-protocol-uta.md 4.3-4.5).
 
     Depth: v3 has no ``books15``; ``books50`` (best 10 used) gives ``OrderBookDepth10`` its 10
     levels (``books5`` would leave 5 empty).

@@ -1,5 +1,5 @@
 """
-Private REST account, settings, position and bill payloads (bitget-api.md 5.1-5.3, 5.12).
+Private REST account, settings, position and bill payloads (bitget-protocol.md 5.1-5.3, 5.12).
 
 Leverages in ``account/account`` are JSON numbers, most other values strings (2.4), so numeric
 fields are ``StrNum``.
@@ -23,7 +23,7 @@ class BitgetAccountAsset(msgspec.Struct, frozen=True):
 class BitgetAccount(msgspec.Struct, frozen=True):
     """
     One margin-coin account of ``GET /api/v2/mix/account/accounts`` and the single account of
-    ``GET /api/v2/mix/account/account`` (bitget-api.md 5.1).
+    ``GET /api/v2/mix/account/account`` (bitget-protocol.md 5.1).
 
     The single-account form adds ``crossedMarginLeverage``/``isolated*Lever`` (numbers),
     ``marginMode`` and ``posMode``.
@@ -60,7 +60,7 @@ class BitgetAccount(msgspec.Struct, frozen=True):
 
 
 class BitgetSetLeverageResult(msgspec.Struct, frozen=True):
-    """``POST /api/v2/mix/account/set-leverage`` (bitget-api.md 5.2)."""
+    """``POST /api/v2/mix/account/set-leverage`` (bitget-protocol.md 5.2)."""
 
     symbol: str | None = None
     marginCoin: str | None = None
@@ -71,7 +71,7 @@ class BitgetSetLeverageResult(msgspec.Struct, frozen=True):
 
 
 class BitgetSetMarginModeResult(msgspec.Struct, frozen=True):
-    """``POST /api/v2/mix/account/set-margin-mode`` (bitget-api.md 5.2)."""
+    """``POST /api/v2/mix/account/set-margin-mode`` (bitget-protocol.md 5.2)."""
 
     symbol: str | None = None
     marginCoin: str | None = None
@@ -88,7 +88,7 @@ class BitgetPositionModeResult(msgspec.Struct, frozen=True):
 
 class BitgetPosition(msgspec.Struct, frozen=True):
     """
-    One position of ``all-position`` / ``single-position`` (bitget-api.md 5.3).
+    One position of ``all-position`` / ``single-position`` (bitget-protocol.md 5.3).
 
     ``total`` is unsigned; the direction is ``holdSide`` (``long``/``short``), also in one-way mode.
     ``liquidationPrice <= 0`` means none; ``totalFee`` (accumulated funding) may be ``""``.
@@ -129,7 +129,7 @@ class BitgetPosition(msgspec.Struct, frozen=True):
 
 class BitgetBill(msgspec.Struct, frozen=True):
     """
-    One ledger entry of ``GET /api/v2/mix/account/bill`` (bitget-api.md 5.12).
+    One ledger entry of ``GET /api/v2/mix/account/bill`` (bitget-protocol.md 5.12).
 
     ``businessType == "contract_settle_fee"`` is a funding payment (``amount`` + received / - paid).
     """

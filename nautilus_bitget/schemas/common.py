@@ -1,7 +1,7 @@
 """
 Lenient wire types shared by every Bitget schema module.
 
-Bitget sends numbers as JSON strings almost everywhere, but not always (bitget-api.md 2.4):
+Bitget sends numbers as JSON strings almost everywhere, but not always (bitget-protocol.md 2.4):
 ``merge-depth`` levels, account leverages, the WS positions ``leverage``, ``seq``/``pseq`` and the
 envelope ``requestTime`` can be JSON numbers, and empty values are ``""`` or ``null``. msgspec
 does not coerce a JSON number into ``str``, so numeric fields are typed ``StrNum`` (the value as
@@ -99,7 +99,7 @@ def num_int(value: StrNum | None) -> int | None:
     """
     Return the wire value as an ``int`` (ms timestamps, ids, counts), or ``None`` when empty.
 
-    Integral strings are parsed exactly (sequence numbers may exceed 2**53, bitget-api.md 9.5);
+    Integral strings are parsed exactly (sequence numbers may exceed 2**53, bitget-protocol.md 9.5);
     ``"8.0"`` style values are accepted when integral.
 
     Parameters

@@ -1,5 +1,5 @@
 """
-Envelopes of Bitget REST responses and WebSocket frames (bitget-api.md 2.4, 3.3, 3.4).
+Envelopes of Bitget REST responses and WebSocket frames (bitget-protocol.md 2.4, 3.3, 3.4).
 
 REST: ``{"code":"00000","msg":"success","requestTime":<ms>,"data":...}``.
 WebSocket data push: ``{"action":"snapshot"|"update","arg":{...},"data":[...],"ts":<ms>}``.
@@ -28,7 +28,7 @@ class BitgetResponse[T](msgspec.Struct, frozen=True):
     REST envelope with a typed payload, e.g. ``BitgetResponse[list[BitgetContract]]``.
 
     ``code`` is a string (``"00000"`` = success); ``requestTime`` is usually a JSON number but
-    sometimes a string (bitget-api.md 2.4). ``data`` is ``null`` on errors.
+    sometimes a string (bitget-protocol.md 2.4). ``data`` is ``null`` on errors.
     """
 
     code: str | int
@@ -61,7 +61,7 @@ class BitgetWsArg(msgspec.Struct, frozen=True):
     Channel selector of a push or ack.
 
     ``instId`` selects a symbol (or ``"default"``); the ``account`` channel uses ``coin`` instead
-    (bitget-api.md 6.2).
+    (bitget-protocol.md 6.2).
     """
 
     instType: str
@@ -76,7 +76,7 @@ class BitgetWsArg(msgspec.Struct, frozen=True):
 
 
 class BitgetWsTradeParams(msgspec.Struct, frozen=True):
-    """Result ids of a WebSocket ``op:"trade"`` request (bitget-api.md 6.2)."""
+    """Result ids of a WebSocket ``op:"trade"`` request (bitget-protocol.md 6.2)."""
 
     orderId: str | None = None
     clientOid: str | None = None
@@ -126,7 +126,7 @@ class BitgetWsEvent(msgspec.Struct, frozen=True):
     An event frame: ``subscribe``/``unsubscribe`` ack, ``login`` result, ``error`` or ``trade``.
 
     ``code`` is ``0`` (or ``"0"``) on a successful login; error frames carry codes such as
-    ``30016`` (bitget-api.md 8.3).
+    ``30016`` (bitget-protocol.md 8.3).
     """
 
     event: str

@@ -1,5 +1,5 @@
 """
-Public REST market payloads of Bitget v2 ``mix`` (bitget-api.md section 4).
+Public REST market payloads of Bitget v2 ``mix`` (bitget-protocol.md section 4).
 
 Each type is the ``data`` of one endpoint (or one element of it); the REST client strips the
 envelope. Numeric fields are ``StrNum`` (see ``schemas.common``); fields that may be missing are
@@ -14,14 +14,14 @@ from nautilus_bitget.schemas.common import StrNum
 
 
 class BitgetServerTime(msgspec.Struct, frozen=True):
-    """``GET /api/v2/public/time`` (bitget-api.md 4.1)."""
+    """``GET /api/v2/public/time`` (bitget-protocol.md 4.1)."""
 
     serverTime: StrNum
 
 
 class BitgetContract(msgspec.Struct, frozen=True):
     """
-    One contract of ``GET /api/v2/mix/market/contracts`` (bitget-api.md 4.2).
+    One contract of ``GET /api/v2/mix/market/contracts`` (bitget-protocol.md 4.2).
 
     Unset values are ``""`` or ``"-1"`` (``offTime``, ``limitOpenTime``).
     """
@@ -66,7 +66,7 @@ class BitgetContract(msgspec.Struct, frozen=True):
 
 class BitgetMergeDepth(msgspec.Struct, frozen=True):
     """
-    ``GET /api/v2/mix/market/merge-depth`` (bitget-api.md 4.3).
+    ``GET /api/v2/mix/market/merge-depth`` (bitget-protocol.md 4.3).
 
     Levels are ``[price, size]`` as JSON **numbers** here (strings on the sockets).
     """
@@ -80,7 +80,8 @@ class BitgetMergeDepth(msgspec.Struct, frozen=True):
 
 
 class BitgetTicker(msgspec.Struct, frozen=True):
-    """One element of ``GET /api/v2/mix/market/ticker`` and ``.../tickers`` (bitget-api.md 4.4)."""
+    """One element of ``GET /api/v2/mix/market/ticker`` and ``.../tickers`` (bitget-protocol.md
+    4.4)."""
 
     symbol: str
     lastPr: StrNum | None = None
@@ -111,7 +112,7 @@ class BitgetCandleRow(msgspec.Struct, frozen=True, array_like=True):
     """
     One candle row: ``[ts, open, high, low, close, baseVolume, quoteVolume(, usdtVolume)]``.
 
-    REST rows have 7 entries, WS rows 8 (bitget-api.md 4.5, 6.1); both decode into this type
+    REST rows have 7 entries, WS rows 8 (bitget-protocol.md 4.5, 6.1); both decode into this type
     (extra trailing entries are ignored).
     """
 
@@ -127,7 +128,8 @@ class BitgetCandleRow(msgspec.Struct, frozen=True, array_like=True):
 
 class BitgetRecentTrade(msgspec.Struct, frozen=True):
     """
-    One public trade of ``GET /api/v2/mix/market/fills`` / ``fills-history`` (bitget-api.md 4.6).
+    One public trade of ``GET /api/v2/mix/market/fills`` / ``fills-history`` (bitget-protocol.md
+    4.6).
 
     ``side`` is the taker side; ``fills-history`` may capitalise it (``"Buy"``).
     """
@@ -141,7 +143,7 @@ class BitgetRecentTrade(msgspec.Struct, frozen=True):
 
 
 class BitgetCurrentFundRate(msgspec.Struct, frozen=True):
-    """One element of ``GET /api/v2/mix/market/current-fund-rate`` (bitget-api.md 4.7)."""
+    """One element of ``GET /api/v2/mix/market/current-fund-rate`` (bitget-protocol.md 4.7)."""
 
     symbol: str
     fundingRate: StrNum | None = None
@@ -175,14 +177,14 @@ class BitgetOpenInterestItem(msgspec.Struct, frozen=True):
 
 
 class BitgetOpenInterest(msgspec.Struct, frozen=True):
-    """``GET /api/v2/mix/market/open-interest`` (bitget-api.md 4.8)."""
+    """``GET /api/v2/mix/market/open-interest`` (bitget-protocol.md 4.8)."""
 
     openInterestList: list[BitgetOpenInterestItem] = []
     ts: StrNum | None = None
 
 
 class BitgetSymbolPrice(msgspec.Struct, frozen=True):
-    """One element of ``GET /api/v2/mix/market/symbol-price`` (bitget-api.md 4.9)."""
+    """One element of ``GET /api/v2/mix/market/symbol-price`` (bitget-protocol.md 4.9)."""
 
     symbol: str
     price: StrNum | None = None

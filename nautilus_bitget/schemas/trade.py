@@ -1,5 +1,5 @@
 """
-Private REST order, plan-order and fill payloads (bitget-api.md 5.4-5.11).
+Private REST order, plan-order and fill payloads (bitget-protocol.md 5.4-5.11).
 
 Order status is ``state`` in ``order/detail`` and ``status`` in list rows (5.10); plan orders
 use ``planStatus`` and spell ``cancelled`` with two l (5.11).
@@ -48,7 +48,7 @@ class BitgetBatchResult(msgspec.Struct, frozen=True):
 
 class BitgetFeeDetail(msgspec.Struct, frozen=True):
     """
-    One fee entry; negative amounts are fees paid (bitget-api.md 9.4).
+    One fee entry; negative amounts are fees paid (bitget-protocol.md 9.4).
 
     REST fills and the WS ``fill`` channel send ``deduction``/``totalDeductionFee``/``totalFee``;
     the WS ``orders`` channel sends ``fee``.
@@ -64,7 +64,7 @@ class BitgetFeeDetail(msgspec.Struct, frozen=True):
 class BitgetOrderDetail(msgspec.Struct, frozen=True):
     """
     An order from ``order/detail`` (key ``state``) or a row of ``orders-pending`` /
-    ``orders-history`` (key ``status``) (bitget-api.md 5.10).
+    ``orders-history`` (key ``status``) (bitget-protocol.md 5.10).
 
     ``baseVolume`` is the filled quantity; ``priceAvg`` is ``""`` before any fill.
     """
@@ -116,7 +116,7 @@ class BitgetPendingOrders(msgspec.Struct, frozen=True):
     """
     ``orders-pending`` / ``orders-history``: ``{entrustedList, endId}``.
 
-    ``entrustedList`` may be ``null`` or absent when empty (bitget-api.md 9.2).
+    ``entrustedList`` may be ``null`` or absent when empty (bitget-protocol.md 9.2).
     """
 
     entrustedList: list[BitgetOrderDetail] | None = None
@@ -130,7 +130,8 @@ class BitgetPendingOrders(msgspec.Struct, frozen=True):
 
 class BitgetFill(msgspec.Struct, frozen=True):
     """
-    One private fill of ``GET /api/v2/mix/order/fills`` / ``fill-history`` (bitget-api.md 5.10).
+    One private fill of ``GET /api/v2/mix/order/fills`` / ``fill-history`` (bitget-protocol.md
+    5.10).
 
     ``side`` echoes the order side in hedge mode (5.5): derive the trade direction from
     ``side``/``tradeSide``/``posMode``.
@@ -167,7 +168,7 @@ class BitgetFills(msgspec.Struct, frozen=True):
 
 class BitgetPlanOrder(msgspec.Struct, frozen=True):
     """
-    A row of ``orders-plan-pending`` / ``orders-plan-history`` (bitget-api.md 5.11).
+    A row of ``orders-plan-pending`` / ``orders-plan-history`` (bitget-protocol.md 5.11).
 
     ``planStatus``: ``live`` (pending), ``executed``, ``fail_execute``, ``cancelled``.
     ``executeOrderId`` (history) is the order created when the trigger fired.

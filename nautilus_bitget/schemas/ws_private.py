@@ -1,5 +1,5 @@
 """
-Private WebSocket payloads (bitget-api.md 3.2, 6.2): ``orders``, ``fill``, ``positions``,
+Private WebSocket payloads (bitget-protocol.md 3.2, 6.2): ``orders``, ``fill``, ``positions``,
 ``account``, ``orders-algo``, ``positions-history`` and the login request.
 
 Each type is one element of a push's ``data`` list; ``BitgetWs*Msg`` aliases decode a whole push.
@@ -46,7 +46,7 @@ class _ClientOidMixin:
 
 class BitgetWsOrder(_ClientOidMixin, msgspec.Struct, frozen=True):
     """
-    One element of an ``orders`` push (bitget-api.md 6.2).
+    One element of an ``orders`` push (bitget-protocol.md 6.2).
 
     A row carrying ``tradeId`` is a fill: qty ``baseVolume``, price ``fillPrice``, fee ``fillFee``
     (negative = paid) in ``fillFeeCoin``, liquidity ``tradeScope`` (``T`` taker / ``M`` maker).
@@ -105,7 +105,7 @@ class BitgetWsOrder(_ClientOidMixin, msgspec.Struct, frozen=True):
 
 class BitgetWsFill(_ClientOidMixin, msgspec.Struct, frozen=True):
     """
-    One element of a ``fill`` push: one execution (bitget-api.md 6.2).
+    One element of a ``fill`` push: one execution (bitget-protocol.md 6.2).
 
     The key is ``symbol`` (not ``instId``); ``tradeScope`` is ``taker``/``maker``.
     """
@@ -132,7 +132,7 @@ class BitgetWsFill(_ClientOidMixin, msgspec.Struct, frozen=True):
 class BitgetWsPosition(msgspec.Struct, frozen=True):
     """
     One element of a ``positions`` push; each push is the full set of open positions of the
-    product type (a closed position is absent) (bitget-api.md 6.2). ``leverage`` is a number.
+    product type (a closed position is absent) (bitget-protocol.md 6.2). ``leverage`` is a number.
     """
 
     instId: str
@@ -185,7 +185,7 @@ class BitgetWsAccount(msgspec.Struct, frozen=True):
 
 class BitgetWsAlgoOrder(_ClientOidMixin, msgspec.Struct, frozen=True):
     """
-    One element of an ``orders-algo`` push (bitget-api.md 6.2).
+    One element of an ``orders-algo`` push (bitget-protocol.md 6.2).
 
     ``planType`` uses short codes (``pl``, ``tp``, ``sl``, ``ptp``, ``psl``, ``track``,
     ``mtpsl``); ``status``: ``live``, ``executing``, ``executed``, ``fail_execute``, ``cancelled``.

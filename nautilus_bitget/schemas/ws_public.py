@@ -1,6 +1,7 @@
 """
-Payload types of the public WebSocket: classic v2 (bitget-api.md 3.3, 3.4, 6.1) and the hot-path
-views of the UTA v3 pushes (bitget-uta-api.md 4.4).
+Payload types of the public WebSocket: classic v2 (bitget-protocol.md 3.3, 3.4, 6.1) and the
+hot-path
+views of the UTA v3 pushes (bitget-protocol-uta.md 4.4).
 
 A frame is decoded once into the envelope's ``BitgetWsFrame`` (v2, ``schemas.envelope``) or
 ``BitgetV3WsFrame`` (v3, ``schemas.v3.ws``) with ``data`` kept as ``msgspec.Raw``; the data client
@@ -40,7 +41,7 @@ __all__ = [
 
 class BitgetWsBook(msgspec.Struct, frozen=True):
     """
-    One element of ``books`` / ``books1`` / ``books5`` / ``books15`` data (bitget-api.md 6.1).
+    One element of ``books`` / ``books1`` / ``books5`` / ``books15`` data (bitget-protocol.md 6.1).
 
     Levels are ``[price, size]`` wire strings, kept verbatim (the checksum needs the text).
     ``seq``/``pseq`` are exact ints (they can exceed 2**53 on COIN-M, section 9.5).
@@ -56,7 +57,7 @@ class BitgetWsBook(msgspec.Struct, frozen=True):
 
 
 class BitgetWsTrade(msgspec.Struct, frozen=True):
-    """One ``trade`` row: ``side`` is the taker side (bitget-api.md 6.1)."""
+    """One ``trade`` row: ``side`` is the taker side (bitget-protocol.md 6.1)."""
 
     ts: str
     price: str
@@ -67,7 +68,7 @@ class BitgetWsTrade(msgspec.Struct, frozen=True):
 
 class BitgetWsTicker(msgspec.Struct, frozen=True):
     """
-    One ``ticker`` row (bitget-api.md 6.1): the only WS source of mark, index and funding.
+    One ``ticker`` row (bitget-protocol.md 6.1): the only WS source of mark, index and funding.
 
     ``symbolType`` is a number in the docs and a string in real captures, hence ``int | str``.
     """
@@ -98,7 +99,7 @@ class BitgetWsTicker(msgspec.Struct, frozen=True):
 
 class BitgetWsBookV3(BitgetWsBook, frozen=True):
     """
-    One v3 ``books``/``books1``/``books5``/``books50`` element (bitget-uta-api.md 4.4, 4.5).
+    One v3 ``books``/``books1``/``books5``/``books50`` element (bitget-protocol-uta.md 4.4, 4.5).
 
     ``seq``/``pseq`` arrive as JSON integers (possibly > 2**53) or as strings, and ``checksum``
     may be a string: the data client's v3 dialect turns strings into exact ints (never floats).

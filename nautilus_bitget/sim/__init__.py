@@ -1,6 +1,6 @@
 """
 The local Bitget simulator (API v2 classic, ``mix``): REST, public and private WebSockets and fault
-controls on one port, built to Bitget's documented behaviour (bitget-api.md).
+controls on one port, built to Bitget's documented behaviour (bitget-protocol.md).
 
 Usage::
 

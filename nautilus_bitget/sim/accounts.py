@@ -1,4 +1,5 @@
-"""Accounts, balances and per-symbol settings of the simulated exchange (bitget-api.md 5.1, 5.2)."""
+"""Accounts, balances and per-symbol settings of the simulated exchange (bitget-protocol.md 5.1,
+5.2)."""
 
 from __future__ import annotations
 

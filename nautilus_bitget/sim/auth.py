@@ -1,7 +1,8 @@
 """
 Signature verification for the simulator, exactly as Bitget documents it.
 
-REST (bitget-api.md 2.2): ``prehash = ACCESS-TIMESTAMP + METHOD + path + ("?" + raw query) + body``,
+REST (bitget-protocol.md 2.2): ``prehash = ACCESS-TIMESTAMP + METHOD + path + ("?" + raw query) +
+body``,
 ``sign = base64(HMAC_SHA256(secret, prehash))``; timestamp window 30 s (2.1, code ``40008``).
 WS login (3.2): ``sign = base64(HMAC_SHA256(secret, ts_seconds + "GET" + "/user/verify"))``.
 """
@@ -101,7 +102,7 @@ class SimAuthenticator:
         Raises
         ------
         AuthError
-            With the documented code (bitget-api.md 8.2) when verification fails.
+            With the documented code (bitget-protocol.md 8.2) when verification fails.
 
         """
         key = headers.get("ACCESS-KEY")
@@ -128,7 +129,7 @@ class SimAuthenticator:
         prehash = timestamp + method.upper() + path
         if raw_query:
             prehash += "?" + raw_query
-        # The body is signed as the exact bytes received (bitget-api.md 2.2)
+        # The body is signed as the exact bytes received (bitget-protocol.md 2.2)
         expected = sign(entry.secret, prehash + body.decode("utf-8", errors="surrogateescape"))
         if not hmac.compare_digest(expected.encode(), signature.encode()):
             raise AuthError("40009", "sign signature error")
@@ -139,12 +140,12 @@ class SimAuthenticator:
 
     def verify_login(self, args: dict) -> SimApiKey:
         """
-        Verify one WS login arg (bitget-api.md 3.2) and return the key.
+        Verify one WS login arg (bitget-protocol.md 3.2) and return the key.
 
         Raises
         ------
         AuthError
-            With the WS code (bitget-api.md 8.3): 30011 key, 30012 passphrase, 30013 timestamp,
+            With the WS code (bitget-protocol.md 8.3): 30011 key, 30012 passphrase, 30013 timestamp,
             30014 expired, 30015 sign, 30005 other.
 
         """

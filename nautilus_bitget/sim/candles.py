@@ -1,5 +1,5 @@
 """
-Candle aggregation for the simulator (bitget-api.md 4.5, 6.1).
+Candle aggregation for the simulator (bitget-protocol.md 4.5, 6.1).
 
 Intervals: ``1m 3m 5m 15m 30m 1H 4H 6H 12H 1D 3D 1W 1M`` and the UTC-anchored ``6Hutc 12Hutc
 1Dutc 3Dutc 1Wutc 1Mutc``. The non-``utc`` variants of 6H and above are anchored to exchange

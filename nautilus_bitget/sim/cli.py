@@ -1,4 +1,4 @@
-"""``bitget-nt sim``: run the simulator until SIGINT/SIGTERM (design.md section 3)."""
+"""``bitget-nt sim``: run the simulator until SIGINT/SIGTERM (architecture.md section 3)."""
 
 from __future__ import annotations
 

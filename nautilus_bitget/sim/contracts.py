@@ -2,7 +2,7 @@
 Default contract specifications of the simulated Bitget exchange.
 
 A :class:`ContractSpec` holds the fields of one ``/api/v2/mix/market/contracts`` row
-(bitget-api.md 4.2) as typed values plus exact formatting helpers for prices and sizes.
+(bitget-protocol.md 4.2) as typed values plus exact formatting helpers for prices and sizes.
 ``ContractSpec.contract_row()`` returns the documented wire row (all strings).
 
 Internally the simulator works in integer *ticks* (price / tick) and *lots* (size /
@@ -38,7 +38,7 @@ def format_decimal(value: Decimal, places: int) -> str:
 @dataclass(frozen=True)
 class ContractSpec:
     """
-    One simulated contract (bitget-api.md 4.2, 9.1).
+    One simulated contract (bitget-protocol.md 4.2, 9.1).
 
     Sizes are in base coin for every product type (contract size 1). ``inverse`` contracts
     (COIN-FUTURES) margin and settle in the base coin.
@@ -75,7 +75,7 @@ class ContractSpec:
     # -- derived -------------------------------------------------------------------------------
     @property
     def tick(self) -> Decimal:
-        """Return the price tick ``priceEndStep * 10**-pricePlace`` (bitget-api.md 9.1)."""
+        """Return the price tick ``priceEndStep * 10**-pricePlace`` (bitget-protocol.md 9.1)."""
         return Decimal(self.price_end_step).scaleb(-self.price_place)
 
     @property
@@ -123,7 +123,7 @@ class ContractSpec:
         return lots * self.size_multiplier
 
     def contract_row(self) -> dict[str, object]:
-        """Return the ``/api/v2/mix/market/contracts`` row (bitget-api.md 4.2), all strings."""
+        """Return the ``/api/v2/mix/market/contracts`` row (bitget-protocol.md 4.2), all strings."""
         coins = list(self.support_margin_coins or (self.margin_coin,))
         return {
             "symbol": self.symbol,
@@ -203,7 +203,7 @@ DEFAULT_CONTRACTS: Final[tuple[ContractSpec, ...]] = (
     _contract("BTCUSDT", "USDT-FUTURES", "BTC", "USDT", 1, 3, "60000.0"),
     _contract("ETHUSDT", "USDT-FUTURES", "ETH", "USDT", 2, 2, "3000.00", max_lever=100),
     _contract("BTCPERP", "USDC-FUTURES", "BTC", "USDC", 1, 4, "60010.0"),
-    # COIN-M inverse: margin/settle in BTC; priceEndStep 5 gives a 0.5 tick (bitget-api.md 9.1)
+    # COIN-M inverse: margin/settle in BTC; priceEndStep 5 gives a 0.5 tick (bitget-protocol.md 9.1)
     _contract(
         "BTCUSD",
         "COIN-FUTURES",

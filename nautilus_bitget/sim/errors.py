@@ -1,6 +1,6 @@
 """
 Rejections of the simulated exchange: :class:`SimError`, Bitget's error codes, and the
-request-body field readers that raise them (bitget-api.md 8.1, 8.2).
+request-body field readers that raise them (bitget-protocol.md 8.1, 8.2).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from decimal import InvalidOperation
 from typing import Any
 
 
-# -- error codes (bitget-api.md 8.2) ------------------------------------------------------------
+# -- error codes (bitget-protocol.md 8.2)
+# ------------------------------------------------------------
 ERR_APIKEY_NOT_EXIST = "40037"
 ERR_PARAM_EMPTY = "40019"  # Parameter {0} cannot be empty
 ERR_PARAM_ERROR = "40020"  # Parameter {0} error
@@ -43,7 +44,7 @@ ERR_SL_PRICE = "40830"  # SL price on the wrong side
 
 
 class SimError(Exception):
-    """A rejection with Bitget's error ``code`` (string) and ``msg`` (bitget-api.md 8.1)."""
+    """A rejection with Bitget's error ``code`` (string) and ``msg`` (bitget-protocol.md 8.1)."""
 
     def __init__(self, code: str, msg: str) -> None:
         super().__init__(f"{code}: {msg}")

@@ -21,7 +21,7 @@ Level = tuple[str, str]  # (price, size) wire strings
 # -- market records -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class PublicTrade:
-    """One public trade (bitget-api.md 6.1 ``trade``); ``side`` is the taker side."""
+    """One public trade (bitget-protocol.md 6.1 ``trade``); ``side`` is the taker side."""
 
     symbol: str
     trade_id: str
@@ -33,7 +33,7 @@ class PublicTrade:
 
 @dataclass(frozen=True, slots=True)
 class Ticker:
-    """Ticker fields (bitget-api.md 4.4 / 6.1 ``ticker``), wire strings."""
+    """Ticker fields (bitget-protocol.md 4.4 / 6.1 ``ticker``), wire strings."""
 
     symbol: str
     last_pr: str
@@ -62,7 +62,7 @@ class Ticker:
 @dataclass(frozen=True, slots=True)
 class BookChanged:
     """
-    One ``books`` update message (bitget-api.md 6.1): changed levels with absolute sizes.
+    One ``books`` update message (bitget-protocol.md 6.1): changed levels with absolute sizes.
 
     Size ``"0"`` deletes a level. Bids descending, asks ascending. ``pseq`` equals the previous
     message's ``seq``.
@@ -121,8 +121,8 @@ class FundingSettled:
 @dataclass(slots=True)
 class Order:
     """
-    A user order (bitget-api.md 5.4, 5.10, 6.2). ``side``/``trade_side`` are as sent;
-    ``direction`` is the actual trade direction (bitget-api.md 5.5).
+    A user order (bitget-protocol.md 5.4, 5.10, 6.2). ``side``/``trade_side`` are as sent;
+    ``direction`` is the actual trade direction (bitget-protocol.md 5.5).
     """
 
     order_id: str
@@ -148,7 +148,7 @@ class Order:
     filled_quote: Decimal = Decimal(0)  # quoteVolume
     fee: Decimal = Decimal(0)  # cumulative, negative = paid
     total_profits: Decimal = Decimal(0)  # realized PnL of this order's fills
-    cancel_reason: str = ""  # normal_cancel | "" (bitget-api.md 5.10)
+    cancel_reason: str = ""  # normal_cancel | "" (bitget-protocol.md 5.10)
     preset_stop_surplus_price: Decimal | None = None
     preset_stop_loss_price: Decimal | None = None
     order_source: str = "normal"  # normal | market | plan | profit_plan | loss_plan ...
@@ -177,7 +177,7 @@ class Order:
 
     @property
     def wire_trade_side(self) -> str:
-        """Return the read-back ``tradeSide`` enum (bitget-api.md 5.5)."""
+        """Return the read-back ``tradeSide`` enum (bitget-protocol.md 5.5)."""
         if self.pos_mode == "hedge_mode":
             return self.trade_side or "open"
         if self.reduce_only:
@@ -187,7 +187,7 @@ class Order:
 
 @dataclass(slots=True)
 class Fill:
-    """One execution of a user order (bitget-api.md 5.10 fills, 6.2 ``fill``)."""
+    """One execution of a user order (bitget-protocol.md 5.10 fills, 6.2 ``fill``)."""
 
     trade_id: str
     order_id: str
@@ -213,7 +213,7 @@ class Fill:
 
 @dataclass(slots=True)
 class Position:
-    """An open position (bitget-api.md 5.3, 6.2 ``positions``); ``total`` > 0 while open."""
+    """An open position (bitget-protocol.md 5.3, 6.2 ``positions``); ``total`` > 0 while open."""
 
     pos_id: str
     api_key: str
@@ -260,7 +260,7 @@ class Position:
 @dataclass(slots=True)
 class PlanOrder:
     """
-    A plan order (bitget-api.md 5.11): ``normal_plan`` trigger orders and the ``profit_plan`` /
+    A plan order (bitget-protocol.md 5.11): ``normal_plan`` trigger orders and the ``profit_plan`` /
     ``loss_plan`` TP/SL attached by ``presetStopSurplusPrice`` / ``presetStopLossPrice``.
     """
 
@@ -295,7 +295,7 @@ class PlanOrder:
 
     @property
     def ws_plan_type(self) -> str:
-        """Return the ``orders-algo`` short code (bitget-api.md 6.2): pl / tp / sl."""
+        """Return the ``orders-algo`` short code (bitget-protocol.md 6.2): pl / tp / sl."""
         return {"normal_plan": "pl", "profit_plan": "tp", "loss_plan": "sl"}.get(
             self.plan_type,
             self.plan_type,
@@ -304,7 +304,7 @@ class PlanOrder:
 
 @dataclass(slots=True)
 class Bill:
-    """An account bill (bitget-api.md 5.12); ``amount`` > 0 received, < 0 paid."""
+    """An account bill (bitget-protocol.md 5.12); ``amount`` > 0 received, < 0 paid."""
 
     bill_id: str
     api_key: str
@@ -320,7 +320,7 @@ class Bill:
 
 @dataclass(slots=True)
 class ClosedPosition:
-    """A fully closed position (bitget-api.md 5.3 history-position, 6.2 positions-history)."""
+    """A fully closed position (bitget-protocol.md 5.3 history-position, 6.2 positions-history)."""
 
     pos_id: str
     api_key: str
@@ -344,7 +344,7 @@ class ClosedPosition:
 
 @dataclass(frozen=True, slots=True)
 class AccountView:
-    """One margin-coin account (bitget-api.md 5.1, 6.2 ``account``), computed at mark."""
+    """One margin-coin account (bitget-protocol.md 5.1, 6.2 ``account``), computed at mark."""
 
     margin_coin: str
     balance: Decimal  # wallet balance: deposits + realized PnL + fees + funding

@@ -12,7 +12,7 @@ funding_interval_ms=None, book_levels=200, default_account=True)``
   ``account(api_key)`` -> SimAccount (``None``-safe: ``find_account``). A default account
   ``sim-key/sim-secret/sim-pass`` (100000 USDT, 100000 USDC, 10 BTC) exists unless disabled.
 - Commands take the documented request body (a JSON-decoded dict with Bitget's camelCase keys)
-  and raise :class:`SimError` (``code``, ``msg``) on rejection (bitget-api.md 8.2):
+  and raise :class:`SimError` (``code``, ``msg``) on rejection (bitget-protocol.md 8.2):
   ``place_order``, ``batch_place_orders``, ``modify_order``, ``cancel_order``,
   ``batch_cancel_orders``, ``cancel_all_orders``, ``close_positions``, ``place_plan_order``,
   ``modify_plan_order``, ``cancel_plan_order``, ``set_leverage``, ``set_margin_mode``,
@@ -54,7 +54,8 @@ Model notes
 - Prices are integer ticks and sizes integer lots inside the matching engine; money is Decimal.
 - Linear (USDT/USDC): notional = size * price (quote); PnL long = size * (exit - entry);
   fee = notional * rate; margin = notional / leverage.
-- Inverse (COIN-M, size in base coin, bitget-api.md 9.1): the USD face value is size * price, so
+- Inverse (COIN-M, size in base coin, bitget-protocol.md 9.1): the USD face value is size * price,
+so
   PnL long = size * (exit - entry) / exit in BTC (== face * (1/entry - 1/exit)); fee = size *
   rate (BTC); margin = size / leverage; with base-coin sizes the size-weighted arithmetic
   average entry is exact. Inverse money is rounded half-even to 8 decimals.

@@ -12,7 +12,7 @@ Fault names and args (each is also a ``SimFaults`` method of the same name):
 - ``drop_ws(which="both")``: abort every WS connection (``public``/``private``/``both``), no close
   frame, like a network drop.
 - ``force_reconnect(which="both")``: close every WS connection cleanly (the "24 h" forced
-  disconnect, bitget-api.md 3.1).
+  disconnect, bitget-protocol.md 3.1).
 - ``withhold_pongs(seconds)``: stop answering text ``ping`` for ``seconds``.
 - ``skip_book_seq(symbol=None)``: the next ``books`` update (of ``symbol`` or any) skips a seq.
 - ``bad_checksum(symbol=None)``: the next ``books`` update carries a wrong checksum.

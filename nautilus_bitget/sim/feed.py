@@ -34,7 +34,7 @@ class FeedMixin(ExchangeCore):
 
     def book_snapshot(self, symbol: str, depth: int | None = None) -> BookChanged:
         """Return a snapshot message: the full book (or ``depth``) with ``seq`` = current seq
-        and ``pseq`` = 0 (bitget-api.md 6.1), so the next update's pseq equals this seq."""
+        and ``pseq`` = 0 (bitget-protocol.md 6.1), so the next update's pseq equals this seq."""
         return self._market(symbol).snapshot(depth)
 
     def ticker(self, symbol: str) -> Ticker:

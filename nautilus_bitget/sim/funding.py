@@ -1,4 +1,5 @@
-"""Funding of the simulated exchange: rates, settlements and their bills (bitget-api.md 4.7)."""
+"""Funding of the simulated exchange: rates, settlements and their bills (bitget-protocol.md
+4.7)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """
-Contract money arithmetic of the simulated exchange (linear and inverse, bitget-api.md 9.1).
+Contract money arithmetic of the simulated exchange (linear and inverse, bitget-protocol.md 9.1).
 
 Linear (USDT/USDC): notional = size * price (quote); fee = notional * rate; margin = notional /
 leverage. Inverse (COIN-M, size in base coin): fee = size * rate and margin = size / leverage in

@@ -1,4 +1,4 @@
-"""Order commands of the simulated exchange (bitget-api.md 5.4-5.8): place, modify, cancel."""
+"""Order commands of the simulated exchange (bitget-protocol.md 5.4-5.8): place, modify, cancel."""
 
 from __future__ import annotations
 
@@ -53,10 +53,10 @@ from nautilus_bitget.sim.records import BatchResult
 from nautilus_bitget.sim.records import SimAccount
 
 
-CLIENT_OID_RE = re.compile(r"^[0-9A-Za-z_:#\-+ ]+$")  # bitget-api.md 9.2
+CLIENT_OID_RE = re.compile(r"^[0-9A-Za-z_:#\-+ ]+$")  # bitget-protocol.md 9.2
 CLIENT_OID_MAX = 50
-BATCH_PLACE_MAX = 20  # bitget-api.md 5.6: 40306 "up to 20"
-BATCH_CANCEL_MAX = 50  # bitget-api.md 5.8: 40912
+BATCH_PLACE_MAX = 20  # bitget-protocol.md 5.6: 40306 "up to 20"
+BATCH_CANCEL_MAX = 50  # bitget-protocol.md 5.8: 40912
 ORDER_TYPES = ("limit", "market")
 FORCES = ("gtc", "ioc", "fok", "post_only")
 MODE_MISMATCH_MSG = (
@@ -116,7 +116,8 @@ class OrdersMixin(ExchangeCore):
     """Validation and the order commands; matching is :class:`.matching.MatchingMixin`."""
 
     def place_order(self, api_key: str, body: Mapping[str, Any]) -> Order:
-        """``POST order/place-order`` (bitget-api.md 5.4/5.5); returns the order after matching."""
+        """``POST order/place-order`` (bitget-protocol.md 5.4/5.5); returns the order after
+        matching."""
         return self._place(self.account(api_key), body)
 
     # -- validation -----------------------------------------------------------------------------
@@ -197,7 +198,8 @@ class OrdersMixin(ExchangeCore):
         trade_side: str | None,
         reduce_only_raw: Any,
     ) -> tuple[str, str | None, str, str, bool]:
-        """Return (posMode, tradeSide, direction, posSide, reduceOnly) per bitget-api.md 5.5/9.3."""
+        """Return (posMode, tradeSide, direction, posSide, reduceOnly) per bitget-protocol.md
+        5.5/9.3."""
         pos_mode = acct.get_pos_mode(spec.product_type)
         if pos_mode == "hedge_mode":
             if trade_side is None:
@@ -243,7 +245,7 @@ class OrdersMixin(ExchangeCore):
             ref_price = spec.ticks_to_price(ref if ref is not None else market.last_ticks)
         else:
             ref_price = price  # type: ignore[assignment]
-        # bitget-api.md 9.1: minTradeUSDT applies to USDT-quoted contracts
+        # bitget-protocol.md 9.1: minTradeUSDT applies to USDT-quoted contracts
         usdt = spec.product_type == "USDT-FUTURES"
         if usdt and not closing and size * ref_price < spec.min_trade_usdt:
             raise SimError(

@@ -1,5 +1,5 @@
 """
-Plan orders of the simulated exchange (bitget-api.md 5.11): trigger plans, preset TP/SL plans
+Plan orders of the simulated exchange (bitget-protocol.md 5.11): trigger plans, preset TP/SL plans
 attached to filled orders, triggering on mark or last price, and their queries.
 """
 

@@ -1,5 +1,5 @@
 """
-Fills, positions and PnL of the simulated exchange (bitget-api.md 5.3, 5.5, 5.9).
+Fills, positions and PnL of the simulated exchange (bitget-protocol.md 5.3, 5.5, 5.9).
 
 Linear PnL long = size * (exit - entry); inverse (size in base coin, 9.1) PnL long =
 size * (exit - entry) / exit in the base coin; with base-coin sizes the size-weighted arithmetic
@@ -44,7 +44,7 @@ class PositionsMixin(ExchangeCore):
     """Applying fills to orders, positions, balances and bills; position views and closing."""
 
     def _split_fill(self, order: Order, qty: Decimal) -> tuple[str | None, Decimal, str | None]:
-        """Return ``(close_side, close_qty, open_side)`` of a fill (bitget-api.md 5.5)."""
+        """Return ``(close_side, close_qty, open_side)`` of a fill (bitget-protocol.md 5.5)."""
         if order.pos_mode == "hedge_mode":
             if order.trade_side == "close":
                 return order.pos_side, qty, None

@@ -1,4 +1,4 @@
-"""Order, fill and bill queries of the simulated exchange (bitget-api.md 5.10, 5.12)."""
+"""Order, fill and bill queries of the simulated exchange (bitget-protocol.md 5.10, 5.12)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class SimAccount:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """``successList`` / ``failureList`` of batch commands (bitget-api.md 5.6, 5.8)."""
+    """``successList`` / ``failureList`` of batch commands (bitget-protocol.md 5.6, 5.8)."""
 
     success: list[tuple[str, str]]  # (orderId, clientOid)
     failure: list[tuple[str, str, str, str]]  # (orderId, clientOid, errorCode, errorMsg)
@@ -46,7 +46,7 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class AccountSettings:
-    """Per-symbol settings of ``GET account/account`` (bitget-api.md 5.1)."""
+    """Per-symbol settings of ``GET account/account`` (bitget-protocol.md 5.1)."""
 
     symbol: str
     margin_coin: str
@@ -59,7 +59,7 @@ class AccountSettings:
 
 @dataclass(frozen=True, slots=True)
 class FundingInfo:
-    """Funding of one symbol (bitget-api.md 4.7): current rate and next settlement time."""
+    """Funding of one symbol (bitget-protocol.md 4.7): current rate and next settlement time."""
 
     symbol: str
     funding_rate: str

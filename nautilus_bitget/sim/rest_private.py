@@ -1,5 +1,5 @@
 """
-Signed REST endpoints of the simulator (bitget-api.md 5). Handlers take
+Signed REST endpoints of the simulator (bitget-protocol.md 5). Handlers take
 ``(sim, api_key, query, body)`` and return the envelope's ``data``; rejections come from the
 exchange as ``SimError`` or from here as ``VenueError``.
 """
@@ -43,7 +43,7 @@ def _window(q: Any) -> dict:
     return {"start_ms": int_param(q, "startTime"), "end_ms": int_param(q, "endTime")}
 
 
-# -- rows (bitget-api.md 5.x field lists) -----------------------------------------------------
+# -- rows (bitget-protocol.md 5.x field lists) -----------------------------------------------------
 def order_row(sim: BitgetSimulator, o: Any, state_key: str = "status") -> dict:
     """Return a REST order row; ``detail`` uses the key ``state`` (5.10)."""
     spec = sim.exchange.contracts[o.symbol]
@@ -132,7 +132,7 @@ def position_row(sim: BitgetSimulator, p: Any) -> dict:
         "markPrice": wire.money(p.mark_price),
         "marginRatio": wire.money(p.keep_margin_rate),
         "breakEvenPrice": wire.money(p.open_price_avg),
-        # bitget-api.md 5.3: accumulated funding, "" if none yet
+        # bitget-protocol.md 5.3: accumulated funding, "" if none yet
         "totalFee": wire.money(p.total_fee) if p.total_fee else "",
         "deductedFee": wire.money(-(p.open_fee + p.close_fee)),
         "cashDividend": "0",
@@ -403,7 +403,7 @@ def orders_pending(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
         limit=_limit(q),
         **_window(q),
     )
-    # bitget-api.md 5.10/9.2: entrustedList may be null when there are no orders
+    # bitget-protocol.md 5.10/9.2: entrustedList may be null when there are no orders
     entrusted = [order_row(sim, o) for o in rows] or None
     return {"entrustedList": entrusted, "endId": _end_id(rows, "order_id")}
 
@@ -535,7 +535,7 @@ def bill(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
     return {"bills": out, "endId": _end_id(rows, "bill_id")}
 
 
-# (method, path, handler, requests per second per UID) (bitget-api.md 7.2)
+# (method, path, handler, requests per second per UID) (bitget-protocol.md 7.2)
 ROUTES: list[tuple[str, str, Any, float]] = [
     ("GET", "/api/v2/mix/account/accounts", accounts, 10),
     ("GET", "/api/v2/mix/account/account", account, 10),

@@ -1,5 +1,5 @@
 """
-Public REST endpoints of the simulator (bitget-api.md 4): ``/api/v2/public/time`` and
+Public REST endpoints of the simulator (bitget-protocol.md 4): ``/api/v2/public/time`` and
 ``/api/v2/mix/market/...``. Each handler takes ``(sim, query)`` and returns the envelope's
 ``data``; it raises :class:`~nautilus_bitget.sim.wire.VenueError` (or the exchange's ``SimError``)
 to answer with an error envelope.
@@ -161,7 +161,7 @@ def ticker_row(sim: BitgetSimulator, symbol: str) -> dict:
         "indexPrice": t.index_price,
         "fundingRate": t.funding_rate,
         "holdingAmount": t.holding_amount,
-        # bitget-api.md 4.4: null for perpetuals in the real capture
+        # bitget-protocol.md 4.4: null for perpetuals in the real capture
         "deliveryStartTime": None,
         "deliveryTime": None,
         "deliveryStatus": "",
@@ -211,11 +211,11 @@ def _candles(sim: BitgetSimulator, q: Any, kline_type: str, history: bool) -> An
         kline_type=kline_type,
     )
     if history:
-        # bitget-api.md 4.5: history-candles returns finished candles only
+        # bitget-protocol.md 4.5: history-candles returns finished candles only
         now = sim.exchange.now_ms()
         step = granularity_ms(gran)
         rows = [r for r in rows if int(r[0]) + step <= now][-limit:]
-    # bitget-api.md 4.5: REST rows have 7 columns
+    # bitget-protocol.md 4.5: REST rows have 7 columns
     return [list(r[:7]) for r in rows]
 
 
@@ -362,7 +362,7 @@ def symbol_price(sim: BitgetSimulator, q: Any) -> Any:
     return rows
 
 
-# (path, handler, requests per second); all per IP (bitget-api.md 7.2)
+# (path, handler, requests per second); all per IP (bitget-protocol.md 7.2)
 ROUTES: list[tuple[str, Any, float]] = [
     ("/api/v2/public/time", server_time, 20),
     ("/api/v2/mix/market/contracts", contracts, 20),

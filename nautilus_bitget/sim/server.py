@@ -63,7 +63,7 @@ class SimConfig:
     seed : int
         Market generator seed.
     checksum : bool
-        Send a signed CRC32 ``checksum`` on ``books`` (bitget-api.md 6.1).
+        Send a signed CRC32 ``checksum`` on ``books`` (bitget-protocol.md 6.1).
     account_mode : str
         ``"classic"`` or ``"uta"`` for the default account (UTA gets 40085 on v2 endpoints).
     book_rate_hz : float
@@ -71,17 +71,17 @@ class SimConfig:
     funding_interval_secs : float, optional
         Funding settlement interval (default: the contract's ``fundInterval`` hours).
     ws_idle_timeout_secs : float
-        Close a socket after this long without a text ``ping`` (bitget-api.md 3.1: ~120 s).
+        Close a socket after this long without a text ``ping`` (bitget-protocol.md 3.1: ~120 s).
     ws_max_msgs_per_sec : int
         Inbound messages per second per connection before it is closed (0 disables).
     ws_max_channels : int
         Channels per connection.
     ws_max_subscribes_per_hour : int
-        Subscribe requests per hour per connection (bitget-api.md 3.1: 240; 0 disables).
+        Subscribe requests per hour per connection (bitget-protocol.md 3.1: 240; 0 disables).
     ws_max_age_secs : float, optional
         Force a clean disconnect after this connection age (Bitget: 24 h).
     rate_limits : bool
-        Enforce the per-endpoint limits of bitget-api.md 7.2 (HTTP 429).
+        Enforce the per-endpoint limits of bitget-protocol.md 7.2 (HTTP 429).
     push_interval_secs : float
         Flush period of throttled channels (ticker, candles).
     book_levels : int
@@ -419,7 +419,7 @@ class BitgetSimulator:
         key: SimApiKey | None = None
         try:
             if signed:
-                # Sign over the request target exactly as received (bitget-api.md 2.2)
+                # Sign over the request target exactly as received (bitget-protocol.md 2.2)
                 raw_path, _, raw_query = request.raw_path.partition("?")
                 key = self.auth.verify_rest(
                     request.headers,
@@ -444,7 +444,7 @@ class BitgetSimulator:
             if signed:
                 body = {}
                 if request.method == "POST":
-                    # bitget-api.md 2.1: POST requires Content-Type application/json (40007)
+                    # bitget-protocol.md 2.1: POST requires Content-Type application/json (40007)
                     if request.content_type != "application/json":
                         raise VenueError(
                             "40007", "Invalid Content_Type, please use application/json format"

@@ -1,5 +1,5 @@
 """
-JSON formatting helpers for the simulator's wire output (bitget-api.md 2.4, 3.4).
+JSON formatting helpers for the simulator's wire output (bitget-protocol.md 2.4, 3.4).
 
 Numbers are JSON strings almost everywhere; the exceptions are documented per endpoint.
 """
@@ -55,7 +55,7 @@ def fixed(value: Any, places: int) -> str:
 
 
 def envelope(data: Any, request_time: int | None = None) -> dict:
-    """Return the success envelope (bitget-api.md 2.4)."""
+    """Return the success envelope (bitget-protocol.md 2.4)."""
     return {
         "code": "00000",
         "msg": "success",
@@ -80,7 +80,7 @@ def error(
     request_time: int | None = None,
     headers: dict | None = None,
 ) -> web.Response:
-    """Return an error envelope with ``data: null`` (bitget-api.md 8.1)."""
+    """Return an error envelope with ``data: null`` (bitget-protocol.md 8.1)."""
     body = {
         "code": code,
         "msg": msg,
@@ -107,7 +107,7 @@ class VenueError(Exception):
 
 def book_checksum(bids: list[list[str]], asks: list[list[str]]) -> int:
     """
-    Return Bitget's signed CRC32 over the top 25 levels (bitget-api.md 6.1).
+    Return Bitget's signed CRC32 over the top 25 levels (bitget-protocol.md 6.1).
 
     ``bids`` descending and ``asks`` ascending, each ``[price, size]`` wire strings.
     """
@@ -124,7 +124,7 @@ def book_checksum(bids: list[list[str]], asks: list[list[str]]) -> int:
 
 
 def push(action: str, arg: dict, data: list, ts: int | None = None) -> bytes:
-    """Return an encoded WS data push (bitget-api.md 3.4)."""
+    """Return an encoded WS data push (bitget-protocol.md 3.4)."""
     return encode({"action": action, "arg": arg, "data": data, "ts": ts or now_ms()})
 
 

@@ -1,5 +1,5 @@
 """
-The private socket ``/v2/ws/private``: login and the account channels (bitget-api.md 3.2, 6.2).
+The private socket ``/v2/ws/private``: login and the account channels (bitget-protocol.md 3.2, 6.2).
 
 Channels ``orders``, ``fill``, ``positions``, ``account`` (selector ``coin``), ``orders-algo``,
 ``positions-history``, per ``instType``. ``positions`` and ``account`` push the full set on
@@ -52,7 +52,7 @@ class PrivateWsServer(WsServerBase):
         try:
             entry = self.sim.auth.verify_login(args[0] if args else None)
         except AuthError as e:
-            # bitget-api.md 3.2: "If login fails, it will automatically disconnect"
+            # bitget-protocol.md 3.2: "If login fails, it will automatically disconnect"
             conn.send(wire.event("error", code=int(e.code), msg=e.msg, op="login"))
             await asyncio.sleep(0.05)
             await conn.close(1000, b"login failed")
@@ -73,7 +73,7 @@ class PrivateWsServer(WsServerBase):
         if channel not in PRIVATE_CHANNELS or inst_type not in PRODUCT_TYPES:
             self._arg_error(conn, arg, 30016, "Param error", op)
             return None
-        # bitget-api.md 3.3: `account` uses coin, the others instId ("default" or a symbol);
+        # bitget-protocol.md 3.3: `account` uses coin, the others instId ("default" or a symbol);
         # HB subscribes every private channel with coin "default" and it works, so accept both
         if channel == "account":
             selector = arg.get("coin") or arg.get("instId")
@@ -193,7 +193,7 @@ class PrivateWsServer(WsServerBase):
         return wire.push("snapshot", self._echo(key), rows)
 
 
-# -- rows (bitget-api.md 6.2 field lists) -----------------------------------------------------
+# -- rows (bitget-protocol.md 6.2 field lists) -----------------------------------------------------
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -248,7 +248,7 @@ def order_row(ex: Any, order: Any, fill: Any = None) -> dict:
                 "fillFee": wire.money(fill.fee),
                 "fillFeeCoin": fill.fee_coin,
                 "fillNotionalUsd": wire.money(fill.quote_volume),
-                # bitget-api.md 6.2: T = taker, M = maker on the orders channel
+                # bitget-protocol.md 6.2: T = taker, M = maker on the orders channel
                 "tradeScope": "T" if fill.trade_scope == "taker" else "M",
             }
         )
@@ -262,7 +262,7 @@ def fill_row(fill: Any) -> dict:
         "clientOid": fill.client_oid,
         "tradeId": fill.trade_id,
         "symbol": fill.symbol,
-        # bitget-api.md 5.5/6.2: WS fill side = actual trade direction in hedge mode
+        # bitget-protocol.md 5.5/6.2: WS fill side = actual trade direction in hedge mode
         "side": fill.direction,
         "orderType": fill.order_type,
         "posMode": fill.pos_mode,

@@ -1,7 +1,8 @@
 """
 WebSocket connections of the simulator and the public socket ``/v2/ws/public``.
 
-Protocol (bitget-api.md 3): text ``ping`` -> text ``pong``; ``subscribe``/``unsubscribe`` with one
+Protocol (bitget-protocol.md 3): text ``ping`` -> text ``pong``; ``subscribe``/``unsubscribe`` with
+one
 ack per arg; data pushes ``{"action","arg","data","ts"}``; error events with numeric codes (8.3).
 Limits (3.1): 10 inbound messages/s per connection (exceeding closes it), 1000 channels per
 connection, idle kill after 120 s without ``ping``.
@@ -35,7 +36,7 @@ _log = logging.getLogger(__name__)
 
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 BOOK_DEPTH_CHANNELS = {"books1": 1, "books5": 5, "books15": 15}
-# bitget-api.md 6.1: candle channels (no 3m / 2H / intraday-UTC variants documented)
+# bitget-protocol.md 6.1: candle channels (no 3m / 2H / intraday-UTC variants documented)
 CANDLE_CHANNELS = {
     f"candle{g}": g
     for g in (
@@ -211,7 +212,7 @@ class WsServerBase:
             while inbound and now - inbound[0] > 1.0:
                 inbound.popleft()
             if len(inbound) > limit:
-                # bitget-api.md 3.1: over 10 messages/s -> disconnect
+                # bitget-protocol.md 3.1: over 10 messages/s -> disconnect
                 conn.send(
                     wire.event("error", code=30007, msg="Request over limit,connection close")
                 )
@@ -245,11 +246,11 @@ class WsServerBase:
         elif op == "login" and isinstance(args, list):
             await self._login(conn, args)
         else:
-            # bitget-api.md 8.3: e.g. {"op":"ping"} -> 30002
+            # bitget-protocol.md 8.3: e.g. {"op":"ping"} -> 30002
             conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
 
     def _subscribe_allowed(self, conn: WsConn, now: float) -> bool:
-        # bitget-api.md 3.1: 240 subscribe requests per hour per connection
+        # bitget-protocol.md 3.1: 240 subscribe requests per hour per connection
         limit = self.sim.config.ws_max_subscribes_per_hour
         if not limit:
             return True
@@ -344,7 +345,8 @@ class PublicWsServer(WsServerBase):
             )
             self._arg_error(conn, arg, 30001, msg, op)
             return None
-        # bitget-api.md 3.3: a real symbol under the wrong instType is acked but delivers nothing
+        # bitget-protocol.md 3.3: a real symbol under the wrong instType is acked but delivers
+        # nothing
         return (inst_type, channel, inst_id)
 
     def _echo(self, key: SubKey) -> dict:
@@ -386,7 +388,7 @@ class PublicWsServer(WsServerBase):
             "pseq": 0 if snapshot else msg.pseq,
         }
         if self.sim.config.checksum:
-            # bitget-api.md 6.1: checksum 0 on snapshots, signed crc32 of the top 25 on updates
+            # bitget-protocol.md 6.1: checksum 0 on snapshots, signed crc32 of the top 25 on updates
             if snapshot:
                 row["checksum"] = 0
             else:
@@ -550,7 +552,7 @@ def _ticker_row(ex: Any, symbol: str) -> dict:
         "baseVolume": t.base_volume,
         "quoteVolume": t.quote_volume,
         "openUtc": t.open_utc,
-        # bitget-api.md 6.1: 1 perpetual, 2 delivery (number in the docs example)
+        # bitget-protocol.md 6.1: 1 perpetual, 2 delivery (number in the docs example)
         "symbolType": 1 if spec.symbol_type == "perpetual" else 2,
         "symbol": symbol,
         "deliveryPrice": "0",

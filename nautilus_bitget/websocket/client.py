@@ -29,14 +29,14 @@ from nautilus_bitget.http.ratelimit import RollingWindowLimiter
 from nautilus_bitget.http.signing import sign_ws_login
 
 
-# bitget-api.md 3.1: literal text frames, not JSON
+# bitget-protocol.md 3.1: literal text frames, not JSON
 PING: Final[str] = "ping"
 PONG: Final[bytes] = b"pong"
-# bitget-api.md 3.1: at most 10 outgoing messages per second per connection, pings included
+# bitget-protocol.md 3.1: at most 10 outgoing messages per second per connection, pings included
 MAX_MESSAGES_PER_SEC: Final[int] = 10
-# bitget-api.md 3.1: total length of the args of one subscribe request <= 4096 bytes
+# bitget-protocol.md 3.1: total length of the args of one subscribe request <= 4096 bytes
 MAX_ARGS_BYTES: Final[int] = 4096
-# bitget-api.md 3.2: login ack code is "0" in the docs, numeric 0 live
+# bitget-protocol.md 3.2: login ack code is "0" in the docs, numeric 0 live
 _LOGIN_OK_CODES: Final[frozenset[str]] = frozenset({"0", "00000"})
 
 RECONNECT_DELAY_INITIAL_SECS: Final[float] = 0.25
@@ -83,7 +83,7 @@ def batch_args(args: list[dict[str, Any]], max_bytes: int = MAX_ARGS_BYTES) -> l
     args : list[dict[str, Any]]
         The args.
     max_bytes : int, default 4096
-        The size limit of one request's encoded args (bitget-api.md 3.1).
+        The size limit of one request's encoded args (bitget-protocol.md 3.1).
 
     Returns
     -------
@@ -120,7 +120,7 @@ class BitgetWebSocketClient:
     credentials : BitgetCredentials, optional
         When given, every connection logs in before subscribing (private socket).
     ping_interval_secs : float, default 25.0
-        Interval of the text ``ping`` (bitget-api.md 3.1).
+        Interval of the text ``ping`` (bitget-protocol.md 3.1).
     stale_timeout_secs : float, default 30.0
         Reconnect when nothing arrived, or a ``ping`` went unanswered, for this long.
     raw_tap : Callable[[bytes, int], None], optional
@@ -362,7 +362,8 @@ class BitgetWebSocketClient:
     async def _login(self) -> None:
         credentials = self._credentials
         assert credentials is not None
-        # bitget-api.md 3.2: seconds timestamp; the signature covers ts + "GET" + "/user/verify"
+        # bitget-protocol.md 3.2: seconds timestamp; the signature covers ts + "GET" +
+        # "/user/verify"
         timestamp = str(int(time.time()))
         message = msgspec.json.encode(
             {
@@ -480,7 +481,7 @@ class BitgetWebSocketClient:
                 continue
             unanswered = self._ping_unanswered_since
             if unanswered is not None and now - unanswered > self._stale_timeout:
-                # bitget-api.md 3.1: `pong` is the liveness signal; data may still flow on a
+                # bitget-protocol.md 3.1: `pong` is the liveness signal; data may still flow on a
                 # connection the venue is about to drop, so a withheld pong forces a reconnect
                 self._log.warning(
                     f"{self._name}: no pong for {now - unanswered:.1f}s, reconnecting",

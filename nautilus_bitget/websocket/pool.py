@@ -1,7 +1,7 @@
 """
 A pool of Bitget WebSocket clients with at most ``max_channels`` subscriptions each.
 
-bitget-api.md 3.1 recommends fewer than 50 channels per connection; the pool opens a new
+bitget-protocol.md 3.1 recommends fewer than 50 channels per connection; the pool opens a new
 connection when every open one is full and routes unsubscribes to the connection that owns them.
 
 """

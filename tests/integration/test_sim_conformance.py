@@ -5,7 +5,7 @@ official examples in shared/samples for the same endpoint / channel.
 Rules: key sets and JSON value types are compared recursively (lists: each produced element
 against the sample's first element). A sample value of ``null`` documents a nullable field, so any
 produced type is accepted there. Differences the docs allow are listed in ``ALLOWED`` with the
-reason (usually: the doc example predates fields the field tables of bitget-api.md list).
+reason (usually: the doc example predates fields the field tables of bitget-protocol.md list).
 """
 
 from __future__ import annotations
@@ -524,7 +524,7 @@ async def test_sim_output_decodes_with_client_schemas(produced):
     assert not problems, "\n".join(problems)
 
 
-# Field lists of bitget-api.md for endpoints without a sample payload
+# Field lists of bitget-protocol.md for endpoints without a sample payload
 DOC_FIELDS = {
     "all-position": (
         "5.3",

@@ -20,7 +20,7 @@ USDT = "USDT-FUTURES"
 
 
 def hmac_b64(secret: str, prehash: str) -> str:
-    """Return ``base64(HMAC_SHA256(secret, prehash))`` (bitget-api.md 2.2)."""
+    """Return ``base64(HMAC_SHA256(secret, prehash))`` (bitget-protocol.md 2.2)."""
     return base64.b64encode(
         hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()
     ).decode()
@@ -254,7 +254,7 @@ async def test_uta_account_40085(sim_factory):
 
 async def test_rate_limit_429(sim):
     codes = []
-    for _ in range(8):  # all-position: 5/s per UID (bitget-api.md 7.2)
+    for _ in range(8):  # all-position: 5/s per UID (bitget-protocol.md 7.2)
         status, js = await signed(
             sim, "GET", "/api/v2/mix/position/all-position", {"productType": USDT}
         )
@@ -280,7 +280,7 @@ async def test_order_lifecycle_and_errors(sim):
     assert status == 200
     status, js = await signed(sim, "POST", path, body=body)
     assert status == 400 and js["code"] == "43118"
-    # one-way account: a hedge-shaped order is rejected (bitget-api.md 9.3)
+    # one-way account: a hedge-shaped order is rejected (bitget-protocol.md 9.3)
     _, js = await signed(sim, "POST", path, body=order_body(tradeSide="open"))
     assert js["code"] == "40774"
     _, js = await signed(sim, "POST", path, body=order_body(size="0.0105"))
@@ -304,7 +304,7 @@ async def test_order_lifecycle_and_errors(sim):
     )
     assert js["code"] == "00000"
     _, js = await signed(sim, "GET", "/api/v2/mix/order/orders-pending", {"productType": USDT})
-    assert js["data"]["entrustedList"] is None  # bitget-api.md 5.10: null when empty
+    assert js["data"]["entrustedList"] is None  # bitget-protocol.md 5.10: null when empty
     assert sim.exchange.pending_orders(SIM_API_KEY, USDT) == []
 
 
@@ -377,7 +377,7 @@ async def test_post_requires_json_content_type_40007(sim):
 
 
 async def test_modify_plan_order(sim):
-    """``modify-plan-order`` (bitget-api.md 5.11): in place, validated, documented codes."""
+    """``modify-plan-order`` (bitget-protocol.md 5.11): in place, validated, documented codes."""
     path = "/api/v2/mix/order/modify-plan-order"
     mark = float(sim.exchange.ticker("BTCUSDT").mark_price)
     plan = order_body(

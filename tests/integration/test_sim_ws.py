@@ -64,7 +64,7 @@ def login_args(
 
 
 def crc(bids: dict, asks: dict) -> int:
-    """Bitget's books checksum computed independently (bitget-api.md 6.1)."""
+    """Bitget's books checksum computed independently (bitget-protocol.md 6.1)."""
     b = sorted(bids.items(), key=lambda kv: -float(kv[0]))[:25]
     a = sorted(asks.items(), key=lambda kv: float(kv[0]))[:25]
     parts = []

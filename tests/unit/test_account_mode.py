@@ -1,5 +1,5 @@
 """
-Account type detection rules (bitget-uta-api.md 1.2) against a tiny local aiohttp server.
+Account type detection rules (bitget-protocol-uta.md 1.2) against a tiny local aiohttp server.
 
 The server answers ``GET /api/v3/account/settings`` and the v2 confirmation read with whatever
 the test sets, over a real socket through ``BitgetHttpClient``.

@@ -10,7 +10,7 @@ from nautilus_bitget.common.book import book_checksum
 
 
 def expected_crc(bids: list[tuple[str, str]], asks: list[tuple[str, str]]) -> int:
-    """Independent implementation of bitget-api.md 6.1 for the test."""
+    """Independent implementation of bitget-protocol.md 6.1 for the test."""
     fields = []
     for i in range(25):
         if i < len(bids):

@@ -1,4 +1,5 @@
-"""Nautilus order -> Bitget request body: the exact mapping table (bitget-api.md 5.4-5.11, 9.3)."""
+"""Nautilus order -> Bitget request body: the exact mapping table (bitget-protocol.md 5.4-5.11,
+9.3)."""
 
 from __future__ import annotations
 
@@ -187,7 +188,7 @@ def test_stop_market_mark_price_one_way_reduce(factory):
     )
     is_plan, body = req(order, coid="S-001")
     assert is_plan
-    # bitget-api.md section 10 example, field for field
+    # bitget-protocol.md section 10 example, field for field
     assert body == {
         **ROUTE,
         "size": "0.010",

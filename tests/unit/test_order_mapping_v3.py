@@ -1,4 +1,5 @@
-"""Nautilus order -> v3 request bodies (bitget-uta-api.md 3.4, 3.5, 3.8): exact mapping table."""
+"""Nautilus order -> v3 request bodies (bitget-protocol-uta.md 3.4, 3.5, 3.8): exact mapping
+table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contracts -> CryptoPerpetual (bitget-api.md 4.2, 9.1) and symbol helpers."""
+"""Contracts -> CryptoPerpetual (bitget-protocol.md 4.2, 9.1) and symbol helpers."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_sample_contract_maps_to_perpetual() -> None:
 
 
 def test_price_end_step_not_one() -> None:
-    # bitget-api.md 9.1: pricePlace 1, priceEndStep 5 -> tick 0.5
+    # bitget-protocol.md 9.1: pricePlace 1, priceEndStep 5 -> tick 0.5
     inst = parse_contract_to_instrument(_contract(priceEndStep="5"), USDT_M, TS)
     assert str(inst.price_increment) == "0.5" and inst.price_precision == 1
     inst = parse_contract_to_instrument(

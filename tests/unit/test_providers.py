@@ -397,7 +397,7 @@ async def test_market_api_candles_and_empty(fake: FakeBitget, http: BitgetHttpCl
     ]
     rows = await api.history_candles("BTCUSDT", "USDT-FUTURES", "1m", kline_type="mark")
     assert rows[0].close == "1.5" and rows[0].usdtVolume is None
-    fake.replies["/api/v2/mix/market/candles"] = ""  # new listings (bitget-api.md 4.5)
+    fake.replies["/api/v2/mix/market/candles"] = ""  # new listings (bitget-protocol.md 4.5)
     assert await api.candles("BTCUSDT", "USDT-FUTURES", "1m", kline_type="index") == []
     assert fake.calls("/api/v2/mix/market/candles")[0][2]["kLineType"] == "index"
     with pytest.raises(ValueError, match="kline_type"):

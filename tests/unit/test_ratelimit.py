@@ -17,7 +17,7 @@ from tests.unit.test_http_client import FakeRest
 from tests.unit.test_http_client import make_credentials
 
 
-ALL_POSITION = "/api/v2/mix/position/all-position"  # 5/s per UID (bitget-api.md 7.2)
+ALL_POSITION = "/api/v2/mix/position/all-position"  # 5/s per UID (bitget-protocol.md 7.2)
 
 
 def max_in_window(times: list[float], window: float) -> int:

@@ -153,7 +153,7 @@ def _ws_orders(m: BitgetWsPush) -> None:
     )
     assert o.feeDetail[0].fee == "-0.162003" and o.accBaseVolume == "0.01"
     assert o.reduceOnly == "no" and o.posSide == "long"
-    # the docs example spells the key clientOId (bitget-api.md 6.2): accept both
+    # the docs example spells the key clientOId (bitget-protocol.md 6.2): accept both
     raw = msgspec.json.decode((SAMPLES / "doc_ws_orders.json").read_bytes())
     row = raw["data"][0]
     row["clientOId"] = row.pop("clientOid")
@@ -171,7 +171,7 @@ def _ws_fill(m: BitgetWsPush) -> None:
 def _ws_positions(m: BitgetWsPush) -> None:
     p = m.data[0]
     assert (p.instId, p.holdSide, p.total, p.openPriceAvg) == ("ETHUSDT", "short", "0.1", "1900")
-    assert p.leverage == 20  # a JSON number here (bitget-api.md 2.4)
+    assert p.leverage == 20  # a JSON number here (bitget-protocol.md 2.4)
     assert p.totalFee == "1.45"
 
 
@@ -453,7 +453,8 @@ def test_sample_decodes(name: str) -> None:
     case.check(decoded)
 
 
-# -- leniency beyond the samples (bitget-api.md 2.4, 9.2) ---------------------------------------
+# -- leniency beyond the samples (bitget-protocol.md 2.4, 9.2)
+# ---------------------------------------
 
 
 def test_numbers_where_strings_expected_decode() -> None:
@@ -478,7 +479,7 @@ def test_empty_data_and_error_envelope() -> None:
         type=BitgetResponse[list[BitgetContract]],
     )
     assert not r.ok and r.data is None
-    # brand-new listings answer candles with data "" (bitget-api.md 4.5)
+    # brand-new listings answer candles with data "" (bitget-protocol.md 4.5)
     c = msgspec.json.decode(
         b'{"code":"00000","msg":"success","requestTime":1,"data":""}',
         type=BitgetResponse[list[BitgetCandleRow] | str],

@@ -22,13 +22,13 @@ from tests.unit.test_http_client import make_credentials
 
 
 def reference_sign(secret: str, message: str) -> str:
-    # bitget-api.md 2.2, written out independently of the code under test
+    # bitget-protocol.md 2.2, written out independently of the code under test
     mac = hmac.new(bytes(secret, "utf-8"), bytes(message, "utf-8"), digestmod="sha256")
     return base64.b64encode(mac.digest()).decode("ascii")
 
 
 def test_get_vector_from_spec_example() -> None:
-    # The docs' GET example prehash (bitget-api.md 2.2)
+    # The docs' GET example prehash (bitget-protocol.md 2.2)
     prehash = "16273667805456GET/api/mix/v2/market/depth?limit=20&symbol=BTCUSDT"
     assert (
         rest_prehash("16273667805456", "get", "/api/mix/v2/market/depth", "limit=20&symbol=BTCUSDT")
@@ -63,7 +63,7 @@ def test_get_without_query_has_no_question_mark() -> None:
 
 
 def test_ws_login_vector() -> None:
-    # bitget-api.md 3.2: seconds timestamp + "GET" + "/user/verify"
+    # bitget-protocol.md 3.2: seconds timestamp + "GET" + "/user/verify"
     assert sign_ws_login("sim-secret", "1538054050") == reference_sign(
         "sim-secret",
         "1538054050GET/user/verify",
@@ -156,6 +156,6 @@ async def test_demo_environment_adds_paptrading_header(fake: FakeRest) -> None:
     finally:
         await http.close()
     assert [s.headers.get("paptrading") for s in fake.seen] == ["1", "1"]
-    # The header is not part of the signature (bitget-api.md 1.2 A); the server accepted both
+    # The header is not part of the signature (bitget-protocol.md 1.2 A); the server accepted both
     for seen in fake.seen:
         assert seen.headers["ACCESS-SIGN"] == fake.expected_sign(seen)

@@ -1,5 +1,6 @@
 """
-msgspec wire types of the Bitget Unified Trading Account API v3 (bitget-uta-api.md), venue field
+msgspec wire types of the Bitget Unified Trading Account API v3 (bitget-protocol-uta.md), venue
+field
 names, no Nautilus imports.
 
 - ``common``: v3 tolerance helpers (category case, ``yes``/``no`` flags, exact ``seq`` integers)
@@ -9,5 +10,5 @@ names, no Nautilus imports.
 - ``ws``: socket frames, events and every public / private push payload
 
 REST payloads are the envelope's ``data`` (the REST client strips the envelope, which is the same
-as v2: bitget-uta-api.md 1.3). Numbers are ``StrNum`` (string or JSON number, as received).
+as v2: bitget-protocol-uta.md 1.3). Numbers are ``StrNum`` (string or JSON number, as received).
 """

@@ -1,5 +1,5 @@
 """
-Private account and position payloads of the Bitget UTA API v3 (bitget-uta-api.md 3.1-3.3).
+Private account and position payloads of the Bitget UTA API v3 (bitget-protocol-uta.md 3.1-3.3).
 """
 
 from __future__ import annotations

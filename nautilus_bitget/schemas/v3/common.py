@@ -1,5 +1,5 @@
 """
-Tolerance helpers of the v3 wire (bitget-uta-api.md section 7.3).
+Tolerance helpers of the v3 wire (bitget-protocol-uta.md section 7.3).
 
 v3 mixes cases (``category`` upper case on REST, lower case on public sockets and some private
 pushes), spells flags ``yes``/``no``/``YES``/``NO`` (or booleans), uses ``cancelled`` where v2 said

@@ -1,5 +1,5 @@
 """
-Public REST payloads of the Bitget UTA API v3 (bitget-uta-api.md section 2).
+Public REST payloads of the Bitget UTA API v3 (bitget-protocol-uta.md section 2).
 
 Each type is the ``data`` of one endpoint (or one element of it). Numbers are ``StrNum``; every
 field that can be absent or ``null`` is optional, so one odd row never fails a whole list.

@@ -1,5 +1,5 @@
 """
-Trade payloads of the Bitget UTA API v3 (bitget-uta-api.md 3.4-3.8).
+Trade payloads of the Bitget UTA API v3 (bitget-protocol-uta.md 3.4-3.8).
 
 Orders use ``orderStatus`` ``live|partially_filled|filled|cancelled`` (two l's; normalize with
 ``schemas.v3.common.norm_order_status``) and ``reduceOnly`` in any case (``flag``).

@@ -1,5 +1,5 @@
 """
-WebSocket wire types of the Bitget UTA API v3 (bitget-uta-api.md section 4).
+WebSocket wire types of the Bitget UTA API v3 (bitget-protocol-uta.md section 4).
 
 Selectors are ``{"instType", "topic", "symbol"}`` (public: lower-case ``instType``; private:
 ``"UTA"``). Decode a frame once as ``BitgetV3WsFrame`` (``data`` stays ``msgspec.Raw``), route by

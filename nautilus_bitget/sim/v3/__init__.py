@@ -1,5 +1,5 @@
 """
-The simulator's UTA API v3 protocol layer (bitget-uta-api.md): REST ``/api/v3/...`` and the
+The simulator's UTA API v3 protocol layer (bitget-protocol-uta.md): REST ``/api/v3/...`` and the
 sockets ``/v3/ws/public`` / ``/v3/ws/private``, backed by the same engine as v2.
 
 Wiring (in ``BitgetSimulator.start``, **before** the v2 catch-all ``/api/{tail:.*}`` route)::

@@ -2,7 +2,7 @@
 The simulator's v3 protocol layer: REST dispatch, both v3 sockets, modify bookkeeping.
 
 One ``SimV3`` per ``BitgetSimulator``, sharing its engine (``sim.exchange``), authenticator,
-faults and config. A classic account calling v3 gets ``40084`` (bitget-uta-api.md 1.2).
+faults and config. A classic account calling v3 gets ``40084`` (bitget-protocol-uta.md 1.2).
 """
 
 from __future__ import annotations

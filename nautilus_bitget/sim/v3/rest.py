@@ -1,5 +1,5 @@
 """
-REST ``/api/v3/...`` of the simulator (bitget-uta-api.md 2, 3), over the same engine as v2.
+REST ``/api/v3/...`` of the simulator (bitget-protocol-uta.md 2, 3), over the same engine as v2.
 
 Handlers translate v3 requests into engine commands (which take the v2 body shape) and render v3
 rows (``rows``). Hedge mode: v3 ``side`` is the trade direction and ``posSide`` the position
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 FUTURES: Final[tuple[str, ...]] = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
-PARAM_ERROR: Final[str] = "400172"  # bitget-uta-api.md 5.2: "Parameter verification failed"
+PARAM_ERROR: Final[str] = "400172"  # bitget-protocol-uta.md 5.2: "Parameter verification failed"
 V2_PARAM_ERROR: Final[str] = "25236"  # 5.2: v3 rejects v2-style holdSide / oneWayMode
 # 3.4: parameters of v2 that v3 does not accept
 _V2_ONLY: Final[tuple[str, ...]] = ("productType", "marginCoin", "size", "force", "tradeSide")

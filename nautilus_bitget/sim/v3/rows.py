@@ -1,5 +1,5 @@
 """
-v3 wire rows of the simulator (bitget-uta-api.md 2-4), built from the engine's records.
+v3 wire rows of the simulator (bitget-protocol-uta.md 2-4), built from the engine's records.
 
 Written from the v3 document, never from the client's schemas. ``ids`` maps engine order ids to
 the public ids the v3 layer shows (an in-place modify keeps the public id, 3.6).
@@ -415,7 +415,7 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
     return row
 
 
-# engine bill businessType -> v3 financial-records ``type``. The shared doc (bitget-uta-api.md
+# engine bill businessType -> v3 financial-records ``type``. The shared doc (bitget-protocol-uta.md
 # 3.1) has only ``ORDER_DEALT_IN`` and marks the enum unsure; these names are the UTA enum page's
 # (funding: CONTRACT_MAIN_SETTLE_FEE_USER_IN/OUT cross, FIXED_SETTLE_FEE_USER_IN/OUT isolated).
 _RECORD_TYPE = {"buy": "BUY_DEAL", "sell": "SELL_DEAL"}

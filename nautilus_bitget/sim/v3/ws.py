@@ -1,5 +1,5 @@
 """
-The simulator's v3 sockets ``/v3/ws/public`` and ``/v3/ws/private`` (bitget-uta-api.md 4).
+The simulator's v3 sockets ``/v3/ws/public`` and ``/v3/ws/private`` (bitget-protocol-uta.md 4).
 
 Selectors are ``{"instType", "topic", "symbol"}``: lower-case product ``instType`` on the public
 socket (plus ``interval`` for ``kline``), ``instType: "UTA"`` and a ``topic`` on the private one.
