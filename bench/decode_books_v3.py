@@ -2,7 +2,7 @@
 Benchmark: classic v2 vs UTA v3 public streams, as the data client decodes them.
 
 1. Synthetic: the ``decode_books`` payloads (same level strings) as v2 and v3 ``books`` updates,
-   decoded through each stream dialect (``parsing.market_v3``) and parsed to ``OrderBookDeltas``
+   decoded through each stream dialect (``api.streams``) and parsed to ``OrderBookDeltas``
    (deltas/s, best of 5).
 2. Simulator: both sockets of one simulator subscribed to the same channels for a few seconds;
    the captured frames give bytes per push per channel and the decode+parse rate of real frames.
@@ -39,8 +39,8 @@ from decode_books import make_levels  # noqa: E402
 
 from nautilus_bitget.parsing.book import BookContext  # noqa: E402
 from nautilus_bitget.parsing.book import parse_books_to_deltas  # noqa: E402
-from nautilus_bitget.parsing.market_v3 import ClassicStreamDialect  # noqa: E402
-from nautilus_bitget.parsing.market_v3 import UtaStreamDialect  # noqa: E402
+from nautilus_bitget.api.streams import ClassicStreamDialect  # noqa: E402
+from nautilus_bitget.api.streams import UtaStreamDialect  # noqa: E402
 from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
 from nautilus_bitget.sim import SimConfig  # noqa: E402
 

@@ -7,9 +7,9 @@ Nautilus objects. Books go through ``common.book.BookIntegrity`` (seq/pseq chain
 sent); on a gap or a mismatch the book is resubscribed and nothing is published until the fresh
 snapshot arrives.
 
-Which API (decided on connect, held for the process; ``parsing.market_v3`` holds the two stream
+Which API (decided on connect, held for the process; ``api.streams`` holds the two stream
 dialects, the handlers are shared): the public streams of the account's own API family.
-Credentials present -> the account type is detected (``common.account_mode``; a hand-set
+Credentials present -> the account type is detected (``api.detect``; a hand-set
 ``account_mode`` that contradicts the key fails the connect) and a UTA account reads the v3
 streams and ``/api/v3/market/instruments``, a classic one v2. Without credentials:
 ``account_mode="uta"`` -> v3, otherwise v2. Both give identical Nautilus objects and ids; measured

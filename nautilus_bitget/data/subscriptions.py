@@ -40,7 +40,7 @@ from nautilus_bitget.parsing.bars import validate_external
 from nautilus_bitget.parsing.market import CandleCloser
 from nautilus_bitget.parsing.market import TradeDeduper
 from nautilus_bitget.parsing.market import parse_symbol_status_to_instrument_status
-from nautilus_bitget.parsing.market_v3 import UnsupportedIntervalError
+from nautilus_bitget.api.streams import UnsupportedIntervalError
 
 
 STATUS_POLL_SECS = 30.0

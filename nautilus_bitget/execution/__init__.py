@@ -38,7 +38,7 @@ Decisions (documented for users):
   before processing); the order is queried by clientOid and the true state emitted (accepted /
   filled / rejected when not found). Cancels are idempotent and retried by the transport.
 * API family (bitget-protocol-uta.md 1.2, 7): ``account_mode`` ``auto`` probes the key on connect
-  (``common.account_mode``) and uses API v2 (classic) or v3 (UTA) for the process; a hand-set mode
+  (``api.detect``) and uses API v2 (classic) or v3 (UTA) for the process; a hand-set mode
   that contradicts the key fails start-up with what to change; auth/network errors are raised,
   never guessed. The v3 dialect differs in requests (``common.orders_v3``: ``side`` = trade
   direction, ``posSide`` in hedge mode, per-order ``marginMode``, trigger orders and TP/SL as

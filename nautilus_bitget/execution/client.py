@@ -23,8 +23,8 @@ from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import VenueOrderId
 from nautilus_trader.model.objects import Currency
 
-from nautilus_bitget.common.account_mode import BitgetAccountModeError
-from nautilus_bitget.common.account_mode import detect_account_mode
+from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.detect import detect_account_mode
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.config import BitgetExecClientConfig
@@ -47,7 +47,7 @@ from nautilus_bitget.execution.submit import SubmitMixin
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
 from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
-from nautilus_bitget.parsing.market_v3 import v3_ws_url
+from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Final
 import aiohttp
 import msgspec
 import yarl
+from nautilus_trader.live.retry import get_exponential_backoff
 
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
@@ -185,6 +185,7 @@ class BitgetHttpClient:
         *,
         decoder: Any = None,
         retry: bool = False,
+        resend_rate_limited: bool = False,
     ) -> Any:
         """
         Send a signed POST request and return the envelope's ``data``.
@@ -201,6 +202,10 @@ class BitgetHttpClient:
             Whether the call is safe to repeat (settings such as set-leverage). With ``False``
             (order placement) a request whose outcome is unknown (timeout, reset after send,
             5xx) is never sent again: the error is raised so the caller resolves by clientOid.
+        resend_rate_limited : bool, default False
+            Whether a non-repeatable request refused with 429 is sent again (with backoff, at
+            most ``max_retries`` times): a 429 is refused before processing (bitget-protocol.md
+            7.1), so resending cannot duplicate an order.
 
         Returns
         -------
@@ -212,7 +217,16 @@ class BitgetHttpClient:
 
         """
         raw_body = b"" if body is None else msgspec.json.encode(body)
-        return await self._request("POST", path, "", raw_body, True, decoder, retry=retry)
+        return await self._request(
+            "POST",
+            path,
+            "",
+            raw_body,
+            True,
+            decoder,
+            retry=retry,
+            resend_rate_limited=resend_rate_limited,
+        )
 
     async def sync_clock(self) -> None:
         """
@@ -250,11 +264,16 @@ class BitgetHttpClient:
         return session
 
     def _backoff(self, attempt: int, rate_limited: bool) -> float:
+        # The one backoff policy of the adapter: NautilusTrader's exponential backoff with jitter.
         initial = (
-            self.rate_limit_delay_initial_secs if rate_limited else (self.retry_delay_initial_secs)
+            self.rate_limit_delay_initial_secs if rate_limited else self.retry_delay_initial_secs
         )
-        delay = min(initial * (2 ** (attempt - 1)), self.retry_delay_max_secs)
-        return delay * (0.5 + random.random() / 2)
+        delay_ms = get_exponential_backoff(
+            attempt,
+            delay_initial_ms=max(int(initial * 1000), 1),
+            delay_max_ms=int(self.retry_delay_max_secs * 1000),
+        )
+        return delay_ms / 1000
 
     async def _request(
         self,
@@ -265,6 +284,7 @@ class BitgetHttpClient:
         signed: bool,
         decoder: Any,
         retry: bool,
+        resend_rate_limited: bool = False,
     ) -> Any:
         if signed and self._credentials is None:
             raise BitgetAuthenticationError(
@@ -286,7 +306,10 @@ class BitgetHttpClient:
                 await self.sync_clock()
                 continue
             except BitgetError as e:
-                may_retry = retry or isinstance(e, _NotSentError)
+                rate_limited = isinstance(e, BitgetRateLimitError)
+                may_retry = (
+                    retry or isinstance(e, _NotSentError) or (resend_rate_limited and rate_limited)
+                )
                 if not (may_retry and e.is_retryable) or attempt >= self._max_retries:
                     self._log.warning(
                         f"{method} {path} failed: {type(e).__name__} "
@@ -300,7 +323,7 @@ class BitgetHttpClient:
                         ) from None
                     raise
                 attempt += 1
-                delay = self._backoff(attempt, isinstance(e, BitgetRateLimitError))
+                delay = self._backoff(attempt, rate_limited)
                 self._log.info(
                     f"{method} {path}: {type(e).__name__} code={e.code}, "
                     f"retry {attempt}/{self._max_retries} in {delay:.2f}s",

@@ -2,7 +2,7 @@
 Private UTA API v3 rows -> the v2 row shapes ``parsing.execution`` and the execution client read.
 
 The execution client has one set of handlers (events, dedupe, reconciliation); like the data
-client's stream dialects (``parsing.market_v3``) this module maps what differs onto the inputs
+client's stream dialects (``api.streams``) this module maps what differs onto the inputs
 those handlers already take, so the Nautilus output is identical. Differences handled here
 (bitget-protocol-uta.md 3.5, 3.7, 4.6, 6, 7.2):
 

@@ -34,8 +34,8 @@ from nautilus_trader.model.enums import MarketStatusAction
 from nautilus_trader.model.identifiers import TraderId
 from nautilus_trader.model.instruments import Instrument
 
-from nautilus_bitget.common.account_mode import BitgetAccountModeError
-from nautilus_bitget.common.account_mode import clear_account_mode_cache
+from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.detect import clear_account_mode_cache
 from nautilus_bitget.config import BitgetDataClientConfig
 from nautilus_bitget.constants import ENV_API_KEY
 from nautilus_bitget.constants import ENV_API_PASSPHRASE

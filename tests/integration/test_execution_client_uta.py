@@ -20,8 +20,8 @@ from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.objects import Quantity
 
-from nautilus_bitget.common.account_mode import BitgetAccountModeError
-from nautilus_bitget.common.account_mode import clear_account_mode_cache
+from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.detect import clear_account_mode_cache
 from tests.integration.test_execution_client import BTC
 from tests.integration.test_execution_client import Q
 from tests.integration.test_execution_client import Stack

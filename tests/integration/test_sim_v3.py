@@ -15,9 +15,9 @@ import aiohttp
 import msgspec
 import pytest
 
-from nautilus_bitget.common.account_mode import BitgetAccountModeError
-from nautilus_bitget.common.account_mode import clear_account_mode_cache
-from nautilus_bitget.common.account_mode import detect_account_mode
+from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.detect import clear_account_mode_cache
+from nautilus_bitget.api.detect import detect_account_mode
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
 from nautilus_bitget.common.errors import BitgetClassicAccountError
@@ -32,7 +32,6 @@ from nautilus_bitget.http.signing import sign_ws_login
 from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
 from nautilus_bitget.http.v3 import BitgetV3MarketHttpAPI
 from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
-from nautilus_bitget.http.v3 import order_body
 from nautilus_bitget.parsing.instruments import parse_contract_to_instrument
 from nautilus_bitget.parsing.instruments_v3 import is_v3_perpetual
 from nautilus_bitget.parsing.instruments_v3 import is_v3_tradable
@@ -44,6 +43,7 @@ from nautilus_bitget.schemas.v3.common import norm_category
 from nautilus_bitget.schemas.v3.common import seq_int
 from nautilus_bitget.sim import BitgetSimulator
 from nautilus_bitget.sim import SimConfig
+from tests.v3_bodies import order_body
 
 
 CREDS = BitgetCredentials(SIM_API_KEY, SIM_API_SECRET, SIM_API_PASSPHRASE)

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from nautilus_bitget.common.account_mode import PROBE_PATH
-from nautilus_bitget.common.account_mode import V2_CONFIRM_PATH
-from nautilus_bitget.common.account_mode import BitgetAccountModeError
-from nautilus_bitget.common.account_mode import clear_account_mode_cache
-from nautilus_bitget.common.account_mode import detect_account_mode
+from nautilus_bitget.api.detect import PROBE_PATH
+from nautilus_bitget.api.detect import V2_CONFIRM_PATH
+from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.detect import clear_account_mode_cache
+from nautilus_bitget.api.detect import detect_account_mode
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
 from nautilus_bitget.common.errors import BitgetError

@@ -27,11 +27,11 @@ from nautilus_bitget.parsing.market import parse_ticker_to_funding_rate
 from nautilus_bitget.parsing.market import parse_ticker_to_index_price
 from nautilus_bitget.parsing.market import parse_ticker_to_mark_price
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
-from nautilus_bitget.parsing.market_v3 import ClassicStreamDialect
-from nautilus_bitget.parsing.market_v3 import UnsupportedIntervalError
-from nautilus_bitget.parsing.market_v3 import UtaStreamDialect
-from nautilus_bitget.parsing.market_v3 import stream_dialect
-from nautilus_bitget.parsing.market_v3 import v3_ws_url
+from nautilus_bitget.api.streams import ClassicStreamDialect
+from nautilus_bitget.api.streams import UnsupportedIntervalError
+from nautilus_bitget.api.streams import UtaStreamDialect
+from nautilus_bitget.api.streams import stream_dialect
+from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.schemas.ws_public import BitgetWsBook
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
