@@ -37,10 +37,10 @@ from decode_books import ROUNDS  # noqa: E402
 from decode_books import instrument  # noqa: E402
 from decode_books import make_levels  # noqa: E402
 
-from nautilus_bitget.parsing.book import BookContext  # noqa: E402
-from nautilus_bitget.parsing.book import parse_books_to_deltas  # noqa: E402
 from nautilus_bitget.api.streams import ClassicStreamDialect  # noqa: E402
 from nautilus_bitget.api.streams import UtaStreamDialect  # noqa: E402
+from nautilus_bitget.parsing.book import BookContext  # noqa: E402
+from nautilus_bitget.parsing.book import parse_books_to_deltas  # noqa: E402
 from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
 from nautilus_bitget.sim import SimConfig  # noqa: E402
 

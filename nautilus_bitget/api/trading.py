@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 
 
@@ -32,8 +33,7 @@ BatchAccepted = tuple[str | None, str]
 BatchFailure = tuple[str | None, str | None, str | None, str | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """
     Where an instrument's orders go: the venue symbol, product type and margin coin.
 

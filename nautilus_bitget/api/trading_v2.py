@@ -345,8 +345,8 @@ class BitgetV2Trading:
         """One account per margin coin and product type (5.1)."""
         rows: list[tuple[Any, Any, str]] = []
         for product_type in product_types:
-            for row in await self._account.accounts(product_type):
-                rows.append((row.accountEquity, row.available, row.marginCoin))
+            accounts = await self._account.accounts(product_type)
+            rows.extend((row.accountEquity, row.available, row.marginCoin) for row in accounts)
         return rows
 
     async def positions(self, product_type: str) -> list[Any]:

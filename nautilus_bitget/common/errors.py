@@ -172,6 +172,13 @@ class BitgetPositionModeSwitchError(BitgetRequestError):
     hint = "close all positions and cancel all orders of the product type, then retry"
 
 
+class BitgetPositionModeMismatchError(BitgetError, RuntimeError):
+    """
+    Start-up: the account's position mode and ``BitgetExecClientConfig.position_mode`` disagree
+    and the account cannot (or may not) be switched. The message says what to change.
+    """
+
+
 # v3 (bitget-protocol-uta.md) codes sit beside their v2 equivalents
 _TRANSIENT: Final[frozenset[str]] = frozenset(
     {"40010", "40015", "40200", "40725", "45001", "25000", "25001", "25003"},

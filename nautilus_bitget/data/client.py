@@ -21,6 +21,8 @@ from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api.detect import AccountType
 from nautilus_bitget.api.detect import detect_account_mode
+from nautilus_bitget.api.streams import ClassicStreamDialect
+from nautilus_bitget.api.streams import stream_dialect
 from nautilus_bitget.common.book import BookIntegrity
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
@@ -37,8 +39,6 @@ from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.parsing.book import BookContext
 from nautilus_bitget.parsing.market import CandleCloser
 from nautilus_bitget.parsing.market import TradeDeduper
-from nautilus_bitget.api.streams import ClassicStreamDialect
-from nautilus_bitget.api.streams import stream_dialect
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 

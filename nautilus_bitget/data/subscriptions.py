@@ -31,6 +31,7 @@ from nautilus_trader.model.data import BarType
 from nautilus_trader.model.enums import PriceType
 from nautilus_trader.model.identifiers import InstrumentId
 
+from nautilus_bitget.api.streams import UnsupportedIntervalError
 from nautilus_bitget.common.book import BookIntegrity
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import symbol_from_instrument_id
@@ -40,7 +41,6 @@ from nautilus_bitget.parsing.bars import validate_external
 from nautilus_bitget.parsing.market import CandleCloser
 from nautilus_bitget.parsing.market import TradeDeduper
 from nautilus_bitget.parsing.market import parse_symbol_status_to_instrument_status
-from nautilus_bitget.api.streams import UnsupportedIntervalError
 
 
 STATUS_POLL_SECS = 30.0

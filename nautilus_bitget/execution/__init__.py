@@ -52,10 +52,10 @@ Decisions (documented for users):
   with ``orders-pending`` every ``watchdog_interval_secs``. Fills are deduplicated by tradeId.
 """
 
-from nautilus_bitget.execution._common import dec_positive as dec_positive
-from nautilus_bitget.execution._common import text_lower as text_lower
 from nautilus_bitget.execution.client import BitgetExecutionClient
 from nautilus_bitget.execution.client import base_currency_for as base_currency_for
+from nautilus_bitget.execution.common import dec_positive as dec_positive
+from nautilus_bitget.execution.common import text_lower as text_lower
 from nautilus_bitget.execution.funding import BitgetFundingPayment
 
 

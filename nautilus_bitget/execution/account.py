@@ -8,52 +8,39 @@ from nautilus_trader.execution.messages import QueryAccount
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.objects import Currency
 
+from nautilus_bitget.api.trading import Route
+from nautilus_bitget.common.errors import BitgetPositionModeMismatchError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution._common import _MIX
 from nautilus_bitget.parsing import execution as px
-from nautilus_bitget.parsing import execution_v3 as p3
-from nautilus_bitget.schemas.account import BitgetAccount
-from nautilus_bitget.schemas.account import BitgetPosition
 
 
 class AccountMixin:
     """Position mode/leverage set-up, instrument routes, balances and account state."""
 
-    def _any_symbol(self, product_type: str) -> tuple[str, str] | None:
+    def _any_route(self, product_type: str | None) -> Route | None:
         for instrument in self._instrument_provider.list_all():
-            if infer_product_type(instrument.id).value == product_type:
-                return instrument.raw_symbol.value, instrument.settlement_currency.code
+            if product_type is None or infer_product_type(instrument.id).value == product_type:
+                return self._route(instrument)
         return None
 
-    async def _ensure_position_mode(self, product_type: str | None) -> None:
+    async def _ensure_position_mode(self, scope: str | None) -> None:
         """
-        Check (and switch) the position mode of ``product_type`` (v2), or with ``None`` the
-        account-wide hold mode of a UTA account (v3 ``account/settings`` ``holdMode``, 3.3).
+        Check (and switch) the position mode of a scope: a product type (v2), or with ``None``
+        the account-wide hold mode of a UTA account (bitget-protocol-uta.md 3.3).
         """
-        scope = product_type or "the unified account (all product types)"
-        if product_type is None:
-            settings = await self._v3_account.settings()
-            current = (settings.holdMode or settings.posMode) if settings is not None else None
-        else:
-            pick = self._any_symbol(product_type)
-            if pick is None:
-                self._log.warning(f"No {product_type} instrument loaded: position mode not checked")
-                return
-            symbol, margin_coin = pick
-            account = await self._http.get(
-                f"{_MIX}/account/account",
-                {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin},
-                signed=True,
-                decoder=BitgetAccount,
-            )
-            current = account.posMode if account is not None else None
+        label = scope or "the unified account (all product types)"
+        route = self._any_route(scope)
+        if scope is not None and route is None:
+            self._log.warning(f"No {scope} instrument loaded: position mode not checked")
+            return
+        current = await self._api.position_mode(scope, route)
         wanted = self._config.position_mode
         if wanted is None:
             if current == "hedge_mode":
-                raise RuntimeError(
-                    f"Bitget account is in hedge mode for {scope} but "
+                raise BitgetPositionModeMismatchError(
+                    f"Bitget account is in hedge mode for {label} but "
                     "BitgetExecClientConfig.position_mode is None (one-way / NETTING); set "
                     "position_mode='hedge' (or 'one_way' to switch the account)",
                 )
@@ -62,22 +49,16 @@ class AccountMixin:
         if current == wire:
             return
         try:
-            if product_type is None:
-                await self._v3_account.set_hold_mode(wire)
-            else:
-                await self._http.post(
-                    f"{_MIX}/account/set-position-mode",
-                    {"productType": product_type, "posMode": wire},
-                    retry=True,
-                )
+            await self._api.set_position_mode(scope, wire)
         except BitgetRequestError as e:
-            raise RuntimeError(
-                f"Cannot switch Bitget position mode of {scope} from {current} to {wire}: "
+            raise BitgetPositionModeMismatchError(
+                f"Cannot switch Bitget position mode of {label} from {current} to {wire}: "
                 f"{e.message} (code {e.code}). Positions or open orders exist: "
                 "close them, or set BitgetExecClientConfig.position_mode to the account's mode "
                 f"({'hedge' if current == 'hedge_mode' else 'one_way'})",
+                code=e.code,
             ) from None
-        self._log.info(f"Switched position mode of {scope} to {wire}")
+        self._log.info(f"Switched position mode of {label} to {wire}")
 
     async def _apply_leverages(self) -> None:
         for symbol, leverage in (self._config.leverages or {}).items():
@@ -85,42 +66,14 @@ class AccountMixin:
             if instrument is None:
                 self._log.warning(f"leverages: unknown symbol {symbol}, skipped")
                 continue
-            product_type, margin_coin = self._route(instrument)[1:]
-            if self._uta:
-                # v3 has no set-margin-mode: the margin mode goes on each order (3.3)
-                try:
-                    await self._v3_account.set_leverage(
-                        product_type,
-                        symbol,
-                        leverage,
-                        margin_mode=self._config.margin_mode,
-                    )
-                except BitgetRequestError as e:
-                    self._log.warning(f"set-leverage {symbol}: {e}")
-                continue
-            base = {"symbol": symbol, "productType": product_type, "marginCoin": margin_coin}
-            try:
-                await self._http.post(
-                    f"{_MIX}/account/set-margin-mode",
-                    {**base, "marginMode": self._config.margin_mode},
-                    retry=True,
-                )
-            except BitgetRequestError as e:
-                self._log.warning(f"set-margin-mode {symbol}: {e}")
-            try:
-                await self._http.post(
-                    f"{_MIX}/account/set-leverage",
-                    {**base, "leverage": str(leverage)},
-                    retry=True,
-                )
-            except BitgetRequestError as e:
-                self._log.warning(f"set-leverage {symbol}: {e}")
+            for setting, error in await self._api.set_leverage(self._route(instrument), leverage):
+                self._log.warning(f"{setting} {symbol}: {error}")
 
-    def _route(self, instrument: Any) -> tuple[str, str, str]:
-        """Return ``(symbol, productType, marginCoin)`` of an instrument (memoized)."""
+    def _route(self, instrument: Any) -> Route:
+        """Return the ``Route`` (symbol, product type, margin coin) of an instrument."""
         route = self._routes.get(instrument.id)
         if route is None:
-            route = (
+            route = Route(
                 instrument.raw_symbol.value,
                 infer_product_type(instrument.id).value,
                 instrument.settlement_currency.code,
@@ -135,43 +88,14 @@ class AccountMixin:
         return currency or Currency.from_str(code)
 
     async def _balances(self) -> list[Any]:
-        if self._uta:
-            # bitget-protocol-uta.md 3.1: one unified account; total = equity, free = available
-            assets = await self._v3_account.assets()
-            return [
-                px.parse_balance(a.equity, a.available, self._currency(a.coin.upper()))
-                for a in (assets.assets if assets is not None else [])
-            ]
-        balances = []
-        for product_type in self._product_types:
-            rows = await self._http.get(
-                f"{_MIX}/account/accounts",
-                {"productType": product_type},
-                signed=True,
-                decoder=list[BitgetAccount],
-            )
-            balances.extend(
-                px.parse_balance(
-                    row.accountEquity,
-                    row.available,
-                    self._currency(row.marginCoin.upper()),
-                )
-                for row in rows or []
-            )
-        return balances
+        return [
+            px.parse_balance(equity, available, self._currency(coin.upper()))
+            for equity, available, coin in await self._api.balances(self._product_types)
+        ]
 
     async def _position_rows(self, product_type: str) -> list[Any]:
-        """Open positions of a product type as v2 rows (v3 ``current-position``, 3.2)."""
-        if self._uta:
-            page = await self._v3_account.positions(product_type)
-            return p3.open_positions(page.list if page is not None else [], self._hedge)
-        rows = await self._http.get(
-            f"{_MIX}/position/all-position",
-            {"productType": product_type},
-            signed=True,
-            decoder=list[BitgetPosition],
-        )
-        return list(rows or [])
+        """Open positions of a product type (v2 rows)."""
+        return await self._api.positions(product_type)
 
     async def _update_account_state(self) -> None:
         balances = await self._balances()

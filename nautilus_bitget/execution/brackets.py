@@ -16,7 +16,7 @@ from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.common.orders import BitgetOrderDenied
 from nautilus_bitget.common.orders import client_oid_error
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution._common import text_lower
+from nautilus_bitget.execution.common import text_lower
 from nautilus_bitget.parsing import execution as px
 
 

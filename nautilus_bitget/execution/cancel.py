@@ -15,19 +15,13 @@ from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
 
+from nautilus_bitget.api.trading import Route
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import order_ref
-from nautilus_bitget.common.orders_v3 import cancel_item_v3
-from nautilus_bitget.execution._common import _MIX
-from nautilus_bitget.execution._common import _V3_BATCH_MAX
-from nautilus_bitget.execution._common import _uuid
-from nautilus_bitget.http.v3 import TRADE as V3_TRADE
-from nautilus_bitget.parsing import execution as px
-from nautilus_bitget.schemas.trade import BitgetBatchResult
-from nautilus_bitget.schemas.v3.trade import BitgetV3BatchItem
+from nautilus_bitget.execution.common import new_uuid
 
 
 class CancelMixin:
@@ -54,24 +48,9 @@ class CancelMixin:
         self._emit_canceled(order, self._clock.timestamp_ns())
 
     async def _cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
-        symbol, product_type, margin_coin = self._route(
-            self._cache.instrument(order.instrument_id),
-        )
-        if self._uta:
-            # bitget-protocol-uta.md 3.8: position TP/SL are strategy orders
-            path = f"{V3_TRADE}/cancel-strategy-order"
-            body: dict[str, Any] = {"orderId": order_id}
-        else:
-            path = f"{_MIX}/order/cancel-plan-order"
-            body = {
-                "symbol": symbol,
-                "productType": product_type,
-                "marginCoin": margin_coin,
-                "planType": plan_type,
-                "orderIdList": [{"orderId": order_id}],
-            }
+        route = self._route(self._cache.instrument(order.instrument_id))
         try:
-            await self._http.post(path, body, retry=True)
+            await self._api.cancel_position_tpsl(route, order_id, plan_type)
         except BitgetError as e:
             self._log.warning(f"Cancel venue {plan_type} {order_id} failed: {e}")
 
@@ -105,7 +84,10 @@ class CancelMixin:
         await self._cancel_orders(list(orders.values()))
 
     async def _cancel_orders(self, orders: list[Any]) -> None:
-        """Cancel orders: normal ones via batch-cancel (<= 50 per request), plans by plan cancel."""
+        """
+        Cancel orders: a single normal order with cancel-order, several (per symbol, at most the
+        family's batch size) with one batch request; trigger orders by trigger-order cancel.
+        """
         normal: dict[InstrumentId, list[Any]] = {}
         plans: dict[InstrumentId, list[Any]] = {}
         for order in orders:
@@ -115,44 +97,14 @@ class CancelMixin:
                 continue
             target = plans if self._is_live_plan(order) else normal
             target.setdefault(order.instrument_id, []).append(order)
-        # bitget-protocol.md 5.8: max 50 (40912); bitget-protocol-uta.md 3.6: max 20
-        size = _V3_BATCH_MAX if self._uta else 50
-        for instrument_id, items in normal.items():
-            instrument = self._cache.instrument(instrument_id)
-            symbol, product_type, margin_coin = self._route(instrument)
-            for chunk in chunks(items, size):
-                if len(chunk) == 1:
-                    await self._cancel_one(chunk[0], symbol, product_type, margin_coin)
-                    continue
-                if self._uta:
-                    path = f"{V3_TRADE}/cancel-batch"
-                    body: Any = [cancel_item_v3(product_type, symbol, self._ref(o)) for o in chunk]
-                else:
-                    path = f"{_MIX}/order/batch-cancel-orders"
-                    body = {
-                        "symbol": symbol,
-                        "productType": product_type,
-                        "marginCoin": margin_coin,
-                        "orderIdList": [self._ref(o) for o in chunk],
-                    }
-                await self._send_cancel_batch(path, body, chunk)
-        for instrument_id, items in plans.items():
-            instrument = self._cache.instrument(instrument_id)
-            symbol, product_type, margin_coin = self._route(instrument)
-            if self._uta:
-                # bitget-protocol-uta.md 3.8: strategy orders are canceled one by one
-                for order in items:
-                    await self._cancel_one(order, symbol, product_type, margin_coin)
-                continue
-            for chunk in chunks(items, 50):
-                body = {
-                    "symbol": symbol,
-                    "productType": product_type,
-                    "marginCoin": margin_coin,
-                    "planType": "normal_plan",
-                    "orderIdList": [self._ref(o) for o in chunk],
-                }
-                await self._send_cancel_batch(f"{_MIX}/order/cancel-plan-order", body, chunk)
+        for trigger, groups in ((False, normal), (True, plans)):
+            for instrument_id, items in groups.items():
+                route = self._route(self._cache.instrument(instrument_id))
+                for chunk in chunks(items, self._api.max_batch):
+                    if len(chunk) == 1 and not trigger:
+                        await self._cancel_one(chunk[0], route)
+                    else:
+                        await self._send_cancel_batch(route, chunk, trigger)
 
     def _ref(self, order: Any) -> dict[str, str]:
         vid = self._vid(order)
@@ -162,28 +114,10 @@ class CancelMixin:
             self._venue_coid.get(order.client_order_id, order.client_order_id.value),
         )
 
-    async def _cancel_one(
-        self,
-        order: Any,
-        symbol: str,
-        product_type: str,
-        margin_coin: str,
-    ) -> None:
-        if self._uta:
-            plan = self._is_live_plan(order)
-            path = f"{V3_TRADE}/cancel-strategy-order" if plan else f"{V3_TRADE}/cancel-order"
-            body = cancel_item_v3(product_type, symbol, self._ref(order))
-        else:
-            path = f"{_MIX}/order/cancel-order"
-            body = {
-                "symbol": symbol,
-                "productType": product_type,
-                "marginCoin": margin_coin,
-                **self._ref(order),
-            }
+    async def _cancel_one(self, order: Any, route: Route) -> None:
         try:
             # Cancel is idempotent: transient failures are retried by the transport.
-            await self._http.post(path, body, retry=True)
+            await self._api.cancel(route, self._ref(order))
         except BitgetOrderNotFoundError as e:
             # Already gone (a retried cancel that had succeeded, or filled): ask the venue.
             self._log.info(f"Cancel {order.client_order_id}: {e.message}; confirming")
@@ -196,35 +130,20 @@ class CancelMixin:
             self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
         self.create_task(self._confirm_cancel([order.client_order_id]))
 
-    async def _send_cancel_batch(self, path: str, body: Any, chunk: list[Any]) -> None:
-        decoder: Any = list[BitgetV3BatchItem] if self._uta else BitgetBatchResult
+    async def _send_cancel_batch(self, route: Route, chunk: list[Any], trigger: bool) -> None:
+        refs = [self._ref(o) for o in chunk]
         try:
-            result = await self._http.post(path, body, decoder=decoder, retry=True)
+            failures = await self._api.cancel_batch(route, refs, trigger=trigger)
         except BitgetRequestError as e:
             for order in chunk:
                 self._cancel_rejected(order, e.message, e.code)
             return
         except BitgetError as e:
             self._log.warning(f"Batch cancel outcome unknown ({e})")
-            result = None
-        if self._uta:
-            failed = {
-                (px.text(i.orderId), i.clientOid or ""): (px.text(i.code), i.msg)
-                for i in result or []
-                if not i.ok
-            }
-        else:
-            failed = {
-                (f.orderId or "", f.clientOid or ""): (
-                    None if f.errorCode is None else str(f.errorCode),
-                    f.errorMsg,
-                )
-                for f in (result.failureList if result is not None else None) or []
-            }
-        for order in chunk:
-            ref = self._ref(order)
+            failures = []
+        for order, ref in zip(chunk, refs, strict=True):
             key_id = ref.get("orderId", "")
-            for (oid, coid), (code, message) in failed.items():
+            for oid, coid, code, message in failures:
                 if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
                     self._cancel_rejected(order, message or "cancel failed", code)
         self.create_task(self._confirm_cancel([o.client_order_id for o in chunk]))
@@ -258,7 +177,7 @@ class CancelMixin:
                     instrument_id=order.instrument_id,
                     client_order_id=coid,
                     venue_order_id=self._vid(order),
-                    command_id=_uuid(),
+                    command_id=new_uuid(),
                     ts_init=self._clock.timestamp_ns(),
                 ),
             )

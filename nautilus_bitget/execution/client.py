@@ -24,14 +24,14 @@ from nautilus_trader.model.identifiers import VenueOrderId
 from nautilus_trader.model.objects import Currency
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
-from nautilus_bitget.api.detect import detect_account_mode
+from nautilus_bitget.api.family import build_api
+from nautilus_bitget.api.family import select_api
+from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
-from nautilus_bitget.execution._common import _PRIVATE_CHANNELS
-from nautilus_bitget.execution._common import _PRIVATE_TOPICS_V3
 from nautilus_bitget.execution.account import AccountMixin
 from nautilus_bitget.execution.brackets import BracketMixin
 from nautilus_bitget.execution.cancel import CancelMixin
@@ -45,9 +45,6 @@ from nautilus_bitget.execution.reports import ReportsMixin
 from nautilus_bitget.execution.rows import RowsMixin
 from nautilus_bitget.execution.submit import SubmitMixin
 from nautilus_bitget.http.client import BitgetHttpClient
-from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
-from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
-from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
 
 
@@ -149,10 +146,8 @@ class BitgetExecutionClient(
             logger=self._log,
         )
         self._credentials = credentials
-        # API family: decided on connect (account_mode, bitget-protocol-uta.md 1.2), held for life.
-        self._uta = config.account_mode == "uta"
-        self._v3_account = BitgetV3AccountHttpAPI(self._http)
-        self._v3_trade = BitgetV3TradeHttpAPI(self._http)
+        # API family: the configured guess until connect detects it (``_select_api``)
+        self._api: TradingApi = self._build_api(config.account_mode)
         self._modify_requests: dict[str, ClientOrderId] = {}  # v3 modify requestId -> coid
         self._modify_seq = 0
         self._ws = self._make_ws()
@@ -187,7 +182,6 @@ class BitgetExecutionClient(
         self._trade_ids: set[str] = set()
         self._trade_id_order: deque[str] = deque()
         self._bill_ids: set[str] = set()
-        self._ledger_since: dict[str, int] = {}  # v3 financial-records watermark per category
         self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
         self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
         self.bad_input_counts: dict[tuple[str, str], int] = {}
@@ -197,10 +191,17 @@ class BitgetExecutionClient(
         self._watchdog_task: asyncio.Task | None = None
         self._backfill_lock = asyncio.Lock()
 
+    def _build_api(self, account_type: str) -> TradingApi:
+        return build_api(
+            account_type,
+            self._http,
+            hedge=self._hedge,
+            margin_mode=self._config.margin_mode,
+        ).trading
+
     def _make_ws(self) -> BitgetWebSocketClient:
-        url = self._config.ws_private_url
         return BitgetWebSocketClient(
-            v3_ws_url(url) if self._uta else url,
+            self._api.private_ws_url(self._config.ws_private_url),
             self._handle_frame,
             credentials=self._credentials,
             ping_interval_secs=self._config.ws_ping_interval_secs,
@@ -229,7 +230,7 @@ class BitgetExecutionClient(
     @property
     def api(self) -> str:
         """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
-        return "v3" if self._uta else "v2"
+        return self._api.name
 
     async def _connect(self) -> None:
         await self._instrument_provider.initialize()
@@ -243,14 +244,12 @@ class BitgetExecutionClient(
             self._log.warning(f"Clock sync failed, using local time: {e}")
         self._connected_ms = self._http.timestamp_ms()
         await self._select_api()
-        if self._uta:
-            await self._ensure_position_mode(None)  # account-wide in v3 (3.3)
-        for product_type in () if self._uta else self._product_types:
-            await self._ensure_position_mode(product_type)
+        for scope in self._api.position_mode_scopes(self._product_types):
+            await self._ensure_position_mode(scope)
         await self._apply_leverages()
         await self._update_account_state()
         await self._ws.connect()
-        await self._ws.subscribe(self._private_args())
+        await self._ws.subscribe(self._api.private_subscriptions(self._product_types))
         await self._await_account_registered(timeout_secs=30.0)
         self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
         self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
@@ -263,29 +262,20 @@ class BitgetExecutionClient(
         change) and on auth/network errors (nothing is guessed).
         """
         try:
-            account_type = await detect_account_mode(
+            api = await select_api(
                 self._http,
                 self._config.account_mode,
+                hedge=self._hedge,
+                margin_mode=self._config.margin_mode,
                 logger=self._log,
             )
         except BitgetAccountModeError as e:
             self._log.error(f"Bitget execution client cannot start: {e.message}")
             raise
-        uta = account_type == "uta"
-        if uta != self._uta:
-            self._uta = uta
+        if api.trading.name != self._api.name:
+            self._api = api.trading
             self._ws = self._make_ws()
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
-
-    def _private_args(self) -> list[dict[str, str]]:
-        if self._uta:
-            return [{"instType": "UTA", "topic": topic} for topic in _PRIVATE_TOPICS_V3]
-        args = []
-        for product_type in self._product_types:
-            for channel in _PRIVATE_CHANNELS:
-                key = "coin" if channel == "account" else "instId"
-                args.append({"instType": product_type, "channel": channel, key: "default"})
-        return args
 
     async def _disconnect(self) -> None:
         for task in (self._funding_task, self._watchdog_task):

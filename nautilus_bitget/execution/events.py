@@ -15,7 +15,7 @@ from nautilus_trader.model.identifiers import VenueOrderId
 
 from nautilus_bitget.common.orders import alias_base
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution._common import _TRADE_ID_MEMORY
+from nautilus_bitget.execution.common import TRADE_ID_MEMORY
 from nautilus_bitget.parsing import execution as px
 from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsFill
@@ -244,7 +244,7 @@ class OrderEventsMixin:
             return False
         self._trade_ids.add(trade_id)
         self._trade_id_order.append(trade_id)
-        if len(self._trade_id_order) > _TRADE_ID_MEMORY:
+        if len(self._trade_id_order) > TRADE_ID_MEMORY:
             self._trade_ids.discard(self._trade_id_order.popleft())
         return True
 

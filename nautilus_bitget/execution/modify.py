@@ -10,21 +10,13 @@ from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import ClientOrderId
 
+from nautilus_bitget.api.trading import Route
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.common.orders import modify_alias
-from nautilus_bitget.common.orders import modify_plan_request
-from nautilus_bitget.common.orders import modify_request
-from nautilus_bitget.common.orders import trigger_type_wire
-from nautilus_bitget.common.orders_v3 import modify_request_v3
-from nautilus_bitget.common.orders_v3 import modify_strategy_request_v3
-from nautilus_bitget.execution._common import _MIX
-from nautilus_bitget.execution._common import _uuid
-from nautilus_bitget.http.v3 import TRADE as V3_TRADE
+from nautilus_bitget.execution.common import new_uuid
 from nautilus_bitget.parsing import execution as px
-from nautilus_bitget.schemas.trade import BitgetOrderDetail
-from nautilus_bitget.schemas.v3.trade import BitgetV3OrderAck
 from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 
 
@@ -35,20 +27,17 @@ class ModifyMixin:
         order = self._cache.order(command.client_order_id)
         if order is None or self._is_done(order):
             return
-        instrument = self._cache.instrument(order.instrument_id)
-        symbol, product_type, _ = self._route(instrument)
+        route = self._route(self._cache.instrument(order.instrument_id))
         vid = self._vid(order)
         venue_id = vid.value if vid else None
         quantity = command.quantity or order.quantity
+        client_oid = self._venue_coid.get(order.client_order_id, order.client_order_id.value)
         if order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED:
             trigger = command.trigger_price or order.trigger_price
             price = command.price or (order.price if order.has_price else None)
-            client_oid = self._venue_coid.get(order.client_order_id, order.client_order_id.value)
-            if self._uta:
-                path = f"{V3_TRADE}/modify-strategy-order"  # bitget-protocol-uta.md 3.8
-                body = modify_strategy_request_v3(
-                    category=product_type,
-                    symbol=symbol,
+            try:
+                await self._api.modify_trigger(
+                    route,
                     order_id=venue_id,
                     client_oid=client_oid,
                     qty=str(quantity),
@@ -56,20 +45,6 @@ class ModifyMixin:
                     price=str(price) if price is not None else None,
                     trigger_type=order.trigger_type,
                 )
-            else:
-                path = f"{_MIX}/order/modify-plan-order"
-                body = modify_plan_request(
-                    product_type=product_type,
-                    order_id=venue_id,
-                    client_oid=client_oid,
-                    new_size=str(quantity),
-                    new_trigger_price=str(trigger),
-                    new_price=str(price) if price is not None else None,
-                    trigger_type=trigger_type_wire(order.trigger_type),
-                )
-                body["symbol"] = symbol
-            try:
-                await self._http.post(path, body)
             except BitgetError as e:
                 self._modify_rejected(order, e)
                 return
@@ -91,9 +66,24 @@ class ModifyMixin:
             self._modify_rejected(order, None, "Bitget modifies only unfilled (live) orders")
             return
         price = command.price or order.price
-        if self._uta:
-            await self._modify_v3(order, symbol, product_type, venue_id, quantity, price)
-            return
+        if self._api.amends_in_place:
+            await self._amend_in_place(order, route, venue_id, client_oid, quantity, price)
+        else:
+            await self._replace_with_alias(order, route, venue_id, client_oid, quantity, price)
+
+    async def _replace_with_alias(
+        self,
+        order: Any,
+        route: Route,
+        venue_id: str | None,
+        client_oid: str,
+        quantity: Any,
+        price: Any,
+    ) -> None:
+        """
+        Modify that re-creates the order under a new clientOid alias (bitget-protocol.md 5.7);
+        the old order's cancel push is ignored and ``OrderUpdated`` carries the new venue id.
+        """
         n = self._modify_count.get(order.client_order_id, 0) + 1
         self._modify_count[order.client_order_id] = n
         alias = modify_alias(order.client_order_id.value, n)
@@ -101,17 +91,15 @@ class ModifyMixin:
         self._pending_modify[alias] = order.client_order_id
         if venue_id:
             self._replaced_ids.add(venue_id)
-        body = modify_request(
-            symbol=symbol,
-            product_type=product_type,
-            order_id=venue_id,
-            client_oid=self._venue_coid.get(order.client_order_id, order.client_order_id.value),
-            new_client_oid=alias,
-            new_size=str(quantity),
-            new_price=str(price),
-        )
         try:
-            await self._post_unless_limited(f"{_MIX}/order/modify-order", body, None)
+            await self._api.modify(
+                route,
+                order_id=venue_id,
+                client_oid=client_oid,
+                qty=str(quantity),
+                price=str(price),
+                new_client_oid=alias,
+            )
         except BitgetRequestError as e:
             self._pending_modify.pop(alias, None)
             if venue_id:
@@ -124,35 +112,33 @@ class ModifyMixin:
             return
         self._venue_coid[order.client_order_id] = alias
 
-    async def _modify_v3(
+    async def _amend_in_place(
         self,
         order: Any,
-        symbol: str,
-        product_type: str,
+        route: Route,
         venue_id: str | None,
+        client_oid: str,
         quantity: Any,
         price: Any,
     ) -> None:
         """
-        v3 modify (bitget-protocol-uta.md 3.6): asynchronous, same orderId. The ack is not success:
-        the ``order`` push echoing ``requestId`` confirms (``OrderUpdated``); without it the
-        order is queried, and an order left unchanged is ``OrderModifyRejected``.
+        Modify in place (bitget-protocol-uta.md 3.6): asynchronous, same orderId. The ack is not
+        success: the ``order`` push echoing ``requestId`` confirms (``OrderUpdated``); without it
+        the order is queried, and an order left unchanged is ``OrderModifyRejected``.
         """
         coid = order.client_order_id
         self._modify_seq += 1
-        request_id = f"m{self._modify_seq}-{_uuid().value.replace('-', '')[:20]}"
+        request_id = f"m{self._modify_seq}-{new_uuid().value.replace('-', '')[:20]}"
         self._modify_requests[request_id] = coid
-        body = modify_request_v3(
-            category=product_type,
-            symbol=symbol,
-            order_id=venue_id,
-            client_oid=self._venue_coid.get(coid, coid.value),
-            qty=str(quantity),
-            price=str(price),
-            request_id=request_id,
-        )
         try:
-            await self._post_unless_limited(f"{V3_TRADE}/modify-order", body, BitgetV3OrderAck)
+            await self._api.modify(
+                route,
+                order_id=venue_id,
+                client_oid=client_oid,
+                qty=str(quantity),
+                price=str(price),
+                request_id=request_id,
+            )
         except BitgetRequestError as e:
             self._modify_requests.pop(request_id, None)
             self._modify_rejected(order, e)
@@ -194,9 +180,10 @@ class ModifyMixin:
         order = self._cache.order(coid)
         vid = self._vid(order) if order is not None else None
         try:
-            row = await self._v3_trade.order_info(
-                vid.value if vid else None,
-                None if vid else self._venue_coid.get(coid, coid.value),
+            row = await self._api.order_detail(
+                self._route(self._cache.instrument(order.instrument_id)),
+                order_id=vid.value if vid else None,
+                client_oid=self._venue_coid.get(coid, coid.value),
             )
         except BitgetError as e:
             self._log.warning(f"Modify {coid}: query failed ({e})")
@@ -205,11 +192,11 @@ class ModifyMixin:
             return  # the push arrived meanwhile
         applied = (
             row is not None
-            and px.dec(row.qty) == quantity.as_decimal()
+            and px.dec(row.size) == quantity.as_decimal()
             and px.dec(row.price) == price.as_decimal()
         )
         if applied:
-            self._confirm_modify_v3(coid, row.qty, row.price)
+            self._confirm_modify_v3(coid, row.size, row.price)
         elif order is not None and not self._is_done(order):
             self._modify_rejected(order, None, "modify not applied at the venue (no confirmation)")
 
@@ -218,15 +205,10 @@ class ModifyMixin:
         if alias not in self._pending_modify:
             return
         order = self._cache.order(coid)
-        instrument = self._cache.instrument(order.instrument_id)
-        symbol, product_type, _ = self._route(instrument)
+        route = self._route(self._cache.instrument(order.instrument_id))
+        symbol = route.symbol
         try:
-            detail = await self._http.get(
-                f"{_MIX}/order/detail",
-                {"symbol": symbol, "productType": product_type, "clientOid": alias},
-                signed=True,
-                decoder=BitgetOrderDetail,
-            )
+            detail = await self._api.order_detail(route, client_oid=alias)
         except BitgetError:
             detail = None
         if alias not in self._pending_modify:

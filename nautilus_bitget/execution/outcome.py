@@ -9,10 +9,7 @@ from typing import Any
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
-from nautilus_bitget.execution._common import _MIX
 from nautilus_bitget.parsing import execution as px
-from nautilus_bitget.parsing import execution_v3 as p3
-from nautilus_bitget.schemas.trade import BitgetOrderDetail
 
 
 class OutcomeMixin:
@@ -37,7 +34,7 @@ class OutcomeMixin:
                         self._apply_plan_report(order, match[0], instrument)
                         return
                     continue
-                detail = await self._order_detail(symbol, product_type, client_oid=coid.value)
+                detail = await self._order_detail(instrument, client_oid=coid.value)
             except BitgetOrderNotFoundError:
                 continue
             except BitgetError as e:
@@ -60,27 +57,14 @@ class OutcomeMixin:
 
     async def _order_detail(
         self,
-        symbol: str,
-        product_type: str,
+        instrument: Any,
         *,
         order_id: str | None = None,
         client_oid: str | None = None,
     ) -> Any:
-        """Return one order as a v2 detail row (v3 ``order-info``); raises when not found."""
-        if self._uta:
-            row = await self._v3_trade.order_info(order_id, None if order_id else client_oid)
-            return p3.order(row, self._hedge) if row is not None else None
-        params = {"symbol": symbol, "productType": product_type}
-        if order_id:
-            params["orderId"] = order_id
-        else:
-            params["clientOid"] = client_oid
-        return await self._http.get(
-            f"{_MIX}/order/detail",
-            params,
-            signed=True,
-            decoder=BitgetOrderDetail,
-        )
+        """Return one order as a v2 detail row; raises when not found."""
+        route = self._route(instrument)
+        return await self._api.order_detail(route, order_id=order_id, client_oid=client_oid)
 
     async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""

@@ -12,7 +12,7 @@ from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.constants import BITGET_VENUE
-from nautilus_bitget.execution._common import _uuid
+from nautilus_bitget.execution.common import new_uuid
 from nautilus_bitget.parsing import execution as px
 
 
@@ -54,7 +54,7 @@ class ReconcileMixin:
                     instrument_id=order.instrument_id,
                     client_order_id=order.client_order_id,
                     venue_order_id=None,
-                    command_id=_uuid(),
+                    command_id=new_uuid(),
                     ts_init=self._clock.timestamp_ns(),
                 ),
             )
@@ -161,9 +161,8 @@ class ReconcileMixin:
                         await self._backfill_order_fills(order, venue_id, instrument)
                         changed = True
                     continue
-                symbol, _, _ = self._route(instrument)
                 try:
-                    detail = await self._order_detail(symbol, product_type, order_id=venue_id)
+                    detail = await self._order_detail(instrument, order_id=venue_id)
                 except BitgetOrderNotFoundError:
                     continue
                 if detail is not None:
@@ -184,10 +183,8 @@ class ReconcileMixin:
                     instrument = self._cache.instrument(order.instrument_id)
                     self._apply_plan_report(order, row, instrument)
                     if row.executeOrderId:
-                        symbol, _, _ = self._route(instrument)
                         detail = await self._order_detail(
-                            symbol,
-                            product_type,
+                            instrument,
                             order_id=row.executeOrderId,
                         )
                         if detail is not None:

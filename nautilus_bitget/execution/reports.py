@@ -43,8 +43,7 @@ class ReportsMixin:
             return None
         try:
             detail = await self._order_detail(
-                symbol,
-                product_type,
+                instrument,
                 order_id=venue_id,
                 client_oid=self._venue_coid.get(coid, coid.value) if coid else None,
             )

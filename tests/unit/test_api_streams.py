@@ -18,6 +18,11 @@ from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.api.streams import ClassicStreamDialect
+from nautilus_bitget.api.streams import UnsupportedIntervalError
+from nautilus_bitget.api.streams import UtaStreamDialect
+from nautilus_bitget.api.streams import stream_dialect
+from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.parsing.book import BookContext
 from nautilus_bitget.parsing.book import parse_books1_to_quote
@@ -27,11 +32,6 @@ from nautilus_bitget.parsing.market import parse_ticker_to_funding_rate
 from nautilus_bitget.parsing.market import parse_ticker_to_index_price
 from nautilus_bitget.parsing.market import parse_ticker_to_mark_price
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
-from nautilus_bitget.api.streams import ClassicStreamDialect
-from nautilus_bitget.api.streams import UnsupportedIntervalError
-from nautilus_bitget.api.streams import UtaStreamDialect
-from nautilus_bitget.api.streams import stream_dialect
-from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.schemas.ws_public import BitgetWsBook
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
