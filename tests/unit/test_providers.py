@@ -14,16 +14,26 @@ import msgspec
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from nautilus_trader.common.component import TestClock
+from nautilus_trader.common.factories import OrderFactory
 from nautilus_trader.config import InstrumentProviderConfig
+from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import TriggerType
+from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.identifiers import StrategyId
+from nautilus_trader.model.identifiers import TraderId
+from nautilus_trader.model.objects import Price
+from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.api.trading import Route
+from nautilus_bitget.api.trading_v2 import BitgetV2Trading
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.account import BitgetAccountHttpAPI
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.http.market import BitgetMarketHttpAPI
 from nautilus_bitget.http.trade import BitgetTradeHttpAPI
-from nautilus_bitget.http.trade import build_order_item
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from tests.samples import SAMPLES
 
@@ -266,23 +276,34 @@ async def test_refresh_funding_intervals(fake: FakeBitget, http: BitgetHttpClien
 # -- endpoint groups: request shapes ---------------------------------------------------------
 
 
-async def test_trade_api_request_shapes(fake: FakeBitget, http: BitgetHttpClient) -> None:
-    api = BitgetTradeHttpAPI(http)
-    fake.replies["/api/v2/mix/order/place-order"] = {"orderId": "1", "clientOid": "c1"}
-    result = await api.place_order(
-        "BTCUSDT",
-        BitgetProductType.USDT_FUTURES,
-        margin_mode="crossed",
-        margin_coin="usdt",
-        size="0.010",
-        side="sell",
-        order_type="limit",
-        price="65000.1",
-        force="post_only",
-        client_oid="c1",
-        reduce_only=True,
+def _orders() -> OrderFactory:
+    return OrderFactory(
+        trader_id=TraderId("T-001"),
+        strategy_id=StrategyId("S-001"),
+        clock=TestClock(),
     )
-    assert (result.orderId, result.clientOid) == ("1", "c1")
+
+
+async def test_trade_api_request_shapes(fake: FakeBitget, http: BitgetHttpClient) -> None:
+    # The v2 family builds bodies from Nautilus orders (common.orders) and sends them through
+    # the typed endpoint group: the wire bodies are checked here.
+    api = BitgetV2Trading(http, hedge=False, margin_mode="crossed")
+    route = Route("BTCUSDT", "USDT-FUTURES", "USDT")
+    btc = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
+    orders = _orders()
+    fake.replies["/api/v2/mix/order/place-order"] = {"orderId": "1", "clientOid": "c1"}
+    limit = orders.limit(
+        btc,
+        OrderSide.SELL,
+        Quantity.from_str("0.010"),
+        Price.from_str("65000.1"),
+        post_only=True,
+        reduce_only=True,
+        client_order_id=ClientOrderId("c1"),
+    )
+    is_plan, body = api.build_order(limit, route, close=False, client_oid="c1")
+    assert not is_plan
+    assert await api.place(body, trigger=False) == "1"
     method, _, _, body = fake.calls("/api/v2/mix/order/place-order")[0]
     assert method == "POST"
     assert body == {
@@ -299,20 +320,18 @@ async def test_trade_api_request_shapes(fake: FakeBitget, http: BitgetHttpClient
         "reduceOnly": "YES",
     }
 
-    await api.place_plan_order(
-        "normal_plan",
-        "BTCUSDT",
-        "usdt-futures",
-        "crossed",
-        "USDT",
-        size="0.010",
-        trigger_price="60000",
-        trigger_type="mark_price",
-        side="sell",
-        order_type="market",
+    stop = orders.stop_market(
+        btc,
+        OrderSide.SELL,
+        Quantity.from_str("0.010"),
+        Price.from_str("60000"),
+        trigger_type=TriggerType.MARK_PRICE,
         reduce_only=True,
-        client_oid="S-001",
+        client_order_id=ClientOrderId("S-001"),
     )
+    is_plan, body = api.build_order(stop, route, close=False, client_oid="S-001")
+    assert is_plan
+    await api.place(body, trigger=True)
     body = fake.calls("/api/v2/mix/order/place-plan-order")[0][3]
     assert body["reduceOnly"] == "yes" and body["planType"] == "normal_plan"
     assert body["productType"] == "USDT-FUTURES" and "price" not in body
@@ -321,41 +340,39 @@ async def test_trade_api_request_shapes(fake: FakeBitget, http: BitgetHttpClient
         "successList": [{"orderId": "1", "clientOid": "c1"}],
         "failureList": [],
     }
-    res = await api.batch_cancel_orders(
-        BitgetProductType.USDT_FUTURES,
-        "BTCUSDT",
-        order_ids=["1"],
-        client_oids=["c2"],
-    )
-    assert res.successList[0].orderId == "1"
+    failures = await api.cancel_batch(route, [{"orderId": "1"}, {"clientOid": "c2"}], trigger=False)
+    assert failures == []
     body = fake.calls("/api/v2/mix/order/batch-cancel-orders")[0][3]
     assert body["orderIdList"] == [{"orderId": "1"}, {"clientOid": "c2"}]
 
-    await api.batch_place_order(
-        "BTCUSDT",
-        BitgetProductType.USDT_FUTURES,
-        "crossed",
-        "USDT",
-        [build_order_item(size="0.01", side="buy", order_type="market", client_oid="b1")],
+    market = orders.market(
+        btc, OrderSide.BUY, Quantity.from_str("0.01"), client_order_id=ClientOrderId("b1")
     )
+    await api.place_batch(route, [api.build_order(market, route, close=False, client_oid="b1")[1]])
     body = fake.calls("/api/v2/mix/order/batch-place-order")[0][3]
     assert body["orderList"] == [
-        {"size": "0.01", "side": "buy", "orderType": "market", "clientOid": "b1"},
+        {
+            "size": "0.01",
+            "side": "buy",
+            "orderType": "market",
+            "clientOid": "b1",
+            "reduceOnly": "NO",
+        },
     ]
 
     # pending orders: signed GET, query params, entrustedList null -> []
     fake.replies["/api/v2/mix/order/orders-pending"] = {"entrustedList": None, "endId": None}
-    pending = await api.orders_pending(BitgetProductType.USDT_FUTURES, symbol="BTCUSDT")
+    pending = await BitgetTradeHttpAPI(http).orders_pending(
+        BitgetProductType.USDT_FUTURES, symbol="BTCUSDT"
+    )
     assert pending.orders == []
     assert fake.calls("/api/v2/mix/order/orders-pending")[0][2] == {
         "productType": "USDT-FUTURES",
         "symbol": "BTCUSDT",
     }
 
-    with pytest.raises(ValueError, match="order_id or client_oid"):
-        await api.cancel_order("BTCUSDT", BitgetProductType.USDT_FUTURES)
-    with pytest.raises(ValueError, match="new_size and new_price"):
-        await api.modify_order("BTCUSDT", "USDT-FUTURES", "n1", order_id="1", new_size="1")
+    with pytest.raises(ValueError, match="new_client_oid"):
+        await api.modify(route, order_id="1", client_oid="c1", qty="1", price="2")
 
 
 async def test_account_api_request_shapes(fake: FakeBitget, http: BitgetHttpClient) -> None:

@@ -1,0 +1,192 @@
+"""
+``OrderRegistry``: the execution client's per-order state, in one owner, bounded.
+
+Every map that is keyed by (or points to) one of our orders lives here: venue ids and clientOid
+aliases, what was emitted (accepted, triggered, closed, filled quantity), in-flight modifies and
+cancels, trigger-order links and bracket links. Pushes can arrive after an order is closed (a
+late fill, a cancel echo of a replaced order), so a closed order's identity is kept for the last
+``retain_closed`` closed orders; older ones are forgotten in batches of ``prune_batch``
+(amortized O(1) per order). Memory therefore stays bounded by the open orders plus
+``retain_closed`` (``bench/exec_state_soak.py`` shows it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.identifiers import VenueOrderId
+
+
+class ClosedOrders:
+    """
+    An insertion-ordered set of closed orders; adding one lets the registry prune.
+
+    Parameters
+    ----------
+    on_add : Callable[[], None]
+        Called after a new order is added.
+
+    """
+
+    __slots__ = ("_items", "_on_add")
+
+    def __init__(self, on_add: Callable[[], None]) -> None:
+        self._items: dict[ClientOrderId, None] = {}
+        self._on_add = on_add
+
+    def add(self, coid: ClientOrderId) -> None:
+        """Mark ``coid`` closed (idempotent)."""
+        if coid not in self._items:
+            self._items[coid] = None
+            self._on_add()
+
+    def discard(self, coid: ClientOrderId) -> None:
+        """Forget ``coid``."""
+        self._items.pop(coid, None)
+
+    def oldest(self, n: int) -> list[ClientOrderId]:
+        """Return the ``n`` orders closed first."""
+        out = []
+        for coid in self._items:
+            if len(out) >= n:
+                break
+            out.append(coid)
+        return out
+
+    def __contains__(self, coid: object) -> bool:
+        return coid in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[ClientOrderId]:
+        return iter(self._items)
+
+
+class OrderRegistry:
+    """
+    Per-order state of the execution client (see the module docstring).
+
+    Parameters
+    ----------
+    retain_closed : int, default 10_000
+        Closed orders whose identity is kept for late pushes.
+    prune_batch : int, default 1_000
+        Closed orders forgotten at once when ``retain_closed`` is exceeded by this many.
+
+    """
+
+    def __init__(self, retain_closed: int = 10_000, prune_batch: int = 1_000) -> None:
+        if retain_closed < 0 or prune_batch < 1:
+            raise ValueError("retain_closed must be >= 0 and prune_batch >= 1")
+        self.retain_closed = retain_closed
+        self.prune_batch = prune_batch
+        self.forgotten = 0
+        # identity: venue clientOid aliases (v2 modify), venue order ids
+        self.coid_by_alias: dict[str, ClientOrderId] = {}
+        self.venue_coid: dict[ClientOrderId, str] = {}
+        self.coid_by_venue_id: dict[str, ClientOrderId] = {}
+        self.venue_id: dict[ClientOrderId, VenueOrderId] = {}
+        self.replaced_ids: set[str] = set()  # venue ids superseded by a modify
+        # what we emitted (the engine applies events asynchronously, the cache can lag)
+        self.accepted: set[ClientOrderId] = set()
+        self.closed = ClosedOrders(self._maybe_prune)
+        self.triggered_sent: set[ClientOrderId] = set()
+        self.cancel_requested: set[ClientOrderId] = set()
+        self.filled: dict[ClientOrderId, Decimal] = {}
+        self.qty: dict[ClientOrderId, Decimal] = {}
+        self.close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
+        # modifies in flight: v2 alias -> coid, v3 requestId -> coid
+        self.modify_count: dict[ClientOrderId, int] = {}
+        self.pending_modify: dict[str, ClientOrderId] = {}
+        self.modify_requests: dict[str, ClientOrderId] = {}
+        # trigger orders: symbol -> plans awaiting their spawned order; plans already linked
+        self.triggered_plans: dict[str, list[ClientOrderId]] = {}
+        self.linked_plans: set[ClientOrderId] = set()
+        # brackets: entry -> (tp, sl); child -> entry; symbol -> filled entry / child that fired;
+        # child -> venue plan (id, planType); venue plan id -> child; rows awaiting links
+        self.brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
+        self.bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
+        self.bracket_active: dict[str, ClientOrderId] = {}
+        self.bracket_triggered: dict[str, ClientOrderId] = {}
+        self.bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}
+        self.bracket_plan_coid: dict[str, ClientOrderId] = {}
+        self.bracket_deferred: list[tuple[Any, Any]] = []
+
+    def size(self) -> int:
+        """Return the number of entries held across every map (for soak measurements)."""
+        maps: tuple[Any, ...] = (
+            self.coid_by_alias, self.venue_coid, self.coid_by_venue_id, self.venue_id,
+            self.replaced_ids, self.accepted, self.closed, self.triggered_sent,
+            self.cancel_requested, self.filled, self.qty, self.close_orders, self.modify_count,
+            self.pending_modify, self.modify_requests, self.linked_plans, self.brackets,
+            self.bracket_parent, self.bracket_active, self.bracket_triggered, self.bracket_plans,
+            self.bracket_plan_coid, self.bracket_deferred,
+        )  # fmt: skip
+        return sum(map(len, maps)) + sum(map(len, self.triggered_plans.values()))
+
+    def _maybe_prune(self) -> None:
+        if len(self.closed) >= self.retain_closed + self.prune_batch:
+            self.forget(self.closed.oldest(len(self.closed) - self.retain_closed))
+
+    def forget(self, coids: list[ClientOrderId]) -> None:
+        """
+        Drop every entry of ``coids`` (closed orders past the retention window).
+
+        Parameters
+        ----------
+        coids : list[ClientOrderId]
+            The orders to forget.
+
+        """
+        drop = set(coids)
+        if not drop:
+            return
+        self.forgotten += len(drop)
+        for by_coid in (
+            self.venue_coid,
+            self.venue_id,
+            self.filled,
+            self.qty,
+            self.modify_count,
+            self.brackets,
+            self.bracket_parent,
+            self.bracket_plans,
+        ):
+            for coid in drop:
+                by_coid.pop(coid, None)
+        for members in (
+            self.accepted,
+            self.triggered_sent,
+            self.cancel_requested,
+            self.close_orders,
+            self.linked_plans,
+        ):
+            members.difference_update(drop)
+        for coid in drop:
+            self.closed.discard(coid)
+        self.replaced_ids.difference_update(
+            vid for vid, coid in self.coid_by_venue_id.items() if coid in drop
+        )
+        for to_coid in (
+            self.coid_by_alias,
+            self.coid_by_venue_id,
+            self.pending_modify,
+            self.modify_requests,
+            self.bracket_active,
+            self.bracket_triggered,
+            self.bracket_plan_coid,
+        ):
+            stale = [key for key, coid in to_coid.items() if coid in drop]
+            for key in stale:
+                del to_coid[key]
+        for symbol, waiting in list(self.triggered_plans.items()):
+            kept = [coid for coid in waiting if coid not in drop]
+            if kept:
+                self.triggered_plans[symbol] = kept
+            else:
+                del self.triggered_plans[symbol]
