@@ -31,14 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nautilus_trader.model.enums import OrderSide  # noqa: E402
-from nautilus_trader.model.enums import OrderStatus  # noqa: E402
-from nautilus_trader.model.objects import Quantity  # noqa: E402
+from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.objects import Quantity
 
-from nautilus_bitget.faults.exec_stack import ExecStack  # noqa: E402
-from nautilus_bitget.faults.harness import BTC  # noqa: E402
-from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
-from nautilus_bitget.sim import SimConfig  # noqa: E402
+from nautilus_bitget.faults.exec_stack import ExecStack
+from nautilus_bitget.faults.harness import BTC
+from nautilus_bitget.sim import BitgetSimulator
+from nautilus_bitget.sim import SimConfig
 
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -91,7 +91,12 @@ async def soak(rounds: int, per_round: int, retain: int) -> dict:
             seen += len(resting) + len(takers)
             heap, _ = tracemalloc.get_traced_memory()
             samples.append(
-                {"round": r + 1, "orders": seen, "entries": registry.size(), "heap_kb": heap // 1024}
+                {
+                    "round": r + 1,
+                    "orders": seen,
+                    "entries": registry.size(),
+                    "heap_kb": heap // 1024,
+                }
             )
             if (r + 1) % 10 == 0:
                 print(samples[-1], flush=True)

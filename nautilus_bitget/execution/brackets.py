@@ -25,7 +25,7 @@ class BracketMixin:
 
     def _link_triggered_child(self, row: Any) -> ClientOrderId | None:
         """Link a new venue order to the plan that spawned it (same symbol, side and size)."""
-        waiting = list(self._triggered_plans.get(row.instId) or [])
+        waiting = list(self._orders.triggered_plans.get(row.instId) or [])
         instrument_id = instrument_id_for_symbol(row.instId)
         # The spawned order's push may precede the orders-algo "executed" push: live plans of
         # the same side and size are candidates too (explicitly triggered ones first).
@@ -33,8 +33,8 @@ class BracketMixin:
             if (
                 order.order_type in PLAN_ORDER_TYPES
                 and order.client_order_id not in waiting
-                and order.client_order_id not in self._linked_plans
-                and order.client_order_id not in self._bracket_parent
+                and order.client_order_id not in self._orders.linked_plans
+                and order.client_order_id not in self._orders.bracket_parent
             ):
                 waiting.append(order.client_order_id)
         direction = px.order_side_of(row)
@@ -44,23 +44,23 @@ class BracketMixin:
             if order is None or self._is_done(order):
                 continue
             if order.side == direction and (size is None or size == order.quantity.as_decimal()):
-                pending = self._triggered_plans.get(row.instId)
+                pending = self._orders.triggered_plans.get(row.instId)
                 if pending and coid in pending:
                     pending.remove(coid)
-                self._linked_plans.add(coid)
-                self._coid_by_venue_id[row.orderId] = coid
+                self._orders.linked_plans.add(coid)
+                self._orders.coid_by_venue_id[row.orderId] = coid
                 return coid
         return None
 
     def _accept_bracket_children(self, entry: Any, venue_order_id: str, ts_event: int) -> None:
-        children = self._brackets.get(entry.client_order_id)
+        children = self._orders.brackets.get(entry.client_order_id)
         if not children:
             return
         for child_coid, tag in zip(children, ("TP", "SL"), strict=True):
             child = self._cache.order(child_coid) if child_coid else None
-            if child is None or child_coid in self._accepted:
+            if child is None or child_coid in self._orders.accepted:
                 continue
-            self._accepted.add(child_coid)
+            self._orders.accepted.add(child_coid)
             if child.status == OrderStatus.SUBMITTED:
                 self.generate_order_accepted(
                     child.strategy_id,
@@ -71,16 +71,16 @@ class BracketMixin:
                 )
 
     def _after_fill(self, order: Any) -> None:
-        if order.client_order_id in self._brackets:
+        if order.client_order_id in self._orders.brackets:
             symbol = order.instrument_id.symbol.value.removesuffix("-PERP")
-            self._bracket_active[symbol] = order.client_order_id
+            self._orders.bracket_active[symbol] = order.client_order_id
             return
-        entry_coid = self._bracket_parent.get(order.client_order_id)
+        entry_coid = self._orders.bracket_parent.get(order.client_order_id)
         if entry_coid is None:
             return
         order = self._cache.order(order.client_order_id)
         if self._is_done(order):
-            for sibling in self._brackets.get(entry_coid, ()):
+            for sibling in self._orders.brackets.get(entry_coid, ()):
                 other = self._cache.order(sibling) if sibling else None
                 if other is not None and not self._is_done(other):
                     self._emit_canceled(other, self._clock.timestamp_ns())
@@ -88,14 +88,14 @@ class BracketMixin:
     def _is_bracket_close(self, row: Any) -> bool:
         """Whether ``row`` is a closing order/fill on a symbol with an active bracket."""
         symbol = px.get(row, "symbol") or px.get(row, "instId")
-        entry_coid = self._bracket_active.get(symbol)
+        entry_coid = self._orders.bracket_active.get(symbol)
         if entry_coid is None:
             return False
         if "close" not in (px.get(row, "tradeSide") or "") and (
             text_lower(px.get(row, "reduceOnly")) != "yes"
         ):
             return False  # only closing orders execute a TP/SL
-        children = self._brackets.get(entry_coid, ())
+        children = self._orders.brackets.get(entry_coid, ())
         return any(
             c is not None and (o := self._cache.order(c)) is not None and not self._is_done(o)
             for c in children
@@ -113,19 +113,19 @@ class BracketMixin:
             return None
         symbol = px.get(row, "symbol") or px.get(row, "instId")
         order_id = px.get(row, "orderId")
-        known = self._coid_by_venue_id.get(order_id)
+        known = self._orders.coid_by_venue_id.get(order_id)
         if known is not None:
             return self._cache.order(known)
-        fired = self._bracket_triggered.get(symbol)
+        fired = self._orders.bracket_triggered.get(symbol)
         if fired is not None:
             child = self._cache.order(fired)
             if child is not None and not self._is_done(child):
-                self._coid_by_venue_id[order_id] = fired
+                self._orders.coid_by_venue_id[order_id] = fired
                 return child
         if not guess:
             return None
-        entry_coid = self._bracket_active[symbol]
-        candidates = [self._cache.order(c) for c in self._brackets.get(entry_coid, ()) if c]
+        entry_coid = self._orders.bracket_active[symbol]
+        candidates = [self._cache.order(c) for c in self._orders.brackets.get(entry_coid, ()) if c]
         candidates = [c for c in candidates if c is not None and not self._is_done(c)]
         if not candidates:
             return None
@@ -139,23 +139,23 @@ class BracketMixin:
         self._log.warning(
             f"TP/SL execution {order_id} attributed by price: {child.client_order_id}"
         )
-        self._coid_by_venue_id[order_id] = child.client_order_id
+        self._orders.coid_by_venue_id[order_id] = child.client_order_id
         return child
 
     def _defer_bracket_row(self, handler: Any, row: Any) -> None:
         """Hold a TP/SL execution until the plan that fired is known (algo push or REST)."""
-        first = not self._bracket_deferred
-        self._bracket_deferred.append((handler, row))
+        first = not self._orders.bracket_deferred
+        self._orders.bracket_deferred.append((handler, row))
         if first:
             self._loop.call_later(self.bracket_link_wait_secs, self._bracket_link_timeout)
 
     def _replay_bracket_rows(self) -> None:
-        rows, self._bracket_deferred = self._bracket_deferred, []
+        rows, self._orders.bracket_deferred = self._orders.bracket_deferred, []
         for handler, row in rows:
             handler(row)
 
     def _bracket_link_timeout(self) -> None:
-        if self._bracket_deferred:
+        if self._orders.bracket_deferred:
             self.create_task(self._resolve_bracket_rows(), log_msg="bracket link")
 
     async def _resolve_bracket_rows(self) -> None:
@@ -165,52 +165,52 @@ class BracketMixin:
                 await self._refresh_bracket_links(product_type)
             except BitgetError as e:
                 self._log.warning(f"TP/SL plan history query failed: {e}")
-        rows, self._bracket_deferred = self._bracket_deferred, []
+        rows, self._orders.bracket_deferred = self._orders.bracket_deferred, []
         for _, row in rows:
             self._bracket_child_for_fill(row, guess=True)
         for handler, row in rows:
             handler(row)
 
     async def _refresh_bracket_links(self, product_type: str) -> None:
-        if not self._bracket_active:
+        if not self._orders.bracket_active:
             return
         history = await self._plan_rows(product_type, None, history=True, plan_type="profit_loss")
         for row in history:
-            if not row.executeOrderId or row.executeOrderId in self._coid_by_venue_id:
+            if not row.executeOrderId or row.executeOrderId in self._orders.coid_by_venue_id:
                 continue
-            coid = self._bracket_plan_coid.get(row.orderId)
-            entry_coid = self._bracket_active.get(row.symbol)
+            coid = self._orders.bracket_plan_coid.get(row.orderId)
+            entry_coid = self._orders.bracket_active.get(row.symbol)
             if coid is None and entry_coid is not None:
                 # The plan's own pushes were lost too: its type names the child.
-                tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+                tp_coid, sl_coid = self._orders.brackets.get(entry_coid, (None, None))
                 coid = tp_coid if row.planType in ("profit_plan", "pos_profit") else sl_coid
             if coid is not None:
-                self._coid_by_venue_id[row.executeOrderId] = coid
+                self._orders.coid_by_venue_id[row.executeOrderId] = coid
 
     def _on_bracket_algo(self, row: Any, ts_event: int) -> None:
-        entry_coid = self._bracket_active.get(row.instId)
+        entry_coid = self._orders.bracket_active.get(row.instId)
         if entry_coid is None:
             return
-        tp_coid, sl_coid = self._brackets.get(entry_coid, (None, None))
+        tp_coid, sl_coid = self._orders.brackets.get(entry_coid, (None, None))
         is_tp = row.planType in ("tp", "ptp", "profit_plan", "pos_profit")
         coid = tp_coid if is_tp else sl_coid
         child = self._cache.order(coid) if coid else None
         if child is None:
             return
-        self._coid_by_venue_id[row.orderId] = coid
+        self._orders.coid_by_venue_id[row.orderId] = coid
         plan_type = "profit_plan" if is_tp else "loss_plan"
-        self._bracket_plans[coid] = (row.orderId, plan_type)
-        self._bracket_plan_coid[row.orderId] = coid
-        if row.status == "live" and coid in self._cancel_requested:
+        self._orders.bracket_plans[coid] = (row.orderId, plan_type)
+        self._orders.bracket_plan_coid[row.orderId] = coid
+        if row.status == "live" and coid in self._orders.cancel_requested:
             # The user canceled this child before the entry filled: remove the venue TP/SL now.
             self.create_task(self._cancel_venue_tpsl(child, row.orderId, plan_type))
         if row.status in ("executed", "executing", "triggered"):
-            self._bracket_triggered[row.instId] = coid
-            if self._bracket_deferred:
+            self._orders.bracket_triggered[row.instId] = coid
+            if self._orders.bracket_deferred:
                 self._replay_bracket_rows()
         if row.status in ("cancelled", "canceled"):
             # The sibling executed (OCO) or the position closed elsewhere.
-            if not self._is_done(child) and not self._filled.get(child.client_order_id):
+            if not self._is_done(child) and not self._orders.filled.get(child.client_order_id):
                 self._emit_canceled(child, ts_event)
 
     @staticmethod
@@ -246,13 +246,13 @@ class BracketMixin:
                 self._deny(order, str(e))
             return
         now = self._clock.timestamp_ns()
-        self._brackets[entry.client_order_id] = (
+        self._orders.brackets[entry.client_order_id] = (
             tp.client_order_id if tp else None,
             sl.client_order_id if sl else None,
         )
         for child in children:
-            self._bracket_parent[child.client_order_id] = entry.client_order_id
-            self._close_orders.add(child.client_order_id)
+            self._orders.bracket_parent[child.client_order_id] = entry.client_order_id
+            self._orders.close_orders.add(child.client_order_id)
         for order in (entry, *children):
             self.generate_order_submitted(
                 order.strategy_id,

@@ -31,7 +31,7 @@ class CancelMixin:
         order = self._cache.order(command.client_order_id)
         if order is None or self._is_done(order):
             return
-        if order.client_order_id in self._bracket_parent:
+        if order.client_order_id in self._orders.bracket_parent:
             self._cancel_bracket_child(order)
             return
         await self._cancel_orders([order])
@@ -41,8 +41,8 @@ class CancelMixin:
         Cancel a bracket TP/SL child: its venue TP/SL plan when it exists (entry filled), else
         locally; a preset that the venue creates later for a canceled child is canceled then.
         """
-        self._cancel_requested.add(order.client_order_id)
-        plan = self._bracket_plans.get(order.client_order_id)
+        self._orders.cancel_requested.add(order.client_order_id)
+        plan = self._orders.bracket_plans.get(order.client_order_id)
         if plan is not None:
             self.create_task(self._cancel_venue_tpsl(order, *plan))
         self._emit_canceled(order, self._clock.timestamp_ns())
@@ -91,8 +91,8 @@ class CancelMixin:
         normal: dict[InstrumentId, list[Any]] = {}
         plans: dict[InstrumentId, list[Any]] = {}
         for order in orders:
-            self._cancel_requested.add(order.client_order_id)
-            if order.client_order_id in self._bracket_parent:
+            self._orders.cancel_requested.add(order.client_order_id)
+            if order.client_order_id in self._orders.bracket_parent:
                 self._cancel_bracket_child(order)
                 continue
             target = plans if self._is_live_plan(order) else normal
@@ -111,7 +111,7 @@ class CancelMixin:
         venue_id = vid.value if vid else None
         return order_ref(
             venue_id,
-            self._venue_coid.get(order.client_order_id, order.client_order_id.value),
+            self._orders.venue_coid.get(order.client_order_id, order.client_order_id.value),
         )
 
     async def _cancel_one(self, order: Any, route: Route) -> None:
@@ -196,7 +196,7 @@ class CancelMixin:
     async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
         instrument = self._cache.instrument(order.instrument_id)
         coid = order.client_order_id
-        if report.filled_qty.as_decimal() > self._filled.get(coid, Decimal(0)):
+        if report.filled_qty.as_decimal() > self._orders.filled.get(coid, Decimal(0)):
             await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
         order = self._cache.order(coid)
         if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):

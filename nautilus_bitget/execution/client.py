@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from decimal import Decimal
 from typing import Any
 
 from nautilus_trader.cache.cache import Cache
@@ -18,9 +17,7 @@ from nautilus_trader.model.enums import AccountType
 from nautilus_trader.model.enums import OmsType
 from nautilus_trader.model.identifiers import AccountId
 from nautilus_trader.model.identifiers import ClientId
-from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.identifiers import VenueOrderId
 from nautilus_trader.model.objects import Currency
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
@@ -41,6 +38,7 @@ from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeMixin
 from nautilus_bitget.execution.pushes import PushMixin
 from nautilus_bitget.execution.reconcile import ReconcileMixin
+from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportsMixin
 from nautilus_bitget.execution.rows import RowsMixin
 from nautilus_bitget.execution.submit import SubmitMixin
@@ -148,36 +146,10 @@ class BitgetExecutionClient(
         self._credentials = credentials
         # API family: the configured guess until connect detects it (``_select_api``)
         self._api: TradingApi = self._build_api(config.account_mode)
-        self._modify_requests: dict[str, ClientOrderId] = {}  # v3 modify requestId -> coid
         self._modify_seq = 0
         self._ws = self._make_ws()
-        # Order identity
-        self._coid_by_alias: dict[str, ClientOrderId] = {}
-        self._venue_coid: dict[ClientOrderId, str] = {}
-        self._modify_count: dict[ClientOrderId, int] = {}
-        self._pending_modify: dict[str, ClientOrderId] = {}  # alias -> coid
-        self._replaced_ids: set[str] = set()  # venue ids superseded by a modify
-        self._coid_by_venue_id: dict[str, ClientOrderId] = {}
-        self._accepted: set[ClientOrderId] = set()
-        # Local view of what we emitted: the engine applies events asynchronously (queue), so the
-        # cache can lag behind our own events within one burst of pushes.
-        self._venue_id: dict[ClientOrderId, VenueOrderId] = {}
-        self._closed: set[ClientOrderId] = set()
-        self._triggered_sent: set[ClientOrderId] = set()
-        self._cancel_requested: set[ClientOrderId] = set()
-        self._filled: dict[ClientOrderId, Decimal] = {}
-        self._qty: dict[ClientOrderId, Decimal] = {}
-        self._close_orders: set[ClientOrderId] = set()  # hedge-mode closes (tradeSide=close)
-        self._triggered_plans: dict[str, list[ClientOrderId]] = {}  # symbol -> awaiting child
-        self._linked_plans: set[ClientOrderId] = set()  # plans whose spawned order is known
-        self._bracket_triggered: dict[str, ClientOrderId] = {}  # symbol -> child that fired
-        # Brackets: entry coid -> (tp coid, sl coid); child coid -> entry coid
-        self._brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
-        self._bracket_parent: dict[ClientOrderId, ClientOrderId] = {}
-        self._bracket_active: dict[str, ClientOrderId] = {}  # symbol -> filled entry coid
-        self._bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}  # child -> venue plan
-        self._bracket_plan_coid: dict[str, ClientOrderId] = {}  # venue plan id -> child
-        self._bracket_deferred: list[tuple[Any, Any]] = []
+        # Per-order state (bounded: closed orders are pruned past a retention window)
+        self._orders = OrderRegistry()
         # Fill de-duplication by tradeId (bounded)
         self._trade_ids: set[str] = set()
         self._trade_id_order: deque[str] = deque()

@@ -27,7 +27,7 @@ class OrderEventsMixin:
 
     def _coid_for(self, venue_coid: str, order_id: str) -> ClientOrderId | None:
         if venue_coid:
-            coid = self._coid_by_alias.get(venue_coid)
+            coid = self._orders.coid_by_alias.get(venue_coid)
             if coid is not None:
                 return coid
             candidate = ClientOrderId(venue_coid)
@@ -37,7 +37,7 @@ class OrderEventsMixin:
             if base and self._cache.order(ClientOrderId(base)) is not None:
                 return ClientOrderId(base)
         if order_id:
-            coid = self._coid_by_venue_id.get(order_id)
+            coid = self._orders.coid_by_venue_id.get(order_id)
             if coid is not None:
                 return coid
             coid = self._cache.client_order_id(VenueOrderId(order_id))
@@ -47,25 +47,25 @@ class OrderEventsMixin:
 
     def _vid(self, order: Any) -> VenueOrderId | None:
         """Return the venue order id we last emitted for ``order`` (else the cache's)."""
-        return self._venue_id.get(order.client_order_id) or order.venue_order_id
+        return self._orders.venue_id.get(order.client_order_id) or order.venue_order_id
 
     def _is_done(self, order: Any) -> bool:
         """Return whether ``order`` is closed, by our own emitted events or by the cache."""
-        return order.client_order_id in self._closed or order.is_closed
+        return order.client_order_id in self._orders.closed or order.is_closed
 
     def _quantity(self, order: Any) -> Decimal:
-        return self._qty.get(order.client_order_id) or order.quantity.as_decimal()
+        return self._orders.qty.get(order.client_order_id) or order.quantity.as_decimal()
 
     def _instrument_for_symbol(self, symbol: str) -> Any:
         return self._cache.instrument(instrument_id_for_symbol(symbol))
 
     def _ensure_accepted(self, order: Any, venue_order_id: str, ts_event: int) -> None:
         coid = order.client_order_id
-        if coid in self._accepted:
+        if coid in self._orders.accepted:
             return
-        self._accepted.add(coid)
-        self._coid_by_venue_id[venue_order_id] = coid
-        self._venue_id.setdefault(coid, VenueOrderId(venue_order_id))
+        self._orders.accepted.add(coid)
+        self._orders.coid_by_venue_id[venue_order_id] = coid
+        self._orders.venue_id.setdefault(coid, VenueOrderId(venue_order_id))
         if order.status in (OrderStatus.SUBMITTED, OrderStatus.INITIALIZED):
             self.generate_order_accepted(
                 order.strategy_id,
@@ -78,11 +78,11 @@ class OrderEventsMixin:
 
     def _relink(self, order: Any, venue_order_id: str, ts_event: int) -> None:
         """Emit ``OrderUpdated`` when a venue order id replaces the order's current one."""
-        self._coid_by_venue_id[venue_order_id] = order.client_order_id
+        self._orders.coid_by_venue_id[venue_order_id] = order.client_order_id
         current = self._vid(order)
         if current is None or current.value == venue_order_id:
             return
-        self._venue_id[order.client_order_id] = VenueOrderId(venue_order_id)
+        self._orders.venue_id[order.client_order_id] = VenueOrderId(venue_order_id)
         self.generate_order_updated(
             order.strategy_id,
             order.instrument_id,
@@ -112,19 +112,19 @@ class OrderEventsMixin:
         if order is None:
             self._on_external_order(row)
             return
-        if order_id in self._replaced_ids:
+        if order_id in self._orders.replaced_ids:
             # The old order of a modify: its cancel push is not a Nautilus cancel (5.7).
             if row.tradeId:
                 self._on_fill(order, row, side_is_direction=False)
             return
         status = row.status
-        alias_coid = self._pending_modify.pop(venue_coid, None)
+        alias_coid = self._orders.pending_modify.pop(venue_coid, None)
         if alias_coid is not None:
             self._ensure_accepted(order, order_id, ts_event)
-            self._coid_by_venue_id[order_id] = coid
+            self._orders.coid_by_venue_id[order_id] = coid
             instrument = self._cache.instrument(order.instrument_id)
-            self._venue_id[coid] = VenueOrderId(order_id)
-            self._qty[coid] = px.dec(row.size) or self._quantity(order)
+            self._orders.venue_id[coid] = VenueOrderId(order_id)
+            self._orders.qty[coid] = px.dec(row.size) or self._quantity(order)
             self.generate_order_updated(
                 order.strategy_id,
                 order.instrument_id,
@@ -137,7 +137,7 @@ class OrderEventsMixin:
                 venue_order_id_modified=True,
             )
             order = self._cache.order(coid)
-        elif coid not in self._accepted:
+        elif coid not in self._orders.accepted:
             self._ensure_accepted(order, order_id, ts_event)
         elif (vid := self._vid(order)) is not None and vid.value != order_id:
             self._mark_triggered(order, ts_event)
@@ -148,12 +148,12 @@ class OrderEventsMixin:
         if status in ("canceled", "cancelled") and not self._is_done(order):
             if (
                 order.is_post_only
-                and coid not in self._cancel_requested
-                and not self._filled.get(coid)
+                and coid not in self._orders.cancel_requested
+                and not self._orders.filled.get(coid)
             ):
                 # bitget-protocol.md 9.2: a post-only order that would take is killed (live ->
                 # canceled); Nautilus reports that as a post-only rejection (as in backtest).
-                self._closed.add(coid)
+                self._orders.closed.add(coid)
                 self.generate_order_rejected(
                     order.strategy_id,
                     order.instrument_id,
@@ -168,11 +168,11 @@ class OrderEventsMixin:
     def _mark_triggered(self, order: Any, ts_event: int) -> None:
         """Emit ``OrderTriggered`` once for limit-type trigger orders whose plan fired."""
         coid = order.client_order_id
-        self._linked_plans.add(coid)
-        if coid in self._triggered_sent or self._is_done(order):
+        self._orders.linked_plans.add(coid)
+        if coid in self._orders.triggered_sent or self._is_done(order):
             return
         if order.order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
-            self._triggered_sent.add(coid)
+            self._orders.triggered_sent.add(coid)
             self.generate_order_triggered(
                 order.strategy_id,
                 order.instrument_id,
@@ -191,9 +191,9 @@ class OrderEventsMixin:
             self._vid(order),
             ts_event,
         )
-        self._closed.add(order.client_order_id)
-        children = self._brackets.get(order.client_order_id)
-        if children and not self._filled.get(order.client_order_id):
+        self._orders.closed.add(order.client_order_id)
+        children = self._orders.brackets.get(order.client_order_id)
+        if children and not self._orders.filled.get(order.client_order_id):
             for child_coid in children:
                 child = self._cache.order(child_coid) if child_coid else None
                 if child is not None and not self._is_done(child):
@@ -272,7 +272,7 @@ class OrderEventsMixin:
         if not self._remember_trade(report.trade_id.value):
             return
         coid = order.client_order_id
-        if self._filled.get(coid, Decimal(0)) >= self._quantity(order):
+        if self._orders.filled.get(coid, Decimal(0)) >= self._quantity(order):
             self._log.warning(f"Fill {report.trade_id} for filled {coid}")
             return
         venue_id = report.venue_order_id.value
@@ -299,15 +299,15 @@ class OrderEventsMixin:
             report.liquidity_side,
             report.ts_event,
         )
-        filled = self._filled.get(coid, Decimal(0)) + report.last_qty.as_decimal()
-        self._filled[coid] = filled
+        filled = self._orders.filled.get(coid, Decimal(0)) + report.last_qty.as_decimal()
+        self._orders.filled[coid] = filled
         if filled >= self._quantity(order):
-            self._closed.add(coid)
+            self._orders.closed.add(coid)
         self._after_fill(order)
 
     def _hedge_position_id(self, order: Any) -> PositionId:
         # Opening BUY / closing SELL act on the long; the rest on the short.
-        close = order.is_reduce_only or order.client_order_id in self._close_orders
+        close = order.is_reduce_only or order.client_order_id in self._orders.close_orders
         long_side = (order.side == OrderSide.BUY) != close
         return PositionId(f"{order.instrument_id}-{'LONG' if long_side else 'SHORT'}")
 

@@ -31,7 +31,7 @@ class ModifyMixin:
         vid = self._vid(order)
         venue_id = vid.value if vid else None
         quantity = command.quantity or order.quantity
-        client_oid = self._venue_coid.get(order.client_order_id, order.client_order_id.value)
+        client_oid = self._orders.venue_coid.get(order.client_order_id, order.client_order_id.value)
         if order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED:
             trigger = command.trigger_price or order.trigger_price
             price = command.price or (order.price if order.has_price else None)
@@ -84,13 +84,13 @@ class ModifyMixin:
         Modify that re-creates the order under a new clientOid alias (bitget-protocol.md 5.7);
         the old order's cancel push is ignored and ``OrderUpdated`` carries the new venue id.
         """
-        n = self._modify_count.get(order.client_order_id, 0) + 1
-        self._modify_count[order.client_order_id] = n
+        n = self._orders.modify_count.get(order.client_order_id, 0) + 1
+        self._orders.modify_count[order.client_order_id] = n
         alias = modify_alias(order.client_order_id.value, n)
-        self._coid_by_alias[alias] = order.client_order_id
-        self._pending_modify[alias] = order.client_order_id
+        self._orders.coid_by_alias[alias] = order.client_order_id
+        self._orders.pending_modify[alias] = order.client_order_id
         if venue_id:
-            self._replaced_ids.add(venue_id)
+            self._orders.replaced_ids.add(venue_id)
         try:
             await self._api.modify(
                 route,
@@ -101,16 +101,16 @@ class ModifyMixin:
                 new_client_oid=alias,
             )
         except BitgetRequestError as e:
-            self._pending_modify.pop(alias, None)
+            self._orders.pending_modify.pop(alias, None)
             if venue_id:
-                self._replaced_ids.discard(venue_id)
+                self._orders.replaced_ids.discard(venue_id)
             self._modify_rejected(order, e)
             return
         except BitgetError as e:
             self._log.warning(f"Modify {order.client_order_id}: outcome unknown ({e})")
             self.create_task(self._check_modify(order.client_order_id, alias, venue_id))
             return
-        self._venue_coid[order.client_order_id] = alias
+        self._orders.venue_coid[order.client_order_id] = alias
 
     async def _amend_in_place(
         self,
@@ -129,7 +129,7 @@ class ModifyMixin:
         coid = order.client_order_id
         self._modify_seq += 1
         request_id = f"m{self._modify_seq}-{new_uuid().value.replace('-', '')[:20]}"
-        self._modify_requests[request_id] = coid
+        self._orders.modify_requests[request_id] = coid
         try:
             await self._api.modify(
                 route,
@@ -140,7 +140,7 @@ class ModifyMixin:
                 request_id=request_id,
             )
         except BitgetRequestError as e:
-            self._modify_requests.pop(request_id, None)
+            self._orders.modify_requests.pop(request_id, None)
             self._modify_rejected(order, e)
             return
         except BitgetError as e:
@@ -154,7 +154,7 @@ class ModifyMixin:
         instrument = self._cache.instrument(order.instrument_id)
         new_qty = px.dec(qty) or self._quantity(order)
         new_price = px.dec(price)
-        self._qty[coid] = new_qty
+        self._orders.qty[coid] = new_qty
         self.generate_order_updated(
             order.strategy_id,
             order.instrument_id,
@@ -175,7 +175,7 @@ class ModifyMixin:
     ) -> None:
         """Without a confirming push, ask the venue whether the modify took effect (3.6)."""
         await asyncio.sleep(self.cancel_confirm_secs * 2)
-        if request_id not in self._modify_requests:
+        if request_id not in self._orders.modify_requests:
             return
         order = self._cache.order(coid)
         vid = self._vid(order) if order is not None else None
@@ -183,12 +183,12 @@ class ModifyMixin:
             row = await self._api.order_detail(
                 self._route(self._cache.instrument(order.instrument_id)),
                 order_id=vid.value if vid else None,
-                client_oid=self._venue_coid.get(coid, coid.value),
+                client_oid=self._orders.venue_coid.get(coid, coid.value),
             )
         except BitgetError as e:
             self._log.warning(f"Modify {coid}: query failed ({e})")
             row = None
-        if self._modify_requests.pop(request_id, None) is None:
+        if self._orders.modify_requests.pop(request_id, None) is None:
             return  # the push arrived meanwhile
         applied = (
             row is not None
@@ -202,7 +202,7 @@ class ModifyMixin:
 
     async def _check_modify(self, coid: ClientOrderId, alias: str, old_id: str | None) -> None:
         await asyncio.sleep(self.unknown_outcome_delay_secs * 2)
-        if alias not in self._pending_modify:
+        if alias not in self._orders.pending_modify:
             return
         order = self._cache.order(coid)
         route = self._route(self._cache.instrument(order.instrument_id))
@@ -211,12 +211,12 @@ class ModifyMixin:
             detail = await self._api.order_detail(route, client_oid=alias)
         except BitgetError:
             detail = None
-        if alias not in self._pending_modify:
+        if alias not in self._orders.pending_modify:
             return
         if detail is None:
-            self._pending_modify.pop(alias, None)
+            self._orders.pending_modify.pop(alias, None)
             if old_id:
-                self._replaced_ids.discard(old_id)
+                self._orders.replaced_ids.discard(old_id)
             self._modify_rejected(order, None, "modify outcome unknown; order unchanged at venue")
             return
         self._on_order_row(

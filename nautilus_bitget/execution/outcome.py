@@ -23,7 +23,7 @@ class OutcomeMixin:
         for attempt in range(self.unknown_outcome_retries):
             await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
             order = self._cache.order(coid)
-            if order is None or self._is_done(order) or coid in self._accepted:
+            if order is None or self._is_done(order) or coid in self._orders.accepted:
                 return  # a push already told us
             try:
                 if is_plan:
@@ -44,9 +44,9 @@ class OutcomeMixin:
                 await self._apply_detail(order, detail, instrument)
                 return
         order = self._cache.order(coid)
-        if order is not None and not self._is_done(order) and coid not in self._accepted:
+        if order is not None and not self._is_done(order) and coid not in self._orders.accepted:
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
-            self._closed.add(coid)
+            self._orders.closed.add(coid)
             self.generate_order_rejected(
                 order.strategy_id,
                 order.instrument_id,
@@ -77,7 +77,7 @@ class OutcomeMixin:
                 self._mark_triggered(order, ts)
             self._relink(self._cache.order(coid), detail.orderId, ts)
         filled = px.dec(detail.baseVolume) or Decimal(0)
-        if filled > self._filled.get(coid, Decimal(0)):
+        if filled > self._orders.filled.get(coid, Decimal(0)):
             await self._backfill_order_fills(order, detail.orderId, instrument)
         state = detail.state or detail.status
         order = self._cache.order(coid)
@@ -107,8 +107,8 @@ class OutcomeMixin:
         if status in ("cancelled", "canceled", "fail_execute"):
             self._emit_canceled(self._cache.order(order.client_order_id), ts)
         elif status in ("executed", "triggered") and row.executeOrderId:
-            self._coid_by_venue_id[row.executeOrderId] = order.client_order_id
-            self._linked_plans.add(order.client_order_id)
+            self._orders.coid_by_venue_id[row.executeOrderId] = order.client_order_id
+            self._orders.linked_plans.add(order.client_order_id)
         elif status in ("executed", "triggered"):
             # v3 history-strategy-orders (bitget-protocol-uta.md 3.8) names no spawned order: wait
             # for it like after an "executed" push (linked by symbol / side, or by its fills)
@@ -116,10 +116,10 @@ class OutcomeMixin:
 
     def _await_spawned_order(self, order: Any, symbol: str, ts_event: int) -> None:
         coid = order.client_order_id
-        waiting = self._triggered_plans.setdefault(symbol, [])
-        linked = coid in self._linked_plans
+        waiting = self._orders.triggered_plans.setdefault(symbol, [])
+        linked = coid in self._orders.linked_plans
         if coid not in waiting and not self._is_done(order) and not linked:
             waiting.append(coid)
         if not linked:
             self._mark_triggered(order, ts_event)
-            self._linked_plans.discard(coid)
+            self._orders.linked_plans.discard(coid)

@@ -53,7 +53,7 @@ class PushMixin:
 
     def on_modify_echo(self, request_id: str, qty: Any, price: Any) -> None:
         """Confirm an in-place modify whose ``requestId`` the push echoes."""
-        coid = self._modify_requests.pop(request_id, None)
+        coid = self._orders.modify_requests.pop(request_id, None)
         if coid is not None:
             self._confirm_modify_v3(coid, qty, price)
 

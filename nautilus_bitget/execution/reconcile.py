@@ -38,7 +38,7 @@ class ReconcileMixin:
         #    attribute every fill.
         by_product: dict[str, list[Any]] = {}
         for order in self._cache.orders_open(venue=BITGET_VENUE):
-            if self._is_done(order) or order.client_order_id in self._bracket_parent:
+            if self._is_done(order) or order.client_order_id in self._orders.bracket_parent:
                 continue
             if self._vid(order) is None:
                 continue
@@ -97,14 +97,14 @@ class ReconcileMixin:
             self._apply_fill(order, report)
 
     def _link_triggered_child_by_fill(self, row: Any) -> Any:
-        waiting = self._triggered_plans.get(row.symbol)
+        waiting = self._orders.triggered_plans.get(row.symbol)
         if not waiting:
             return None
         direction = px.order_side_of(row)
         for coid in waiting:
             order = self._cache.order(coid)
             if order is not None and order.side == direction and not self._is_done(order):
-                self._coid_by_venue_id[row.orderId] = coid
+                self._orders.coid_by_venue_id[row.orderId] = coid
                 return order
         return None
 
@@ -130,7 +130,7 @@ class ReconcileMixin:
         for order in self._cache.orders_open(venue=BITGET_VENUE):
             if (
                 self._is_done(order)
-                or order.client_order_id in self._bracket_parent
+                or order.client_order_id in self._orders.bracket_parent
                 or self._vid(order) is None
                 or order.ts_last > stale_before
             ):
@@ -157,7 +157,7 @@ class ReconcileMixin:
                 row = pending.get(venue_id)
                 if row is not None:
                     filled = px.dec(row.baseVolume) or Decimal(0)
-                    if filled > self._filled.get(coid, Decimal(0)):
+                    if filled > self._orders.filled.get(coid, Decimal(0)):
                         await self._backfill_order_fills(order, venue_id, instrument)
                         changed = True
                     continue

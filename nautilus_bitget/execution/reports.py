@@ -45,7 +45,7 @@ class ReportsMixin:
             detail = await self._order_detail(
                 instrument,
                 order_id=venue_id,
-                client_oid=self._venue_coid.get(coid, coid.value) if coid else None,
+                client_oid=self._orders.venue_coid.get(coid, coid.value) if coid else None,
             )
         except BitgetOrderNotFoundError:
             return None
@@ -71,7 +71,7 @@ class ReportsMixin:
                     history = await self._history_rows(product_type, start_ms, symbol)
                     rows += [r for r in history if r.orderId not in seen]
                 for row in rows:
-                    if row.orderId in self._replaced_ids:
+                    if row.orderId in self._orders.replaced_ids:
                         continue
                     report = self._order_report(row)
                     if report is not None:

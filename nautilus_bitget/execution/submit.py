@@ -55,7 +55,7 @@ class SubmitMixin:
                 position_side,
             )
             if close:
-                self._close_orders.add(order.client_order_id)
+                self._orders.close_orders.add(order.client_order_id)
         result = self._api.build_order(
             order,
             route,
@@ -64,7 +64,7 @@ class SubmitMixin:
             take_profit=take_profit,
             stop_loss=stop_loss,
         )
-        self._venue_coid[order.client_order_id] = coid
+        self._orders.venue_coid[order.client_order_id] = coid
         return result
 
     def _deny(self, order: Any, reason: str) -> None:
@@ -126,7 +126,7 @@ class SubmitMixin:
                 f" (account position mode and order shape disagree; client sends "
                 f"{'hedge' if self._hedge else 'one-way'} orders)"
             )
-        self._closed.add(order.client_order_id)
+        self._orders.closed.add(order.client_order_id)
         self.generate_order_rejected(
             order.strategy_id,
             order.instrument_id,

@@ -227,11 +227,10 @@ class Stack:
         }
         ours_open = set()
         for order in self.cache.orders_open(instrument_id=BTC):
-            if order.client_order_id in self.client._bracket_parent:
+            if order.client_order_id in self.client._orders.bracket_parent:
                 continue
-            ours_open.add(
-                self.client._venue_coid.get(order.client_order_id, order.client_order_id.value)
-            )
+            venue_coid = self.client._orders.venue_coid
+            ours_open.add(venue_coid.get(order.client_order_id, order.client_order_id.value))
         assert ours_open == venue_open
 
 
@@ -486,7 +485,7 @@ async def cancel_bracket_child_cancels_venue_tpsl(s: Stack) -> None:
         lambda: len(s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")) == 2,
         what="venue TP/SL plans",
     )
-    await s.until(lambda: len(s.client._bracket_plans) == 2, what="TP/SL plans linked")
+    await s.until(lambda: len(s.client._orders.bracket_plans) == 2, what="TP/SL plans linked")
     s.strategy.cancel_order(sl)
     await s.until_status(sl, OrderStatus.CANCELED)
     await s.until(
