@@ -34,6 +34,9 @@ import sys
 import time
 from pathlib import Path
 
+from nautilus_bitget.compat import data_client
+from nautilus_bitget.compat import exec_client
+
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -180,8 +183,8 @@ async def run_once(
         node.build()
 
         # t0: the websocket client's receive timestamp of every public frame (cheap: no decode)
-        data_client = node.kernel.data_engine._clients[ClientId("BITGET")]
-        data_client.ws._client_kwargs["raw_tap"] = lambda raw, ts: frames.append((ts, raw))
+        public_client = data_client(node, ClientId("BITGET"))
+        public_client.ws._client_kwargs["raw_tap"] = lambda raw, ts: frames.append((ts, raw))
 
         # t1: the place-order request handed to aiohttp (trace hook at the start of _request)
         async def on_start(session, ctx, params) -> None:
@@ -191,7 +194,7 @@ async def run_once(
         trace = aiohttp.TraceConfig()
         trace.on_request_start.append(on_start)
         trace.freeze()
-        http = node.kernel.exec_engine._clients[ClientId("BITGET")].http
+        http = exec_client(node, ClientId("BITGET")).http
         get_session = http._get_session
 
         def traced_session() -> aiohttp.ClientSession:

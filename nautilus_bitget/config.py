@@ -9,6 +9,7 @@ from nautilus_trader.common.config import msgspec_encoding_hook
 from nautilus_trader.config import LiveDataClientConfig
 from nautilus_trader.config import LiveExecClientConfig
 
+from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.constants import default_urls
@@ -17,10 +18,6 @@ from nautilus_bitget.constants import default_urls
 ACCOUNT_MODES = ("auto", "classic", "uta")
 POSITION_MODES = ("one_way", "hedge")
 MARGIN_MODES = ("crossed", "isolated")
-
-
-class BitgetConfigError(ValueError):
-    """A user configuration value is invalid; the message names the field and what to change."""
 
 
 def _fail(config: object, field: str, message: str) -> None:

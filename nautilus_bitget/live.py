@@ -28,6 +28,8 @@ from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.identifiers import TraderId
 from nautilus_trader.trading.strategy import Strategy
 
+from nautilus_bitget.common.errors import BitgetConfigError
+from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.config import BitgetDataClientConfig
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET
@@ -74,7 +76,7 @@ class SimulatorThread:
         self._thread.start()
         self._ready.wait(30)
         if self._error is not None or self.urls is None:
-            raise RuntimeError(f"simulator failed to start: {self._error!r}")
+            raise BitgetError(f"simulator failed to start: {self._error!r}")
         return self.urls
 
     def stop(self) -> None:
@@ -211,9 +213,9 @@ def build_live_node(
     from nautilus_bitget.factories import BitgetLiveExecClientFactory
 
     if env not in ENVS:
-        raise ValueError(f"env {env!r} is not one of {ENVS}")
+        raise BitgetConfigError(f"env {env!r} is not one of {ENVS}")
     if env == "sim" and not http_url:
-        raise ValueError("env 'sim' needs http_url (or use run() which starts a simulator)")
+        raise BitgetConfigError("env 'sim' needs http_url (or use run() which starts a simulator)")
     if http_url and not ws_public_url:
         base = http_url.rstrip("/").replace("http", "ws", 1)
         ws_public_url, ws_private_url = (

@@ -23,8 +23,10 @@ import msgspec
 from nautilus_trader.config import StrategyConfig
 from nautilus_trader.trading.strategy import Strategy
 
+from nautilus_bitget.common.errors import BitgetConfigError
 
-class StrategyLoadError(ValueError):
+
+class StrategyLoadError(BitgetConfigError):
     """The ``--strategy`` or ``--config`` argument cannot be used; the message says why."""
 
 

@@ -38,13 +38,14 @@ from nautilus_bitget.backtest.venue import build_data_configs
 from nautilus_bitget.backtest.venue import build_venue_config
 from nautilus_bitget.backtest.venue import inspect_catalog
 from nautilus_bitget.backtest.venue import referenced_instruments
+from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.constants import BITGET
 
 
 SKIP_FIRST_BAR = False
 
 
-class BacktestError(RuntimeError):
+class BacktestError(BitgetError, RuntimeError):
     """The backtest cannot run on this catalog; the message says why."""
 
 

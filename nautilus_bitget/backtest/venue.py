@@ -38,6 +38,7 @@ from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.constants import BITGET
 
 
@@ -187,10 +188,12 @@ def build_venue_config(
 
     """
     if position_mode not in POSITION_MODES:
-        raise ValueError(f"position_mode {position_mode!r} is not one of {tuple(POSITION_MODES)}")
+        raise BitgetConfigError(
+            f"position_mode {position_mode!r} is not one of {tuple(POSITION_MODES)}"
+        )
     lev = float(leverage) if leverage is not None else 10.0
     if lev <= 0:
-        raise ValueError(f"leverage must be > 0, was {leverage}")
+        raise BitgetConfigError(f"leverage must be > 0, was {leverage}")
     currency = starting_balance.split()[-1]
     modules = None
     if settle_funding:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from dataclasses import field
 
+from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.constants import ENV_API_KEY
 from nautilus_bitget.constants import ENV_API_PASSPHRASE
 from nautilus_bitget.constants import ENV_API_SECRET
@@ -81,7 +82,7 @@ def resolve_credentials(
     missing = [f"{name} (or ${env})" for name, (value, env) in values.items() if not value]
     if missing:
         if required:
-            raise ValueError(f"Bitget credentials missing: {', '.join(missing)}")
+            raise BitgetConfigError(f"Bitget credentials missing: {', '.join(missing)}")
         return None
     return BitgetCredentials(
         api_key=values["api_key"][0],  # type: ignore[arg-type]

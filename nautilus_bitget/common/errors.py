@@ -179,6 +179,14 @@ class BitgetPositionModeMismatchError(BitgetError, RuntimeError):
     """
 
 
+class BitgetConfigError(BitgetError, ValueError):
+    """A user configuration value is invalid; the message names the field and what to change."""
+
+
+class BitgetOrderDenied(BitgetError, ValueError):
+    """An order cannot be expressed on Bitget; it is denied before anything is sent."""
+
+
 # v3 (bitget-protocol-uta.md) codes sit beside their v2 equivalents
 _TRANSIENT: Final[frozenset[str]] = frozenset(
     {"40010", "40015", "40200", "40725", "45001", "25000", "25001", "25003"},

@@ -34,6 +34,8 @@ from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
 
+from nautilus_bitget.common.errors import BitgetOrderDenied
+
 
 # bitget-protocol.md 9.2: the documented regexes disagree; <= 32 of [0-9A-Za-z_-] is accepted by
 # all.
@@ -79,10 +81,6 @@ _BATCH_SHARED_KEYS: Final[frozenset[str]] = frozenset(
         "presetStopLossExecutePrice",
     },
 )
-
-
-class BitgetOrderDenied(ValueError):
-    """The order cannot be expressed as a Bitget request; the message is the denial reason."""
 
 
 # -- CLIENT OID ---------------------------------------------------------------------------------

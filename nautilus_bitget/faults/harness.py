@@ -27,6 +27,7 @@ from nautilus_trader.model.enums import BookType
 from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
 
+from nautilus_bitget.compat import data_client
 from nautilus_bitget.sim import BitgetSimulator
 from nautilus_bitget.sim import SimConfig
 
@@ -178,7 +179,7 @@ async def data_node(
         node.trader.add_actor(recorder)
     node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)
     node.build()
-    client = node.kernel.data_engine._clients[ClientId("BITGET")]
+    client = data_client(node, ClientId("BITGET"))
     task = asyncio.create_task(node.run_async())
     try:
         await wait_for(lambda: watch.book.update_count > 0 or task.done(), 15.0, "first book")

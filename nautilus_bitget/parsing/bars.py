@@ -18,6 +18,8 @@ from nautilus_trader.model.enums import AggregationSource
 from nautilus_trader.model.enums import BarAggregation
 from nautilus_trader.model.enums import PriceType
 
+from nautilus_bitget.common.errors import BitgetConfigError
+
 
 _MINUTE_NS = 60_000_000_000
 
@@ -49,7 +51,7 @@ HISTORY_PATHS = {
 }
 
 
-class BitgetBarSpecError(ValueError):
+class BitgetBarSpecError(BitgetConfigError):
     """A bar type has no Bitget candle equivalent; the message lists the supported ones."""
 
 

@@ -33,6 +33,7 @@ from nautilus_trader.model.objects import Money
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.schemas.common import num_decimal
@@ -52,7 +53,7 @@ PERPETUAL_SYMBOL_TYPE = "perpetual"
 DEFAULT_COIN_PRECISION = 8
 
 
-class BitgetInstrumentParseError(ValueError):
+class BitgetInstrumentParseError(BitgetError, ValueError):
     """A contract row cannot be turned into an instrument (the message names the field)."""
 
 

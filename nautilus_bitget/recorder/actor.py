@@ -49,6 +49,7 @@ from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import PERP_SUFFIX
 from nautilus_bitget.recorder.catalog_tools import recover_compaction
@@ -149,15 +150,17 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in ALL_TYPES]
         if unknown:
-            raise ValueError(f"BitgetRecorderConfig.types: unknown {unknown}; use {ALL_TYPES}")
+            raise BitgetConfigError(
+                f"BitgetRecorderConfig.types: unknown {unknown}; use {ALL_TYPES}"
+            )
         for interval in self.bar_intervals:
             parse_interval(interval)
         if self.flush_interval_secs <= 0:
-            raise ValueError("BitgetRecorderConfig.flush_interval_secs: must be > 0")
+            raise BitgetConfigError("BitgetRecorderConfig.flush_interval_secs: must be > 0")
         if self.depth10_interval_ms < 0:
-            raise ValueError("BitgetRecorderConfig.depth10_interval_ms: must be >= 0")
+            raise BitgetConfigError("BitgetRecorderConfig.depth10_interval_ms: must be >= 0")
         if self.max_buffered < 1:
-            raise ValueError("BitgetRecorderConfig.max_buffered: must be >= 1")
+            raise BitgetConfigError("BitgetRecorderConfig.max_buffered: must be >= 1")
 
 
 def parse_interval(interval: str) -> BarSpecification:
@@ -172,7 +175,7 @@ def parse_interval(interval: str) -> BarSpecification:
     """
     match = _INTERVAL_RE.match(interval.strip())
     if not match:
-        raise ValueError(f"bar interval {interval!r}: expected e.g. 1m, 5m, 1H, 4H, 1D, 1W")
+        raise BitgetConfigError(f"bar interval {interval!r}: expected e.g. 1m, 5m, 1H, 4H, 1D, 1W")
     return BarSpecification(int(match.group(1)), _AGGREGATIONS[match.group(2)], PriceType.LAST)
 
 
@@ -706,7 +709,7 @@ class BitgetRecorder(Actor):
             iid = to_instrument_id(symbol)
             instrument = self.cache.instrument(iid)
             if instrument is None:
-                raise ValueError(
+                raise BitgetConfigError(
                     f"BitgetRecorderConfig.symbols: {symbol!r} ({iid}) is not a loaded Bitget "
                     "instrument; check the symbol and the data client's product_types",
                 )

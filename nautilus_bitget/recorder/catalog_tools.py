@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from nautilus_trader.core.datetime import unix_nanos_to_iso8601
-from nautilus_trader.persistence.catalog.parquet import _parse_filename_timestamps
-from nautilus_trader.persistence.catalog.parquet import _timestamps_to_filename
 
+from nautilus_bitget.compat import filename_timestamps
+from nautilus_bitget.compat import timestamps_to_filename
 from nautilus_bitget.recorder.manifest import read_manifests
 from nautilus_bitget.recorder.markers import BitgetGapMarker
 from nautilus_bitget.recorder.writer import TMP_DIR
@@ -62,7 +62,7 @@ def leaf_directories(writer: CatalogWriter) -> list[tuple[str, str, str]]:
 def _files_with_intervals(writer: CatalogWriter, directory: str) -> list[tuple[str, int, int]]:
     files = []
     for path in writer.fs.glob(f"{directory}/*.parquet"):
-        interval = _parse_filename_timestamps(path)
+        interval = filename_timestamps(path)
         if interval is not None:
             files.append((path, interval[0], interval[1]))
     return sorted(files, key=lambda f: f[1])
@@ -233,7 +233,7 @@ def _merge_group(writer: CatalogWriter, directory: str, group: list[tuple[str, i
     ts = table.column("ts_init")
     if len(ts) > 1 and not pc.all(pc.greater_equal(ts[1:], ts[:-1])).as_py():
         return False
-    target = f"{directory}/{_timestamps_to_filename(group[0][1], group[-1][2])}"
+    target = f"{directory}/{timestamps_to_filename(group[0][1], group[-1][2])}"
     tmp_dir = f"{writer.root}/{TMP_DIR}"
     fs.mkdirs(tmp_dir, exist_ok=True)
     tmp = f"{tmp_dir}/{uuid.uuid4().hex}.parquet.tmp"

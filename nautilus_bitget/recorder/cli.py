@@ -18,6 +18,7 @@ import os
 import sys
 from typing import Any
 
+from nautilus_bitget.compat import data_client
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.constants import BitgetProductType
 
@@ -103,7 +104,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     node.trader.add_actor(recorder)
     node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)
     node.build()
-    client = node.kernel.data_engine._clients.get(ClientId("BITGET"))
+    client = data_client(node, ClientId("BITGET"))
     if client is not None and hasattr(client, "stats"):
         recorder.attach_client_stats(client.stats.as_dict)
     return node, recorder

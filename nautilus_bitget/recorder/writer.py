@@ -31,8 +31,11 @@ from nautilus_trader.model.data import CustomData
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
-from nautilus_trader.persistence.catalog.parquet import _parse_filename_timestamps
-from nautilus_trader.persistence.catalog.parquet import _timestamps_to_filename
+
+from nautilus_bitget.compat import catalog_directory
+from nautilus_bitget.compat import catalog_table
+from nautilus_bitget.compat import filename_timestamps
+from nautilus_bitget.compat import timestamps_to_filename
 
 
 RECORDER_DIR = "recorder"
@@ -158,7 +161,7 @@ class CatalogWriter:
 
     def directory(self, data_cls: type, identifier: str | None) -> str:
         """Return the catalog directory of ``data_cls`` / ``identifier``."""
-        return self.catalog._make_path(data_cls, identifier)
+        return catalog_directory(self.catalog, data_cls, identifier)
 
     def intervals(self, directory: str) -> list[tuple[int, int]]:
         """Return the sorted ``(start, end)`` ts_init intervals of the files in ``directory``."""
@@ -167,7 +170,7 @@ class CatalogWriter:
             known = []
             if self.fs.exists(directory):
                 for path in self.fs.glob(f"{directory}/*.parquet"):
-                    interval = _parse_filename_timestamps(path)
+                    interval = filename_timestamps(path)
                     if interval is not None:
                         known.append(interval)
             known.sort()
@@ -249,8 +252,8 @@ class CatalogWriter:
         return runs
 
     def _write_file(self, data_cls: type, directory: str, rows: list[Data]) -> str:
-        table: pa.Table = self.catalog._objects_to_table(rows, data_cls=data_cls)
-        final = f"{directory}/{_timestamps_to_filename(rows[0].ts_init, rows[-1].ts_init)}"
+        table: pa.Table = catalog_table(self.catalog, rows, data_cls)
+        final = f"{directory}/{timestamps_to_filename(rows[0].ts_init, rows[-1].ts_init)}"
         tmp_dir = f"{self.root}/{TMP_DIR}"
         tmp = f"{tmp_dir}/{uuid.uuid4().hex}.parquet{TMP_SUFFIX}"
         self.fs.mkdirs(tmp_dir, exist_ok=True)

@@ -18,8 +18,8 @@ from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
-from nautilus_trader.persistence.catalog.parquet import _parse_filename_timestamps
 
+from nautilus_bitget.compat import filename_timestamps
 from nautilus_bitget.recorder.writer import TMP_DIR
 
 
@@ -55,7 +55,7 @@ def delta_files(catalog: Path) -> list[Path]:
 
 
 def assert_disjoint(directory: Path) -> None:
-    intervals = sorted(_parse_filename_timestamps(str(p)) for p in directory.glob("*.parquet"))
+    intervals = sorted(filename_timestamps(str(p)) for p in directory.glob("*.parquet"))
     for a, b in itertools.pairwise(intervals):
         assert a[1] < b[0], f"overlapping files in {directory}: {a} {b}"
 
