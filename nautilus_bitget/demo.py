@@ -105,6 +105,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     from nautilus_bitget.live import SimulatorThread
     from nautilus_bitget.live import build_live_node
     from nautilus_bitget.live import dispose_node
+    from nautilus_bitget.live import node_loop
     from nautilus_bitget.parity import compare
     from nautilus_bitget.parity import format_report
 
@@ -131,7 +132,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
             log_level=log_level,
             trader_id="DEMO-001",
         )
-        node.get_event_loop().call_later(duration, node.stop)
+        node_loop(node).call_later(duration, node.stop)
         try:
             node.run()
             live_orders, live_fills = live_rows(node.cache, strategy.id)

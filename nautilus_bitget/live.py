@@ -305,10 +305,18 @@ def dispose_node(node: TradingNode) -> None:
     node.dispose()
 
 
+def node_loop(node: TradingNode) -> asyncio.AbstractEventLoop:
+    """Return the event loop of a built ``node``."""
+    loop = node.get_event_loop()
+    if loop is None:
+        raise BitgetError("the node has no event loop: build it before running")
+    return loop
+
+
 def run_node(node: TradingNode, duration: float | None = None) -> None:
     """Run ``node`` until stopped (SIGINT/SIGTERM) or ``duration`` seconds, then dispose it."""
     if duration:
-        node.get_event_loop().call_later(duration, node.stop)
+        node_loop(node).call_later(duration, node.stop)
     try:
         node.run()
     finally:
@@ -344,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
             log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO"),
         )
         if args.duration:
-            node.get_event_loop().call_later(args.duration, node.stop)
+            node_loop(node).call_later(args.duration, node.stop)
         try:
             node.run()
             orders = node.cache.orders(strategy_id=strategy.id)

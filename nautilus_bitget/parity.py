@@ -138,7 +138,7 @@ def compare(
         row: dict[str, Any] = {
             "decision_ts": ts,
             "time": _fmt_ts(ts),
-            "reason": (lv or bv).reason,
+            "reason": (lv.reason if lv is not None else bv.reason if bv is not None else ""),
             "live": [_brief(o) for o in (lv.orders if lv else [])],
             "backtest": [_brief(o) for o in (bv.orders if bv else [])],
         }

@@ -32,6 +32,7 @@ from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import book_type_from_str
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.orders import Order
 from nautilus_trader.trading.strategy import Strategy
 
@@ -108,7 +109,7 @@ class BookMaker(Strategy):
 
     def __init__(self, config: BookMakerConfig) -> None:
         super().__init__(config)
-        self.instrument = None
+        self.instrument: Instrument  # loaded on start
         self.book_updates = 0
         self.quotes_submitted = 0
         self.modifies = 0
@@ -123,11 +124,12 @@ class BookMaker(Strategy):
 
     def on_start(self) -> None:
         """Subscribe to the L2 order book deltas."""
-        self.instrument = self.cache.instrument(self.config.instrument_id)
-        if self.instrument is None:
+        instrument = self.cache.instrument(self.config.instrument_id)
+        if instrument is None:
             self.log.error(f"Instrument {self.config.instrument_id} not found in the cache")
             self.stop()
             return
+        self.instrument = instrument
         self.subscribe_order_book_deltas(
             self.config.instrument_id,
             book_type=book_type_from_str(self.config.book_type),

@@ -29,6 +29,7 @@ from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import Quantity
 from nautilus_trader.trading.strategy import Strategy
 
@@ -131,7 +132,7 @@ class EMACross(Strategy):
 
     def __init__(self, config: EMACrossConfig) -> None:
         super().__init__(config)
-        self.instrument = None
+        self.instrument: Instrument  # loaded on start
         self.fast_ema = ExponentialMovingAverage(config.fast_ema_period)
         self.slow_ema = ExponentialMovingAverage(config.slow_ema_period)
         self.bars_seen = 0
@@ -142,11 +143,12 @@ class EMACross(Strategy):
 
     def on_start(self) -> None:
         """Subscribe to the bars (and warm nothing up: decisions start from live data)."""
-        self.instrument = self.cache.instrument(self.config.instrument_id)
-        if self.instrument is None:
+        instrument = self.cache.instrument(self.config.instrument_id)
+        if instrument is None:
             self.log.error(f"Instrument {self.config.instrument_id} not found in the cache")
             self.stop()
             return
+        self.instrument = instrument
         self.register_indicator_for_bars(self.config.bar_type, self.fast_ema)
         self.register_indicator_for_bars(self.config.bar_type, self.slow_ema)
         self.subscribe_bars(self.config.bar_type)

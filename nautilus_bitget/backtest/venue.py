@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
+from typing import cast
 
 from nautilus_trader.config import BacktestDataConfig
 from nautilus_trader.config import BacktestVenueConfig
 from nautilus_trader.config import ImportableActorConfig
 from nautilus_trader.config import ImportableFeeModelConfig
+from nautilus_trader.config import ImportableFillModelConfig
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import MarkPriceUpdate
@@ -159,7 +162,7 @@ def build_venue_config(
     starting_balance: str = "10000 USDT",
     leverage: float | None = None,
     position_mode: str = "one_way",
-    fill_model: object | None = None,
+    fill_model: ImportableFillModelConfig | None = None,
     settle_funding: bool = True,
 ) -> BacktestVenueConfig:
     """
@@ -260,7 +263,7 @@ def build_data_configs(
                 configs.append(
                     BacktestDataConfig(
                         catalog_path=catalog_path,
-                        data_cls=data_cls,
+                        data_cls=cast(Any, data_cls),  # NT annotates str, takes the class too
                         instrument_id=iid,
                         start_time=start_time,
                         end_time=end_time,

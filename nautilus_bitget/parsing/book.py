@@ -319,6 +319,7 @@ def parse_books_to_deltas(
         deltas.append(_with_flags(last, _F_SNAPSHOT_LAST))
         return OrderBookDeltas(instrument_id, deltas)
 
+    body: tuple[tuple[Any, list[tuple[str, str]]], ...]
     if asks:
         last_side, (last_price, last_size) = _SELL, asks[-1]
         body = ((_BUY, bids), (_SELL, asks[:-1]))

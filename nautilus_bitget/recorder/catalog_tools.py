@@ -48,7 +48,7 @@ class StreamSummary:
 
 def leaf_directories(writer: CatalogWriter) -> list[tuple[str, str, str]]:
     """Return ``(type_dir, identifier, path)`` of every data directory holding parquet files."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     data = f"{writer.root}/data"
     if not writer.fs.exists(data):
         return out

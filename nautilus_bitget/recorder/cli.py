@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
         symbols = _parse_symbols(args.symbols)
         sim = BitgetSimulator(
-            SimConfig(host="127.0.0.1", port=0, symbols=symbols and list(symbols))
+            SimConfig(host="127.0.0.1", port=0, symbols=list(symbols) if symbols else None)
         )
         sim.start_background()  # own thread and event loop
         urls = (sim.http_url, sim.ws_public_url, sim.ws_private_url)
