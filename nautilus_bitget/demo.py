@@ -141,7 +141,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
             dispose_node(node)
     finally:
         sim.stop()
-    time.sleep(0.3)  # the Rust logger writes asynchronously (nautilus-notes.md gotcha 19)
+    time.sleep(0.3)  # the Rust logger writes asynchronously: let it flush first
     print(
         f"[demo] live run done in {time.monotonic() - t0:.0f}s: {len(live_orders)} orders",
         flush=True,

@@ -2,7 +2,7 @@
 Nautilus client factories: ``BitgetLiveDataClientFactory`` and ``BitgetLiveExecClientFactory``.
 
 Register them with ``node.add_data_client_factory("BITGET", BitgetLiveDataClientFactory)`` and
-``node.add_exec_client_factory("BITGET", BitgetLiveExecClientFactory)`` (nautilus-notes.md 4).
+``node.add_exec_client_factory("BITGET", BitgetLiveExecClientFactory)``.
 """
 
 from __future__ import annotations

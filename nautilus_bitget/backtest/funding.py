@@ -2,8 +2,8 @@
 Perpetual funding settlement for backtests.
 
 NautilusTrader 1.231's ``SimulatedExchange`` replays ``FundingRateUpdate`` to strategies but never
-settles funding (nautilus-notes.md 8). ``FundingSettlementModule`` does, the way Bitget does
-(bitget-protocol.md, funding): at each funding time, every open position pays or receives
+settles funding (the exchange never sees it). ``FundingSettlementModule`` does, the way Bitget does
+(bitget-protocol.md 4.7, 9.4): at each funding time, every open position pays or receives
 
     payment = -signed_qty * notional_per_unit(mark) * rate
 
@@ -172,7 +172,7 @@ class FundingSettlementModule(SimulationModule):
             return
         # settle what was due before this update replaces the rate in force
         self._settle_due(update.ts_init)
-        rate = Decimal(str(update.rate))  # a str after a catalog round trip (nautilus-notes.md 6)
+        rate = Decimal(str(update.rate))  # a str after a ParquetDataCatalog round trip
         interval = int(update.interval) if update.interval else self._default_interval
         next_ns = update.next_funding_ns or next_funding_time(update.ts_event, interval)
         state = self._state.get(update.instrument_id)

@@ -15,7 +15,7 @@ Works on any Nautilus catalog with ``-PERP.BITGET`` instruments (not only ours):
   left out: 1.231 cannot read it back from a catalog (``NotImplementedError`` in the Arrow
   deserializer) and the simulated venue does not use it.
   Runs load data in one go (no ``chunk_size``): ``FundingRateUpdate`` cannot be streamed and
-  streamed deltas are not batched (nautilus-notes.md 6).
+  streamed deltas are not batched (both as of NautilusTrader 1.231).
 """
 
 from __future__ import annotations

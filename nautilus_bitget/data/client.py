@@ -219,7 +219,7 @@ class BitgetDataClient(
                 logger=self._log,
             )
         except BitgetError as e:
-            # nautilus-notes.md 2: a failing _connect only shows as a node that never starts
+            # NautilusTrader only logs a failing _connect and never starts the trader: say why
             self._log.error(f"Bitget data client cannot start: {e}")
             raise
         finally:

@@ -194,6 +194,6 @@ class ReconcileMixin:
                         unnamed_since = min(ts, unnamed_since or ts)
                     changed = True
                 if unnamed_since is not None:
-                    # v3 (3.8): the spawned order is found through its fills
+                    # v3 (bitget-protocol-uta.md 3.8): the spawned order is found through its fills
                     await self._apply_fill_rows(product_type, unnamed_since - 5_000)
         return changed

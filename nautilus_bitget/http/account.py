@@ -2,7 +2,7 @@
 Private account, settings and position endpoints (bitget-protocol.md 5.1-5.3, 5.12), typed.
 
 Settings calls (set-leverage, set-margin-mode, set-position-mode) set a state and are safe to
-repeat, so they pass ``retry=True``. ``marginCoin`` is sent uppercase (5.x: required on writes).
+repeat, so they pass ``retry=True``. ``marginCoin`` is sent uppercase (9.7: required on writes).
 """
 
 from __future__ import annotations

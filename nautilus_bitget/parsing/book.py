@@ -244,8 +244,7 @@ def parse_books_to_deltas(
     ts_init: int,
 ) -> OrderBookDeltas | None:
     """
-    Return the ``OrderBookDeltas`` of one ``books`` push (bitget-protocol.md 6.1, nautilus-notes.md
-    5).
+    Return the ``OrderBookDeltas`` of one ``books`` push (bitget-protocol.md 6.1).
 
     A snapshot is ``CLEAR`` + ``ADD``s, all flagged ``F_SNAPSHOT``; an update is ``UPDATE`` (size
     > 0) or ``DELETE`` (size ``"0"``). The last delta carries ``F_LAST``; ``sequence`` is the venue

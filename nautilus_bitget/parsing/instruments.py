@@ -15,7 +15,7 @@ Mapping (bitget-protocol.md 4.2, 9.1):
 - ``margin_init = margin_maint = 1`` (as NT's Binance adapter): the default
   ``LeveragedMarginModel`` divides notional by the account leverage, so 1 gives Bitget's initial
   margin; contracts carry no maintenance rate (it is per position tier), so maintenance is
-  reported conservatively equal to initial margin (nautilus-notes.md 8).
+  reported conservatively equal to initial margin.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def coin_currency(code: str, precision: int = DEFAULT_COIN_PRECISION) -> Currenc
 
     A coin Nautilus already knows keeps its built-in definition. An unknown coin is built with
     ``precision`` and registered (Cython and PyO3 maps) before anything can call the non-strict
-    ``Currency.from_str``, which would silently register it with precision 8 (nautilus-notes.md 3).
+    ``Currency.from_str``, which would silently register it with precision 8 (NautilusTrader 1.231).
 
     Parameters
     ----------

@@ -43,7 +43,7 @@ def _window(q: Any) -> dict:
     return {"start_ms": int_param(q, "startTime"), "end_ms": int_param(q, "endTime")}
 
 
-# -- rows (bitget-protocol.md 5.x field lists) -----------------------------------------------------
+# -- rows (bitget-protocol.md 5.1-5.12 field lists) ------------------------------------------------
 def order_row(sim: BitgetSimulator, o: Any, state_key: str = "status") -> dict:
     """Return a REST order row; ``detail`` uses the key ``state`` (5.10)."""
     spec = sim.exchange.contracts[o.symbol]

@@ -1,6 +1,6 @@
 """
 Every REST response and WS push the simulator produces has the field names and JSON types of the
-official examples in shared/samples for the same endpoint / channel.
+official examples in tests/fixtures/bitget for the same endpoint / channel.
 
 Rules: key sets and JSON value types are compared recursively (lists: each produced element
 against the sample's first element). A sample value of ``null`` documents a nullable field, so any

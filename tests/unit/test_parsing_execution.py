@@ -1,4 +1,4 @@
-"""Private samples (shared/samples) -> Nautilus reports, with exact values."""
+"""Private samples (tests/fixtures/bitget) -> Nautilus reports, with exact values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Parsing of public WS pushes (shared/samples doc_ws_* and hand-made books frames)."""
+"""Parsing of public WS pushes (tests/fixtures/bitget doc_ws_* and hand-made books frames)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """
-Every official/captured sample in ``shared/samples`` decodes with the project's schemas.
+Every official/captured sample in ``tests/fixtures/bitget`` decodes with the project's schemas.
 
 The mapping below names, per file, the envelope kind, the payload type and a few key values, so a
 schema that silently drops or misreads a field fails here. A sample file without a mapping fails

@@ -1,5 +1,5 @@
 """
-Every UTA (API v3) sample in ``shared/samples/uta`` decodes with the project's v3 schemas.
+Every UTA (API v3) sample in ``tests/fixtures/bitget/uta`` decodes with the project's v3 schemas.
 
 The mapping names, per file, how to decode it (REST envelope, socket push, request/response pair)
 and checks key values, so a schema that drops or misreads a field fails. A new sample file
