@@ -17,8 +17,8 @@ from typing import Final
 import aiohttp
 import msgspec
 import yarl
-from nautilus_trader.live.retry import get_exponential_backoff
 
+from nautilus_bitget.common.backoff import backoff_secs
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
 from nautilus_bitget.common.errors import BitgetError
@@ -264,16 +264,10 @@ class BitgetHttpClient:
         return session
 
     def _backoff(self, attempt: int, rate_limited: bool) -> float:
-        # The one backoff policy of the adapter: NautilusTrader's exponential backoff with jitter.
         initial = (
             self.rate_limit_delay_initial_secs if rate_limited else self.retry_delay_initial_secs
         )
-        delay_ms = get_exponential_backoff(
-            attempt,
-            delay_initial_ms=max(int(initial * 1000), 1),
-            delay_max_ms=int(self.retry_delay_max_secs * 1000),
-        )
-        return delay_ms / 1000
+        return backoff_secs(attempt, initial, self.retry_delay_max_secs)
 
     async def _request(
         self,

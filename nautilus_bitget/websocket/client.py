@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
@@ -22,11 +21,12 @@ from typing import Literal
 import aiohttp
 import msgspec
 
+from nautilus_bitget.common.backoff import backoff_secs
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
 from nautilus_bitget.common.errors import BitgetTransportError
 from nautilus_bitget.common.errors import error_from_response
-from nautilus_bitget.http.ratelimit import RollingWindowLimiter
+from nautilus_bitget.common.ratelimit import RollingWindowLimiter
 from nautilus_bitget.http.signing import sign_ws_login
 
 
@@ -439,16 +439,22 @@ class BitgetWebSocketClient:
             await self._reconnect()
 
     async def _reconnect(self) -> None:
-        delay = self.reconnect_delay_initial_secs
+        attempt = 0
         while self._running:
-            await asyncio.sleep(delay * (0.5 + random.random() / 2))
+            attempt += 1
+            await asyncio.sleep(
+                backoff_secs(
+                    attempt,
+                    self.reconnect_delay_initial_secs,
+                    self.reconnect_delay_max_secs,
+                ),
+            )
             try:
                 await self._open()
             except Exception as e:
                 # Login rejections too: retry with backoff (only the first connect raises)
                 self._log.warning(f"{self._name}: reconnect failed: {e}")
                 await self._close_ws()
-                delay = min(delay * 2, self.reconnect_delay_max_secs)
                 continue
             self.reconnect_count += 1
             self._log.info(
