@@ -36,6 +36,7 @@ from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
 from nautilus_bitget.api.detect import clear_account_mode_cache
+from nautilus_bitget.api.family import build_api
 from nautilus_bitget.config import BitgetDataClientConfig
 from nautilus_bitget.constants import ENV_API_KEY
 from nautilus_bitget.constants import ENV_API_PASSPHRASE
@@ -305,7 +306,8 @@ async def test_instruments_identical_from_v2_and_v3(sim_factory) -> None:
     try:
         specs = []
         for account_type in ("classic", "uta"):
-            provider = BitgetInstrumentProvider(http, ALL_TYPES, account_type=account_type)
+            provider = BitgetInstrumentProvider(http, ALL_TYPES)
+            provider.use_api(build_api(account_type, http))
             await provider.load_all_async()
             specs.append({str(i.id): _spec(i) for i in provider.list_all()})
             await provider.refresh_funding_intervals()
