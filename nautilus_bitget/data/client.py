@@ -220,9 +220,10 @@ class BitgetDataClient(
         self.account_type = api.account_type
         self._api = api
         self._provider.use_api(api)
-        if api.streams.api != self._streams.api:
-            self._streams = api.streams
-            self._ws = self._make_pool()
+        rebuild = api.streams.api != self._streams.api
+        self._streams = api.streams
+        if rebuild:
+            self._ws = self._make_pool()  # nothing subscribed yet: connect comes after
         url = self._streams.ws_url(self._config.ws_public_url)
         self._log.info(f"Market data from the API {api.name} public streams and REST ({url})")
 
