@@ -182,7 +182,7 @@ class DataClientSupport(DataClientState):
         return [self._arg(channel, symbol) for channel, symbol in sorted(pairs)]
 
     async def _sync_channels(self) -> None:
-        """Subscribe and unsubscribe the socket until it carries exactly ``_wanted_args``."""
+        """Subscribe and unsubscribe so the socket carries exactly ``_wanted_args``."""
         wanted = {subscription_key(arg): arg for arg in self._wanted_args()}
         have = self._ws.subscriptions
         extra = [dict(key) for key in sorted(have - wanted.keys())]
