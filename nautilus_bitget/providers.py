@@ -1,12 +1,13 @@
 """
 ``BitgetInstrumentProvider``: Bitget perpetual contracts -> ``CryptoPerpetual`` instruments.
 
-Loads ``GET /api/v2/mix/market/contracts`` per product type (bitget-protocol.md 4.2), or for a UTA
-account ``GET /api/v3/market/instruments`` (bitget-protocol-uta.md 2.2: tick = ``priceMultiplier``,
-step = ``quantityMultiplier``). v3 rows are translated into classic contract rows
-(``parsing.instruments_v3``), so both paths build identical instruments and ``InstrumentId``s:
-recorded data and strategy configs do not depend on the account type. Delivery contracts and
-statuses that allow no API trading are excluded (see ``parsing.instruments``).
+Contract rows come from the market API of the account's family (``api.market.MarketApi``): v2
+``contracts`` per product type (bitget-protocol.md 4.2), or on a UTA account v3 ``instruments``
+translated by the v3 implementation into the same rows (bitget-protocol-uta.md 2.2), so both build
+identical instruments and ``InstrumentId``s: recorded data and strategy configs do not depend on
+the account type. Until a client hands over its family (``use_api``), the v2 market API is used.
+Delivery contracts and statuses that allow no API trading are excluded (see
+``parsing.instruments``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.instruments import Instrument
 
+from nautilus_bitget.api.family import BitgetApi
+from nautilus_bitget.api.family import default_api
+from nautilus_bitget.api.market import MarketApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
@@ -30,12 +34,10 @@ from nautilus_bitget.common.symbol import symbol_from_instrument_id
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.http.market import BitgetMarketHttpAPI
-from nautilus_bitget.http.v3 import BitgetV3MarketHttpAPI
 from nautilus_bitget.parsing.instruments import BitgetInstrumentParseError
 from nautilus_bitget.parsing.instruments import is_perpetual
 from nautilus_bitget.parsing.instruments import is_tradable
 from nautilus_bitget.parsing.instruments import parse_contract_to_instrument
-from nautilus_bitget.parsing.instruments_v3 import v3_to_classic_contract
 from nautilus_bitget.schemas.common import num_int
 from nautilus_bitget.schemas.market import BitgetContract
 
@@ -50,31 +52,30 @@ class BitgetInstrumentProvider(InstrumentProvider):
 
     Parameters
     ----------
-    client : BitgetMarketHttpAPI or BitgetHttpClient
-        The market endpoints (or the REST client to build them on).
+    client : MarketApi, BitgetHttpClient or BitgetMarketHttpAPI
+        The market API to load from, or the REST client (or v2 endpoint group) to use the v2
+        market API on until ``use_api`` hands over the account's family.
     product_types : Sequence[BitgetProductType], default (USDT_FUTURES,)
         Product types loaded by ``load_all_async``.
     config : InstrumentProviderConfig, optional
         Nautilus provider config (``load_all`` / ``load_ids`` honoured by ``initialize``).
     clock : LiveClock, optional
         Clock for ``ts_init``; a new ``LiveClock`` by default.
-    account_type : {"classic", "uta"}, default "classic"
-        Which API instruments come from (v2 contracts or v3 instruments); the clients set it
-        from the detected account mode with ``use_account_type`` before loading.
 
     """
 
     def __init__(
         self,
-        client: BitgetMarketHttpAPI | BitgetHttpClient,
+        client: MarketApi | BitgetHttpClient | BitgetMarketHttpAPI,
         product_types: Sequence[BitgetProductType | str] = (BitgetProductType.USDT_FUTURES,),
         config: InstrumentProviderConfig | None = None,
         clock: LiveClock | None = None,
-        account_type: str = "classic",
     ) -> None:
         super().__init__(config=config)
-        self._market = (
-            client if isinstance(client, BitgetMarketHttpAPI) else BitgetMarketHttpAPI(client)
+        if isinstance(client, BitgetMarketHttpAPI):
+            client = client.client
+        self._market: MarketApi = (
+            default_api(client).market if isinstance(client, BitgetHttpClient) else client
         )
         self._product_types: tuple[BitgetProductType, ...] = tuple(
             p if isinstance(p, BitgetProductType) else BitgetProductType(p.upper())
@@ -83,9 +84,6 @@ class BitgetInstrumentProvider(InstrumentProvider):
         if not self._product_types:
             raise ValueError("product_types must name at least one BitgetProductType")
         self._clock = clock or LiveClock()
-        self._v3 = BitgetV3MarketHttpAPI(self._market.client)
-        self._account_type = "classic"
-        self.use_account_type(account_type)
         self._by_symbol: dict[str, CryptoPerpetual] = {}
         self._product_type_by_symbol: dict[str, BitgetProductType] = {}
         self._funding_interval_hours: dict[str, int] = {}
@@ -99,28 +97,28 @@ class BitgetInstrumentProvider(InstrumentProvider):
         return self._product_types
 
     @property
-    def market_api(self) -> BitgetMarketHttpAPI:
-        """The v2 market endpoints (public: usable with either account type)."""
+    def market_api(self) -> MarketApi:
+        """The market API instruments and funding intervals are loaded from."""
         return self._market
 
     @property
     def account_type(self) -> str:
-        """``"classic"`` (instruments from API v2) or ``"uta"`` (API v3)."""
-        return self._account_type
+        """``"classic"`` (instruments from API v2) or ``"uta"`` (API v3): the market API's."""
+        return self._market.account_type
 
-    def use_account_type(self, account_type: str) -> None:
+    def use_api(self, api: BitgetApi) -> None:
         """
-        Choose the API instruments are loaded from (``"classic"`` -> v2, ``"uta"`` -> v3).
+        Load from the market API of an API family from now on (``api.family.select_api``).
 
-        Raises
-        ------
-        ValueError
-            If ``account_type`` is neither.
+        Instruments already loaded stay: both families build identical instruments.
+
+        Parameters
+        ----------
+        api : BitgetApi
+            The account's API family.
 
         """
-        if account_type not in ("classic", "uta"):
-            raise ValueError(f"account_type must be 'classic' or 'uta', was {account_type!r}")
-        self._account_type = account_type
+        self._market = api.market
 
     async def fetch_contracts(
         self,
@@ -128,21 +126,21 @@ class BitgetInstrumentProvider(InstrumentProvider):
         symbol: str | None = None,
     ) -> list[BitgetContract]:
         """
-        Return the contract rows of a product type (one symbol if given) as classic rows.
+        Return the contract rows of a product type (one symbol if given) in the v2 shape.
 
-        On a UTA account the rows come from ``/api/v3/market/instruments`` translated by
-        ``v3_to_classic_contract`` (``symbolStatus`` holds the translated status); rows whose
-        precision fields are invalid are skipped with a warning.
+        Parameters
+        ----------
+        product_type : BitgetProductType
+            The product type.
+        symbol : str, optional
+            Only this symbol.
+
+        Returns
+        -------
+        list[BitgetContract]
+
         """
-        if self._account_type != "uta":
-            return await self._market.contracts(product_type, symbol)
-        contracts = []
-        for row in await self._v3.instruments(product_type, symbol):
-            try:
-                contracts.append(v3_to_classic_contract(row, product_type))
-            except BitgetInstrumentParseError as e:
-                self._log.warning(f"Skipping instrument: {e}")
-        return contracts
+        return await self._market.contracts(product_type, symbol)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -246,18 +244,11 @@ class BitgetInstrumentProvider(InstrumentProvider):
             Symbol -> interval hours for every loaded symbol.
 
         """
-        types = {self._product_type_by_symbol[s] for s in self._by_symbol} or set(
-            self._product_types,
-        )
-        if self._account_type == "uta":
-            # bitget-protocol-uta.md 2.7: v3 current-fund-rate is per symbol
-            for symbol in sorted(self._by_symbol):
-                category = self._product_type_by_symbol[symbol]
-                for rate in await self._v3.current_fund_rate(symbol, category):
-                    self._set_interval(rate.symbol, rate.fundingRateInterval)
-            return dict(self._funding_interval_hours)
-        for product_type in sorted(types, key=lambda p: p.value):
-            for rate in await self._market.current_fund_rate(product_type):
+        by_type: dict[BitgetProductType, list[str]] = {}
+        for symbol in sorted(self._by_symbol):
+            by_type.setdefault(self._product_type_by_symbol[symbol], []).append(symbol)
+        for product_type, symbols in sorted(by_type.items(), key=lambda item: item[0].value):
+            for rate in await self._market.current_funding_rates(product_type, symbols):
                 self._set_interval(rate.symbol, rate.fundingRateInterval)
         return dict(self._funding_interval_hours)
 

@@ -1,7 +1,9 @@
 """
 Stream dialects of the public socket: classic API v2 and UTA API v3 (bitget-protocol-uta.md 4.4, 6).
 
-The data client has one set of handlers; a dialect supplies what differs between the protocols:
+The data client has one set of handlers; a dialect (``StreamDialect``; ``ClassicStreamDialect`` for
+v2, ``UtaStreamDialect`` for v3, chosen by ``api.family``) supplies what differs between the
+protocols:
 
 - the channel names the client subscribes to and routes by (v2 names; v3 ``publicTrade``,
   ``books50``, ``kline:<interval>``),
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 from typing import Final
+from typing import Protocol
 
 import msgspec
 
@@ -68,6 +71,74 @@ class UnsupportedIntervalError(ValueError):
     """The protocol has no candle stream for this interval; the message lists the supported."""
 
 
+class StreamDialect(Protocol):
+    """
+    What the data client needs of a public socket protocol (see the module docstring).
+
+    Attributes
+    ----------
+    api : {"v2", "v3"}
+        The API version.
+    books, quotes, depth, trades, ticker : str
+        Channel names of deltas, ``QuoteTick`` (top of book), ``OrderBookDepth10``, trades and the
+        shared ticker (mark, index, funding and optionally quotes).
+    checksum_documented : bool
+        Whether the book checksum algorithm is documented (v2) or only assumed (v3).
+    frame_decoder : msgspec.json.Decoder
+        Decodes a whole frame once (``data`` kept raw).
+
+    """
+
+    api: str
+    books: str
+    quotes: str
+    depth: str
+    trades: str
+    ticker: str
+    checksum_documented: bool
+    frame_decoder: msgspec.json.Decoder[Any]
+
+    def ws_url(self, url: str) -> str:
+        """Return the public socket URL of this protocol from the configured (v2) one."""
+        ...
+
+    def candle_channel(self, interval: str) -> str:
+        """Return the candle channel of a Bitget interval; raise ``UnsupportedIntervalError``."""
+        ...
+
+    def candle_channels(self) -> list[str]:
+        """Return every candle channel name (for routing)."""
+        ...
+
+    def arg(self, channel: str, symbol: str, product_type: BitgetProductType) -> dict[str, str]:
+        """Return the subscription ``arg`` of a channel and symbol."""
+        ...
+
+    def route(self, frame: Any) -> tuple[str, str]:
+        """Return ``(channel, symbol)`` of a data push; raise ``AttributeError`` without ``arg``."""
+        ...
+
+    def describe(self, frame: Any) -> str:
+        """Return ``"<channel> <symbol>"`` of an event frame (``"request"`` without ``arg``)."""
+        ...
+
+    def decode_books(self, data: msgspec.Raw) -> list[BitgetWsBook]:
+        """Decode book ``data`` (seq/pseq/checksum as exact ints)."""
+        ...
+
+    def decode_trades(self, data: msgspec.Raw) -> list[BitgetWsTrade]:
+        """Decode trade ``data``."""
+        ...
+
+    def decode_tickers(self, data: msgspec.Raw, frame_ts: Any) -> list[BitgetWsTicker]:
+        """Decode ticker ``data`` (``frame_ts``: the envelope ``ts``)."""
+        ...
+
+    def decode_candles(self, data: msgspec.Raw) -> list[list[str]]:
+        """Decode candle ``data`` into rows ``[start, o, h, l, c, baseVolume, quoteVolume...]``."""
+        ...
+
+
 class ClassicStreamDialect:
     """
     API v2 public streams (bitget-protocol.md 6.1): the reference the v3 dialect maps onto.
@@ -98,7 +169,7 @@ class ClassicStreamDialect:
     ticker_type: type = BitgetWsTicker
 
     def __init__(self) -> None:
-        self.frame_decoder = msgspec.json.Decoder(self.frame_type)
+        self.frame_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(self.frame_type)
         self._books = msgspec.json.Decoder(list[self.book_type])  # type: ignore[name-defined]
         self._trades = msgspec.json.Decoder(list[self.trade_type])  # type: ignore[name-defined]
         self._tickers = msgspec.json.Decoder(list[self.ticker_type])  # type: ignore[name-defined]
@@ -274,8 +345,3 @@ def _normalized(book: Any) -> Any:
     # 4.5: checksum 0 means "none sent" (snapshots; the v3 sim without checksums)
     checksum = seq_int(book.checksum) or None
     return msgspec.structs.replace(book, seq=seq, pseq=pseq, checksum=checksum)
-
-
-def stream_dialect(account_type: str) -> ClassicStreamDialect:
-    """Return the dialect of an account type (``"classic"`` -> v2, ``"uta"`` -> v3)."""
-    return UtaStreamDialect() if account_type == "uta" else ClassicStreamDialect()

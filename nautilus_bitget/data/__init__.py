@@ -7,13 +7,14 @@ Nautilus objects. Books go through ``common.book.BookIntegrity`` (seq/pseq chain
 sent); on a gap or a mismatch the book is resubscribed and nothing is published until the fresh
 snapshot arrives.
 
-Which API (decided on connect, held for the process; ``api.streams`` holds the two stream
-dialects, the handlers are shared): the public streams of the account's own API family.
-Credentials present -> the account type is detected (``api.detect``; a hand-set
-``account_mode`` that contradicts the key fails the connect) and a UTA account reads the v3
-streams and ``/api/v3/market/instruments``, a classic one v2. Without credentials:
-``account_mode="uta"`` -> v3, otherwise v2. Both give identical Nautilus objects and ids; measured
-(bench/decode_books_v3.py): equal decode cost per book update, v3 frames ~4% larger.
+Which API: the account's family, decided once on connect by ``api.family.select_api`` (cached
+for the process) and held as ``BitgetApi``: ``api.streams`` (the public stream dialect: URL,
+channel names, subscription args, decoders; the handlers are shared) and ``api.market`` (every
+REST request: instruments via the provider, bars, trades, funding history, book snapshot, status).
+Credentials present -> the account type is detected (a hand-set ``account_mode`` that contradicts
+the key fails the connect) and a UTA account reads v3, a classic one v2. Without credentials:
+``account_mode="uta"`` -> v3, otherwise v2. Both give identical Nautilus objects and ids;
+measured (bench/decode_books_v3.py): equal decode cost per book update, v3 frames ~4% larger.
 
 Channel choices (bitget-protocol.md 6.1; v3 names from bitget-protocol-uta.md 4.4 in brackets):
 
@@ -24,10 +25,11 @@ Channel choices (bitget-protocol.md 6.1; v3 names from bitget-protocol-uta.md 4.
 - trades: ``trade`` [``publicTrade``]; bars: ``candle<interval>`` [``kline`` + ``interval``];
   mark, index and funding: one shared ``ticker``.
 
-Modules: ``client`` (the ``LiveMarketDataClient``: connect, API selection, instruments),
-``subscriptions`` (ref-counted channels, status poll), ``handlers`` (frame routing, parse,
-publish), ``books`` (book integrity, resync, gaps), ``requests`` (REST history), ``stats``,
-``support`` (helpers shared by the mixins).
+Modules: ``client`` (the ``LiveMarketDataClient``: connect, API family, instruments),
+``subscriptions`` (one reference count of wanted streams, from which the socket subscriptions
+derive; status poll), ``handlers`` (frame routing, parse, publish), ``books`` (book integrity,
+resync, gaps), ``requests`` (REST history), ``stats``, ``support`` (state and helpers shared by
+the mixins).
 """
 
 from nautilus_bitget.data.books import CHECKSUM_GIVE_UP

@@ -11,6 +11,9 @@ from typing import Any
 
 from nautilus_bitget.common.book import BookCheck
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
+from nautilus_bitget.data.support import DELTAS
+from nautilus_bitget.data.support import DataClientSupport
+from nautilus_bitget.data.support import Sub
 from nautilus_bitget.parsing.book import parse_books_to_deltas
 
 
@@ -23,7 +26,7 @@ RESYNC_RETRY_SECS = 3.0
 CHECKSUM_GIVE_UP = 3
 
 
-class BookSync:
+class BookSync(DataClientSupport):
     """Book integrity and resync of ``BitgetDataClient`` (a mixin; state lives on the client)."""
 
     def _handle_books(self, channel: str, symbol: str, frame: Any) -> None:
@@ -34,7 +37,7 @@ class BookSync:
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._dialect.decode_books(frame.data)[0]
+        book = self._streams.decode_books(frame.data)[0]
         ts_init = self._clock.timestamp_ns()
         if frame.action == "snapshot":
             try:
@@ -88,7 +91,7 @@ class BookSync:
         # bitget-protocol-uta.md 4.5: the v3 checksum algorithm is unverified (v2's crc32 assumed).
         # Failures in a row with no checksum ever verified in between mean another algorithm:
         # stop verifying rather than resubscribe forever (the seq/pseq chain still holds).
-        if self._dialect.checksum_documented:
+        if self._streams.checksum_documented:
             return
         streak = self._checksum_streaks.get(symbol, 0) + 1
         self._checksum_streaks[symbol] = streak
@@ -98,7 +101,7 @@ class BookSync:
         for integrity in self._integrity.values():
             integrity.verify_checksum = False
         self._log.error(
-            f"Book {symbol}: {streak} API {self._dialect.api} checksums in a row never matched "
+            f"Book {symbol}: {streak} API {self._streams.api} checksums in a row never matched "
             "the v2 crc32 algorithm; checksum verification disabled for this process "
             "(seq/pseq gaps are still detected)",
         )
@@ -117,9 +120,9 @@ class BookSync:
 
     async def _resubscribe_books(self, symbol: str) -> None:
         # bitget-protocol.md 9.6 step 3: resubscribe for a fresh snapshot; again if none arrives
-        channel = self._dialect.books
+        channel = self._streams.books
         arg = self._arg(channel, symbol)
-        while symbol in self._resync_pending and (channel, symbol) in self._channel_refs:
+        while symbol in self._resync_pending and Sub(DELTAS, channel, symbol) in self._subs:
             wake = asyncio.Event()
             self._resync_wake[symbol] = wake
             await self._ws.resubscribe([arg])
@@ -151,6 +154,8 @@ class BookSync:
     async def _on_ws_reconnect(self) -> None:
         self.stats.reconnects += 1
         self._log.info("Public socket reconnected: books restart from fresh snapshots")
+        # The connection restored what it carried; make it what the reference count asks for
+        await self._sync_channels()
 
     def _publish_gap(self, symbol: str, reason: str) -> None:
         """

@@ -1,29 +1,23 @@
 """
-``BitgetDataClient``: the ``LiveMarketDataClient`` (connect/disconnect, API selection,
-instrument publishing and refresh); the rest comes from the mixins of this package.
+``BitgetDataClient``: the ``LiveMarketDataClient`` (connect/disconnect, API family, instrument
+publishing and refresh); the rest comes from the mixins of this package.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
 from nautilus_trader.live.data_client import LiveMarketDataClient
-from nautilus_trader.model.data import BarType
 from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
 
+from nautilus_bitget.api import family
 from nautilus_bitget.api.detect import AccountType
-from nautilus_bitget.api.detect import detect_account_mode
-from nautilus_bitget.api.streams import ClassicStreamDialect
-from nautilus_bitget.api.streams import stream_dialect
-from nautilus_bitget.common.book import BookIntegrity
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import symbol_from_instrument_id
@@ -36,9 +30,6 @@ from nautilus_bitget.data.stats import BitgetDataStats
 from nautilus_bitget.data.subscriptions import Subscriptions
 from nautilus_bitget.data.support import DataClientSupport
 from nautilus_bitget.http.client import BitgetHttpClient
-from nautilus_bitget.parsing.book import BookContext
-from nautilus_bitget.parsing.market import CandleCloser
-from nautilus_bitget.parsing.market import TradeDeduper
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 
@@ -97,55 +88,50 @@ class BitgetDataClient(
             config=config,
         )
         self._config = config
-        self._provider: BitgetInstrumentProvider = instrument_provider
-        self._market = instrument_provider.market_api
-        self._http = http_client or self._market.client
+        self._provider = instrument_provider
+        self._http = http_client or instrument_provider.market_api.http
         self.stats = BitgetDataStats()
-        self._logged_once: set[str] = set()
+        self._logged_once = set()
         self.account_type: AccountType | None = None  # decided on connect
-        self._dialect: ClassicStreamDialect = ClassicStreamDialect()
-        self._handlers: dict[str, Callable[[str, str, Any], None]] = {}
+        # The family until connect selects the account's (``select_api``)
+        self._api = family.default_api(self._http)
+        self._streams = self._api.streams
+        self._handlers = {}
         self._verify_checksum = config.verify_checksum
-        self._checksum_streaks: dict[str, int] = {}
+        self._checksum_streaks = {}
         self._ws = self._make_pool()
 
-        self._contexts: dict[str, BookContext] = {}
-        self._channel_refs: Counter[tuple[str, str]] = Counter()
-        self._integrity: dict[str, BookIntegrity] = {}
-        self._resync_pending: set[str] = set()
-        self._resync_tasks: dict[str, asyncio.Task] = {}
-        self._resync_wake: dict[str, asyncio.Event] = {}
-        self._depth_symbols: set[str] = set()
-        self._quote_symbols: set[str] = set()
-        self._trade_dedupe: dict[str, TradeDeduper] = {}
-        self._mark_symbols: set[str] = set()
-        self._index_symbols: set[str] = set()
-        self._funding_symbols: set[str] = set()
-        self._bars: dict[tuple[str, str], tuple[BarType, CandleCloser]] = {}
-        self._status_ids: set[InstrumentId] = set()
-        self._last_status: dict[str, str] = {}
-        self._refresh_task: asyncio.Task | None = None
-        self._status_task: asyncio.Task | None = None
+        self._contexts = {}
+        self._subs = Counter()
+        self._integrity = {}
+        self._resync_pending = set()
+        self._resync_tasks = {}
+        self._resync_wake = {}
+        self._trade_dedupe = {}
+        self._bars = {}
+        self._last_status = {}
+        self._refresh_task = None
+        self._status_task = None
 
     def _make_pool(self) -> BitgetWebSocketPool:
-        dialect = self._dialect
+        streams = self._streams
         self._handlers = {
-            dialect.books: self._handle_books,
-            dialect.quotes: self._handle_books1,
-            dialect.depth: self._handle_books15,
-            dialect.trades: self._handle_trade,
-            dialect.ticker: self._handle_ticker,
+            streams.books: self._handle_books,
+            streams.quotes: self._handle_books1,
+            streams.depth: self._handle_books15,
+            streams.trades: self._handle_trade,
+            streams.ticker: self._handle_ticker,
         }
-        for channel in dialect.candle_channels():
+        for channel in streams.candle_channels():
             self._handlers[channel] = self._handle_candle
         return BitgetWebSocketPool(
-            dialect.ws_url(self._config.ws_public_url),
+            streams.ws_url(self._config.ws_public_url),
             self._handle_frame,
             ping_interval_secs=self._config.ws_ping_interval_secs,
             stale_timeout_secs=self._config.ws_stale_timeout_secs,
             on_reconnect=self._on_ws_reconnect,
             on_disconnect=self._on_ws_disconnect,
-            name=f"bitget-public-{dialect.api}",
+            name=f"bitget-public-{streams.api}",
             logger=self._log,
         )
 
@@ -157,7 +143,7 @@ class BitgetDataClient(
     @property
     def market_data_api(self) -> str:
         """The API family of the public streams: ``"v2"`` (classic) or ``"v3"`` (UTA)."""
-        return self._dialect.api
+        return self._streams.api
 
     def book_synced(self, instrument_id: InstrumentId) -> bool:
         """Return whether the ``books`` stream of an instrument is in sync (snapshot accepted)."""
@@ -180,11 +166,11 @@ class BitgetDataClient(
 
     async def select_api(self) -> AccountType:
         """
-        Decide the account type once (later calls return it): v2 or v3 streams and instruments.
+        Decide the API family once (later calls return it): streams, instruments and requests.
 
-        With credentials (config or ``BITGET_API_*``) the key's account type is detected on
-        ``/api/v3/account/settings`` (bitget-protocol-uta.md 1.2) and checked against
-        ``account_mode``; without, ``account_mode="uta"`` selects v3 and anything else v2.
+        ``api.family.select_api`` decides: with credentials (config or ``BITGET_API_*``) the key's
+        account type is detected on ``account/settings`` (bitget-protocol-uta.md 1.2) and checked
+        against ``account_mode``; without, ``account_mode="uta"`` selects v3 and anything else v2.
 
         Raises
         ------
@@ -205,6 +191,7 @@ class BitgetDataClient(
         )
         probe = None
         if credentials is not None:
+            # Detection needs a signed request; the family itself reads public endpoints only
             probe = BitgetHttpClient(
                 config.http_url,
                 credentials,
@@ -213,10 +200,11 @@ class BitgetDataClient(
                 max_retries=config.max_retries,
             )
         try:
-            account_type = await detect_account_mode(
-                probe if probe is not None else self._http,
+            api = await family.select_api(
+                self._http,
                 config.account_mode,
                 logger=self._log,
+                probe=probe,
             )
         except BitgetError as e:
             # NautilusTrader only logs a failing _connect and never starts the trader: say why
@@ -225,15 +213,19 @@ class BitgetDataClient(
         finally:
             if probe is not None:
                 await probe.close()
-        self.account_type = account_type
-        self._provider.use_account_type(account_type)
-        dialect = stream_dialect(account_type)
-        if dialect.api != self._dialect.api:
-            self._dialect = dialect
-            self._ws = self._make_pool()
-        url = dialect.ws_url(config.ws_public_url)
-        self._log.info(f"Market data from the API {dialect.api} public streams ({url})")
-        return account_type
+        self._use_api(api)
+        return api.account_type
+
+    def _use_api(self, api: family.BitgetApi) -> None:
+        self.account_type = api.account_type
+        self._api = api
+        self._provider.use_api(api)
+        rebuild = api.streams.api != self._streams.api
+        self._streams = api.streams
+        if rebuild:
+            self._ws = self._make_pool()  # nothing subscribed yet: connect comes after
+        url = self._streams.ws_url(self._config.ws_public_url)
+        self._log.info(f"Market data from the API {api.name} public streams and REST ({url})")
 
     async def _disconnect(self) -> None:
         tasks = [self._refresh_task, self._status_task]
@@ -255,7 +247,7 @@ class BitgetDataClient(
                 changed = await self._provider.refresh()
                 self._publish_instruments(changed)
                 await self._provider.refresh_funding_intervals()
-                if self._status_ids:
+                if self._status_symbols():
                     await self._poll_status()
             except BitgetError as e:
                 self._log.warning(f"Instrument refresh failed: {e}")

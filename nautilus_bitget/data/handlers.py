@@ -9,6 +9,13 @@ from typing import Any
 
 import msgspec
 
+from nautilus_bitget.data.support import DEPTH
+from nautilus_bitget.data.support import FUNDING
+from nautilus_bitget.data.support import INDEX
+from nautilus_bitget.data.support import MARK
+from nautilus_bitget.data.support import QUOTES
+from nautilus_bitget.data.support import DataClientSupport
+from nautilus_bitget.data.support import Sub
 from nautilus_bitget.parsing.book import parse_books1_to_quote
 from nautilus_bitget.parsing.book import parse_books15_to_depth10
 from nautilus_bitget.parsing.book import parse_top_to_quote
@@ -32,14 +39,14 @@ _BAD_FRAME_ERRORS = (
 )
 
 
-class StreamHandlers:
+class StreamHandlers(DataClientSupport):
     """Channel handlers of ``BitgetDataClient`` (a mixin; state lives on the client)."""
 
     def _handle_frame(self, raw: bytes) -> None:
         self.stats.frames += 1
-        dialect = self._dialect
+        streams = self._streams
         try:
-            frame = dialect.frame_decoder.decode(raw)
+            frame = streams.frame_decoder.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError) as e:
             self._malformed("envelope", e)
             return
@@ -47,7 +54,7 @@ class StreamHandlers:
             self._handle_event(frame)
             return
         try:
-            channel, symbol = dialect.route(frame)
+            channel, symbol = streams.route(frame)
         except AttributeError:
             channel = symbol = ""
         if not symbol or frame.data is None or frame.data == _RAW_NULL:
@@ -66,29 +73,29 @@ class StreamHandlers:
     def _handle_event(self, frame: Any) -> None:
         if frame.event == "error":
             self.stats.venue_errors += 1
-            where = self._dialect.describe(frame)
+            where = self._streams.describe(frame)
             self._log.error(f"Bitget WS error {frame.code} on {where}: {frame.msg}")
 
     def _handle_books1(self, channel: str, symbol: str, frame: Any) -> None:
-        if symbol not in self._quote_symbols:
+        if Sub(QUOTES, channel, symbol) not in self._subs:
             return
         ctx = self._context(symbol)
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._dialect.decode_books(frame.data)[0]
+        book = self._streams.decode_books(frame.data)[0]
         quote = parse_books1_to_quote(book, ctx, self._clock.timestamp_ns())
         if quote is not None:
             self._publish(quote)
 
     def _handle_books15(self, channel: str, symbol: str, frame: Any) -> None:
-        if symbol not in self._depth_symbols:
+        if Sub(DEPTH, channel, symbol) not in self._subs:
             return
         ctx = self._context(symbol)
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        book = self._dialect.decode_books(frame.data)[0]
+        book = self._streams.decode_books(frame.data)[0]
         self._publish(parse_books15_to_depth10(book, ctx, self._clock.timestamp_ns()))
 
     def _handle_trade(self, channel: str, symbol: str, frame: Any) -> None:
@@ -99,7 +106,7 @@ class StreamHandlers:
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        trades = self._dialect.decode_trades(frame.data)
+        trades = self._streams.decode_trades(frame.data)
         if frame.action == "snapshot":
             # bitget-protocol.md 6.1: recent history, not new trades
             dedupe.remember(t.tradeId for t in trades)
@@ -119,38 +126,44 @@ class StreamHandlers:
             self._unknown_symbol(symbol)
             return
         ts_init = self._clock.timestamp_ns()
-        for ticker in self._dialect.decode_tickers(frame.data, frame.ts):
-            if symbol in self._mark_symbols:
-                mark = parse_ticker_to_mark_price(ticker, ctx, ts_init)
-                if mark is not None:
-                    self._publish(mark)
-            if symbol in self._index_symbols:
-                index = parse_ticker_to_index_price(ticker, ctx, ts_init)
-                if index is not None:
-                    self._publish(index)
-            if symbol in self._funding_symbols:
+        tickers = self._streams.decode_tickers(frame.data, frame.ts)
+        # One channel, several kinds: each published only while subscribed
+        subs = self._subs
+        mark = Sub(MARK, channel, symbol) in subs
+        index = Sub(INDEX, channel, symbol) in subs
+        funding = Sub(FUNDING, channel, symbol) in subs
+        quotes = Sub(QUOTES, channel, symbol) in subs
+        for ticker in tickers:
+            if mark:
+                mark_price = parse_ticker_to_mark_price(ticker, ctx, ts_init)
+                if mark_price is not None:
+                    self._publish(mark_price)
+            if index:
+                index_price = parse_ticker_to_index_price(ticker, ctx, ts_init)
+                if index_price is not None:
+                    self._publish(index_price)
+            if funding:
                 hours = self._provider.funding_interval_hours(ctx.instrument_id)
-                funding = parse_ticker_to_funding_rate(
+                rate = parse_ticker_to_funding_rate(
                     ticker,
                     ctx.instrument_id,
                     hours * 60 if hours else None,
                     ts_init,
                 )
-                if funding is not None:
-                    self._publish(funding)
-            if symbol in self._quote_symbols and self._config.quote_channel == "ticker":
-                if ticker.bidPr and ticker.askPr and ticker.bidSz and ticker.askSz:
-                    self._publish(
-                        parse_top_to_quote(
-                            ctx,
-                            ticker.bidPr,
-                            ticker.bidSz,
-                            ticker.askPr,
-                            ticker.askSz,
-                            int(ticker.ts) * 1_000_000,
-                            ts_init,
-                        ),
-                    )
+                if rate is not None:
+                    self._publish(rate)
+            if quotes and ticker.bidPr and ticker.askPr and ticker.bidSz and ticker.askSz:
+                self._publish(
+                    parse_top_to_quote(
+                        ctx,
+                        ticker.bidPr,
+                        ticker.bidSz,
+                        ticker.askPr,
+                        ticker.askSz,
+                        int(ticker.ts) * 1_000_000,
+                        ts_init,
+                    ),
+                )
 
     def _handle_candle(self, channel: str, symbol: str, frame: Any) -> None:
         entry = self._bars.get((channel, symbol))
@@ -161,7 +174,7 @@ class StreamHandlers:
         if ctx is None:
             self._unknown_symbol(symbol)
             return
-        rows = self._dialect.decode_candles(frame.data)
+        rows = self._streams.decode_candles(frame.data)
         closed = closer.on_snapshot(rows) if frame.action == "snapshot" else closer.on_update(rows)
         ts_init = self._clock.timestamp_ns()
         for row in closed:

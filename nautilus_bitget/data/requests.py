@@ -1,12 +1,15 @@
 """
 Historical requests over REST: instruments, bars, trade ticks, funding rates, book snapshot.
+
+Every request goes through the market API of the account's family (``self._api.market``), which
+pages and returns the shared v2 row shapes; this module filters to the requested window and
+parses.
 """
 
 from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
-from typing import Any
 
 import msgspec
 from nautilus_trader.data.messages import RequestBars
@@ -15,11 +18,18 @@ from nautilus_trader.data.messages import RequestInstrument
 from nautilus_trader.data.messages import RequestInstruments
 from nautilus_trader.data.messages import RequestOrderBookSnapshot
 from nautilus_trader.data.messages import RequestTradeTicks
+from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import BarType
 from nautilus_trader.model.data import DataType
+from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import OrderBookDeltas
+from nautilus_trader.model.data import TradeTick
 
+from nautilus_bitget.api.market_v2 import FILLS_HISTORY_MAX
+from nautilus_bitget.api.market_v2 import FUND_HISTORY_PAGE
+from nautilus_bitget.api.market_v2 import HISTORY_CANDLES_MAX
 from nautilus_bitget.constants import BITGET_VENUE
+from nautilus_bitget.data.support import DataClientSupport
 from nautilus_bitget.parsing.bars import BitgetBarSpecError
 from nautilus_bitget.parsing.bars import bar_close_ns
 from nautilus_bitget.parsing.bars import bar_spec_to_interval
@@ -34,9 +44,15 @@ from nautilus_bitget.schemas.common import num_str
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 
 
-HISTORY_CANDLES_MAX = 200  # bitget-protocol.md 4.5
-FILLS_HISTORY_MAX = 1000  # bitget-protocol.md 4.6
-FUND_HISTORY_PAGE = 100  # bitget-protocol.md 4.7
+# Page sizes of the v2 endpoints (re-exported; each family pages with its own, ``api.market_v*``)
+__all__ = [
+    "DEFAULT_BARS_LIMIT",
+    "FILLS_HISTORY_MAX",
+    "FUND_HISTORY_PAGE",
+    "HISTORY_CANDLES_MAX",
+    "Requests",
+]
+
 DEFAULT_BARS_LIMIT = 1000
 
 
@@ -48,7 +64,7 @@ def _dt_to_ms(value: datetime | None) -> int | None:
     return int(value.timestamp() * 1000)
 
 
-class Requests:
+class Requests(DataClientSupport):
     """Historical requests of ``BitgetDataClient`` (a mixin; state lives on the client)."""
 
     async def _request_instrument(self, request: RequestInstrument) -> None:
@@ -104,54 +120,38 @@ class Requests:
         start_ms: int | None,
         end_ms: int | None,
         limit: int,
-    ) -> list:
+    ) -> list[Bar]:
         """
-        Page ``history-candles`` (or mark/index) backwards from ``end_ms`` to ``start_ms``.
+        Return closed bars of ``bar_type`` from ``start_ms`` to ``end_ms`` (venue candles, paged
+        back from ``end_ms``; last, mark or index by ``kline_type``).
 
         Returns closed bars only, ascending, at most ``limit`` (the most recent) when > 0.
         """
         if start_ms is None and not limit:
             limit = DEFAULT_BARS_LIMIT  # bound the paging when neither start nor limit is given
         symbol = ctx.instrument.raw_symbol.value
-        product_type = self._provider.product_type_for(symbol)
         now_ms = self._clock.timestamp_ms()
-        cursor = end_ms if end_ms is not None else now_ms
-        rows: dict[int, list[str]] = {}
-        while True:
-            page = await self._market.history_candles(
-                symbol,
-                product_type,
-                granularity,
-                start_time=start_ms,
-                end_time=cursor,
-                limit=HISTORY_CANDLES_MAX,
-                kline_type=kline_type,
-            )
-            if not page:
-                break
-            fresh = 0
-            for row in page:
-                values = [num_str(v) for v in msgspec.structs.astuple(row)]
-                start = int(values[0])
-                if start not in rows:
-                    rows[start] = values
-                    fresh += 1
-            oldest = min(int(num_str(r.ts)) for r in page)
-            if fresh == 0 or (start_ms is not None and oldest <= start_ms):
-                break
-            if limit and len(rows) >= limit:
-                break
-            cursor = oldest - 1
+        candles = await self._api.market.history_candles(
+            symbol,
+            self._provider.product_type_for(symbol),
+            granularity,
+            kline_type=kline_type,
+            start_ms=start_ms,
+            end_ms=end_ms if end_ms is not None else now_ms,
+            limit=limit,
+        )
         ts_init = self._clock.timestamp_ns()
-        bars = []
-        for start in sorted(rows):
+        bars: list[Bar] = []
+        for candle in candles:
+            row = [num_str(v) for v in msgspec.structs.astuple(candle)]
+            start = int(row[0])
             if start_ms is not None and start < start_ms:
                 continue
             close_ns = bar_close_ns(bar_type.spec, start * 1_000_000)
             if close_ns > now_ms * 1_000_000 or (end_ms is not None and start > end_ms):
                 continue
             try:
-                bars.append(parse_candle_to_bar(rows[start], bar_type, ctx, ts_init))
+                bars.append(parse_candle_to_bar(row, bar_type, ctx, ts_init))
             except ValueError as e:
                 self._malformed("history-candles", repr(e))
         if limit and len(bars) > limit:
@@ -162,30 +162,18 @@ class Requests:
         instrument = self._instrument(request.instrument_id)
         ctx = BookContext(instrument)
         symbol = instrument.raw_symbol.value
-        product_type = self._provider.product_type_for(symbol)
         start_ms = _dt_to_ms(request.start)
         end_ms = _dt_to_ms(request.end)
-        limit = request.limit or FILLS_HISTORY_MAX
-        trades: dict[str, Any] = {}
-        cursor: str | None = None
-        while len(trades) < limit:
-            page = await self._market.fills_history(
-                symbol,
-                product_type,
-                limit=FILLS_HISTORY_MAX,
-                id_less_than=cursor,
-                start_time=start_ms,
-                end_time=end_ms,
-            )
-            fresh = [t for t in page if t.tradeId not in trades]
-            for trade in fresh:
-                trades[trade.tradeId] = trade
-            if not fresh or len(page) < FILLS_HISTORY_MAX:
-                break
-            cursor = min(fresh, key=lambda t: int(num_str(t.ts))).tradeId
+        trades = await self._api.market.history_trades(
+            symbol,
+            self._provider.product_type_for(symbol),
+            start_ms=start_ms,
+            end_ms=end_ms,
+            limit=request.limit or None,
+        )
         ts_init = self._clock.timestamp_ns()
-        ticks = []
-        for trade in trades.values():
+        ticks: list[TradeTick] = []
+        for trade in trades:
             wire = BitgetWsTrade(
                 ts=num_str(trade.ts),
                 price=num_str(trade.price),
@@ -217,33 +205,19 @@ class Requests:
     async def _request_funding_rates(self, request: RequestFundingRates) -> None:
         instrument = self._instrument(request.instrument_id)
         symbol = instrument.raw_symbol.value
-        product_type = self._provider.product_type_for(symbol)
         start_ms = _dt_to_ms(request.start)
         end_ms = _dt_to_ms(request.end)
         hours = self._provider.funding_interval_hours(request.instrument_id)
         interval = hours * 60 if hours else None
-        rows: dict[int, str] = {}
-        page_no = 1
-        while True:
-            page = await self._market.history_fund_rate(
-                symbol,
-                product_type,
-                page_size=FUND_HISTORY_PAGE,
-                page_no=page_no,
-            )
-            for row in page:
-                rows[int(num_str(row.fundingTime))] = num_str(row.fundingRate)
-            oldest = min((int(num_str(r.fundingTime)) for r in page), default=None)
-            # newest first: stop once older than the window or the pages run out
-            if len(page) < FUND_HISTORY_PAGE or oldest is None:
-                break
-            if start_ms is not None and oldest < start_ms:
-                break
-            if request.limit and len(rows) >= request.limit:
-                break
-            page_no += 1
+        history = await self._api.market.funding_history(
+            symbol,
+            self._provider.product_type_for(symbol),
+            start_ms=start_ms,
+            limit=request.limit or 0,
+        )
+        rows = {int(num_str(row.fundingTime)): num_str(row.fundingRate) for row in history}
         ts_init = self._clock.timestamp_ns()
-        updates = [
+        updates: list[FundingRateUpdate] = [
             parse_funding_history_to_update(
                 rate,
                 str(ts),
@@ -269,15 +243,13 @@ class Requests:
         instrument = self._instrument(request.instrument_id)
         ctx = BookContext(instrument)
         symbol = instrument.raw_symbol.value
-        depth = await self._market.merge_depth(
+        depth = await self._api.market.book_snapshot(
             symbol,
             self._provider.product_type_for(symbol),
-            precision="scale0",
-            limit="max",
+            request.limit or None,
         )
-        limit = request.limit or None
-        bids = [(num_str(p), num_str(s)) for p, s in depth.bids[:limit]]
-        asks = [(num_str(p), num_str(s)) for p, s in depth.asks[:limit]]
+        bids = [(num_str(p), num_str(s)) for p, s in depth.bids]
+        asks = [(num_str(p), num_str(s)) for p, s in depth.asks]
         ts_init = self._clock.timestamp_ns()
         snapshot: OrderBookDeltas = parse_levels_to_snapshot(
             bids,

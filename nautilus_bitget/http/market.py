@@ -85,7 +85,11 @@ class BitgetMarketHttpAPI:
 
     async def server_time(self) -> BitgetServerTime:
         """Return the server time (``GET /api/v2/public/time``, bitget-protocol.md 4.1)."""
-        return await self.client.get("/api/v2/public/time", decoder=BitgetServerTime)
+        time: BitgetServerTime = await self.client.get(
+            "/api/v2/public/time",
+            decoder=BitgetServerTime,
+        )
+        return time
 
     async def contracts(
         self,
@@ -137,7 +141,8 @@ class BitgetMarketHttpAPI:
 
         """
         params = symbol_query(symbol, product_type, precision=precision, limit=limit)
-        return await self._get("merge-depth", params, BitgetMergeDepth)
+        depth: BitgetMergeDepth = await self._get("merge-depth", params, BitgetMergeDepth)
+        return depth
 
     async def ticker(
         self,
@@ -292,9 +297,9 @@ class BitgetMarketHttpAPI:
         product_type: BitgetProductType | str,
     ) -> BitgetOpenInterest:
         """Return the open interest in base coin (bitget-protocol.md 4.8)."""
-        return await self._get(
-            "open-interest", symbol_query(symbol, product_type), BitgetOpenInterest
-        )
+        params = symbol_query(symbol, product_type)
+        interest: BitgetOpenInterest = await self._get("open-interest", params, BitgetOpenInterest)
+        return interest
 
     async def symbol_price(
         self,

@@ -119,7 +119,8 @@ class BitgetV3MarketHttpAPI:
     ) -> BitgetV3OrderBook:
         """``GET /api/v3/market/orderbook`` (2.3): levels are JSON numbers."""
         params = {"category": category_param(category), "symbol": symbol, "limit": limit}
-        return await self._get("orderbook", params, BitgetV3OrderBook)
+        book: BitgetV3OrderBook = await self._get("orderbook", params, BitgetV3OrderBook)
+        return book
 
     async def candles(
         self,
@@ -133,7 +134,11 @@ class BitgetV3MarketHttpAPI:
         candle_type: str | None = None,
         history: bool = False,
     ) -> list[BitgetV3CandleRow]:
-        """``GET /api/v3/market/candles`` or ``history-candles`` (2.5), rows ascending."""
+        """
+        ``GET /api/v3/market/candles`` or ``history-candles`` (2.5), rows ascending.
+
+        ``candle_type`` is sent upper case (``MARKET``/``MARK``/``INDEX``, as documented).
+        """
         if candle_type is not None and candle_type.lower() not in CANDLE_TYPES:
             raise ValueError(f"candle_type must be one of {CANDLE_TYPES}, was {candle_type!r}")
         params = {
@@ -143,7 +148,7 @@ class BitgetV3MarketHttpAPI:
             "startTime": start_time,
             "endTime": end_time,
             "limit": limit,
-            "type": candle_type.lower() if candle_type else None,
+            "type": candle_type.upper() if candle_type else None,
         }
         endpoint = "history-candles" if history else "candles"
         return await self._get(endpoint, params, list[BitgetV3CandleRow]) or []
@@ -182,7 +187,12 @@ class BitgetV3MarketHttpAPI:
             "cursor": cursor,
             "limit": limit,
         }
-        return await self._get("history-fund-rate", params, BitgetV3HistoryFundRate)
+        page: BitgetV3HistoryFundRate = await self._get(
+            "history-fund-rate",
+            params,
+            BitgetV3HistoryFundRate,
+        )
+        return page
 
     async def open_interest(
         self,
@@ -191,7 +201,12 @@ class BitgetV3MarketHttpAPI:
     ) -> BitgetV3OpenInterest:
         """``GET /api/v3/market/open-interest`` (2.8)."""
         params = {"category": category_param(category), "symbol": symbol}
-        return await self._get("open-interest", params, BitgetV3OpenInterest)
+        interest: BitgetV3OpenInterest = await self._get(
+            "open-interest",
+            params,
+            BitgetV3OpenInterest,
+        )
+        return interest
 
 
 class BitgetV3AccountHttpAPI:

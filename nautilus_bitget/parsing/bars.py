@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from typing import Final
 
 from nautilus_trader.model.data import BarSpecification
 from nautilus_trader.model.data import BarType
@@ -43,12 +44,9 @@ _INTERVALS: dict[tuple[int, BarAggregation], tuple[str, int | None]] = {
 _REST_ONLY = frozenset({"3m"})
 _BY_INTERVAL = {interval: key for key, (interval, _) in _INTERVALS.items()}
 
-# kLineType per price type for REST history (section 4.5); WS candles are market (LAST) only.
-HISTORY_PATHS = {
-    "market": "/api/v2/mix/market/history-candles",
-    "mark": "/api/v2/mix/market/history-mark-candles",
-    "index": "/api/v2/mix/market/history-index-candles",
-}
+# Candle kinds of REST history (section 4.5; each family picks its endpoint, ``api.market``);
+# WS candles are market (LAST) only.
+KLINE_TYPES: Final[tuple[str, ...]] = ("market", "mark", "index")
 
 
 class BitgetBarSpecError(BitgetConfigError):
@@ -107,7 +105,7 @@ def kline_type_for(bar_type: BarType, params: dict | None = None) -> str:
 
     """
     requested = (params or {}).get("kline_type")
-    if requested in HISTORY_PATHS:
+    if requested in KLINE_TYPES:
         return requested
     price_type = bar_type.spec.price_type
     if price_type == PriceType.LAST:

@@ -1,5 +1,5 @@
 """
-Bitget contracts (``GET /api/v2/mix/market/contracts``) -> Nautilus ``CryptoPerpetual``.
+Bitget contract rows (v2 ``mix/market/contracts``, bitget-protocol.md 4.2) -> ``CryptoPerpetual``.
 
 Mapping (bitget-protocol.md 4.2, 9.1):
 

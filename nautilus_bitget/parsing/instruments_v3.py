@@ -1,9 +1,10 @@
 """
-UTA instruments (``GET /api/v3/market/instruments``) -> Nautilus ``CryptoPerpetual``.
+UTA instrument rows (v3 ``market/instruments``, bitget-protocol-uta.md 2.2) -> ``CryptoPerpetual``.
 
 The same contract must give the same instrument on both APIs (ids, precisions, increments,
-limits), so a v3 row is translated into the classic contract row and built by the classic parser
-(``parsing.instruments``): one place for currency, precision and increment logic.
+limits), so a v3 row is translated into the classic contract row (by the v3 market API,
+``api.market_v3``) and built by the classic parser (``parsing.instruments``): one place for
+currency, precision and increment logic.
 
 Mapping (bitget-protocol-uta.md 2.2, 6):
 

@@ -8,7 +8,9 @@ selection on connect.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,9 +19,16 @@ from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
 from nautilus_trader.config import InstrumentProviderConfig
 from nautilus_trader.core.uuid import UUID4
+from nautilus_trader.data.messages import SubscribeFundingRates
+from nautilus_trader.data.messages import SubscribeMarkPrices
 from nautilus_trader.data.messages import SubscribeOrderBook
+from nautilus_trader.data.messages import SubscribeQuoteTicks
+from nautilus_trader.data.messages import UnsubscribeFundingRates
+from nautilus_trader.data.messages import UnsubscribeMarkPrices
+from nautilus_trader.data.messages import UnsubscribeQuoteTicks
 from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import Bar
+from nautilus_trader.model.data import BarType
 from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import IndexPriceUpdate
 from nautilus_trader.model.data import InstrumentStatus
@@ -36,6 +45,7 @@ from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
 from nautilus_bitget.api.detect import clear_account_mode_cache
+from nautilus_bitget.api.family import build_api
 from nautilus_bitget.config import BitgetDataClientConfig
 from nautilus_bitget.constants import ENV_API_KEY
 from nautilus_bitget.constants import ENV_API_PASSPHRASE
@@ -131,6 +141,9 @@ class DirectClient:
 
     def instrument(self) -> Instrument:
         return next(d for d in self.received if isinstance(d, Instrument))
+
+    def of(self, kind: type) -> list:
+        return [d for d in self.received if isinstance(d, kind)]
 
 
 @pytest.fixture
@@ -305,7 +318,8 @@ async def test_instruments_identical_from_v2_and_v3(sim_factory) -> None:
     try:
         specs = []
         for account_type in ("classic", "uta"):
-            provider = BitgetInstrumentProvider(http, ALL_TYPES, account_type=account_type)
+            provider = BitgetInstrumentProvider(http, ALL_TYPES)
+            provider.use_api(build_api(account_type, http))
             await provider.load_all_async()
             specs.append({str(i.id): _spec(i) for i in provider.list_all()})
             await provider.refresh_funding_intervals()
@@ -362,3 +376,104 @@ async def test_classic_account_forced_uta_fails_at_start(sim_factory, direct) ->
     entry = direct(sim, account_mode="uta", **CREDS)
     with pytest.raises(BitgetAccountModeError, match="set account_mode='classic' or 'auto'"):
         await entry.client._connect()
+
+
+# -- requests on a UTA account -------------------------------------------------------------------
+
+
+async def test_uta_requests_come_from_v3(sim_factory) -> None:
+    # Every request but historical trades has a v3 endpoint: with the v2 market endpoints
+    # answering nothing, they still return the simulator's truth
+    sim = await sim_factory(account_mode="uta", funding_interval_secs=0.3)
+    await asyncio.sleep(1.0)  # a few funding settlements and trades
+    async with running_node(sim, everything=False, **CREDS) as (node, recorder, client):
+        assert client.market_data_api == "v3"
+        now = node.kernel.clock.utc_now()
+        responses: dict[str, object] = {}
+        # v3 has no historical public trades: the v2 public endpoint serves them (any key)
+        recorder.request_trade_ticks(
+            BTC,
+            start=now - timedelta(minutes=5),
+            callback=lambda rid: responses.setdefault("trades", rid),
+        )
+        await wait_for(lambda: "trades" in responses, 10.0, "trade ticks")
+        trades = recorder.historical[TradeTick]
+        truth = {t.trade_id: t for t in sim.exchange.recent_trades("BTCUSDT", 10_000)}
+        assert trades and all(
+            Decimal(str(t.price)) == Decimal(truth[t.trade_id.value].price) for t in trades
+        )
+
+        sim.faults.http_errors(10_000, status=400, path="/api/v2/mix/market/")
+        recorder.request_bars(
+            BAR_1M,
+            start=now - timedelta(minutes=30),
+            callback=lambda rid: responses.setdefault("bars", rid),
+        )
+        recorder.request_bars(
+            BarType.from_str("BTCUSDT-PERP.BITGET-1-MINUTE-MARK-EXTERNAL"),
+            start=now - timedelta(minutes=30),
+            callback=lambda rid: responses.setdefault("mark_bars", rid),
+        )
+        recorder.request_funding_rates(
+            BTC,
+            start=now - timedelta(minutes=5),
+            callback=lambda rid: responses.setdefault("funding", rid),
+        )
+        recorder.request_order_book_snapshot(
+            BTC,
+            limit=50,
+            callback=lambda rid: responses.setdefault("book", rid),
+        )
+        await wait_for(lambda: len(responses) == 5, 10.0, "v3 request responses")
+        await asyncio.sleep(0.1)
+
+        funding = recorder.historical[FundingRateUpdate]
+        history = {t: r for r, t in sim.exchange.funding_history("BTCUSDT")}
+        assert funding, "no funding history returned"
+        for update in funding:
+            assert Decimal(str(update.rate)) == Decimal(history[update.ts_event // 1_000_000])
+        snapshot = recorder.historical[OrderBookDeltas][0]
+        assert snapshot.is_snapshot and len(snapshot.deltas) <= 2 * 50 + 1
+        bars = recorder.historical[Bar]
+        assert [b.ts_event for b in bars] == sorted({b.ts_event for b in bars})
+        assert all(b.ts_event <= time.time_ns() for b in bars)
+        await client._provider.refresh_funding_intervals()  # v3 current-fund-rate
+        await client._poll_status()  # v3 instruments
+        assert client.stats.malformed == 0
+
+
+async def test_subscriptions_follow_one_reference_count(sim_factory, direct) -> None:
+    sim = await sim_factory()
+    entry = direct(sim)
+    client = entry.client
+    await client._connect()
+
+    def command(kind, **kw):
+        return kind(BTC, None, BTC.venue, UUID4(), entry.clock.timestamp_ns(), **kw)
+
+    def channels() -> set[str]:
+        return {dict(key)["channel"] for key in client.ws.subscriptions}
+
+    await client._subscribe_mark_prices(command(SubscribeMarkPrices))
+    await client._subscribe_funding_rates(command(SubscribeFundingRates))
+    await client._subscribe_quote_ticks(command(SubscribeQuoteTicks))
+    await client._subscribe_quote_ticks(command(SubscribeQuoteTicks))  # a second reference
+    assert channels() == {"ticker", "books1"}
+    await client._unsubscribe_quote_ticks(command(UnsubscribeQuoteTicks))
+    assert channels() == {"ticker", "books1"}  # one quote reference left
+    await client._unsubscribe_quote_ticks(command(UnsubscribeQuoteTicks))
+    await client._unsubscribe_mark_prices(command(UnsubscribeMarkPrices))
+    assert channels() == {"ticker"}  # funding still reads the shared ticker
+    await wait_for(lambda: entry.of(FundingRateUpdate), 3.0, "funding from the ticker")
+    marks = len(entry.of(MarkPriceUpdate))
+    await asyncio.sleep(0.4)
+    assert len(entry.of(MarkPriceUpdate)) == marks  # mark no longer parsed from it
+
+    # a subscription the count does not ask for is dropped when the socket comes back
+    stray = client._arg("trade", "BTCUSDT")
+    await client.ws.subscribe([stray])
+    sim.faults.drop_ws("public")
+    await wait_for(lambda: client.stats.reconnects >= 1, 5.0, "reconnect")
+    await wait_for(lambda: channels() == {"ticker"}, 2.0, "socket == reference count")
+    await client._unsubscribe_funding_rates(command(UnsubscribeFundingRates))
+    assert not client.ws.subscriptions

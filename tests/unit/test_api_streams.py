@@ -18,12 +18,13 @@ from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.api.family import build_api
 from nautilus_bitget.api.streams import ClassicStreamDialect
 from nautilus_bitget.api.streams import UnsupportedIntervalError
 from nautilus_bitget.api.streams import UtaStreamDialect
-from nautilus_bitget.api.streams import stream_dialect
 from nautilus_bitget.api.streams import v3_ws_url
 from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.parsing.book import BookContext
 from nautilus_bitget.parsing.book import parse_books1_to_quote
 from nautilus_bitget.parsing.book import parse_books_to_deltas
@@ -200,7 +201,9 @@ def test_subscription_args_and_channels() -> None:
     with pytest.raises(UnsupportedIntervalError, match="3m"):
         V2.candle_channel("3m")
     assert V3.candle_channel("3m") == "kline:3m"
-    assert stream_dialect("uta").api == "v3" and stream_dialect("classic").api == "v2"
+    http = BitgetHttpClient("http://127.0.0.1:9")  # never used: the dialect is the family's
+    assert build_api("uta", http).streams.api == "v3"
+    assert build_api("classic", http).streams.api == "v2"
 
 
 def test_v3_ws_url() -> None:
