@@ -18,6 +18,7 @@ to change. The result is logged once and cached per (host, key) for the process.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 from typing import Literal
@@ -27,6 +28,10 @@ from nautilus_bitget.common.errors import BitgetClassicAccountError
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.errors import BitgetUtaAccountError
+
+
+if TYPE_CHECKING:
+    from nautilus_bitget.http.client import BitgetHttpClient
 
 
 AccountType = Literal["classic", "uta"]
@@ -54,11 +59,11 @@ def clear_account_mode_cache() -> None:
     _CACHE.clear()
 
 
-def _cache_key(http_client: Any) -> tuple[str, str] | None:
-    credentials = getattr(http_client, "_credentials", None)
-    if credentials is None:
+def _cache_key(http_client: BitgetHttpClient) -> tuple[str, str] | None:
+    api_key = http_client.api_key
+    if api_key is None:
         return None
-    return (str(getattr(http_client, "base_url", "")), credentials.api_key)
+    return (http_client.base_url, api_key)
 
 
 async def probe_account_type(http_client: Any, *, confirm_v2: bool = True) -> AccountType:

@@ -196,7 +196,7 @@ async def select_api(
     """
     transport = probe or http
     account_type: AccountType
-    if _has_credentials(transport):
+    if transport.has_credentials:
         account_type = await detect_account_mode(transport, account_mode, logger=logger)
     else:
         account_type = public_account_type(account_mode)
@@ -204,8 +204,3 @@ async def select_api(
             f"Bitget account mode: {account_type} (no credentials, account_mode={account_mode!r})",
         )
     return build_api(account_type, http, hedge=hedge, margin_mode=margin_mode, logger=logger)
-
-
-def _has_credentials(http: BitgetHttpClient) -> bool:
-    # The transport keeps its credentials private; api.detect reads them the same way
-    return getattr(http, "_credentials", None) is not None

@@ -134,6 +134,16 @@ class BitgetHttpClient:
         return self._base_url
 
     @property
+    def api_key(self) -> str | None:
+        """The API key requests are signed with (``None`` for a public-only client)."""
+        return self._credentials.api_key if self._credentials is not None else None
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether requests can be signed."""
+        return self._credentials is not None
+
+    @property
     def clock_offset_ms(self) -> float:
         """Server time minus local time, in milliseconds, as last measured by ``sync_clock``."""
         return self._offset_ms
