@@ -39,11 +39,17 @@ DIALECT: Final = Dialect(
 )
 
 
-def _symbol(ex: SimExchange, q: Any, pt: str, required: bool = True) -> str | None:
+def _symbol(ex: SimExchange, q: Any, pt: str) -> str:
+    """Return the required ``symbol`` of product type ``pt`` (40019 missing, 40034 unknown)."""
+    symbol = _optional_symbol(ex, q, pt)
+    if symbol is None:
+        raise SimError("40019", "Parameter symbol cannot be empty")
+    return symbol
+
+
+def _optional_symbol(ex: SimExchange, q: Any, pt: str) -> str | None:
     value = q.get("symbol")
     if not value:
-        if required:
-            raise SimError("40019", "Parameter symbol cannot be empty")
         return None
     symbol = str(value).upper()
     spec = ex.contracts.get(symbol)
@@ -327,21 +333,20 @@ def cancel_order(ctx: RestContext, call: RestCall) -> Any:
 
 def batch_cancel_orders(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/batch-cancel-orders`` (5.8)."""
-    _symbol(
-        ctx.exchange, call.body, _pt_body(call.body), required=bool(call.body.get("orderIdList"))
-    )
+    check = _symbol if call.body.get("orderIdList") else _optional_symbol
+    check(ctx.exchange, call.body, _pt_body(call.body))
     return _batch(ctx.exchange.batch_cancel_orders(call.api_key, call.body), with_code=False)
 
 
 def cancel_all_orders(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/cancel-all-orders`` (5.8)."""
-    _symbol(ctx.exchange, call.body, _pt_body(call.body), required=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
     return _batch(ctx.exchange.cancel_all_orders(call.api_key, call.body), with_code=False)
 
 
 def close_positions(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/close-positions`` (5.9)."""
-    _symbol(ctx.exchange, call.body, _pt_body(call.body), required=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
     out = _batch(ctx.exchange.close_positions(call.api_key, call.body), with_code=True)
     out["result"] = not out["failureList"]
     return out
@@ -356,14 +361,14 @@ def place_plan_order(ctx: RestContext, call: RestCall) -> Any:
 
 def modify_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/modify-plan-order`` (5.11): the plan is changed in place (same orderId)."""
-    _symbol(ctx.exchange, call.body, _pt_body(call.body), required=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
     plan = ctx.exchange.modify_plan_order(call.api_key, call.body)
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
 def cancel_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/cancel-plan-order`` (5.11): failures have ``errorMsg`` but no code."""
-    _symbol(ctx.exchange, call.body, _pt_body(call.body), required=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
     return _batch(ctx.exchange.cancel_plan_order(call.api_key, call.body), with_code=False)
 
 
@@ -417,7 +422,7 @@ def orders_pending(ctx: RestContext, call: RestCall) -> Any:
     rows = ctx.exchange.pending_orders(
         call.api_key,
         pt,
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         order_id=call.query.get("orderId") or None,
         client_oid=call.query.get("clientOid") or None,
         status=status,
@@ -436,7 +441,7 @@ def orders_history(ctx: RestContext, call: RestCall) -> Any:
     rows = ctx.exchange.order_history(
         call.api_key,
         pt,
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         order_id=call.query.get("orderId") or None,
         client_oid=call.query.get("clientOid") or None,
         id_less_than=call.query.get("idLessThan") or None,
@@ -470,7 +475,7 @@ def order_fills(ctx: RestContext, call: RestCall) -> Any:
     rows = ctx.exchange.fills(
         call.api_key,
         pt,
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         order_id=call.query.get("orderId") or None,
         id_less_than=call.query.get("idLessThan") or None,
         limit=_limit(call.query),
@@ -493,7 +498,7 @@ def orders_plan_pending(ctx: RestContext, call: RestCall) -> Any:
         call.api_key,
         pt,
         _plan_type(call.query),
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         order_id=call.query.get("orderId") or None,
         client_oid=call.query.get("clientOid") or None,
         id_less_than=call.query.get("idLessThan") or None,
@@ -510,7 +515,7 @@ def orders_plan_history(ctx: RestContext, call: RestCall) -> Any:
         call.api_key,
         pt,
         _plan_type(call.query),
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         plan_status=call.query.get("planStatus") or None,
         id_less_than=call.query.get("idLessThan") or None,
         limit=_limit(call.query),
@@ -535,7 +540,7 @@ def bill(ctx: RestContext, call: RestCall) -> Any:
         call.api_key,
         pt,
         business_type=call.query.get("businessType") or None,
-        symbol=_symbol(ctx.exchange, call.query, pt, required=False),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
         id_less_than=call.query.get("idLessThan") or None,
         limit=int_param(call.query, "limit", 20, 1, 100),
         **window,
