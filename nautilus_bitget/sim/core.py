@@ -64,7 +64,7 @@ class ExchangeCore:
 
     if TYPE_CHECKING:
         # The mixins reach their siblings through ``self``; these are the methods they share,
-        # each implemented by exactly one mixin (named in the comment)
+        # each implemented by exactly one mixin (the group it is listed under)
 
         # accounts
         def account(self, api_key: str) -> SimAccount: ...

@@ -50,6 +50,18 @@ class PrivateWsBase(WsServerBase):
         if conn.api_key is not None:
             self.by_key.get(conn.api_key, set()).discard(conn)
 
+    def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
+        if not isinstance(arg, dict):
+            self._arg_error(conn, arg, 30016, "Param error", op)
+            return None
+        if conn.api_key is None:
+            self._arg_error(conn, arg, 30004, "User needs to log in", op)
+            return None
+        return self._validate_channel(conn, arg, op)
+
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
+        raise NotImplementedError
+
     async def _login(self, conn: WsConn, args: list) -> None:
         try:
             entry = self.ctx.auth.verify_login(args[0] if args else None)
@@ -77,13 +89,7 @@ class PrivateWsBase(WsServerBase):
 class PrivateWsServer(PrivateWsBase):
     """The private socket: login, then per-account channels."""
 
-    def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
-        if not isinstance(arg, dict):
-            self._arg_error(conn, arg, 30016, "Param error", op)
-            return None
-        if conn.api_key is None:
-            self._arg_error(conn, arg, 30004, "User needs to log in", op)
-            return None
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
         inst_type = str(arg.get("instType", "")).upper()
         channel = arg.get("channel")
         if channel not in PRIVATE_CHANNELS or inst_type not in PRODUCT_TYPES:

@@ -25,6 +25,28 @@ _log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class ModifyRequest:
+    """
+    One v3 ``modify-order`` (bitget-protocol-uta.md 3.6).
+
+    Parameters
+    ----------
+    qty, price : str, optional
+        The new quantity and/or price (the other one is kept).
+    auto_cancel : bool
+        Cancel the order when the modify fails (``autoCancel: "yes"``).
+    request_id : str, optional
+        The client's ``requestId``, echoed on the order push.
+
+    """
+
+    qty: str | None
+    price: str | None
+    auto_cancel: bool
+    request_id: str | None
+
+
+@dataclass(frozen=True)
 class _Modify:
     api_key: str
     old_id: str
@@ -65,30 +87,11 @@ class V3Orders:
         return self._request_ids.get(engine_id)
 
     # -- modify (3.6: asynchronous, same public orderId) ----------------------------------------
-    def schedule_modify(
-        self,
-        api_key: str,
-        order: Order,
-        *,
-        qty: str | None,
-        price: str | None,
-        auto_cancel: bool,
-        request_id: str | None,
-    ) -> None:
+    def schedule_modify(self, api_key: str, order: Order, request: ModifyRequest) -> None:
         """Apply a modify after the ack is written (the venue confirms via the order push)."""
-        asyncio.get_running_loop().call_soon(
-            self._apply_modify, api_key, order, qty, price, auto_cancel, request_id
-        )
+        asyncio.get_running_loop().call_soon(self._apply_modify, api_key, order, request)
 
-    def _apply_modify(
-        self,
-        api_key: str,
-        order: Order,
-        qty: str | None,
-        price: str | None,
-        auto_cancel: bool,
-        request_id: str | None,
-    ) -> None:
+    def _apply_modify(self, api_key: str, order: Order, request: ModifyRequest) -> None:
         ex = self.exchange
         spec = ex.contracts[order.symbol]
         current = ex.get_order(api_key, order.symbol, order.order_id)
@@ -97,16 +100,18 @@ class V3Orders:
             "productType": order.product_type,
             "orderId": order.order_id,
             "newClientOid": order.client_oid,
-            "newSize": qty or spec.fmt_size(current.size - current.filled_qty),
-            "newPrice": price or spec.fmt_price(current.price),
+            "newSize": request.qty or spec.fmt_size(current.size - current.filled_qty),
+            "newPrice": request.price or spec.fmt_price(current.price),
         }
         public = self.public_id(order.order_id)
-        self._modifying = _Modify(api_key, order.order_id, order.client_oid, public, request_id)
+        self._modifying = _Modify(
+            api_key, order.order_id, order.client_oid, public, request.request_id
+        )
         try:
             ex.modify_order(api_key, body)
         except SimError as e:
             _log.debug("v3 modify of %s failed: %s", public, e)
-            if auto_cancel and current.is_open:
+            if request.auto_cancel and current.is_open:
                 ex.cancel_order(
                     api_key,
                     {"symbol": order.symbol, "productType": order.product_type,

@@ -22,6 +22,7 @@ from nautilus_bitget.sim.pipeline import Dialect
 from nautilus_bitget.sim.pipeline import RestCall
 from nautilus_bitget.sim.pipeline import Route
 from nautilus_bitget.sim.v3 import rows
+from nautilus_bitget.sim.v3.orders import ModifyRequest
 from nautilus_bitget.sim.v3.orders import V3Context
 from nautilus_bitget.sim.v3.rows import FUTURES
 from nautilus_bitget.sim.v3.rows import account_summary
@@ -495,14 +496,13 @@ def modify_order(ctx: V3Context, call: RestCall) -> dict:
         raise SimError(PARAM_ERROR, "Parameter verification failed: qty or price")
     public = ctx.orders.public_id(order.order_id)
     # 3.6: asynchronous; the ack is not success and a failure sends no extra notification
-    ctx.orders.schedule_modify(
-        call.api_key,
-        order,
+    request = ModifyRequest(
         qty=str(qty) if qty not in (None, "") else None,
         price=str(price) if price not in (None, "") else None,
         auto_cancel=str(call.body.get("autoCancel") or "no").lower() == "yes",
         request_id=str(call.body["requestId"]) if call.body.get("requestId") else None,
     )
+    ctx.orders.schedule_modify(call.api_key, order, request)
     return {"orderId": public, "clientOid": order.client_oid}
 
 

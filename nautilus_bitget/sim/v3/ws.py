@@ -225,13 +225,7 @@ class V3PrivateWs(PrivateWsBase):
                 "this time",
             )
 
-    def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
-        if not isinstance(arg, dict):
-            self._arg_error(conn, arg, 30016, "Param error", op)
-            return None
-        if conn.api_key is None:
-            self._arg_error(conn, arg, 30004, "User needs to log in", op)
-            return None
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
         if str(arg.get("instType", "")).upper() != "UTA" or arg.get("topic") not in PRIVATE_TOPICS:
             self._arg_error(conn, arg, 30016, "Param error", op)
             return None
