@@ -106,7 +106,9 @@ class BitgetSimulator:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
+        # One listener per family: the engine isolates a failing listener from the others
         self.exchange.add_listener(self._on_event)
+        self.exchange.add_listener(self.v3.on_event)
 
     def _build_exchange(self) -> SimExchange:
         cfg = self.config
@@ -302,7 +304,6 @@ class BitgetSimulator:
             self.public.on_event(event)
         else:
             self.private.on_event(event)
-        self.v3.on_event(event)
 
     def _drop_ws(self, which: str, clean: bool) -> int:
         return drop_sockets(self._sockets, which, clean)
