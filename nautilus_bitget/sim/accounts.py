@@ -112,12 +112,12 @@ class AccountsMixin(ExchangeCore):
         if not values:
             raise SimError(ERR_PARAM_EMPTY, "Parameter leverage cannot be empty")
         sym = spec.symbol
-        lev = values.get("leverage")
+        both = values.get("leverage")
         if acct.get_margin_mode(sym) == "crossed":
-            acct.cross_leverage[sym] = lev or values.get("longLeverage") or values["shortLeverage"]
+            acct.cross_leverage[sym] = both or values.get("longLeverage") or values["shortLeverage"]
         else:
-            long = values.get("longLeverage", lev if hold in (None, "long") else None)
-            short = values.get("shortLeverage", lev if hold in (None, "short") else None)
+            long = values.get("longLeverage", both if hold in (None, "long") else None)
+            short = values.get("shortLeverage", both if hold in (None, "short") else None)
             if long is not None:
                 acct.long_leverage[sym] = long
             if short is not None:

@@ -13,7 +13,9 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 TIMESTAMP_WINDOW_MS = 30_000
@@ -61,6 +63,11 @@ class AuthError(Exception):
         self.msg = msg
 
 
+def uid_of(api_key: str) -> str:
+    """Return the account uid the simulator derives for a key (stable across runs)."""
+    return str(int(hashlib.sha256(api_key.encode()).hexdigest()[:10], 16))
+
+
 def sign(secret: str, prehash: str) -> str:
     """Return ``base64(HMAC_SHA256(secret, prehash))``."""
     digest = hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()
@@ -90,7 +97,7 @@ class SimAuthenticator:
 
     def verify_rest(
         self,
-        headers,
+        headers: Mapping[str, str],
         method: str,
         path: str,
         raw_query: str,
@@ -138,7 +145,7 @@ class SimAuthenticator:
             raise AuthError("40099", "exchange environment is incorrect")
         return entry
 
-    def verify_login(self, args: dict) -> SimApiKey:
+    def verify_login(self, args: Any) -> SimApiKey:
         """
         Verify one WS login arg (bitget-protocol.md 3.2) and return the key.
 

@@ -7,9 +7,9 @@ import signal
 import sys
 from typing import Any
 
+from nautilus_bitget.sim.config import SimConfig
 from nautilus_bitget.sim.faults import parse_fault_spec
 from nautilus_bitget.sim.server import BitgetSimulator
-from nautilus_bitget.sim.server import SimConfig
 
 
 def config_from_args(args: Any) -> SimConfig:

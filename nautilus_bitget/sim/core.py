@@ -12,20 +12,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from typing import Any
 
 from nautilus_bitget.sim.contracts import ContractSpec
 from nautilus_bitget.sim.errors import ERR_MAINTAIN
 from nautilus_bitget.sim.errors import ERR_NOT_EXIST
 from nautilus_bitget.sim.errors import SimError
+from nautilus_bitget.sim.events import AccountView
 from nautilus_bitget.sim.events import Bill
+from nautilus_bitget.sim.events import BookChanged
 from nautilus_bitget.sim.events import ClosedPosition
 from nautilus_bitget.sim.events import Fill
 from nautilus_bitget.sim.events import Order
 from nautilus_bitget.sim.events import PlanOrder
 from nautilus_bitget.sim.events import Position
+from nautilus_bitget.sim.events import PublicTrade
 from nautilus_bitget.sim.market import MarketState
+from nautilus_bitget.sim.records import OrderHead
 from nautilus_bitget.sim.records import SimAccount
 
 
@@ -55,6 +61,88 @@ class ExchangeCore:
     _id: int
     _order_seq: int
     _order_rank: dict[str, int]  # order id -> time priority
+
+    if TYPE_CHECKING:
+        # The mixins reach their siblings through ``self``; these are the methods they share,
+        # each implemented by exactly one mixin (the group it is listed under)
+
+        # accounts
+        def account(self, api_key: str) -> SimAccount: ...
+        def account_view(self, api_key: str, coin: str) -> AccountView: ...
+        def _leverage(
+            self, acct: SimAccount, symbol: str, pos_side: str, direction: str
+        ) -> int: ...
+
+        # orders
+        def _head(self, body: Mapping[str, Any]) -> OrderHead: ...
+        def _shape(
+            self,
+            acct: SimAccount,
+            spec: ContractSpec,
+            side: str,
+            trade_side: str | None,
+            reduce_only_raw: Any,
+        ) -> tuple[str, str | None, str, str, bool]: ...
+        def _place(
+            self,
+            acct: SimAccount,
+            body: Mapping[str, Any],
+            *,
+            source: str = "normal",
+            closing: bool = False,
+        ) -> Order: ...
+        def _find(
+            self, api_key: str, symbol: str | None, order_id: str | None, client_oid: str | None
+        ) -> Order | None: ...
+        def _cancel(self, order: Order, now: int, reason: str = "normal_cancel") -> None: ...
+        def _unlist(self, order: Order) -> None: ...
+        def _validate_client_oid(
+            self, api_key: str, oid: str | None, *, plans: bool = False
+        ) -> str: ...
+        def _validate_size(
+            self, spec: ContractSpec, raw: str, *, market: bool, closing: bool = False
+        ) -> tuple[Decimal, int]: ...
+        def _validate_price(
+            self, spec: ContractSpec, raw: str, key: str = "price"
+        ) -> tuple[Decimal, int]: ...
+        def _optional_price(self, spec: ContractSpec, body: Mapping[str, Any], key: str) -> Any: ...
+
+        # matching
+        def _publish(
+            self, market: MarketState, msg: BookChanged | None, trades: list[PublicTrade], now: int
+        ) -> None: ...
+        def _match_new(
+            self, order: Order, market: MarketState, lots: int, limit_ticks: int | None, now: int
+        ) -> None: ...
+        def _fill_resting(self, market: MarketState, now: int) -> None: ...
+        def _fill_resting_cross_only(self, market: MarketState, now: int) -> None: ...
+
+        # positions
+        def _apply_fill(
+            self,
+            order: Order,
+            spec: ContractSpec,
+            ticks: int,
+            lots: int,
+            scope: str,
+            trade_id: str,
+            now: int,
+        ) -> None: ...
+        def _closable(
+            self, api_key: str, symbol: str, hold_side: str
+        ) -> tuple[Position | None, Decimal]: ...
+        def _position_view(self, pos: Position) -> Position: ...
+        def _open_interest_lots(self, market: MarketState) -> int: ...
+
+        # plans
+        def _attach_presets(self, order: Order, now: int) -> None: ...
+        def _cancel_position_plans(
+            self, api_key: str, symbol: str, hold_side: str, now: int
+        ) -> None: ...
+        def _check_plans(self, market: MarketState, now: int) -> None: ...
+
+        # funding
+        def _settle(self, market: MarketState, ts: int, rate: Decimal) -> None: ...
 
     # -- plumbing -------------------------------------------------------------------------------
     def add_listener(self, callback: Listener) -> None:

@@ -44,12 +44,28 @@ ERR_SL_PRICE = "40830"  # SL price on the wrong side
 
 
 class SimError(Exception):
-    """A rejection with Bitget's error ``code`` (string) and ``msg`` (bitget-protocol.md 8.1)."""
+    """
+    A rejection: Bitget's error ``code`` (string) and ``msg`` (bitget-protocol.md 8.1).
 
-    def __init__(self, code: str, msg: str) -> None:
+    Raised by the engine and by the REST handlers; the request pipeline answers it with the
+    error envelope and HTTP ``status``.
+
+    Parameters
+    ----------
+    code : str
+        The Bitget error code.
+    msg : str
+        The message.
+    status : int, default 400
+        The HTTP status of the error response (429 for rate limits).
+
+    """
+
+    def __init__(self, code: str, msg: str, status: int = 400) -> None:
         super().__init__(f"{code}: {msg}")
         self.code = code
         self.msg = msg
+        self.status = status
 
 
 def param_error(key: str) -> SimError:

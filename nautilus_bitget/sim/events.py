@@ -117,6 +117,10 @@ class FundingSettled:
     )  # (api_key, holdSide, amount)
 
 
+# The public market events (pushed on the public sockets); every other event is an account's
+MARKET_EVENTS = (BookChanged, Trades, TickerChanged, CandleUpdated, FundingSettled)
+
+
 # -- private records ------------------------------------------------------------------------------
 @dataclass(slots=True)
 class Order:

@@ -65,6 +65,19 @@ class FeedMixin(ExchangeCore):
         del kline_type  # mark / index candles are approximated by trade candles
         return market.candle_rows(granularity, start_ms, end_ms, limit)
 
+    def usdt_value(self, coin: str, amount: Decimal) -> Decimal:
+        """Return ``amount`` of ``coin`` in USDT at the mark price (stablecoins and coins
+        without a market count one to one), as v2 ``usdtEquity`` shows it."""
+        if coin in ("USDT", "USDC", "USD"):
+            return amount
+        for symbol in (f"{coin}USDT", f"{coin}PERP", f"{coin}USD"):
+            if symbol in self.markets:
+                try:
+                    return amount * Decimal(self.ticker(symbol).mark_price)
+                except (ArithmeticError, ValueError):
+                    break
+        return amount
+
     def open_interest(self, symbol: str) -> str:
         """Return the open interest (base coin, wire string)."""
         market = self._market(symbol)

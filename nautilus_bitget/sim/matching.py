@@ -117,7 +117,7 @@ class MatchingMixin(ExchangeCore):
                     break
                 if not order.is_open:
                     continue
-                ot = spec.to_ticks(order.price)  # type: ignore[arg-type]
+                ot = _resting_ticks(spec, order)
                 if side == "buy" and order.direction == "sell" and ot < ticks:
                     budget -= self._maker_fill(order, spec, ot, budget, now)
                 elif side == "sell" and order.direction == "buy" and ot > ticks:
@@ -127,7 +127,7 @@ class MatchingMixin(ExchangeCore):
         for order in list(book):
             if not order.is_open:
                 continue
-            ot = spec.to_ticks(order.price)  # type: ignore[arg-type]
+            ot = _resting_ticks(spec, order)
             if (order.direction == "sell" and bb is not None and bb >= ot) or (
                 order.direction == "buy" and ba is not None and ba <= ot
             ):
@@ -157,3 +157,11 @@ class MatchingMixin(ExchangeCore):
         trade_id = self.markets[order.symbol].next_trade_id()
         self._apply_fill(order, spec, ticks, lots, "maker", trade_id, now)
         return lots
+
+
+def _resting_ticks(spec: ContractSpec, order: Order) -> int:
+    """Return a resting (limit) order's price in ticks; placement validated it on the tick."""
+    ticks = spec.to_ticks(order.price) if order.price is not None else None
+    if ticks is None:
+        raise ValueError(f"resting order {order.order_id} has no on-tick price")
+    return ticks

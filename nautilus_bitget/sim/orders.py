@@ -8,7 +8,6 @@ from copy import copy
 from decimal import Decimal
 from itertools import chain
 from typing import Any
-from typing import NamedTuple
 
 from nautilus_bitget.sim.accounts import MARGIN_MODES
 from nautilus_bitget.sim.contracts import ContractSpec
@@ -46,10 +45,10 @@ from nautilus_bitget.sim.events import Order
 from nautilus_bitget.sim.events import OrderEvent
 from nautilus_bitget.sim.events import PlanOrder
 from nautilus_bitget.sim.events import Position
-from nautilus_bitget.sim.market import MarketState
 from nautilus_bitget.sim.money import fee_for
 from nautilus_bitget.sim.money import margin_for
 from nautilus_bitget.sim.records import BatchResult
+from nautilus_bitget.sim.records import OrderHead
 from nautilus_bitget.sim.records import SimAccount
 
 
@@ -62,18 +61,6 @@ FORCES = ("gtc", "ioc", "fok", "post_only")
 MODE_MISMATCH_MSG = (
     "The order type for unilateral position must also be the unilateral position type"
 )
-
-
-class OrderHead(NamedTuple):
-    """The fields shared by place-order and place-plan-order, validated."""
-
-    symbol: str
-    product_type: str
-    spec: ContractSpec
-    market: MarketState
-    margin_mode: str
-    side: str
-    order_type: str
 
 
 def order_body(
@@ -240,11 +227,11 @@ class OrdersMixin(ExchangeCore):
         else:
             force = "ioc" if force in ("gtc", "post_only") else force
         client_oid = self._validate_client_oid(api_key, opt(body, "clientOid"))
-        if is_market:
+        if price is None:  # market order: priced at the touch (or the last trade)
             ref = market.best_ask if direction == "buy" else market.best_bid
             ref_price = spec.ticks_to_price(ref if ref is not None else market.last_ticks)
         else:
-            ref_price = price  # type: ignore[assignment]
+            ref_price = price
         # bitget-protocol.md 9.1: minTradeUSDT applies to USDT-quoted contracts
         usdt = spec.product_type == "USDT-FUTURES"
         if usdt and not closing and size * ref_price < spec.min_trade_usdt:
@@ -397,7 +384,7 @@ class OrdersMixin(ExchangeCore):
         spec = self.contracts[symbol]
         tp = body.get("newPresetStopSurplusPrice")
         sl = body.get("newPresetStopLossPrice")
-        if new_size is None:
+        if new_size is None or new_price is None:  # both or neither (40925 above)
             if tp not in (None, ""):
                 value = dec(tp, "newPresetStopSurplusPrice")
                 order.preset_stop_surplus_price = None if value == 0 else value
@@ -407,11 +394,11 @@ class OrdersMixin(ExchangeCore):
             return {"orderId": order.order_id, "clientOid": order.client_oid}
         if new_oid != order.client_oid:
             self._validate_client_oid(api_key, new_oid)
-        self._validate_size(spec, new_size, market=False)  # type: ignore[arg-type]
-        self._validate_price(spec, new_price)  # type: ignore[arg-type]
+        self._validate_size(spec, new_size, market=False)
+        self._validate_price(spec, new_price)
         params = order_body(
             order,
-            new_size,  # type: ignore[arg-type]
+            new_size,
             order.side,
             "limit",
             order.trade_side,

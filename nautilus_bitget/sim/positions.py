@@ -104,9 +104,9 @@ class PositionsMixin(ExchangeCore):
         if open_side is not None and open_qty > 0:
             open_fee = fee - sum((b[2] for b in bills), Decimal(0))
             key = (api_key, order.symbol, open_side)
-            pos = self._positions.get(key)
-            if pos is None:
-                pos = Position(
+            opened = self._positions.get(key)
+            if opened is None:
+                opened = Position(
                     pos_id=self._new_id(),
                     api_key=api_key,
                     symbol=order.symbol,
@@ -121,13 +121,13 @@ class PositionsMixin(ExchangeCore):
                     keep_margin_rate=spec.keep_margin_rate,
                     c_time=now,
                 )
-                self._positions[key] = pos
-            pos.total += open_qty
-            pos.open_size += open_qty
-            pos.open_cost += open_qty * price
-            pos.open_price_avg = pos.open_cost / pos.total
-            pos.open_fee += open_fee
-            pos.u_time = now
+                self._positions[key] = opened
+            opened.total += open_qty
+            opened.open_size += open_qty
+            opened.open_cost += open_qty * price
+            opened.open_price_avg = opened.open_cost / opened.total
+            opened.open_fee += open_fee
+            opened.u_time = now
             bills.append((f"open_{open_side}", Decimal(0), open_fee))
         balance = acct.balances.get(coin, Decimal(0)) + pnl + fee
         acct.balances[coin] = balance

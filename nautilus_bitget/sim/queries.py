@@ -20,7 +20,7 @@ class QueriesMixin(ExchangeCore):
     def get_order(
         self,
         api_key: str,
-        symbol: str,
+        symbol: str | None,
         order_id: str | None = None,
         client_oid: str | None = None,
     ) -> Order:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
+from typing import NamedTuple
+
+from nautilus_bitget.sim.contracts import ContractSpec
+from nautilus_bitget.sim.market import MarketState
 
 
 @dataclass
@@ -67,3 +71,15 @@ class FundingInfo:
     interval_hours: int
     min_funding_rate: str
     max_funding_rate: str
+
+
+class OrderHead(NamedTuple):
+    """The fields shared by place-order and place-plan-order, validated."""
+
+    symbol: str
+    product_type: str
+    spec: ContractSpec
+    market: MarketState
+    margin_mode: str
+    side: str
+    order_type: str

@@ -1,37 +1,60 @@
 """
-Signed REST endpoints of the simulator (bitget-protocol.md 5). Handlers take
-``(sim, api_key, query, body)`` and return the envelope's ``data``; rejections come from the
-exchange as ``SimError`` or from here as ``VenueError``.
+Signed REST endpoints of the simulator (bitget-protocol.md 5) and the v2 family's
+:class:`~nautilus_bitget.sim.pipeline.Dialect`. Handlers take ``(context, call)`` and return the
+envelope's ``data``; rejections are :class:`~nautilus_bitget.sim.errors.SimError`, from the
+exchange or from here.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import Final
 
 from nautilus_bitget.sim import wire
+from nautilus_bitget.sim.context import RestContext
+from nautilus_bitget.sim.errors import SimError
+from nautilus_bitget.sim.exchange import SimExchange
+from nautilus_bitget.sim.pipeline import Dialect
+from nautilus_bitget.sim.pipeline import RestCall
+from nautilus_bitget.sim.pipeline import Route
 from nautilus_bitget.sim.rest_public import int_param
 from nautilus_bitget.sim.rest_public import product_type
 from nautilus_bitget.sim.rest_public import require
-from nautilus_bitget.sim.wire import VenueError
-from nautilus_bitget.sim.ws_private import _usdt_equity
 
 
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.server import BitgetSimulator
+# The v2 (classic) wording of the shared pipeline steps (bitget-protocol.md 2.1, 8.2)
+DIALECT: Final = Dialect(
+    account_mode="classic",
+    wrong_account=(
+        "40085",
+        "You are in Unified Account mode, and the Classic Account API is not supported",
+    ),
+    system_error=("40015", "System is abnormal, please try again later"),
+    unknown_error=("45001", "Unknown error"),
+    bad_body="40017",
+    object_body=True,
+    content_type_code="40007",
+    remain_header=True,
+)
 
 
-def _symbol(sim: BitgetSimulator, q: Any, pt: str, required: bool = True) -> str | None:
+def _symbol(ex: SimExchange, q: Any, pt: str) -> str:
+    """Return the required ``symbol`` of product type ``pt`` (40019 missing, 40034 unknown)."""
+    symbol = _optional_symbol(ex, q, pt)
+    if symbol is None:
+        raise SimError("40019", "Parameter symbol cannot be empty")
+    return symbol
+
+
+def _optional_symbol(ex: SimExchange, q: Any, pt: str) -> str | None:
     value = q.get("symbol")
     if not value:
-        if required:
-            raise VenueError("40019", "Parameter symbol cannot be empty")
         return None
     symbol = str(value).upper()
-    spec = sim.exchange.contracts.get(symbol)
+    spec = ex.contracts.get(symbol)
     if spec is None or spec.product_type != pt:
-        raise VenueError("40034", f"Parameter {symbol} does not exist")
+        raise SimError("40034", f"Parameter {symbol} does not exist")
     return symbol
 
 
@@ -44,9 +67,9 @@ def _window(q: Any) -> dict:
 
 
 # -- rows (bitget-protocol.md 5.1-5.12 field lists) ------------------------------------------------
-def order_row(sim: BitgetSimulator, o: Any, state_key: str = "status") -> dict:
+def order_row(ex: SimExchange, o: Any, state_key: str = "status") -> dict:
     """Return a REST order row; ``detail`` uses the key ``state`` (5.10)."""
-    spec = sim.exchange.contracts[o.symbol]
+    spec = ex.contracts[o.symbol]
     avg = o.price_avg
     row = {
         "symbol": o.symbol,
@@ -109,9 +132,9 @@ def fill_row(f: Any) -> dict:
     }
 
 
-def position_row(sim: BitgetSimulator, p: Any) -> dict:
+def position_row(ex: SimExchange, p: Any) -> dict:
     """Return a REST position row (5.3)."""
-    spec = sim.exchange.contracts[p.symbol]
+    spec = ex.contracts[p.symbol]
     return {
         "marginCoin": p.margin_coin,
         "symbol": p.symbol,
@@ -148,11 +171,11 @@ def position_row(sim: BitgetSimulator, p: Any) -> dict:
     }
 
 
-def _account_fields(sim: BitgetSimulator, v: Any) -> dict:
-    usdt = _usdt_equity(sim.exchange, v.margin_coin, v.equity)
+def _account_fields(ex: SimExchange, v: Any) -> dict:
+    usdt = ex.usdt_value(v.margin_coin, v.equity)
     btc = Decimal(0)
-    if "BTCUSDT" in sim.exchange.markets:
-        mark = Decimal(sim.exchange.ticker("BTCUSDT").mark_price or "0")
+    if "BTCUSDT" in ex.markets:
+        mark = Decimal(ex.ticker("BTCUSDT").mark_price or "0")
         btc = usdt / mark if mark else Decimal(0)
     return {
         "marginCoin": v.margin_coin,
@@ -170,9 +193,9 @@ def _account_fields(sim: BitgetSimulator, v: Any) -> dict:
     }
 
 
-def account_row(sim: BitgetSimulator, v: Any) -> dict:
+def account_row(ex: SimExchange, v: Any) -> dict:
     """Return a ``account/accounts`` row (5.1)."""
-    row = _account_fields(sim, v)
+    row = _account_fields(ex, v)
     row.update(
         {
             "unionTotalMargin": wire.money(v.equity),
@@ -189,9 +212,9 @@ def account_row(sim: BitgetSimulator, v: Any) -> dict:
     return row
 
 
-def plan_row(sim: BitgetSimulator, p: Any, history: bool = False) -> dict:
+def plan_row(ex: SimExchange, p: Any, history: bool = False) -> dict:
     """Return an ``orders-plan-pending``/``-history`` row (5.11)."""
-    spec = sim.exchange.contracts[p.symbol]
+    spec = ex.contracts[p.symbol]
     row = {
         "planType": p.plan_type,
         "symbol": p.symbol,
@@ -248,22 +271,22 @@ def _batch(result: Any, with_code: bool) -> dict:
 
 
 # -- handlers ---------------------------------------------------------------------------------
-def accounts(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def accounts(ctx: RestContext, call: RestCall) -> Any:
     """``GET account/accounts`` (5.1)."""
-    pt = product_type(q)
-    return [account_row(sim, v) for v in sim.exchange.account_views(key, pt)]
+    pt = product_type(call.query)
+    return [account_row(ctx.exchange, v) for v in ctx.exchange.account_views(call.api_key, pt)]
 
 
-def account(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def account(ctx: RestContext, call: RestCall) -> Any:
     """``GET account/account`` (5.1): one margin coin plus the symbol's settings."""
-    pt = product_type(q)
-    symbol = _symbol(sim, q, pt)
-    coin = require(q, "marginCoin").upper()
-    views = {v.margin_coin: v for v in sim.exchange.account_views(key, pt)}
+    pt = product_type(call.query)
+    symbol = _symbol(ctx.exchange, call.query, pt)
+    coin = require(call.query, "marginCoin").upper()
+    views = {v.margin_coin: v for v in ctx.exchange.account_views(call.api_key, pt)}
     if coin not in views:
-        raise VenueError("40034", f"Parameter {coin} does not exist")
-    st = sim.exchange.account_settings(key, symbol, pt)
-    row = _account_fields(sim, views[coin])
+        raise SimError("40034", f"Parameter {coin} does not exist")
+    st = ctx.exchange.account_settings(call.api_key, symbol, pt)
+    row = _account_fields(ctx.exchange, views[coin])
     row.update(
         {
             "crossedMarginLeverage": st.crossed_margin_leverage,
@@ -282,177 +305,181 @@ def _pt_body(body: Any) -> str:
     return product_type(body)
 
 
-def place_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def place_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/place-order`` (5.4): acceptance only."""
-    _symbol(sim, body, _pt_body(body))
-    order = sim.exchange.place_order(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    order = ctx.exchange.place_order(call.api_key, call.body)
     return {"orderId": order.order_id, "clientOid": order.client_oid}
 
 
-def batch_place_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def batch_place_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/batch-place-order`` (5.6): per-item failures carry ``errorCode``."""
-    _symbol(sim, body, _pt_body(body))
-    return _batch(sim.exchange.batch_place_orders(key, body), with_code=True)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return _batch(ctx.exchange.batch_place_orders(call.api_key, call.body), with_code=True)
 
 
-def modify_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def modify_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/modify-order`` (5.7): ``orderId`` null and the new clientOid."""
-    _symbol(sim, body, _pt_body(body))
-    return sim.exchange.modify_order(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return ctx.exchange.modify_order(call.api_key, call.body)
 
 
-def cancel_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def cancel_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/cancel-order`` (5.8)."""
-    _symbol(sim, body, _pt_body(body))
-    order = sim.exchange.cancel_order(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    order = ctx.exchange.cancel_order(call.api_key, call.body)
     return {"orderId": order.order_id, "clientOid": order.client_oid}
 
 
-def batch_cancel_orders(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def batch_cancel_orders(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/batch-cancel-orders`` (5.8)."""
-    _symbol(sim, body, _pt_body(body), required=bool(body.get("orderIdList")))
-    return _batch(sim.exchange.batch_cancel_orders(key, body), with_code=False)
+    check = _symbol if call.body.get("orderIdList") else _optional_symbol
+    check(ctx.exchange, call.body, _pt_body(call.body))
+    return _batch(ctx.exchange.batch_cancel_orders(call.api_key, call.body), with_code=False)
 
 
-def cancel_all_orders(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def cancel_all_orders(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/cancel-all-orders`` (5.8)."""
-    _symbol(sim, body, _pt_body(body), required=False)
-    return _batch(sim.exchange.cancel_all_orders(key, body), with_code=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return _batch(ctx.exchange.cancel_all_orders(call.api_key, call.body), with_code=False)
 
 
-def close_positions(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def close_positions(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/close-positions`` (5.9)."""
-    _symbol(sim, body, _pt_body(body), required=False)
-    out = _batch(sim.exchange.close_positions(key, body), with_code=True)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
+    out = _batch(ctx.exchange.close_positions(call.api_key, call.body), with_code=True)
     out["result"] = not out["failureList"]
     return out
 
 
-def place_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def place_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/place-plan-order`` (5.11)."""
-    _symbol(sim, body, _pt_body(body))
-    plan = sim.exchange.place_plan_order(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    plan = ctx.exchange.place_plan_order(call.api_key, call.body)
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
-def modify_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def modify_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/modify-plan-order`` (5.11): the plan is changed in place (same orderId)."""
-    _symbol(sim, body, _pt_body(body), required=False)
-    plan = sim.exchange.modify_plan_order(key, body)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
+    plan = ctx.exchange.modify_plan_order(call.api_key, call.body)
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
-def cancel_plan_order(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def cancel_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/cancel-plan-order`` (5.11): failures have ``errorMsg`` but no code."""
-    _symbol(sim, body, _pt_body(body), required=False)
-    return _batch(sim.exchange.cancel_plan_order(key, body), with_code=False)
+    _optional_symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return _batch(ctx.exchange.cancel_plan_order(call.api_key, call.body), with_code=False)
 
 
-def set_leverage(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def set_leverage(ctx: RestContext, call: RestCall) -> Any:
     """``POST account/set-leverage`` (5.2)."""
-    _symbol(sim, body, _pt_body(body))
-    return sim.exchange.set_leverage(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return ctx.exchange.set_leverage(call.api_key, call.body)
 
 
-def set_margin_mode(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def set_margin_mode(ctx: RestContext, call: RestCall) -> Any:
     """``POST account/set-margin-mode`` (5.2)."""
-    _symbol(sim, body, _pt_body(body))
-    return sim.exchange.set_margin_mode(key, body)
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return ctx.exchange.set_margin_mode(call.api_key, call.body)
 
 
-def set_position_mode(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def set_position_mode(ctx: RestContext, call: RestCall) -> Any:
     """``POST account/set-position-mode`` (5.2)."""
-    _pt_body(body)
-    return sim.exchange.set_position_mode(key, body)
+    _pt_body(call.body)
+    return ctx.exchange.set_position_mode(call.api_key, call.body)
 
 
-def all_position(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def all_position(ctx: RestContext, call: RestCall) -> Any:
     """``GET position/all-position`` (5.3): only non-zero positions."""
-    pt = product_type(q)
-    coin = (q.get("marginCoin") or "").upper() or None
-    return [position_row(sim, p) for p in sim.exchange.positions(key, pt, margin_coin=coin)]
+    pt = product_type(call.query)
+    coin = (call.query.get("marginCoin") or "").upper() or None
+    return [
+        position_row(ctx.exchange, p)
+        for p in ctx.exchange.positions(call.api_key, pt, margin_coin=coin)
+    ]
 
 
-def single_position(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def single_position(ctx: RestContext, call: RestCall) -> Any:
     """``GET position/single-position`` (5.3)."""
-    pt = product_type(q)
-    symbol = _symbol(sim, q, pt)
-    coin = (q.get("marginCoin") or "").upper() or None
-    rows = sim.exchange.positions(key, pt, symbol=symbol, margin_coin=coin)
-    return [position_row(sim, p) for p in rows]
+    pt = product_type(call.query)
+    symbol = _symbol(ctx.exchange, call.query, pt)
+    coin = (call.query.get("marginCoin") or "").upper() or None
+    rows = ctx.exchange.positions(call.api_key, pt, symbol=symbol, margin_coin=coin)
+    return [position_row(ctx.exchange, p) for p in rows]
 
 
 def _limit(q: Any, default: int = 100) -> int:
     return int_param(q, "limit", default, 1, 100)
 
 
-def orders_pending(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def orders_pending(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/orders-pending`` (5.10): ``entrustedList`` is null when empty."""
-    pt = product_type(q)
-    status = q.get("status") or None
+    pt = product_type(call.query)
+    status = call.query.get("status") or None
     if status is not None and status not in ("live", "partially_filled"):
-        raise VenueError("40020", "Parameter status error")
-    rows = sim.exchange.pending_orders(
-        key,
+        raise SimError("40020", "Parameter status error")
+    rows = ctx.exchange.pending_orders(
+        call.api_key,
         pt,
-        symbol=_symbol(sim, q, pt, required=False),
-        order_id=q.get("orderId") or None,
-        client_oid=q.get("clientOid") or None,
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        order_id=call.query.get("orderId") or None,
+        client_oid=call.query.get("clientOid") or None,
         status=status,
-        id_less_than=q.get("idLessThan") or None,
-        limit=_limit(q),
-        **_window(q),
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=_limit(call.query),
+        **_window(call.query),
     )
     # bitget-protocol.md 5.10/9.2: entrustedList may be null when there are no orders
-    entrusted = [order_row(sim, o) for o in rows] or None
+    entrusted = [order_row(ctx.exchange, o) for o in rows] or None
     return {"entrustedList": entrusted, "endId": _end_id(rows, "order_id")}
 
 
-def orders_history(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def orders_history(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/orders-history`` (5.10)."""
-    pt = product_type(q)
-    rows = sim.exchange.order_history(
-        key,
+    pt = product_type(call.query)
+    rows = ctx.exchange.order_history(
+        call.api_key,
         pt,
-        symbol=_symbol(sim, q, pt, required=False),
-        order_id=q.get("orderId") or None,
-        client_oid=q.get("clientOid") or None,
-        id_less_than=q.get("idLessThan") or None,
-        limit=_limit(q),
-        **_window(q),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        order_id=call.query.get("orderId") or None,
+        client_oid=call.query.get("clientOid") or None,
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=_limit(call.query),
+        **_window(call.query),
     )
     out = []
     for o in rows:
-        row = order_row(sim, o)
+        row = order_row(ctx.exchange, o)
         row["liqPrice"] = ""
         row["posAvg"] = ""
         out.append(row)
     return {"entrustedList": out, "endId": _end_id(rows, "order_id")}
 
 
-def detail(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def detail(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/detail`` (5.10): the status key is ``state``."""
-    pt = product_type(q)
-    symbol = _symbol(sim, q, pt)
-    order_id = q.get("orderId") or None
-    client_oid = q.get("clientOid") or None
+    pt = product_type(call.query)
+    symbol = _symbol(ctx.exchange, call.query, pt)
+    order_id = call.query.get("orderId") or None
+    client_oid = call.query.get("clientOid") or None
     if order_id is None and client_oid is None:
-        raise VenueError("40924", "orderId and clientOid must have one")
-    order = sim.exchange.get_order(key, symbol, order_id=order_id, client_oid=client_oid)
-    return order_row(sim, order, state_key="state")
+        raise SimError("40924", "orderId and clientOid must have one")
+    order = ctx.exchange.get_order(call.api_key, symbol, order_id=order_id, client_oid=client_oid)
+    return order_row(ctx.exchange, order, state_key="state")
 
 
-def order_fills(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def order_fills(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/fills`` (5.10)."""
-    pt = product_type(q)
-    rows = sim.exchange.fills(
-        key,
+    pt = product_type(call.query)
+    rows = ctx.exchange.fills(
+        call.api_key,
         pt,
-        symbol=_symbol(sim, q, pt, required=False),
-        order_id=q.get("orderId") or None,
-        id_less_than=q.get("idLessThan") or None,
-        limit=_limit(q),
-        **_window(q),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        order_id=call.query.get("orderId") or None,
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=_limit(call.query),
+        **_window(call.query),
     )
     return {"fillList": [fill_row(f) for f in rows], "endId": _end_id(rows, "trade_id")}
 
@@ -460,62 +487,62 @@ def order_fills(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
 def _plan_type(q: Any) -> str:
     plan_type = require(q, "planType")
     if plan_type not in ("normal_plan", "track_plan", "profit_loss"):
-        raise VenueError("40020", "Parameter planType error")
+        raise SimError("40020", "Parameter planType error")
     return plan_type
 
 
-def orders_plan_pending(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def orders_plan_pending(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/orders-plan-pending`` (5.11): ``planType`` required."""
-    pt = product_type(q)
-    rows = sim.exchange.plan_orders(
-        key,
+    pt = product_type(call.query)
+    rows = ctx.exchange.plan_orders(
+        call.api_key,
         pt,
-        _plan_type(q),
-        symbol=_symbol(sim, q, pt, required=False),
-        order_id=q.get("orderId") or None,
-        client_oid=q.get("clientOid") or None,
-        id_less_than=q.get("idLessThan") or None,
-        limit=_limit(q),
+        _plan_type(call.query),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        order_id=call.query.get("orderId") or None,
+        client_oid=call.query.get("clientOid") or None,
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=_limit(call.query),
     )
-    entrusted = [plan_row(sim, p) for p in rows] or None
+    entrusted = [plan_row(ctx.exchange, p) for p in rows] or None
     return {"entrustedList": entrusted, "endId": _end_id(rows, "order_id")}
 
 
-def orders_plan_history(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def orders_plan_history(ctx: RestContext, call: RestCall) -> Any:
     """``GET order/orders-plan-history`` (5.11)."""
-    pt = product_type(q)
-    rows = sim.exchange.plan_history(
-        key,
+    pt = product_type(call.query)
+    rows = ctx.exchange.plan_history(
+        call.api_key,
         pt,
-        _plan_type(q),
-        symbol=_symbol(sim, q, pt, required=False),
-        plan_status=q.get("planStatus") or None,
-        id_less_than=q.get("idLessThan") or None,
-        limit=_limit(q),
+        _plan_type(call.query),
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        plan_status=call.query.get("planStatus") or None,
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=_limit(call.query),
     )
     return {
-        "entrustedList": [plan_row(sim, p, history=True) for p in rows],
+        "entrustedList": [plan_row(ctx.exchange, p, history=True) for p in rows],
         "endId": _end_id(rows, "order_id"),
     }
 
 
-def bill(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
+def bill(ctx: RestContext, call: RestCall) -> Any:
     """``GET account/bill`` (5.12): newest first, ``endId`` cursor."""
-    pt = product_type(q)
-    window = _window(q)
+    pt = product_type(call.query)
+    window = _window(call.query)
     if (
         window["start_ms"] is not None
         and window["end_ms"] is not None
         and window["end_ms"] - window["start_ms"] > 30 * 86_400_000
     ):
-        raise VenueError("00001", "startTime and endTime interval cannot be greater than 30 days")
-    rows = sim.exchange.bills(
-        key,
+        raise SimError("00001", "startTime and endTime interval cannot be greater than 30 days")
+    rows = ctx.exchange.bills(
+        call.api_key,
         pt,
-        business_type=q.get("businessType") or None,
-        symbol=_symbol(sim, q, pt, required=False),
-        id_less_than=q.get("idLessThan") or None,
-        limit=int_param(q, "limit", 20, 1, 100),
+        business_type=call.query.get("businessType") or None,
+        symbol=_optional_symbol(ctx.exchange, call.query, pt),
+        id_less_than=call.query.get("idLessThan") or None,
+        limit=int_param(call.query, "limit", 20, 1, 100),
         **window,
     )
     out = [
@@ -535,30 +562,30 @@ def bill(sim: BitgetSimulator, key: str, q: Any, body: Any) -> Any:
     return {"bills": out, "endId": _end_id(rows, "bill_id")}
 
 
-# (method, path, handler, requests per second per UID) (bitget-protocol.md 7.2)
-ROUTES: list[tuple[str, str, Any, float]] = [
-    ("GET", "/api/v2/mix/account/accounts", accounts, 10),
-    ("GET", "/api/v2/mix/account/account", account, 10),
-    ("GET", "/api/v2/mix/account/bill", bill, 10),
-    ("POST", "/api/v2/mix/account/set-leverage", set_leverage, 5),
-    ("POST", "/api/v2/mix/account/set-margin-mode", set_margin_mode, 5),
-    ("POST", "/api/v2/mix/account/set-position-mode", set_position_mode, 5),
-    ("GET", "/api/v2/mix/position/all-position", all_position, 5),
-    ("GET", "/api/v2/mix/position/single-position", single_position, 10),
-    ("POST", "/api/v2/mix/order/place-order", place_order, 10),
-    ("POST", "/api/v2/mix/order/batch-place-order", batch_place_order, 5),
-    ("POST", "/api/v2/mix/order/modify-order", modify_order, 10),
-    ("POST", "/api/v2/mix/order/cancel-order", cancel_order, 10),
-    ("POST", "/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, 10),
-    ("POST", "/api/v2/mix/order/cancel-all-orders", cancel_all_orders, 10),
-    ("POST", "/api/v2/mix/order/close-positions", close_positions, 1),
-    ("GET", "/api/v2/mix/order/orders-pending", orders_pending, 10),
-    ("GET", "/api/v2/mix/order/orders-history", orders_history, 10),
-    ("GET", "/api/v2/mix/order/detail", detail, 10),
-    ("GET", "/api/v2/mix/order/fills", order_fills, 10),
-    ("POST", "/api/v2/mix/order/place-plan-order", place_plan_order, 10),
-    ("POST", "/api/v2/mix/order/modify-plan-order", modify_plan_order, 10),
-    ("POST", "/api/v2/mix/order/cancel-plan-order", cancel_plan_order, 10),
-    ("GET", "/api/v2/mix/order/orders-plan-pending", orders_plan_pending, 10),
-    ("GET", "/api/v2/mix/order/orders-plan-history", orders_plan_history, 10),
-]
+# (method, path, handler, requests per second per UID, signed) (bitget-protocol.md 7.2)
+ROUTES: Final[tuple[Route[RestContext], ...]] = (
+    Route("GET", "/api/v2/mix/account/accounts", accounts, 10, True),
+    Route("GET", "/api/v2/mix/account/account", account, 10, True),
+    Route("GET", "/api/v2/mix/account/bill", bill, 10, True),
+    Route("POST", "/api/v2/mix/account/set-leverage", set_leverage, 5, True),
+    Route("POST", "/api/v2/mix/account/set-margin-mode", set_margin_mode, 5, True),
+    Route("POST", "/api/v2/mix/account/set-position-mode", set_position_mode, 5, True),
+    Route("GET", "/api/v2/mix/position/all-position", all_position, 5, True),
+    Route("GET", "/api/v2/mix/position/single-position", single_position, 10, True),
+    Route("POST", "/api/v2/mix/order/place-order", place_order, 10, True),
+    Route("POST", "/api/v2/mix/order/batch-place-order", batch_place_order, 5, True),
+    Route("POST", "/api/v2/mix/order/modify-order", modify_order, 10, True),
+    Route("POST", "/api/v2/mix/order/cancel-order", cancel_order, 10, True),
+    Route("POST", "/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, 10, True),
+    Route("POST", "/api/v2/mix/order/cancel-all-orders", cancel_all_orders, 10, True),
+    Route("POST", "/api/v2/mix/order/close-positions", close_positions, 1, True),
+    Route("GET", "/api/v2/mix/order/orders-pending", orders_pending, 10, True),
+    Route("GET", "/api/v2/mix/order/orders-history", orders_history, 10, True),
+    Route("GET", "/api/v2/mix/order/detail", detail, 10, True),
+    Route("GET", "/api/v2/mix/order/fills", order_fills, 10, True),
+    Route("POST", "/api/v2/mix/order/place-plan-order", place_plan_order, 10, True),
+    Route("POST", "/api/v2/mix/order/modify-plan-order", modify_plan_order, 10, True),
+    Route("POST", "/api/v2/mix/order/cancel-plan-order", cancel_plan_order, 10, True),
+    Route("GET", "/api/v2/mix/order/orders-plan-pending", orders_plan_pending, 10, True),
+    Route("GET", "/api/v2/mix/order/orders-plan-history", orders_plan_history, 10, True),
+)

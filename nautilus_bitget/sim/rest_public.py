@@ -1,21 +1,22 @@
 """
 Public REST endpoints of the simulator (bitget-protocol.md 4): ``/api/v2/public/time`` and
-``/api/v2/mix/market/...``. Each handler takes ``(sim, query)`` and returns the envelope's
-``data``; it raises :class:`~nautilus_bitget.sim.wire.VenueError` (or the exchange's ``SimError``)
-to answer with an error envelope.
+``/api/v2/mix/market/...``. Each handler takes ``(context, call)`` and returns the envelope's
+``data``; it raises :class:`~nautilus_bitget.sim.errors.SimError` to answer with an error
+envelope (:mod:`~nautilus_bitget.sim.pipeline` does the rest).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import Final
 
 from nautilus_bitget.sim import wire
-from nautilus_bitget.sim.wire import VenueError
+from nautilus_bitget.sim.context import RestContext
+from nautilus_bitget.sim.errors import SimError
+from nautilus_bitget.sim.exchange import SimExchange
+from nautilus_bitget.sim.pipeline import RestCall
+from nautilus_bitget.sim.pipeline import Route
 
-
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.server import BitgetSimulator
 
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 GRANULARITIES = {
@@ -53,7 +54,7 @@ def require(q: Any, name: str) -> str:
     """Return a required parameter or raise 40019."""
     value = q.get(name)
     if value is None or value == "":
-        raise VenueError("40019", f"Parameter {name} cannot be empty")
+        raise SimError("40019", f"Parameter {name} cannot be empty")
     return str(value)
 
 
@@ -61,7 +62,7 @@ def product_type(q: Any) -> str:
     """Return the (uppercased) ``productType`` parameter; lowercase works too (9.7)."""
     pt = require(q, "productType").upper()
     if pt not in PRODUCT_TYPES:
-        raise VenueError("40020", "Parameter productType error")
+        raise SimError("40020", "Parameter productType error")
     return pt
 
 
@@ -73,75 +74,71 @@ def int_param(q: Any, name: str, default: int | None = None, lo: int = 0, hi: in
     try:
         out = int(str(value))
     except ValueError:
-        raise VenueError("40020", f"Parameter {name} error") from None
+        raise SimError("40020", f"Parameter {name} error") from None
     if out < lo or (hi is not None and out > hi):
-        raise VenueError("40020", f"Parameter {name} error")
+        raise SimError("40020", f"Parameter {name} error")
     return out
 
 
-def symbol_of(sim: BitgetSimulator, q: Any, pt: str, *, market: bool = True) -> str:
+def symbol_of(ex: SimExchange, q: Any, pt: str, *, market: bool = True) -> str:
     """Return the ``symbol`` parameter checked against ``pt`` (40034 when unknown)."""
     symbol = require(q, "symbol").upper()
-    spec = sim.exchange.contracts.get(symbol)
-    if spec is None or spec.product_type != pt or (market and symbol not in sim.exchange.markets):
-        raise VenueError("40034", f"Parameter {symbol} does not exist")
+    spec = ex.contracts.get(symbol)
+    if spec is None or spec.product_type != pt or (market and symbol not in ex.markets):
+        raise SimError("40034", f"Parameter {symbol} does not exist")
     return symbol
 
 
-def _symbols(sim: BitgetSimulator, q: Any, pt: str) -> list[str]:
+def _symbols(ex: SimExchange, q: Any, pt: str) -> list[str]:
     if q.get("symbol"):
-        return [symbol_of(sim, q, pt)]
-    return [
-        s
-        for s, spec in sim.exchange.contracts.items()
-        if spec.product_type == pt and s in sim.exchange.markets
-    ]
+        return [symbol_of(ex, q, pt)]
+    return [s for s, spec in ex.contracts.items() if spec.product_type == pt and s in ex.markets]
 
 
 # -- handlers ---------------------------------------------------------------------------------
-def server_time(sim: BitgetSimulator, q: Any) -> Any:
+def server_time(ctx: RestContext, call: RestCall) -> Any:
     """``GET /api/v2/public/time`` (4.1)."""
-    return {"serverTime": str(sim.now_ms())}
+    return {"serverTime": str(ctx.now_ms())}
 
 
-def contracts(sim: BitgetSimulator, q: Any) -> Any:
+def contracts(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/contracts`` (4.2): all listed contracts of the product type."""
-    pt = product_type(q)
-    if q.get("symbol"):
-        symbol = symbol_of(sim, q, pt, market=False)
-        return [sim.exchange.contracts[symbol].contract_row()]
-    return [c.contract_row() for c in sim.exchange.contracts_of(pt)]
+    pt = product_type(call.query)
+    if call.query.get("symbol"):
+        symbol = symbol_of(ctx.exchange, call.query, pt, market=False)
+        return [ctx.exchange.contracts[symbol].contract_row()]
+    return [c.contract_row() for c in ctx.exchange.contracts_of(pt)]
 
 
-def merge_depth(sim: BitgetSimulator, q: Any) -> Any:
+def merge_depth(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/merge-depth`` (4.3): levels as JSON numbers."""
-    pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
-    precision = q.get("precision") or "scale0"
+    pt = product_type(call.query)
+    symbol = symbol_of(ctx.exchange, call.query, pt)
+    precision = call.query.get("precision") or "scale0"
     if precision not in ("scale0", "scale1", "scale2", "scale3"):
-        raise VenueError("40020", "Parameter precision error")
-    limit_text = q.get("limit") or "100"
+        raise SimError("40020", "Parameter precision error")
+    limit_text = call.query.get("limit") or "100"
     if limit_text == "max":
         limit = 100
     elif limit_text in ("1", "5", "15", "50", "100"):
         limit = int(limit_text)
     else:
-        raise VenueError("40020", "Parameter limit error")
-    spec = sim.exchange.contracts[symbol]
-    bids, asks = sim.exchange.book(symbol, limit)
+        raise SimError("40020", "Parameter limit error")
+    spec = ctx.exchange.contracts[symbol]
+    bids, asks = ctx.exchange.book(symbol, limit)
     return {
         "asks": [[float(p), float(sz)] for p, sz in asks],
         "bids": [[float(p), float(sz)] for p, sz in bids],
-        "ts": str(sim.exchange.now_ms()),
+        "ts": str(ctx.exchange.now_ms()),
         "scale": wire.s(spec.tick),
         "precision": precision,
         "isMaxPrecision": "YES" if precision == "scale0" else "NO",
     }
 
 
-def ticker_row(sim: BitgetSimulator, symbol: str) -> dict:
+def ticker_row(ex: SimExchange, symbol: str) -> dict:
     """Return one REST ticker row (4.4)."""
-    t = sim.exchange.ticker(symbol)
+    t = ex.ticker(symbol)
     return {
         "symbol": symbol,
         "lastPr": t.last_pr,
@@ -170,22 +167,22 @@ def ticker_row(sim: BitgetSimulator, symbol: str) -> dict:
     }
 
 
-def ticker(sim: BitgetSimulator, q: Any) -> Any:
+def ticker(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/ticker`` (4.4): an array with one row."""
-    pt = product_type(q)
-    return [ticker_row(sim, symbol_of(sim, q, pt))]
+    pt = product_type(call.query)
+    return [ticker_row(ctx.exchange, symbol_of(ctx.exchange, call.query, pt))]
 
 
-def tickers(sim: BitgetSimulator, q: Any) -> Any:
+def tickers(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/tickers`` (4.4)."""
-    pt = product_type(q)
-    return [ticker_row(sim, s) for s in _symbols(sim, {}, pt)]
+    pt = product_type(call.query)
+    return [ticker_row(ctx.exchange, s) for s in _symbols(ctx.exchange, {}, pt)]
 
 
 def _granularity(q: Any) -> str:
     gran = require(q, "granularity")
     if gran not in GRANULARITIES:
-        raise VenueError("40020", "Parameter granularity error")
+        raise SimError("40020", "Parameter granularity error")
     return gran
 
 
@@ -195,14 +192,14 @@ def granularity_ms(gran: str) -> int:
     return int(base[:-1]) * _GRAN_MS[base[-1]]
 
 
-def _candles(sim: BitgetSimulator, q: Any, kline_type: str, history: bool) -> Any:
+def _candles(ex: SimExchange, q: Any, kline_type: str, history: bool) -> Any:
     pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
+    symbol = symbol_of(ex, q, pt)
     gran = _granularity(q)
     limit = int_param(q, "limit", 100, 1, 200 if history else 1000)
     start = int_param(q, "startTime")
     end = int_param(q, "endTime")
-    rows = sim.exchange.candles(
+    rows = ex.candles(
         symbol,
         gran,
         start_ms=start,
@@ -212,34 +209,34 @@ def _candles(sim: BitgetSimulator, q: Any, kline_type: str, history: bool) -> An
     )
     if history:
         # bitget-protocol.md 4.5: history-candles returns finished candles only
-        now = sim.exchange.now_ms()
+        now = ex.now_ms()
         step = granularity_ms(gran)
         rows = [r for r in rows if int(r[0]) + step <= now][-limit:]
     # bitget-protocol.md 4.5: REST rows have 7 columns
     return [list(r[:7]) for r in rows]
 
 
-def candles(sim: BitgetSimulator, q: Any) -> Any:
+def candles(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/candles`` (4.5): includes the forming candle; ``kLineType``."""
-    kline_type = (q.get("kLineType") or "market").lower()
+    kline_type = (call.query.get("kLineType") or "market").lower()
     if kline_type not in ("market", "mark", "index"):
-        raise VenueError("40020", "Parameter kLineType error")
-    return _candles(sim, q, kline_type, history=False)
+        raise SimError("40020", "Parameter kLineType error")
+    return _candles(ctx.exchange, call.query, kline_type, history=False)
 
 
-def history_candles(sim: BitgetSimulator, q: Any) -> Any:
+def history_candles(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/history-candles`` (4.5): closed candles only, limit <= 200."""
-    return _candles(sim, q, "market", history=True)
+    return _candles(ctx.exchange, call.query, "market", history=True)
 
 
-def history_mark_candles(sim: BitgetSimulator, q: Any) -> Any:
+def history_mark_candles(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/history-mark-candles`` (4.5)."""
-    return _candles(sim, q, "mark", history=True)
+    return _candles(ctx.exchange, call.query, "mark", history=True)
 
 
-def history_index_candles(sim: BitgetSimulator, q: Any) -> Any:
+def history_index_candles(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/history-index-candles`` (4.5)."""
-    return _candles(sim, q, "index", history=True)
+    return _candles(ctx.exchange, call.query, "index", history=True)
 
 
 def _trade_rows(trades: list, symbol: str) -> list[dict]:
@@ -256,26 +253,26 @@ def _trade_rows(trades: list, symbol: str) -> list[dict]:
     ]
 
 
-def fills(sim: BitgetSimulator, q: Any) -> Any:
+def fills(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/fills`` (4.6): recent public trades, newest first, limit <= 100."""
-    pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
-    limit = int_param(q, "limit", 100, 1, 100)
-    return _trade_rows(sim.exchange.recent_trades(symbol, limit), symbol)
+    pt = product_type(call.query)
+    symbol = symbol_of(ctx.exchange, call.query, pt)
+    limit = int_param(call.query, "limit", 100, 1, 100)
+    return _trade_rows(ctx.exchange.recent_trades(symbol, limit), symbol)
 
 
-def fills_history(sim: BitgetSimulator, q: Any) -> Any:
+def fills_history(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/fills-history`` (4.6): ``idLessThan``, ``startTime``/``endTime`` (<= 7 d)."""
-    pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
-    limit = int_param(q, "limit", 500, 1, 1000)
-    start = int_param(q, "startTime")
-    end = int_param(q, "endTime")
+    pt = product_type(call.query)
+    symbol = symbol_of(ctx.exchange, call.query, pt)
+    limit = int_param(call.query, "limit", 500, 1, 1000)
+    start = int_param(call.query, "startTime")
+    end = int_param(call.query, "endTime")
     if start is not None and end is not None and end - start > 7 * 86_400_000:
-        raise VenueError("00001", "startTime and endTime interval cannot be greater than 7 days")
-    id_less = q.get("idLessThan")
+        raise SimError("00001", "startTime and endTime interval cannot be greater than 7 days")
+    id_less = call.query.get("idLessThan")
     out = []
-    for t in sim.exchange.recent_trades(symbol, 100_000):
+    for t in ctx.exchange.recent_trades(symbol, 100_000):
         if id_less and int(t.trade_id) >= int(id_less):
             continue
         if start is not None and t.ts < start:
@@ -288,12 +285,12 @@ def fills_history(sim: BitgetSimulator, q: Any) -> Any:
     return _trade_rows(out, symbol)
 
 
-def current_fund_rate(sim: BitgetSimulator, q: Any) -> Any:
+def current_fund_rate(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/current-fund-rate`` (4.7)."""
-    pt = product_type(q)
+    pt = product_type(call.query)
     rows = []
-    for symbol in _symbols(sim, q, pt):
-        f = sim.exchange.funding(symbol)
+    for symbol in _symbols(ctx.exchange, call.query, pt):
+        f = ctx.exchange.funding(symbol)
         rows.append(
             {
                 "symbol": symbol,
@@ -307,23 +304,23 @@ def current_fund_rate(sim: BitgetSimulator, q: Any) -> Any:
     return rows
 
 
-def history_fund_rate(sim: BitgetSimulator, q: Any) -> Any:
+def history_fund_rate(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/history-fund-rate`` (4.7): newest first, ``pageSize``/``pageNo``."""
-    pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
-    size = int_param(q, "pageSize", 20, 1, 100)
-    page = int_param(q, "pageNo", 1, 1)
-    hist = sim.exchange.funding_history(symbol)
+    pt = product_type(call.query)
+    symbol = symbol_of(ctx.exchange, call.query, pt)
+    size = int_param(call.query, "pageSize", 20, 1, 100)
+    page = int_param(call.query, "pageNo", 1, 1)
+    hist = ctx.exchange.funding_history(symbol)
     chunk = hist[(page - 1) * size : page * size]
     return [{"symbol": symbol, "fundingRate": r, "fundingTime": str(ts)} for r, ts in chunk]
 
 
-def funding_time(sim: BitgetSimulator, q: Any) -> Any:
+def funding_time(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/funding-time`` (4.7)."""
-    pt = product_type(q)
+    pt = product_type(call.query)
     rows = []
-    for symbol in _symbols(sim, q, pt):
-        f = sim.exchange.funding(symbol)
+    for symbol in _symbols(ctx.exchange, call.query, pt):
+        f = ctx.exchange.funding(symbol)
         rows.append(
             {
                 "symbol": symbol,
@@ -334,22 +331,22 @@ def funding_time(sim: BitgetSimulator, q: Any) -> Any:
     return rows
 
 
-def open_interest(sim: BitgetSimulator, q: Any) -> Any:
+def open_interest(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/open-interest`` (4.8)."""
-    pt = product_type(q)
-    symbol = symbol_of(sim, q, pt)
+    pt = product_type(call.query)
+    symbol = symbol_of(ctx.exchange, call.query, pt)
     return {
-        "openInterestList": [{"symbol": symbol, "size": sim.exchange.open_interest(symbol)}],
-        "ts": str(sim.exchange.now_ms()),
+        "openInterestList": [{"symbol": symbol, "size": ctx.exchange.open_interest(symbol)}],
+        "ts": str(ctx.exchange.now_ms()),
     }
 
 
-def symbol_price(sim: BitgetSimulator, q: Any) -> Any:
+def symbol_price(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/symbol-price`` (4.9)."""
-    pt = product_type(q)
+    pt = product_type(call.query)
     rows = []
-    for symbol in _symbols(sim, q, pt):
-        t = sim.exchange.ticker(symbol)
+    for symbol in _symbols(ctx.exchange, call.query, pt):
+        t = ctx.exchange.ticker(symbol)
         rows.append(
             {
                 "symbol": symbol,
@@ -362,22 +359,22 @@ def symbol_price(sim: BitgetSimulator, q: Any) -> Any:
     return rows
 
 
-# (path, handler, requests per second); all per IP (bitget-protocol.md 7.2)
-ROUTES: list[tuple[str, Any, float]] = [
-    ("/api/v2/public/time", server_time, 20),
-    ("/api/v2/mix/market/contracts", contracts, 20),
-    ("/api/v2/mix/market/merge-depth", merge_depth, 20),
-    ("/api/v2/mix/market/ticker", ticker, 20),
-    ("/api/v2/mix/market/tickers", tickers, 20),
-    ("/api/v2/mix/market/candles", candles, 20),
-    ("/api/v2/mix/market/history-candles", history_candles, 20),
-    ("/api/v2/mix/market/history-mark-candles", history_mark_candles, 20),
-    ("/api/v2/mix/market/history-index-candles", history_index_candles, 20),
-    ("/api/v2/mix/market/fills", fills, 20),
-    ("/api/v2/mix/market/fills-history", fills_history, 10),
-    ("/api/v2/mix/market/current-fund-rate", current_fund_rate, 20),
-    ("/api/v2/mix/market/history-fund-rate", history_fund_rate, 20),
-    ("/api/v2/mix/market/funding-time", funding_time, 20),
-    ("/api/v2/mix/market/open-interest", open_interest, 20),
-    ("/api/v2/mix/market/symbol-price", symbol_price, 20),
-]
+# (method, path, handler, requests per second per IP, signed) (bitget-protocol.md 7.2)
+ROUTES: Final[tuple[Route[RestContext], ...]] = (
+    Route("GET", "/api/v2/public/time", server_time, 20, False),
+    Route("GET", "/api/v2/mix/market/contracts", contracts, 20, False),
+    Route("GET", "/api/v2/mix/market/merge-depth", merge_depth, 20, False),
+    Route("GET", "/api/v2/mix/market/ticker", ticker, 20, False),
+    Route("GET", "/api/v2/mix/market/tickers", tickers, 20, False),
+    Route("GET", "/api/v2/mix/market/candles", candles, 20, False),
+    Route("GET", "/api/v2/mix/market/history-candles", history_candles, 20, False),
+    Route("GET", "/api/v2/mix/market/history-mark-candles", history_mark_candles, 20, False),
+    Route("GET", "/api/v2/mix/market/history-index-candles", history_index_candles, 20, False),
+    Route("GET", "/api/v2/mix/market/fills", fills, 20, False),
+    Route("GET", "/api/v2/mix/market/fills-history", fills_history, 10, False),
+    Route("GET", "/api/v2/mix/market/current-fund-rate", current_fund_rate, 20, False),
+    Route("GET", "/api/v2/mix/market/history-fund-rate", history_fund_rate, 20, False),
+    Route("GET", "/api/v2/mix/market/funding-time", funding_time, 20, False),
+    Route("GET", "/api/v2/mix/market/open-interest", open_interest, 20, False),
+    Route("GET", "/api/v2/mix/market/symbol-price", symbol_price, 20, False),
+)

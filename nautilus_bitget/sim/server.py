@@ -1,22 +1,22 @@
 """
-The simulator's aiohttp server: REST, both WebSockets and the fault control API on one port.
+The simulator's aiohttp server: REST (v2 and v3), the WebSockets and the fault control API on one
+port. It builds the parts and wires them; the request path is :mod:`.pipeline`.
 
 ``BitgetSimulator(SimConfig(...))``, ``await sim.start()``, ``sim.http_url`` /
 ``sim.ws_public_url`` / ``sim.ws_private_url``, ``sim.exchange`` (the truth), ``sim.faults``,
-``await sim.stop()``. ``start_background()`` / ``stop_background()`` run it in its own thread.
+``sim.v3`` (the UTA family), ``await sim.stop()``. ``start_background()`` /
+``stop_background()`` run it in its own thread.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
 
-import msgspec
 from aiohttp import web
 
 from nautilus_bitget.constants import SIM_API_PASSPHRASE
@@ -24,120 +24,38 @@ from nautilus_bitget.constants import SIM_API_SECRET
 from nautilus_bitget.constants import sim_urls
 from nautilus_bitget.sim import rest_private
 from nautilus_bitget.sim import rest_public
-from nautilus_bitget.sim import wire
-from nautilus_bitget.sim.auth import AuthError
 from nautilus_bitget.sim.auth import SimApiKey
 from nautilus_bitget.sim.auth import SimAuthenticator
-from nautilus_bitget.sim.events import BookChanged
-from nautilus_bitget.sim.events import CandleUpdated
-from nautilus_bitget.sim.events import FundingSettled
-from nautilus_bitget.sim.events import TickerChanged
-from nautilus_bitget.sim.events import Trades
-from nautilus_bitget.sim.exchange import SimError
+from nautilus_bitget.sim.auth import uid_of
+from nautilus_bitget.sim.config import SimConfig
+from nautilus_bitget.sim.context import RestContext
+from nautilus_bitget.sim.context import WsContext
+from nautilus_bitget.sim.events import MARKET_EVENTS
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.faults import SimFaults
-from nautilus_bitget.sim.v3 import register_v3_routes
+from nautilus_bitget.sim.pipeline import RestApi
+from nautilus_bitget.sim.pipeline import RestPipeline
 from nautilus_bitget.sim.v3.layer import SimV3
-from nautilus_bitget.sim.wire import VenueError
 from nautilus_bitget.sim.ws_private import PrivateWsServer
 from nautilus_bitget.sim.ws_public import PublicWsServer
+from nautilus_bitget.sim.ws_public import WsServerBase
+from nautilus_bitget.sim.ws_public import drop_sockets
 
+
+if TYPE_CHECKING:
+    from nautilus_bitget.sim.replay import CatalogReplay
+
+
+__all__ = ["DEMO_API_KEY", "BitgetSimulator", "SimConfig"]
 
 _log = logging.getLogger(__name__)
 
 DEMO_API_KEY = "sim-demo-key"
-_MARKET_EVENTS = (BookChanged, Trades, TickerChanged, CandleUpdated, FundingSettled)
-
-
-@dataclass
-class SimConfig:
-    """
-    Configuration of a :class:`BitgetSimulator`.
-
-    Parameters
-    ----------
-    host, port : str, int
-        Bind address; port 0 picks a free port.
-    symbols : list[str], optional
-        Markets to generate (default BTCUSDT, ETHUSDT, BTCPERP, BTCUSD).
-    seed : int
-        Market generator seed.
-    checksum : bool
-        Send a signed CRC32 ``checksum`` on ``books`` (bitget-protocol.md 6.1).
-    account_mode : str
-        ``"classic"`` or ``"uta"`` for the default account (UTA gets 40085 on v2 endpoints).
-    book_rate_hz : float
-        ``books`` messages per second per symbol.
-    funding_interval_secs : float, optional
-        Funding settlement interval (default: the contract's ``fundInterval`` hours).
-    ws_idle_timeout_secs : float
-        Close a socket after this long without a text ``ping`` (bitget-protocol.md 3.1: ~120 s).
-    ws_max_msgs_per_sec : int
-        Inbound messages per second per connection before it is closed (0 disables).
-    ws_max_channels : int
-        Channels per connection.
-    ws_max_subscribes_per_hour : int
-        Subscribe requests per hour per connection (bitget-protocol.md 3.1: 240; 0 disables).
-    ws_max_age_secs : float, optional
-        Force a clean disconnect after this connection age (Bitget: 24 h).
-    rate_limits : bool
-        Enforce the per-endpoint limits of bitget-protocol.md 7.2 (HTTP 429).
-    push_interval_secs : float
-        Flush period of throttled channels (ticker, candles).
-    book_levels : int
-        Depth of the generated books.
-    replay : str, optional
-        Serve a recorded Nautilus catalog instead of the generated market.
-    replay_speed : float
-        Replay speed (1.0 = real time).
-
-    """
-
-    host: str = "127.0.0.1"
-    port: int = 0
-    symbols: list[str] | None = None
-    seed: int = 7
-    checksum: bool = False
-    account_mode: str = "classic"
-    book_rate_hz: float = 10.0
-    funding_interval_secs: float | None = None
-    ws_idle_timeout_secs: float = 120.0
-    ws_max_msgs_per_sec: int = 10
-    ws_max_channels: int = 1000
-    ws_max_subscribes_per_hour: int = 240
-    ws_max_age_secs: float | None = 86_400.0
-    rate_limits: bool = True
-    push_interval_secs: float = 0.1
-    book_levels: int = 200
-    replay: str | None = None
-    replay_speed: float = 1.0
-
-
-class _TokenBuckets:
-    """Token bucket per (uid or ip, path): ``rate`` tokens/s, capacity ``rate``."""
-
-    def __init__(self) -> None:
-        self._buckets: dict[tuple[str, str], list[float]] = {}
-
-    def take(self, who: str, path: str, rate: float) -> int | None:
-        """Take one token; return the remaining whole tokens, or ``None`` when limited."""
-        now = time.monotonic()
-        bucket = self._buckets.get((who, path))
-        if bucket is None:
-            bucket = [rate, now]
-            self._buckets[(who, path)] = bucket
-        tokens = min(rate, bucket[0] + (now - bucket[1]) * rate)
-        bucket[1] = now
-        if tokens < 1.0:
-            bucket[0] = tokens
-            return None
-        bucket[0] = tokens - 1.0
-        return int(bucket[0])
 
 
 class BitgetSimulator:
     """
-    A local Bitget (API v2 classic, mix) built to the documented behaviour.
+    A local Bitget (API v2 classic ``mix`` and UTA API v3) built to the documented behaviour.
 
     Parameters
     ----------
@@ -149,7 +67,7 @@ class BitgetSimulator:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
         cfg = self.config
-        self.replay: Any = None
+        self.replay: CatalogReplay | None = None
         self.exchange = self._build_exchange()
         self.demo_keys: set[str] = {DEMO_API_KEY}
         if self.exchange.find_account(DEMO_API_KEY) is None:
@@ -161,22 +79,36 @@ class BitgetSimulator:
             )
         self.faults = SimFaults(on_drop=self._drop_ws)
         self.auth = SimAuthenticator(self._lookup_key, self.now_ms)
-        self.public = PublicWsServer(self)
-        self.private = PrivateWsServer(self)
-        self.v3: SimV3 | None = None
-        self._buckets = _TokenBuckets()
-        self._routes: dict[tuple[str, str], tuple[Any, float, bool]] = {}
-        for path, fn, rate in rest_public.ROUTES:
-            self._routes[("GET", path)] = (fn, rate, False)
-        for method, path, fn, rate in rest_private.ROUTES:
-            self._routes[(method, path)] = (fn, rate, True)
+        ws = WsContext(self.exchange, cfg, self.faults, self.auth)
+        self.public = PublicWsServer(ws)
+        self.private = PrivateWsServer(ws)
+        self.v3 = SimV3(ws, self.now_ms)
+        self._sockets: tuple[WsServerBase, ...] = (
+            self.public,
+            self.private,
+            self.v3.public,
+            self.v3.private,
+        )
+        # One request pipeline for both API families; /api/v3/ is v3, the rest of /api/ is v2
+        self.rest = RestPipeline(self.auth, self.faults, self.now_ms, cfg.rate_limits)
+        self.rest.mount(
+            RestApi(
+                "/api/",
+                rest_private.DIALECT,
+                RestContext(self.exchange, self.now_ms),
+                rest_public.ROUTES + rest_private.ROUTES,
+            )
+        )
+        self.rest.mount(self.v3.rest)
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task] = []
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
+        # One listener per family: the engine isolates a failing listener from the others
         self.exchange.add_listener(self._on_event)
+        self.exchange.add_listener(self.v3.on_event)
 
     def _build_exchange(self) -> SimExchange:
         cfg = self.config
@@ -232,9 +164,9 @@ class BitgetSimulator:
         app.router.add_routes(self.faults.routes())
         app.router.add_get("/v2/ws/public", self.public.handle)
         app.router.add_get("/v2/ws/private", self.private.handle)
-        # UTA API v3 (REST /api/v3 and /v3/ws/*) over the same engine, before the v2 catch-all
-        self.v3 = register_v3_routes(app, self)
-        app.router.add_route("*", "/api/{tail:.*}", self._dispatch)
+        app.router.add_get("/v3/ws/public", self.v3.public.handle)
+        app.router.add_get("/v3/ws/private", self.v3.private.handle)
+        app.router.add_route("*", "/api/{tail:.*}", self.rest.handle)
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=2.0
         )
@@ -258,7 +190,7 @@ class BitgetSimulator:
             except asyncio.CancelledError:
                 pass
         self._tasks = []
-        for srv in (self.public, self.private):
+        for srv in self._sockets:
             for conn in list(srv.conns):
                 await conn.close(1001, b"server shutdown")
         if self._runner is not None:
@@ -327,10 +259,7 @@ class BitgetSimulator:
         """Wait until every queued WS frame has been written to its socket."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            servers = [self.public, self.private]
-            if self.v3 is not None:
-                servers += [self.v3.public, self.v3.private]
-            busy = any(c._out for srv in servers for c in srv.conns if not c.closed)
+            busy = any(c.pending for srv in self._sockets for c in srv.conns if not c.closed)
             if not busy:
                 return
             await asyncio.sleep(0.005)
@@ -357,33 +286,27 @@ class BitgetSimulator:
     async def _flush_loop(self) -> None:
         while True:
             await asyncio.sleep(self.config.push_interval_secs)
-            try:
-                self.public.flush()
-            except Exception:
-                _log.exception("public flush failed")
+            for srv in (self.public, self.v3.public):
+                try:
+                    srv.flush()
+                except Exception:
+                    _log.exception("public flush failed")
 
     async def _sweep_loop(self) -> None:
         while True:
             await asyncio.sleep(0.5)
             now = time.monotonic()
-            self.public.sweep(now)
-            self.private.sweep(now)
+            for srv in self._sockets:
+                srv.sweep(now)
 
     def _on_event(self, event: Any) -> None:
-        if isinstance(event, _MARKET_EVENTS):
+        if isinstance(event, MARKET_EVENTS):
             self.public.on_event(event)
         else:
             self.private.on_event(event)
 
     def _drop_ws(self, which: str, clean: bool) -> int:
-        n = 0
-        if which in ("public", "both"):
-            n += self.public.drop_all(clean)
-        if which in ("private", "both"):
-            n += self.private.drop_all(clean)
-        if self.v3 is not None:
-            n += self.v3.drop_all(which, clean)
-        return n
+        return drop_sockets(self._sockets, which, clean)
 
     # -- auth -----------------------------------------------------------------------------------
     def _lookup_key(self, api_key: str) -> SimApiKey | None:
@@ -394,88 +317,7 @@ class BitgetSimulator:
             api_key=api_key,
             secret=acct.secret,
             passphrase=acct.passphrase,
-            uid=str(int(hashlib.sha256(api_key.encode()).hexdigest()[:10], 16)),
+            uid=uid_of(api_key),
             demo=api_key in self.demo_keys,
             account_mode="uta" if acct.uta else "classic",
         )
-
-    # -- REST dispatch --------------------------------------------------------------------------
-    async def _dispatch(self, request: web.Request) -> web.Response:
-        path = request.path
-        faults = self.faults
-        status = faults.take_http_error(path)
-        if status is not None:
-            if status == 429:
-                return wire.error("429", "Too many requests", status=429)
-            return wire.error("40015", "System is abnormal, please try again later", status)
-        delay = faults.take_slow(path)
-        if delay:
-            await asyncio.sleep(delay)
-        route = self._routes.get((request.method, path))
-        if route is None:
-            return wire.error("40404", "Request URL NOT FOUND", status=404)
-        fn, rate, signed = route
-        body_bytes = await request.read()
-        key: SimApiKey | None = None
-        try:
-            if signed:
-                # Sign over the request target exactly as received (bitget-protocol.md 2.2)
-                raw_path, _, raw_query = request.raw_path.partition("?")
-                key = self.auth.verify_rest(
-                    request.headers,
-                    request.method,
-                    raw_path,
-                    raw_query,
-                    body_bytes,
-                )
-                if key.account_mode == "uta":
-                    raise VenueError(
-                        "40085",
-                        "You are in Unified Account mode, and the Classic Account API is "
-                        "not supported",
-                    )
-            headers = None
-            if self.config.rate_limits:
-                who = key.uid if key is not None else str(request.remote)
-                remaining = self._buckets.take(who, path, rate)
-                if remaining is None:
-                    return wire.error("429", "Too many requests", status=429)
-                headers = {"x-mbx-used-remain-limit": str(remaining)}
-            if signed:
-                body = {}
-                if request.method == "POST":
-                    # bitget-protocol.md 2.1: POST requires Content-Type application/json (40007)
-                    if request.content_type != "application/json":
-                        raise VenueError(
-                            "40007", "Invalid Content_Type, please use application/json format"
-                        )
-                    body = _json_body(body_bytes)
-                data = fn(self, key.api_key, request.query, body)
-            else:
-                data = fn(self, request.query)
-            response = wire.ok(data, self.now_ms(), headers)
-        except AuthError as e:
-            response = wire.error(e.code, e.msg, request_time=self.now_ms())
-        except (VenueError, SimError) as e:
-            status = getattr(e, "status", 400)
-            response = wire.error(e.code, e.msg, status=status, request_time=self.now_ms())
-        except Exception:
-            _log.exception("sim handler failed: %s %s", request.method, path)
-            response = wire.error("45001", "Unknown error", status=500)
-        hang = faults.take_hang(path)
-        if hang:
-            # The request was executed; the client sees a timeout (unknown outcome)
-            await asyncio.sleep(hang)
-        return response
-
-
-def _json_body(raw: bytes) -> dict:
-    if not raw.strip():
-        return {}
-    try:
-        body = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise VenueError("40017", "Parameter verification failed: body is not JSON") from None
-    if not isinstance(body, dict):
-        raise VenueError("40017", "Parameter verification failed: body is not an object")
-    return body

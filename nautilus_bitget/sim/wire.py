@@ -33,7 +33,8 @@ def s(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Decimal):
-        if value == value.to_integral_value() and value.as_tuple().exponent > 0:
+        exponent = value.as_tuple().exponent  # "n"/"N"/"F" for NaN and infinities
+        if isinstance(exponent, int) and exponent > 0:
             return str(value.quantize(Decimal(1)))
         text = format(value, "f")
         return text
@@ -93,16 +94,6 @@ def error(
         content_type="application/json",
         headers=headers,
     )
-
-
-class VenueError(Exception):
-    """Raised inside handlers to answer with a Bitget error envelope."""
-
-    def __init__(self, code: str, msg: str, status: int = 400) -> None:
-        super().__init__(f"{code} {msg}")
-        self.code = code
-        self.msg = msg
-        self.status = status
 
 
 def book_checksum(bids: list[list[str]], asks: list[list[str]]) -> int:

@@ -4,23 +4,27 @@ The private socket ``/v2/ws/private``: login and the account channels (bitget-pr
 Channels ``orders``, ``fill``, ``positions``, ``account`` (selector ``coin``), ``orders-algo``,
 ``positions-history``, per ``instType``. ``positions`` and ``account`` push the full set on
 subscribe and on every change; ``orders`` does not push existing orders on subscribe.
+:class:`PrivateWsBase` (login, sockets per key, push delivery under the private faults) is shared
+with the v3 private socket.
 """
 
 from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from typing import Any
 
 from nautilus_bitget.sim import wire
 from nautilus_bitget.sim.auth import AuthError
+from nautilus_bitget.sim.auth import SimApiKey
+from nautilus_bitget.sim.context import WsContext
 from nautilus_bitget.sim.events import AccountChanged
 from nautilus_bitget.sim.events import FillEvent
 from nautilus_bitget.sim.events import OrderEvent
 from nautilus_bitget.sim.events import PlanEvent
 from nautilus_bitget.sim.events import PositionClosed
 from nautilus_bitget.sim.events import PositionsChanged
+from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.ws_public import PRIVATE_CHANNELS
 from nautilus_bitget.sim.ws_public import PRODUCT_TYPES
 from nautilus_bitget.sim.ws_public import SubKey
@@ -28,38 +32,23 @@ from nautilus_bitget.sim.ws_public import WsConn
 from nautilus_bitget.sim.ws_public import WsServerBase
 
 
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.server import BitgetSimulator
-
-
-class PrivateWsServer(WsServerBase):
-    """The private socket: login, then per-account channels."""
+class PrivateWsBase(WsServerBase):
+    """Login and private-push delivery shared by the v2 and v3 private sockets."""
 
     kind = "private"
+    login_ok_code: int | str = 0  # the ``code`` of the login ack
 
-    def __init__(self, sim: BitgetSimulator) -> None:
-        super().__init__(sim)
+    def __init__(self, ctx: WsContext) -> None:
+        super().__init__(ctx)
         self.by_key: dict[str, set[WsConn]] = {}
+
+    def _check_account(self, entry: SimApiKey) -> None:
+        """Raise ``AuthError`` when the key's account may not use this socket."""
 
     def _forget(self, conn: WsConn) -> None:
         super()._forget(conn)
         if conn.api_key is not None:
-            conns = self.by_key.get(conn.api_key)
-            if conns is not None:
-                conns.discard(conn)
-
-    async def _login(self, conn: WsConn, args: list) -> None:
-        try:
-            entry = self.sim.auth.verify_login(args[0] if args else None)
-        except AuthError as e:
-            # bitget-protocol.md 3.2: "If login fails, it will automatically disconnect"
-            conn.send(wire.event("error", code=int(e.code), msg=e.msg, op="login"))
-            await asyncio.sleep(0.05)
-            await conn.close(1000, b"login failed")
-            return
-        conn.api_key = entry.api_key
-        self.by_key.setdefault(entry.api_key, set()).add(conn)
-        conn.send(wire.event("login", code=0, msg=""))
+            self.by_key.get(conn.api_key, set()).discard(conn)
 
     def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
         if not isinstance(arg, dict):
@@ -68,6 +57,39 @@ class PrivateWsServer(WsServerBase):
         if conn.api_key is None:
             self._arg_error(conn, arg, 30004, "User needs to log in", op)
             return None
+        return self._validate_channel(conn, arg, op)
+
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
+        raise NotImplementedError
+
+    async def _login(self, conn: WsConn, args: list) -> None:
+        try:
+            entry = self.ctx.auth.verify_login(args[0] if args else None)
+            self._check_account(entry)
+        except AuthError as e:
+            # bitget-protocol.md 3.2: "If login fails, it will automatically disconnect"
+            conn.send(wire.event("error", code=int(e.code), msg=e.msg, op="login"))
+            await asyncio.sleep(0.05)
+            await conn.close(1000, b"login failed")
+            return
+        conn.api_key = entry.api_key
+        self.by_key.setdefault(entry.api_key, set()).add(conn)
+        conn.send(wire.event("login", code=self.login_ok_code, msg=""))
+
+    def _deliver(self, conn: WsConn, data: bytes) -> None:
+        faults = self.ctx.faults
+        if faults.private_lose_n and faults.take_lose_private():
+            return
+        if faults.private_delay_ms > 0:
+            asyncio.get_running_loop().call_later(faults.private_delay_ms / 1000.0, conn.send, data)
+            return
+        conn.send(data)
+
+
+class PrivateWsServer(PrivateWsBase):
+    """The private socket: login, then per-account channels."""
+
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
         inst_type = str(arg.get("instType", "")).upper()
         channel = arg.get("channel")
         if channel not in PRIVATE_CHANNELS or inst_type not in PRODUCT_TYPES:
@@ -82,7 +104,7 @@ class PrivateWsServer(WsServerBase):
         selector = str(selector or "")
         if selector.lower() == "default":
             selector = "default"
-        elif channel == "account" or selector.upper() not in self.sim.exchange.contracts:
+        elif channel == "account" or selector.upper() not in self.ctx.exchange.contracts:
             msg = f"instType:{inst_type},channel:{channel},instId:{selector} doesn't exist"
             self._arg_error(conn, arg, 30001, msg, op)
             return None
@@ -150,21 +172,8 @@ class PrivateWsServer(WsServerBase):
                     cache[key] = data
                 self._deliver(conn, data)
 
-    def _deliver(self, conn: WsConn, data: bytes) -> None:
-        faults = self.sim.faults
-        if faults.private_lose_n and faults.take_lose_private():
-            return
-        if faults.private_delay_ms > 0:
-            asyncio.get_running_loop().call_later(
-                faults.private_delay_ms / 1000.0,
-                conn.send,
-                data,
-            )
-            return
-        conn.send(data)
-
     def _render(self, event: Any, key: SubKey) -> bytes:
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         kind = type(event)
         echo = self._echo(key)
         if kind is OrderEvent:
@@ -180,7 +189,7 @@ class PrivateWsServer(WsServerBase):
         return wire.push("snapshot", echo, [position_history_row(ex, event.record)])
 
     def _positions_push(self, api_key: str, key: SubKey) -> bytes:
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         positions = ex.positions(api_key, key[0])
         if key[2] != "default":
             positions = [p for p in positions if p.symbol == key[2]]
@@ -188,7 +197,7 @@ class PrivateWsServer(WsServerBase):
         return wire.push("snapshot", self._echo(key), rows)
 
     def _account_push(self, api_key: str, key: SubKey) -> bytes:
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         rows = [account_row(ex, v) for v in ex.account_views(api_key, key[0])]
         return wire.push("snapshot", self._echo(key), rows)
 
@@ -198,7 +207,7 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def order_row(ex: Any, order: Any, fill: Any = None) -> dict:
+def order_row(ex: SimExchange, order: Any, fill: Any = None) -> dict:
     """Return the ``orders`` channel row of ``order`` (fill fields when ``fill`` is given)."""
     spec = ex.contracts[order.symbol]
     price_avg = order.price_avg
@@ -285,7 +294,7 @@ def fill_row(fill: Any) -> dict:
     }
 
 
-def position_row(ex: Any, p: Any) -> dict:
+def position_row(ex: SimExchange, p: Any) -> dict:
     """Return the ``positions`` channel row (6.2); ``leverage`` is a JSON number."""
     spec = ex.contracts[p.symbol]
     margin = p.margin_size
@@ -322,19 +331,7 @@ def position_row(ex: Any, p: Any) -> dict:
     }
 
 
-def _usdt_equity(ex: Any, coin: str, equity: Decimal) -> Decimal:
-    if coin in ("USDT", "USDC", "USD"):
-        return equity
-    for symbol in (f"{coin}USDT", f"{coin}PERP", f"{coin}USD"):
-        if symbol in ex.markets:
-            try:
-                return equity * Decimal(ex.ticker(symbol).mark_price)
-            except (ArithmeticError, ValueError):
-                break
-    return equity
-
-
-def account_row(ex: Any, v: Any) -> dict:
+def account_row(ex: SimExchange, v: Any) -> dict:
     """Return the ``account`` channel row (6.2)."""
     return {
         "marginCoin": v.margin_coin,
@@ -343,14 +340,14 @@ def account_row(ex: Any, v: Any) -> dict:
         "maxOpenPosAvailable": wire.money(v.available),
         "maxTransferOut": wire.money(v.max_transfer_out),
         "equity": wire.money(v.equity),
-        "usdtEquity": wire.money(_usdt_equity(ex, v.margin_coin, v.equity)),
+        "usdtEquity": wire.money(ex.usdt_value(v.margin_coin, v.equity)),
         "crossedRiskRate": "0",
         "unrealizedPL": wire.money(v.unrealized_pl),
         "assetsMode": "single",
     }
 
 
-def plan_row(ex: Any, plan: Any) -> dict:
+def plan_row(ex: SimExchange, plan: Any) -> dict:
     """Return the ``orders-algo`` channel row (6.2) with the short ``planType`` code."""
     spec = ex.contracts[plan.symbol]
     return {
@@ -383,7 +380,7 @@ def plan_row(ex: Any, plan: Any) -> dict:
     }
 
 
-def position_history_row(ex: Any, rec: Any) -> dict:
+def position_history_row(ex: SimExchange, rec: Any) -> dict:
     """Return the ``positions-history`` channel row (6.2)."""
     return {
         "posId": rec.pos_id,

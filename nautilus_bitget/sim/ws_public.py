@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -22,14 +22,11 @@ from aiohttp import WSMsgType
 from aiohttp import web
 
 from nautilus_bitget.sim import wire
+from nautilus_bitget.sim.context import WsContext
 from nautilus_bitget.sim.events import BookChanged
 from nautilus_bitget.sim.events import CandleUpdated
 from nautilus_bitget.sim.events import TickerChanged
 from nautilus_bitget.sim.events import Trades
-
-
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.server import BitgetSimulator
 
 
 _log = logging.getLogger(__name__)
@@ -70,10 +67,17 @@ SubKey = tuple[str, str, str]  # (instType, channel, instId or coin)
 class WsConn:
     """One accepted WebSocket connection with its own outbound queue and writer task."""
 
-    def __init__(self, ws: web.WebSocketResponse, kind: str, remote: str) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        kind: str,
+        remote: str,
+        transport: asyncio.Transport | None = None,
+    ) -> None:
         self.ws = ws
         self.kind = kind  # "public" | "private"
         self.remote = remote
+        self._transport = transport
         self.subs: dict[SubKey, dict] = {}
         self.api_key: str | None = None
         self.opened = time.monotonic()
@@ -85,6 +89,11 @@ class WsConn:
         self._wake = asyncio.Event()
         self.writer_task: asyncio.Task | None = None
         self.sent = 0
+
+    @property
+    def pending(self) -> int:
+        """Return how many frames wait in the outbound queue."""
+        return len(self._out)
 
     def send(self, data: bytes) -> None:
         """Queue one text frame; a consumer too slow to drain the queue is disconnected."""
@@ -113,18 +122,20 @@ class WsConn:
 
     def abort(self) -> None:
         """Drop the TCP connection without a close frame."""
+        self.stop_writer()
+        if self._transport is not None:
+            self._transport.abort()
+
+    def stop_writer(self) -> None:
+        """Mark the connection closed and let its writer task finish."""
         self.closed = True
         self._wake.set()
-        transport = self.ws._req.transport if self.ws._req is not None else None
-        if transport is not None:
-            transport.abort()
 
     async def close(self, code: int = 1000, message: bytes = b"") -> None:
         """Close cleanly with a close frame."""
         if self.closed:
             return
-        self.closed = True
-        self._wake.set()
+        self.stop_writer()
         try:
             await self.ws.close(code=code, message=message)
         except (ConnectionError, RuntimeError):
@@ -136,8 +147,8 @@ class WsServerBase:
 
     kind = "public"
 
-    def __init__(self, sim: BitgetSimulator) -> None:
-        self.sim = sim
+    def __init__(self, ctx: WsContext) -> None:
+        self.ctx = ctx
         self.conns: set[WsConn] = set()
         self.subscribers: dict[SubKey, set[WsConn]] = {}
         self._bg: set[asyncio.Task] = set()
@@ -152,7 +163,7 @@ class WsServerBase:
         """Serve one WebSocket connection (aiohttp handler)."""
         ws = web.WebSocketResponse(autoping=True, compress=False, max_msg_size=1 << 20)
         await ws.prepare(request)
-        conn = WsConn(ws, self.kind, str(request.remote))
+        conn = WsConn(ws, self.kind, str(request.remote), request.transport)
         conn.writer_task = asyncio.create_task(conn.run_writer())
         self.conns.add(conn)
         try:
@@ -167,8 +178,7 @@ class WsServerBase:
                     break
         finally:
             self._forget(conn)
-            conn.closed = True
-            conn._wake.set()
+            conn.stop_writer()
             if conn.writer_task is not None:
                 conn.writer_task.cancel()
         return ws
@@ -195,7 +205,7 @@ class WsServerBase:
 
     def sweep(self, now: float) -> None:
         """Close idle connections (no ``ping``) and connections older than the max age."""
-        cfg = self.sim.config
+        cfg = self.ctx.config
         for conn in list(self.conns):
             if cfg.ws_idle_timeout_secs and now - conn.last_ping > cfg.ws_idle_timeout_secs:
                 self._spawn(conn.close(1000, b"idle"))
@@ -205,7 +215,7 @@ class WsServerBase:
     # -- inbound --------------------------------------------------------------------------------
     async def _on_text(self, conn: WsConn, text: str) -> None:
         now = time.monotonic()
-        limit = self.sim.config.ws_max_msgs_per_sec
+        limit = self.ctx.config.ws_max_msgs_per_sec
         if limit:
             inbound = conn.inbound
             inbound.append(now)
@@ -221,7 +231,7 @@ class WsServerBase:
                 return
         if text == "ping":
             conn.last_ping = now
-            if not self.sim.faults.pongs_withheld():
+            if not self.ctx.faults.pongs_withheld():
                 conn.send(b"pong")
             return
         try:
@@ -251,7 +261,7 @@ class WsServerBase:
 
     def _subscribe_allowed(self, conn: WsConn, now: float) -> bool:
         # bitget-protocol.md 3.1: 240 subscribe requests per hour per connection
-        limit = self.sim.config.ws_max_subscribes_per_hour
+        limit = self.ctx.config.ws_max_subscribes_per_hour
         if not limit:
             return True
         times = conn.subscribe_times
@@ -272,7 +282,7 @@ class WsServerBase:
         key = self._validate(conn, arg, "subscribe")
         if key is None:
             return
-        if key not in conn.subs and len(conn.subs) >= self.sim.config.ws_max_channels:
+        if key not in conn.subs and len(conn.subs) >= self.ctx.config.ws_max_channels:
             self._arg_error(conn, arg, 30016, "channel limit exceeded", "subscribe")
             return
         conn.subs[key] = arg
@@ -317,8 +327,8 @@ class PublicWsServer(WsServerBase):
 
     kind = "public"
 
-    def __init__(self, sim: BitgetSimulator) -> None:
-        super().__init__(sim)
+    def __init__(self, ctx: WsContext) -> None:
+        super().__init__(ctx)
         self._dirty_tickers: set[str] = set()
         self._dirty_candles: set[str] = set()
         self._candle_last_ts: dict[tuple[str, str], str] = {}
@@ -338,7 +348,7 @@ class PublicWsServer(WsServerBase):
         if channel not in PUBLIC_CHANNELS or inst_type not in PRODUCT_TYPES:
             self._arg_error(conn, arg, 30016, "Param error", op)
             return None
-        if inst_id not in self.sim.exchange.markets:
+        if inst_id not in self.ctx.exchange.markets:
             msg = (
                 f"instType:{inst_type},channel:{channel},instId:{inst_id},precision:null "
                 "doesn't exist"
@@ -353,14 +363,14 @@ class PublicWsServer(WsServerBase):
         return {"instType": key[0], "channel": key[1], "instId": key[2]}
 
     def _matches(self, key: SubKey) -> bool:
-        spec = self.sim.exchange.contracts.get(key[2])
+        spec = self.ctx.exchange.contracts.get(key[2])
         return spec is not None and spec.product_type == key[0]
 
     def _initial_push(self, conn: WsConn, key: SubKey, arg: dict) -> None:
         if not self._matches(key):
             return
         _, channel, symbol = key
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         echo = self._echo(key)
         if channel == "books":
             snap = ex.book_snapshot(symbol)
@@ -387,7 +397,7 @@ class PublicWsServer(WsServerBase):
             "seq": msg.seq,
             "pseq": 0 if snapshot else msg.pseq,
         }
-        if self.sim.config.checksum:
+        if self.ctx.config.checksum:
             # bitget-protocol.md 6.1: checksum 0 on snapshots, signed crc32 of the top 25 on updates
             if snapshot:
                 row["checksum"] = 0
@@ -398,7 +408,7 @@ class PublicWsServer(WsServerBase):
     def _mirror_apply(self, event: BookChanged) -> None:
         mirror = self._mirrors.get(event.symbol)
         if mirror is None or mirror[2] != event.pseq:
-            snap = self.sim.exchange.book_snapshot(event.symbol)
+            snap = self.ctx.exchange.book_snapshot(event.symbol)
             mirror = [dict(snap.bids), dict(snap.asks), snap.seq]
             self._mirrors[event.symbol] = mirror
             if snap.seq == event.seq:
@@ -453,9 +463,9 @@ class PublicWsServer(WsServerBase):
     def _on_book(self, event: BookChanged) -> None:
         symbol = event.symbol
         pt = event.product_type
-        faults = self.sim.faults
+        faults = self.ctx.faults
         key = (pt, "books", symbol)
-        if self.sim.config.checksum:
+        if self.ctx.config.checksum:
             self._mirror_apply(event)
         if key in self.subscribers:
             if faults.skip_seq and faults.take_skip_seq(symbol):
@@ -471,7 +481,7 @@ class PublicWsServer(WsServerBase):
         for channel, depth in BOOK_DEPTH_CHANNELS.items():
             dkey = (pt, channel, symbol)
             if dkey in self.subscribers:
-                bids, asks = self.sim.exchange.book(symbol, depth)
+                bids, asks = self.ctx.exchange.book(symbol, depth)
                 row = {
                     "asks": [list(lv) for lv in asks],
                     "bids": [list(lv) for lv in bids],
@@ -484,7 +494,7 @@ class PublicWsServer(WsServerBase):
 
     def flush(self) -> None:
         """Push throttled channels (ticker, candles) that changed since the last flush."""
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         if self._dirty_tickers:
             for symbol in self._dirty_tickers:
                 spec = ex.contracts.get(symbol)
@@ -511,9 +521,15 @@ class PublicWsServer(WsServerBase):
                     self._candle_last_ts[(symbol, channel)] = rows[-1][0]
                     # A new candle started: also send the final state of the closed one
                     send = rows if last_ts is not None and last_ts != rows[-1][0] else rows[-1:]
-                    data = [list(r) for r in send]
-                    self.broadcast(key, wire.push("update", self._echo(key), data))
+                    candles = [list(r) for r in send]
+                    self.broadcast(key, wire.push("update", self._echo(key), candles))
             self._dirty_candles.clear()
+
+
+def drop_sockets(servers: Iterable[WsServerBase], which: str, clean: bool) -> int:
+    """Close the connections of the ``servers`` of kind ``which`` (``public``/``private``/``both``),
+    aborting or with a clean close frame; return how many."""
+    return sum(srv.drop_all(clean) for srv in servers if which in (srv.kind, "both"))
 
 
 def _is_zero(size: str) -> bool:

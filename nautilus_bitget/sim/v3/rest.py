@@ -4,28 +4,30 @@ REST ``/api/v3/...`` of the simulator (bitget-protocol-uta.md 2, 3), over the sa
 Handlers translate v3 requests into engine commands (which take the v2 body shape) and render v3
 rows (``rows``). Hedge mode: v3 ``side`` is the trade direction and ``posSide`` the position
 (3.5), the opposite of v2 for closes, so ``_engine_side`` converts. Handlers are
-``fn(layer, api_key, query, body) -> data`` (private) or ``fn(layer, query) -> data`` (public).
+``fn(context, call) -> data``; :data:`ROUTES` and the v3 :data:`DIALECT` are served by the shared
+:mod:`~nautilus_bitget.sim.pipeline`.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 
 from nautilus_bitget.sim import wire
-from nautilus_bitget.sim.exchange import SimError
+from nautilus_bitget.sim.auth import uid_of
+from nautilus_bitget.sim.errors import SimError
+from nautilus_bitget.sim.pipeline import Dialect
+from nautilus_bitget.sim.pipeline import RestCall
+from nautilus_bitget.sim.pipeline import Route
 from nautilus_bitget.sim.v3 import rows
-from nautilus_bitget.sim.wire import VenueError
+from nautilus_bitget.sim.v3.orders import ModifyRequest
+from nautilus_bitget.sim.v3.orders import V3Context
+from nautilus_bitget.sim.v3.rows import FUTURES
+from nautilus_bitget.sim.v3.rows import account_summary
 
 
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.v3.layer import SimV3
-
-
-FUTURES: Final[tuple[str, ...]] = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 PARAM_ERROR: Final[str] = "400172"  # bitget-protocol-uta.md 5.2: "Parameter verification failed"
 V2_PARAM_ERROR: Final[str] = "25236"  # 5.2: v3 rejects v2-style holdSide / oneWayMode
 # 3.4: parameters of v2 that v3 does not accept
@@ -54,9 +56,9 @@ V3_CODES: Final[dict[str, str]] = {
 }
 
 
-def v3_error(code: str, msg: str) -> VenueError:
-    """Return a ``VenueError`` with the v3 code of an engine code."""
-    return VenueError(V3_CODES.get(code, code), msg)
+def v3_error(code: str, msg: str) -> SimError:
+    """Return a ``SimError`` with the v3 code of an engine code."""
+    return SimError(V3_CODES.get(code, code), msg)
 
 
 def _q(query: Any, key: str) -> str | None:
@@ -67,24 +69,29 @@ def _q(query: Any, key: str) -> str | None:
 def _req(source: Any, key: str) -> str:
     value = source.get(key)
     if value in (None, ""):
-        raise VenueError(PARAM_ERROR, f"Parameter verification failed: {key} cannot be empty")
+        raise SimError(PARAM_ERROR, f"Parameter verification failed: {key} cannot be empty")
     return str(value)
 
 
-def _category(source: Any, required: bool = True) -> str | None:
+def _optional_category(source: Any) -> str | None:
     raw = source.get("category")
     if raw in (None, ""):
-        if required:
-            raise VenueError(PARAM_ERROR, "Parameter verification failed: category cannot be empty")
         return None
     cat = str(raw).upper()  # 2.1: upper case on REST; accepted in any case
     if cat not in FUTURES:
-        raise VenueError(PARAM_ERROR, f"Parameter verification failed: category {raw}")
+        raise SimError(PARAM_ERROR, f"Parameter verification failed: category {raw}")
+    return cat
+
+
+def _category(source: Any) -> str:
+    cat = _optional_category(source)
+    if cat is None:
+        raise SimError(PARAM_ERROR, "Parameter verification failed: category cannot be empty")
     return cat
 
 
 def _categories(source: Any) -> tuple[str, ...]:
-    cat = _category(source, required=False)
+    cat = _optional_category(source)
     return (cat,) if cat else FUTURES
 
 
@@ -93,38 +100,39 @@ def _limit(query: Any, default: int = 100, cap: int = 100) -> int:
     try:
         return max(1, min(int(raw), cap)) if raw else default
     except ValueError:
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: limit") from None
+        raise SimError(PARAM_ERROR, "Parameter verification failed: limit") from None
 
 
 def _tradable(ex: Any, category: str, symbol: str | None) -> list[str]:
     out = [s for s, m in ex.markets.items() if m.contract.product_type == category]
     if symbol is not None:
         if symbol not in out:
-            raise VenueError("25100", f"symbol {symbol} does not exist")
+            raise SimError("25100", f"symbol {symbol} does not exist")
         return [symbol]
     return out
 
 
 # -- public market (2.2-2.8) ----------------------------------------------------------------------
-def instruments(layer: SimV3, query: Any) -> list:
-    ex = layer.exchange
-    cat = _category(query)
-    symbol = _q(query, "symbol")
+def instruments(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
+    cat = _category(call.query)
+    symbol = _q(call.query, "symbol")
     specs = [c for c in ex.contracts_of(cat) if symbol is None or c.symbol == symbol]
     return [rows.instrument_row(c) for c in specs]
 
 
-def tickers(layer: SimV3, query: Any) -> list:
-    ex = layer.exchange
+def tickers(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
     return [
-        rows.rest_ticker_row(ex, s) for s in _tradable(ex, _category(query), _q(query, "symbol"))
+        rows.rest_ticker_row(ex, s)
+        for s in _tradable(ex, _category(call.query), _q(call.query, "symbol"))
     ]
 
 
-def orderbook(layer: SimV3, query: Any) -> dict:
-    ex = layer.exchange
-    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
-    depth = _limit(query, default=50, cap=1000)
+def orderbook(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
+    depth = _limit(call.query, default=50, cap=1000)
     bids, asks = ex.book(symbol, depth)
     # 2.3: levels are JSON numbers (Decimals encode as exact numbers), ts a string
     return {
@@ -134,26 +142,26 @@ def orderbook(layer: SimV3, query: Any) -> dict:
     }
 
 
-def candles(layer: SimV3, query: Any) -> list:
-    ex = layer.exchange
-    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
-    interval = _req(query, "interval")
-    start, end = _q(query, "startTime"), _q(query, "endTime")
+def candles(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
+    symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
+    interval = _req(call.query, "interval")
+    start, end = _q(call.query, "startTime"), _q(call.query, "endTime")
     data = ex.candles(
         symbol,
         interval,
         start_ms=int(start) if start else None,
         end_ms=int(end) if end else None,
-        limit=_limit(query, default=100, cap=1000),
-        kline_type=(_q(query, "type") or "market").lower(),
+        limit=_limit(call.query, default=100, cap=1000),
+        kline_type=(_q(call.query, "type") or "market").lower(),
     )
     return [list(r[:7]) for r in data]
 
 
-def public_fills(layer: SimV3, query: Any) -> list:
-    ex = layer.exchange
-    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
-    trades = ex.recent_trades(symbol, _limit(query))
+def public_fills(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
+    symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
+    trades = ex.recent_trades(symbol, _limit(call.query))
     return [
         {"execId": t.trade_id, "price": t.price, "size": t.size, "side": t.side,
          "ts": str(t.ts), "isRPI": "no"}
@@ -161,11 +169,11 @@ def public_fills(layer: SimV3, query: Any) -> list:
     ]  # fmt: skip
 
 
-def current_fund_rate(layer: SimV3, query: Any) -> list:
-    ex = layer.exchange
-    symbol = _req(query, "symbol")
+def current_fund_rate(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
+    symbol = _req(call.query, "symbol")
     if symbol not in ex.markets:
-        raise VenueError("25100", f"symbol {symbol} does not exist")
+        raise SimError("25100", f"symbol {symbol} does not exist")
     f = ex.funding(symbol)
     return [
         {
@@ -179,10 +187,10 @@ def current_fund_rate(layer: SimV3, query: Any) -> list:
     ]
 
 
-def history_fund_rate(layer: SimV3, query: Any) -> dict:
-    ex = layer.exchange
-    symbol = _tradable(ex, _category(query), _req(query, "symbol"))[0]
-    hist = ex.funding_history(symbol)[: _limit(query)]
+def history_fund_rate(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
+    hist = ex.funding_history(symbol)[: _limit(call.query)]
     return {
         "resultList": [
             {"symbol": symbol, "fundingRate": r, "fundingRateTimestamp": str(t)} for r, t in hist
@@ -190,42 +198,29 @@ def history_fund_rate(layer: SimV3, query: Any) -> dict:
     }
 
 
-def open_interest(layer: SimV3, query: Any) -> dict:
-    ex = layer.exchange
-    symbols = _tradable(ex, _category(query), _q(query, "symbol"))
+def open_interest(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    symbols = _tradable(ex, _category(call.query), _q(call.query, "symbol"))
     return {
         "list": [{"symbol": s, "openInterest": ex.open_interest(s)} for s in symbols],
         "ts": str(ex.now_ms()),
     }
 
 
-PUBLIC_ROUTES: Final = (
-    ("/api/v3/market/instruments", instruments, 20),
-    ("/api/v3/market/tickers", tickers, 20),
-    ("/api/v3/market/orderbook", orderbook, 20),
-    ("/api/v3/market/candles", candles, 20),
-    ("/api/v3/market/history-candles", candles, 20),
-    ("/api/v3/market/fills", public_fills, 20),
-    ("/api/v3/market/current-fund-rate", current_fund_rate, 20),
-    ("/api/v3/market/history-fund-rate", history_fund_rate, 20),
-    ("/api/v3/market/open-interest", open_interest, 20),
-)
-
-
 # -- account (3.1-3.3) ---------------------------------------------------------------------
-def settings(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    acct = ex.account(api_key)
+def settings(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    acct = ex.account(call.api_key)
     config = []
     for symbol, market in ex.markets.items():
-        s = ex.account_settings(api_key, symbol, market.contract.product_type)
+        s = ex.account_settings(call.api_key, symbol, market.contract.product_type)
         lev = s.crossed_margin_leverage if s.margin_mode == "crossed" else s.isolated_long_lever
         config.append(
             {"category": market.contract.product_type, "symbol": symbol,
              "marginMode": s.margin_mode, "leverage": str(lev)},
         )  # fmt: skip
     return {
-        "uid": layer.uid(api_key),
+        "uid": uid_of(call.api_key),
         "accountMode": "unified",
         "assetMode": "single_asset",
         "accountLevel": "advanced",
@@ -236,46 +231,9 @@ def settings(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
     }
 
 
-def _usd_price(ex: Any, coin: str) -> Decimal:
-    if coin in ("USDT", "USDC", "USD"):
-        return Decimal(1)
-    for market in ex.markets.values():
-        spec = market.contract
-        if spec.base_coin == coin and spec.product_type == "USDT-FUTURES":
-            return market.mark_price
-    for market in ex.markets.values():
-        if market.contract.base_coin == coin:
-            return market.mark_price
-    return Decimal(0)
-
-
-def account_summary(ex: Any, api_key: str) -> tuple[dict, list[tuple[Any, Decimal]]]:
-    """Return the account-level totals (USD) and ``(view, usd_price)`` per non-zero coin."""
-    acct = ex.account(api_key)
-    views = []
-    coins = sorted(set(acct.balances) | {c.margin_coin for c in ex.contracts.values()})
-    for coin in coins:
-        v = ex.account_view(api_key, coin)
-        if v.balance == 0 and v.equity == 0:
-            continue  # 3.1: only non-zero balances are returned
-        views.append((v, _usd_price(ex, coin)))
-    equity = sum((v.equity * px for v, px in views), Decimal(0))
-    upl = sum((v.unrealized_pl * px for v, px in views), Decimal(0))
-    imr = sum(((v.position_margin + v.locked) * px for v, px in views), Decimal(0))
-    btc = _usd_price(ex, "BTC")
-    totals = {
-        "equity": equity,
-        "upl": upl,
-        "imr": imr,
-        "mmr": imr * Decimal("0.5"),
-        "btc": btc,
-    }
-    return totals, views
-
-
-def assets(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    t, views = account_summary(ex, api_key)
+def assets(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    t, views = account_summary(ex, call.api_key)
     btc = t["btc"]
     return {
         "accountEquity": wire.money(t["equity"]),
@@ -304,63 +262,63 @@ def assets(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
     }
 
 
-def set_leverage(layer: SimV3, api_key: str, query: Any, body: Any) -> str:
-    ex = layer.exchange
-    cat = _category(body)
-    symbol = _req(body, "symbol")
+def set_leverage(ctx: V3Context, call: RestCall) -> str:
+    ex = ctx.exchange
+    cat = _category(call.body)
+    symbol = _req(call.body, "symbol")
     spec = ex.contract(symbol, cat)
-    margin_mode = body.get("marginMode")
+    margin_mode = call.body.get("marginMode")
     if margin_mode:
         ex.set_margin_mode(
-            api_key,
+            call.api_key,
             {"symbol": symbol, "productType": cat, "marginCoin": spec.margin_coin,
              "marginMode": margin_mode},
         )  # fmt: skip
     v2 = {"symbol": symbol, "productType": cat, "marginCoin": spec.margin_coin}
     for key in ("leverage", "longLeverage", "shortLeverage"):
-        if body.get(key) not in (None, ""):
-            v2[key] = str(body[key])
-    if body.get("posSide"):
-        v2["holdSide"] = body["posSide"]
-    ex.set_leverage(api_key, v2)
+        if call.body.get(key) not in (None, ""):
+            v2[key] = str(call.body[key])
+    if call.body.get("posSide"):
+        v2["holdSide"] = call.body["posSide"]
+    ex.set_leverage(call.api_key, v2)
     return "success"
 
 
-def set_hold_mode(layer: SimV3, api_key: str, query: Any, body: Any) -> str:
-    ex = layer.exchange
-    mode = _req(body, "holdMode")
+def set_hold_mode(ctx: V3Context, call: RestCall) -> str:
+    ex = ctx.exchange
+    mode = _req(call.body, "holdMode")
     if mode not in ("one_way_mode", "hedge_mode"):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: holdMode")
-    acct = ex.account(api_key)
+        raise SimError(PARAM_ERROR, "Parameter verification failed: holdMode")
+    acct = ex.account(call.api_key)
     before = {pt: acct.get_pos_mode(pt) for pt in FUTURES}
     done: list[str] = []
     try:
         for pt in FUTURES:  # 3.3: account-wide, so every product type switches together
-            ex.set_position_mode(api_key, {"productType": pt, "posMode": mode})
+            ex.set_position_mode(call.api_key, {"productType": pt, "posMode": mode})
             done.append(pt)
     except SimError:
         for pt in done:
-            ex.set_position_mode(api_key, {"productType": pt, "posMode": before[pt]})
+            ex.set_position_mode(call.api_key, {"productType": pt, "posMode": before[pt]})
         raise
     return "success"
 
 
-def financial_records(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+def financial_records(ctx: V3Context, call: RestCall) -> dict:
     """
     ``GET /api/v3/account/financial-records`` (3.1): the engine's bills as the v3 ledger,
     newest first, ``cursor`` = the last ``id``; optional ``coin``, ``symbol`` and ``type``.
     """
-    ex = layer.exchange
-    acct = ex.account(api_key)
-    cat = _category(query)
-    args = _page_args(query)
-    coin, kind = _q(query, "coin"), _q(query, "type")
+    ex = ctx.exchange
+    acct = ex.account(call.api_key)
+    cat = _category(call.query)
+    args = _page_args(call.query)
+    coin, kind = _q(call.query, "coin"), _q(call.query, "type")
     found = []
     kinds: dict[str, str] = {}
     for bill in ex.bills(
-        api_key,
+        call.api_key,
         cat,
-        symbol=_q(query, "symbol"),
+        symbol=_q(call.query, "symbol"),
         id_less_than=args["id_less_than"],
         start_ms=args["start_ms"],
         end_ms=args["end_ms"],
@@ -378,21 +336,23 @@ def financial_records(layer: SimV3, api_key: str, query: Any, body: Any) -> dict
     )
 
 
-def current_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    cat = _category(query)
-    symbol, pos_side = _q(query, "symbol"), _q(query, "posSide")
+def current_position(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    cat = _category(call.query)
+    symbol, pos_side = _q(call.query, "symbol"), _q(call.query, "posSide")
     out = [
         rows.position_row(ex, p)
-        for p in ex.positions(api_key, cat, symbol)
+        for p in ex.positions(call.api_key, cat, symbol)
         if pos_side is None or p.hold_side == pos_side
     ]
     return {"list": out}
 
 
-def history_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    recs = ex.history_positions(api_key, _category(query), _q(query, "symbol"), _limit(query))
+def history_position(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    recs = ex.history_positions(
+        call.api_key, _category(call.query), _q(call.query, "symbol"), _limit(call.query)
+    )
     return {"list": [rows.history_position_row(r) for r in recs], "cursor": ""}
 
 
@@ -400,10 +360,10 @@ def history_position(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
 def _reject_v2_params(body: Any) -> None:
     for key in _V2_HEDGE_ONLY:
         if key in body:
-            raise VenueError(V2_PARAM_ERROR, f"Parameter {key} is not supported")
+            raise SimError(V2_PARAM_ERROR, f"Parameter {key} is not supported")
     for key in _V2_ONLY:
         if key in body:
-            raise VenueError(PARAM_ERROR, f"Parameter verification failed: {key} is not supported")
+            raise SimError(PARAM_ERROR, f"Parameter verification failed: {key} is not supported")
 
 
 def _client_oid(body: Any) -> str | None:
@@ -412,17 +372,19 @@ def _client_oid(body: Any) -> str | None:
         return None
     oid = str(oid)
     if not _CLIENT_OID_RE.match(oid):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: clientOid")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: clientOid")
     return oid
 
 
-def _engine_side(acct: Any, category: str, side: str, pos_side: Any, reduce_only: Any) -> dict:
+def _engine_side(acct: Any, category: str, order: Any) -> dict:
     """Return the engine (v2) side fields of a v3 order (3.5)."""
+    side = str(order.get("side") or "").lower()
+    pos_side, reduce_only = order.get("posSide"), order.get("reduceOnly")
     if side not in ("buy", "sell"):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: side")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: side")
     if acct.get_pos_mode(category) == "hedge_mode":
         if pos_side not in ("long", "short"):
-            raise VenueError(PARAM_ERROR, "Parameter verification failed: posSide is required")
+            raise SimError(PARAM_ERROR, "Parameter verification failed: posSide is required")
         opening = (side == "buy") == (pos_side == "long")
         return {"side": "buy" if pos_side == "long" else "sell",
                 "tradeSide": "open" if opening else "close"}  # fmt: skip
@@ -432,10 +394,10 @@ def _engine_side(acct: Any, category: str, side: str, pos_side: Any, reduce_only
     return out
 
 
-def _engine_order(layer: SimV3, api_key: str, body: Any, category: str | None = None) -> dict:
-    ex = layer.exchange
+def _engine_order(ctx: V3Context, api_key: str, body: Any, category: str | None = None) -> dict:
+    ex = ctx.exchange
     if not isinstance(body, dict):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: order must be an object")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: order must be an object")
     _reject_v2_params(body)
     cat = category or _category(body)
     symbol = _req(body, "symbol")
@@ -444,10 +406,10 @@ def _engine_order(layer: SimV3, api_key: str, body: Any, category: str | None = 
     order_type = _req(body, "orderType").lower()
     tif = str(body.get("timeInForce") or "gtc").lower()
     if tif not in _TIF:
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: timeInForce")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: timeInForce")
     margin_mode = str(body.get("marginMode") or acct.get_margin_mode(symbol))
     if margin_mode not in ("crossed", "isolated"):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: marginMode")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: marginMode")
     if margin_mode != acct.get_margin_mode(symbol):
         # 3.3: v3 has no set-margin-mode; the order's marginMode switches the symbol
         ex.set_margin_mode(
@@ -463,9 +425,8 @@ def _engine_order(layer: SimV3, api_key: str, body: Any, category: str | None = 
         "size": _req(body, "qty"),
         "orderType": order_type,
         "force": tif,
-        **_engine_side(acct, cat, str(body.get("side") or "").lower(), body.get("posSide"),
-                       body.get("reduceOnly")),
-    }  # fmt: skip
+        **_engine_side(acct, cat, body),
+    }
     if order_type == "limit":
         v2["price"] = _req(body, "price")
     oid = _client_oid(body)
@@ -478,95 +439,94 @@ def _engine_order(layer: SimV3, api_key: str, body: Any, category: str | None = 
     return v2
 
 
-def place_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    order = layer.exchange.place_order(api_key, _engine_order(layer, api_key, body))
-    return {"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid}
+def place_order(ctx: V3Context, call: RestCall) -> dict:
+    order = ctx.exchange.place_order(call.api_key, _engine_order(ctx, call.api_key, call.body))
+    return {"orderId": ctx.orders.public_id(order.order_id), "clientOid": order.client_oid}
 
 
 def _batch(items: Any) -> list:
     if not isinstance(items, list) or not items:
-        raise VenueError(
-            PARAM_ERROR, "Parameter verification failed: body must be a non-empty array"
-        )
+        raise SimError(PARAM_ERROR, "Parameter verification failed: body must be a non-empty array")
     if len(items) > BATCH_MAX:
-        raise VenueError(PARAM_ERROR, f"Parameter verification failed: at most {BATCH_MAX} orders")
+        raise SimError(PARAM_ERROR, f"Parameter verification failed: at most {BATCH_MAX} orders")
     return items
 
 
-def place_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
-    items = _batch(body)
+def place_batch(ctx: V3Context, call: RestCall) -> list:
+    items = _batch(call.body)
     cats = {str(i.get("category", "")).upper() for i in items if isinstance(i, dict)}
     if len(cats) != 1:
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: one category per batch")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: one category per batch")
     out = []
     for item in items:
         oid = item.get("clientOid", "") if isinstance(item, dict) else ""
         try:
-            order = layer.exchange.place_order(api_key, _engine_order(layer, api_key, item))
-        except (SimError, VenueError) as e:
+            order = ctx.exchange.place_order(call.api_key, _engine_order(ctx, call.api_key, item))
+        except SimError as e:
             err = v3_error(e.code, e.msg)
             out.append({"orderId": "", "clientOid": oid, "code": err.code, "msg": err.msg})
         else:
-            out.append({"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid})
+            out.append(
+                {"orderId": ctx.orders.public_id(order.order_id), "clientOid": order.client_oid}
+            )
     return out
 
 
-def _find_order(layer: SimV3, api_key: str, source: Any) -> Any:
+def _find_order(ctx: V3Context, api_key: str, source: Any) -> Any:
     order_id, client_oid = source.get("orderId"), source.get("clientOid")
     if not order_id and not client_oid:
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
     try:
-        return layer.exchange.get_order(
+        return ctx.exchange.get_order(
             api_key,
             source.get("symbol") or None,
-            layer.engine_id(str(order_id)) if order_id else None,
+            ctx.orders.engine_id(str(order_id)) if order_id else None,
             str(client_oid) if client_oid and not order_id else None,
         )
     except SimError as e:
         raise v3_error(e.code, "Order does not exist") from None
 
 
-def modify_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    order = _find_order(layer, api_key, body)
+def modify_order(ctx: V3Context, call: RestCall) -> dict:
+    order = _find_order(ctx, call.api_key, call.body)
     if not order.is_open:
-        raise VenueError("25204", "Order does not exist")
-    qty, price = body.get("qty"), body.get("price")
+        raise SimError("25204", "Order does not exist")
+    qty, price = call.body.get("qty"), call.body.get("price")
     if qty in (None, "") and price in (None, ""):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: qty or price")
-    public = layer.public_id(order.order_id)
+        raise SimError(PARAM_ERROR, "Parameter verification failed: qty or price")
+    public = ctx.orders.public_id(order.order_id)
     # 3.6: asynchronous; the ack is not success and a failure sends no extra notification
-    layer.schedule_modify(
-        api_key,
-        order,
+    request = ModifyRequest(
         qty=str(qty) if qty not in (None, "") else None,
         price=str(price) if price not in (None, "") else None,
-        auto_cancel=str(body.get("autoCancel") or "no").lower() == "yes",
-        request_id=str(body["requestId"]) if body.get("requestId") else None,
+        auto_cancel=str(call.body.get("autoCancel") or "no").lower() == "yes",
+        request_id=str(call.body["requestId"]) if call.body.get("requestId") else None,
     )
+    ctx.orders.schedule_modify(call.api_key, order, request)
     return {"orderId": public, "clientOid": order.client_oid}
 
 
-def _cancel_one(layer: SimV3, api_key: str, source: Any) -> dict:
-    order = _find_order(layer, api_key, source)
+def _cancel_one(ctx: V3Context, api_key: str, source: Any) -> dict:
+    order = _find_order(ctx, api_key, source)
     if not order.is_open:
-        raise VenueError("25204", "Order does not exist")
-    layer.exchange.cancel_order(
+        raise SimError("25204", "Order does not exist")
+    ctx.exchange.cancel_order(
         api_key,
         {"symbol": order.symbol, "productType": order.product_type, "orderId": order.order_id},
     )
-    return {"orderId": layer.public_id(order.order_id), "clientOid": order.client_oid}
+    return {"orderId": ctx.orders.public_id(order.order_id), "clientOid": order.client_oid}
 
 
-def cancel_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    return _cancel_one(layer, api_key, body)
+def cancel_order(ctx: V3Context, call: RestCall) -> dict:
+    return _cancel_one(ctx, call.api_key, call.body)
 
 
-def cancel_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
+def cancel_batch(ctx: V3Context, call: RestCall) -> list:
     out = []
-    for item in _batch(body):
+    for item in _batch(call.body):
         try:
-            out.append(_cancel_one(layer, api_key, item if isinstance(item, dict) else {}))
-        except (SimError, VenueError) as e:
+            out.append(_cancel_one(ctx, call.api_key, item if isinstance(item, dict) else {}))
+        except SimError as e:
             err = v3_error(e.code, e.msg)
             src = item if isinstance(item, dict) else {}
             oid, coid = str(src.get("orderId") or ""), str(src.get("clientOid") or "")
@@ -574,30 +534,32 @@ def cancel_batch(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
     return out
 
 
-def cancel_symbol_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    cat = _category(body)
+def cancel_symbol_order(ctx: V3Context, call: RestCall) -> dict:
+    cat = _category(call.body)
     v2 = {"productType": cat}
-    if body.get("symbol"):
-        v2["symbol"] = body["symbol"]
-    res = layer.exchange.cancel_all_orders(api_key, v2)
-    return {"list": [{"orderId": layer.public_id(o), "clientOid": c} for o, c in res.success]}
+    if call.body.get("symbol"):
+        v2["symbol"] = call.body["symbol"]
+    res = ctx.exchange.cancel_all_orders(call.api_key, v2)
+    return {"list": [{"orderId": ctx.orders.public_id(o), "clientOid": c} for o, c in res.success]}
 
 
-def close_positions(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    v2: dict[str, Any] = {"productType": _category(body)}
-    if body.get("symbol"):
-        v2["symbol"] = body["symbol"]
-    if body.get("posSide"):
-        v2["holdSide"] = body["posSide"]
-    res = layer.exchange.close_positions(api_key, v2)
-    items = [{"orderId": layer.public_id(o), "clientOid": c} for o, c in res.success]
+def close_positions(ctx: V3Context, call: RestCall) -> dict:
+    v2: dict[str, Any] = {"productType": _category(call.body)}
+    if call.body.get("symbol"):
+        v2["symbol"] = call.body["symbol"]
+    if call.body.get("posSide"):
+        v2["holdSide"] = call.body["posSide"]
+    res = ctx.exchange.close_positions(call.api_key, v2)
+    items = [{"orderId": ctx.orders.public_id(o), "clientOid": c} for o, c in res.success]
     items += [{"orderId": o, "clientOid": c, "code": v3_error(code, m).code, "msg": m}
               for o, c, code, m in res.failure]  # fmt: skip
     return {"list": items}
 
 
-def order_info(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    return rows.order_row(layer.exchange, _find_order(layer, api_key, query), layer.public_id)
+def order_info(ctx: V3Context, call: RestCall) -> dict:
+    return rows.order_row(
+        ctx.exchange, _find_order(ctx, call.api_key, call.query), ctx.orders.public_id
+    )
 
 
 def _page_args(query: Any) -> dict:
@@ -617,110 +579,113 @@ def _listed(items: list, render: Any, id_attr: str, limit: int) -> dict:
     return {"list": [render(x) for x in items], "cursor": cursor}
 
 
-def unfilled_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    args = _page_args(query)
+def unfilled_orders(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    args = _page_args(call.query)
     found = []
-    for cat in _categories(query):
-        found += ex.pending_orders(api_key, cat, symbol=_q(query, "symbol"), **args)
+    for cat in _categories(call.query):
+        found += ex.pending_orders(call.api_key, cat, symbol=_q(call.query, "symbol"), **args)
     return _listed(
-        found, lambda o: rows.order_row(ex, o, layer.public_id), "order_id", args["limit"]
+        found, lambda o: rows.order_row(ex, o, ctx.orders.public_id), "order_id", args["limit"]
     )
 
 
-def history_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    args = _page_args(query)
-    found = ex.order_history(api_key, _category(query), symbol=_q(query, "symbol"), **args)
+def history_orders(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    args = _page_args(call.query)
+    found = ex.order_history(
+        call.api_key, _category(call.query), symbol=_q(call.query, "symbol"), **args
+    )
     return _listed(
-        found, lambda o: rows.order_row(ex, o, layer.public_id), "order_id", args["limit"]
+        found, lambda o: rows.order_row(ex, o, ctx.orders.public_id), "order_id", args["limit"]
     )
 
 
-def trade_fills(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    args = _page_args(query)
-    order_id = _q(query, "orderId")
+def trade_fills(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    args = _page_args(call.query)
+    order_id = _q(call.query, "orderId")
     found = []
-    for cat in _categories(query):
+    for cat in _categories(call.query):
         found += ex.fills(
-            api_key,
+            call.api_key,
             cat,
-            symbol=_q(query, "symbol"),
-            order_id=layer.engine_id(order_id) if order_id else None,
+            symbol=_q(call.query, "symbol"),
+            order_id=ctx.orders.engine_id(order_id) if order_id else None,
             **args,
         )
-    return _listed(found, lambda f: rows.fill_row(f, layer.public_id), "trade_id", args["limit"])
+    return _listed(
+        found, lambda f: rows.fill_row(f, ctx.orders.public_id), "trade_id", args["limit"]
+    )
 
 
-def place_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    ex = layer.exchange
-    kind = str(body.get("type") or "tpsl").lower()
+def place_strategy_order(ctx: V3Context, call: RestCall) -> dict:
+    ex = ctx.exchange
+    kind = str(call.body.get("type") or "tpsl").lower()
     if kind != "trigger":
         # Only trigger strategies are modelled by the simulator's engine (preset TP/SL on
         # place-order is); position TP/SL strategies are rejected explicitly
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: type tpsl is not simulated")
-    cat = _category(body)
-    symbol = _req(body, "symbol")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: type tpsl is not simulated")
+    cat = _category(call.body)
+    symbol = _req(call.body, "symbol")
     spec = ex.contract(symbol, cat)
-    acct = ex.account(api_key)
-    order_type = str(body.get("triggerOrderType") or "market").lower()
+    acct = ex.account(call.api_key)
+    order_type = str(call.body.get("triggerOrderType") or "market").lower()
     v2: dict[str, Any] = {
         "planType": "normal_plan",
         "symbol": symbol,
         "productType": cat,
-        "marginMode": str(body.get("marginMode") or acct.get_margin_mode(symbol)),
+        "marginMode": str(call.body.get("marginMode") or acct.get_margin_mode(symbol)),
         "marginCoin": spec.margin_coin,
-        "size": _req(body, "qty"),
+        "size": _req(call.body, "qty"),
         "orderType": order_type,
-        "triggerPrice": _req(body, "triggerPrice"),
-        "triggerType": "mark_price" if body.get("triggerBy") == "mark" else "fill_price",
-        **_engine_side(acct, cat, str(body.get("side") or "").lower(), body.get("posSide"),
-                       body.get("reduceOnly")),
-    }  # fmt: skip
+        "triggerPrice": _req(call.body, "triggerPrice"),
+        "triggerType": "mark_price" if call.body.get("triggerBy") == "mark" else "fill_price",
+        **_engine_side(acct, cat, call.body),
+    }
     if order_type == "limit":
-        v2["price"] = _req(body, "triggerOrderPrice")
-    oid = _client_oid(body)
+        v2["price"] = _req(call.body, "triggerOrderPrice")
+    oid = _client_oid(call.body)
     if oid is not None:
         v2["clientOid"] = oid
-    plan = ex.place_plan_order(api_key, v2)
+    plan = ex.place_plan_order(call.api_key, v2)
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
-def _find_plan(layer: SimV3, api_key: str, body: Any) -> Any:
+def _find_plan(ctx: V3Context, api_key: str, body: Any) -> Any:
     order_id, client_oid = body.get("orderId"), body.get("clientOid")
     if not order_id and not client_oid:
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
     for cat in FUTURES:
-        for plan in _strategy_plans(layer, api_key, cat, None):
+        for plan in _strategy_plans(ctx, api_key, cat, None):
             if (order_id and plan.order_id == str(order_id)) or (
                 not order_id and plan.client_oid == str(client_oid)
             ):
                 return plan
-    raise VenueError("25204", "Order does not exist")
+    raise SimError("25204", "Order does not exist")
 
 
-def cancel_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
-    plan = _find_plan(layer, api_key, body)
-    res = layer.exchange.cancel_plan_order(
-        api_key,
+def cancel_strategy_order(ctx: V3Context, call: RestCall) -> dict:
+    plan = _find_plan(ctx, call.api_key, call.body)
+    res = ctx.exchange.cancel_plan_order(
+        call.api_key,
         {"productType": plan.product_type, "symbol": plan.symbol, "planType": plan.plan_type,
          "orderIdList": [{"orderId": plan.order_id}]},
     )  # fmt: skip
     if not res.success:
-        raise VenueError("25204", "Order does not exist")
+        raise SimError("25204", "Order does not exist")
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
-def modify_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+def modify_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     """
     ``POST modify-strategy-order`` (3.8): ``qty`` plus the id are required; a trigger strategy
     takes ``triggerPrice``/``triggerBy``/``triggerOrderPrice``, a TP/SL strategy its
     ``takeProfit`` or ``stopLoss``. Synchronous here (the doc says nothing of an async ack).
     """
-    _reject_v2_params(body)
-    qty = _req(body, "qty")
-    plan = _find_plan(layer, api_key, body)
+    _reject_v2_params(call.body)
+    qty = _req(call.body, "qty")
+    plan = _find_plan(ctx, call.api_key, call.body)
     v2: dict[str, Any] = {
         "productType": plan.product_type,
         "symbol": plan.symbol,
@@ -728,41 +693,41 @@ def modify_strategy_order(layer: SimV3, api_key: str, query: Any, body: Any) -> 
         "newSize": qty,
     }
     if plan.plan_type == "normal_plan":
-        trigger, price = body.get("triggerPrice"), body.get("triggerOrderPrice")
-        by = body.get("triggerBy")
+        trigger, price = call.body.get("triggerPrice"), call.body.get("triggerOrderPrice")
+        by = call.body.get("triggerBy")
     else:
         key = "takeProfit" if plan.plan_type == "profit_plan" else "stopLoss"
-        trigger, price = body.get(key), None
-        by = body.get("tpTriggerBy" if key == "takeProfit" else "slTriggerBy")
+        trigger, price = call.body.get(key), None
+        by = call.body.get("tpTriggerBy" if key == "takeProfit" else "slTriggerBy")
     if trigger not in (None, ""):
         v2["newTriggerPrice"] = str(trigger)
     if price not in (None, ""):
         v2["newPrice"] = str(price)
     if by not in (None, ""):
         if by not in ("market", "mark"):
-            raise VenueError(PARAM_ERROR, "Parameter verification failed: triggerBy")
+            raise SimError(PARAM_ERROR, "Parameter verification failed: triggerBy")
         v2["newTriggerType"] = "mark_price" if by == "mark" else "fill_price"
-    plan = layer.exchange.modify_plan_order(api_key, v2, (plan.plan_type,))
+    plan = ctx.exchange.modify_plan_order(call.api_key, v2, (plan.plan_type,))
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
-def unfilled_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> list:
-    ex = layer.exchange
-    plans = _strategy_plans(layer, api_key, _category(query), _q(query, "type"))
+def unfilled_strategy_orders(ctx: V3Context, call: RestCall) -> list:
+    ex = ctx.exchange
+    plans = _strategy_plans(ctx, call.api_key, _category(call.query), _q(call.query, "type"))
     return [rows.strategy_row(ex, p, str) for p in plans]
 
 
-def history_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -> dict:
+def history_strategy_orders(ctx: V3Context, call: RestCall) -> dict:
     """
     ``GET history-strategy-orders`` (3.8): finished strategies (success / failed / cancelled),
     newest first, ``{list, cursor}``. The cursor is a JSON number, as in the CCXT capture (3).
     """
-    ex = layer.exchange
-    cat = _category(query)
-    kind = _q(query, "type")
+    ex = ctx.exchange
+    cat = _category(call.query)
+    kind = _q(call.query, "type")
     if kind not in (None, "trigger", "tpsl"):
-        raise VenueError(PARAM_ERROR, "Parameter verification failed: type")
-    args = _page_args(query)
+        raise SimError(PARAM_ERROR, "Parameter verification failed: type")
+    args = _page_args(call.query)
     start, end = args["start_ms"], args["end_ms"]
     found = []
     for plan_type in [t for k, t in (("trigger", "normal_plan"), ("tpsl", "profit_loss"))
@@ -770,10 +735,10 @@ def history_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -
         found += [
             p
             for p in ex.plan_history(
-                api_key,
+                call.api_key,
                 cat,
                 plan_type,
-                symbol=_q(query, "symbol"),
+                symbol=_q(call.query, "symbol"),
                 id_less_than=args["id_less_than"],
                 limit=1_000_000,
             )
@@ -784,9 +749,9 @@ def history_strategy_orders(layer: SimV3, api_key: str, query: Any, body: Any) -
     return out
 
 
-def _strategy_plans(layer: SimV3, api_key: str, category: str, kind: str | None) -> list:
+def _strategy_plans(ctx: V3Context, api_key: str, category: str, kind: str | None) -> list:
     """Live engine plans of a strategy type (3.8): ``trigger`` = normal plans, ``tpsl`` = TP/SL."""
-    ex = layer.exchange
+    ex = ctx.exchange
     out = []
     if kind in (None, "trigger"):
         out += ex.plan_orders(api_key, category, "normal_plan")
@@ -795,28 +760,56 @@ def _strategy_plans(layer: SimV3, api_key: str, category: str, kind: str | None)
     return out
 
 
-PRIVATE_ROUTES: Final = (
-    ("GET", "/api/v3/account/settings", settings, 20),
-    ("GET", "/api/v3/account/assets", assets, 20),
-    ("GET", "/api/v3/account/financial-records", financial_records, 10),
-    ("POST", "/api/v3/account/set-leverage", set_leverage, 10),
-    ("POST", "/api/v3/account/set-hold-mode", set_hold_mode, 10),
-    ("GET", "/api/v3/position/current-position", current_position, 20),
-    ("GET", "/api/v3/position/history-position", history_position, 20),
-    ("POST", "/api/v3/trade/place-order", place_order, 10),
-    ("POST", "/api/v3/trade/place-batch", place_batch, 5),
-    ("POST", "/api/v3/trade/modify-order", modify_order, 10),
-    ("POST", "/api/v3/trade/cancel-order", cancel_order, 10),
-    ("POST", "/api/v3/trade/cancel-batch", cancel_batch, 5),
-    ("POST", "/api/v3/trade/cancel-symbol-order", cancel_symbol_order, 5),
-    ("POST", "/api/v3/trade/close-positions", close_positions, 5),
-    ("GET", "/api/v3/trade/order-info", order_info, 20),
-    ("GET", "/api/v3/trade/unfilled-orders", unfilled_orders, 20),
-    ("GET", "/api/v3/trade/history-orders", history_orders, 20),
-    ("GET", "/api/v3/trade/fills", trade_fills, 20),
-    ("POST", "/api/v3/trade/place-strategy-order", place_strategy_order, 10),
-    ("POST", "/api/v3/trade/modify-strategy-order", modify_strategy_order, 10),
-    ("POST", "/api/v3/trade/cancel-strategy-order", cancel_strategy_order, 10),
-    ("GET", "/api/v3/trade/unfilled-strategy-orders", unfilled_strategy_orders, 20),
-    ("GET", "/api/v3/trade/history-strategy-orders", history_strategy_orders, 20),
+# The v3 (UTA) wording of the shared pipeline steps (bitget-protocol-uta.md 1.2, 5.2)
+DIALECT: Final = Dialect(
+    account_mode="uta",
+    wrong_account=(
+        "40084",
+        "You are in Classic Account mode, and the Unified Account API is not supported at this "
+        "time",
+    ),
+    system_error=("25000", "System error, please try again later"),
+    unknown_error=("25000", "System error"),
+    bad_body=PARAM_ERROR,
+    object_body=False,  # batch endpoints take a bare JSON array (1.3)
+    content_type_code=None,
+    remain_header=False,
+    codes=V3_CODES,
+)
+
+# (method, path, handler, requests per second, signed): per IP when public, per UID when signed
+# (bitget-protocol-uta.md 5.1)
+ROUTES: Final[tuple[Route[V3Context], ...]] = (
+    Route("GET", "/api/v3/market/instruments", instruments, 20, False),
+    Route("GET", "/api/v3/market/tickers", tickers, 20, False),
+    Route("GET", "/api/v3/market/orderbook", orderbook, 20, False),
+    Route("GET", "/api/v3/market/candles", candles, 20, False),
+    Route("GET", "/api/v3/market/history-candles", candles, 20, False),
+    Route("GET", "/api/v3/market/fills", public_fills, 20, False),
+    Route("GET", "/api/v3/market/current-fund-rate", current_fund_rate, 20, False),
+    Route("GET", "/api/v3/market/history-fund-rate", history_fund_rate, 20, False),
+    Route("GET", "/api/v3/market/open-interest", open_interest, 20, False),
+    Route("GET", "/api/v3/account/settings", settings, 20, True),
+    Route("GET", "/api/v3/account/assets", assets, 20, True),
+    Route("GET", "/api/v3/account/financial-records", financial_records, 10, True),
+    Route("POST", "/api/v3/account/set-leverage", set_leverage, 10, True),
+    Route("POST", "/api/v3/account/set-hold-mode", set_hold_mode, 10, True),
+    Route("GET", "/api/v3/position/current-position", current_position, 20, True),
+    Route("GET", "/api/v3/position/history-position", history_position, 20, True),
+    Route("POST", "/api/v3/trade/place-order", place_order, 10, True),
+    Route("POST", "/api/v3/trade/place-batch", place_batch, 5, True),
+    Route("POST", "/api/v3/trade/modify-order", modify_order, 10, True),
+    Route("POST", "/api/v3/trade/cancel-order", cancel_order, 10, True),
+    Route("POST", "/api/v3/trade/cancel-batch", cancel_batch, 5, True),
+    Route("POST", "/api/v3/trade/cancel-symbol-order", cancel_symbol_order, 5, True),
+    Route("POST", "/api/v3/trade/close-positions", close_positions, 5, True),
+    Route("GET", "/api/v3/trade/order-info", order_info, 20, True),
+    Route("GET", "/api/v3/trade/unfilled-orders", unfilled_orders, 20, True),
+    Route("GET", "/api/v3/trade/history-orders", history_orders, 20, True),
+    Route("GET", "/api/v3/trade/fills", trade_fills, 20, True),
+    Route("POST", "/api/v3/trade/place-strategy-order", place_strategy_order, 10, True),
+    Route("POST", "/api/v3/trade/modify-strategy-order", modify_strategy_order, 10, True),
+    Route("POST", "/api/v3/trade/cancel-strategy-order", cancel_strategy_order, 10, True),
+    Route("GET", "/api/v3/trade/unfilled-strategy-orders", unfilled_strategy_orders, 20, True),
+    Route("GET", "/api/v3/trade/history-strategy-orders", history_strategy_orders, 20, True),
 )

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from typing import Final
 
 from nautilus_bitget.sim import wire
 
 
 IdMap = Callable[[str], str]
+
+FUTURES: Final[tuple[str, ...]] = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 
 # engine (v2) status -> v3 orderStatus (3.7: "cancelled" with two l's)
 _ORDER_STATUS = {"canceled": "cancelled"}
@@ -29,6 +32,43 @@ _PLAN_STATUS = {
 # engine plan types of position TP/SL (v3 strategy type "tpsl", 3.8)
 TPSL_PLAN_TYPES = ("profit_plan", "loss_plan")
 SPOT_STATUS = {"normal": "online", "maintain": "restrictedAPI", "limit_open": "limit_open"}
+
+
+def _usd_price(ex: Any, coin: str) -> Decimal:
+    if coin in ("USDT", "USDC", "USD"):
+        return Decimal(1)
+    for market in ex.markets.values():
+        spec = market.contract
+        if spec.base_coin == coin and spec.product_type == "USDT-FUTURES":
+            return market.mark_price
+    for market in ex.markets.values():
+        if market.contract.base_coin == coin:
+            return market.mark_price
+    return Decimal(0)
+
+
+def account_summary(ex: Any, api_key: str) -> tuple[dict, list[tuple[Any, Decimal]]]:
+    """Return the account-level totals (USD) and ``(view, usd_price)`` per non-zero coin."""
+    acct = ex.account(api_key)
+    views = []
+    coins = sorted(set(acct.balances) | {c.margin_coin for c in ex.contracts.values()})
+    for coin in coins:
+        v = ex.account_view(api_key, coin)
+        if v.balance == 0 and v.equity == 0:
+            continue  # 3.1: only non-zero balances are returned
+        views.append((v, _usd_price(ex, coin)))
+    equity = sum((v.equity * px for v, px in views), Decimal(0))
+    upl = sum((v.unrealized_pl * px for v, px in views), Decimal(0))
+    imr = sum(((v.position_margin + v.locked) * px for v, px in views), Decimal(0))
+    btc = _usd_price(ex, "BTC")
+    totals = {
+        "equity": equity,
+        "upl": upl,
+        "imr": imr,
+        "mmr": imr * Decimal("0.5"),
+        "btc": btc,
+    }
+    return totals, views
 
 
 def _fee_paid(fee: Decimal) -> str:

@@ -8,13 +8,13 @@ Connection handling (ping/pong, limits, idle sweep) is the v2 servers' (the same
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 
 from nautilus_bitget.sim import wire
 from nautilus_bitget.sim.auth import AuthError
+from nautilus_bitget.sim.auth import SimApiKey
+from nautilus_bitget.sim.context import WsContext
 from nautilus_bitget.sim.events import AccountChanged
 from nautilus_bitget.sim.events import BookChanged
 from nautilus_bitget.sim.events import CandleUpdated
@@ -26,16 +26,13 @@ from nautilus_bitget.sim.events import PositionsChanged
 from nautilus_bitget.sim.events import TickerChanged
 from nautilus_bitget.sim.events import Trades
 from nautilus_bitget.sim.v3 import rows
-from nautilus_bitget.sim.v3.rest import FUTURES
-from nautilus_bitget.sim.v3.rest import account_summary
+from nautilus_bitget.sim.v3.orders import V3Orders
+from nautilus_bitget.sim.v3.rows import FUTURES
+from nautilus_bitget.sim.v3.rows import account_summary
+from nautilus_bitget.sim.ws_private import PrivateWsBase
 from nautilus_bitget.sim.ws_public import PublicWsServer
 from nautilus_bitget.sim.ws_public import SubKey
 from nautilus_bitget.sim.ws_public import WsConn
-from nautilus_bitget.sim.ws_public import WsServerBase
-
-
-if TYPE_CHECKING:
-    from nautilus_bitget.sim.v3.layer import SimV3
 
 
 INST_TYPES: Final[dict[str, str]] = {pt.lower(): pt for pt in FUTURES}
@@ -53,9 +50,9 @@ PRIVATE_TOPICS: Final[frozenset[str]] = frozenset(
 class V3PublicWs(PublicWsServer):
     """Public v3 topics: books, books1/5/50, publicTrade, ticker, kline (4.4)."""
 
-    def __init__(self, layer: SimV3) -> None:
-        super().__init__(layer.sim)
-        self.layer = layer
+    def __init__(self, ctx: WsContext) -> None:
+        super().__init__(ctx)
+        self.seq_as_string = False  # send books seq/pseq as JSON strings (4.5: both occur)
 
     def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
         if not isinstance(arg, dict):
@@ -76,7 +73,7 @@ class V3PublicWs(PublicWsServer):
                 self._arg_error(conn, arg, 30016, "Param error: interval", op)
                 return None
             topic = f"kline:{interval}"
-        if symbol not in self.sim.exchange.markets:
+        if symbol not in self.ctx.exchange.markets:
             msg = f"instType:{inst_type},topic:{arg.get('topic')},symbol:{symbol} doesn't exist"
             self._arg_error(conn, arg, 30001, msg, op)
             return None
@@ -92,11 +89,11 @@ class V3PublicWs(PublicWsServer):
     _echo = _echo_arg  # the base class names it either way
 
     def _matches(self, key: SubKey) -> bool:
-        spec = self.sim.exchange.contracts.get(key[2])
+        spec = self.ctx.exchange.contracts.get(key[2])
         return spec is not None and spec.product_type == INST_TYPES[key[0]]
 
     def _seq(self, value: int) -> int | str:
-        return str(value) if self.layer.seq_as_string else value
+        return str(value) if self.seq_as_string else value
 
     def _book(self, msg: BookChanged, *, snapshot: bool, checksum: int = 0) -> dict:
         return {
@@ -112,7 +109,7 @@ class V3PublicWs(PublicWsServer):
         if not self._matches(key):
             return
         _, topic, symbol = key
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         echo = self._echo_arg(key)
         if topic == "books":
             conn.send(
@@ -149,16 +146,16 @@ class V3PublicWs(PublicWsServer):
     def _on_book(self, event: BookChanged) -> None:
         symbol = event.symbol
         inst_type = event.product_type.lower()
-        faults = self.sim.faults
+        faults = self.ctx.faults
         key = (inst_type, "books", symbol)
-        if self.sim.config.checksum:
+        if self.ctx.config.checksum:
             self._mirror_apply(event)
         if key in self.subscribers:
             if faults.skip_seq and faults.take_skip_seq(symbol):
                 pass  # the update is lost: the next pseq will not match
             else:
                 # 4.5: updates carry a non-zero checksum (v2 algorithm when enabled)
-                checksum = self._mirror_checksum(symbol) if self.sim.config.checksum else 0
+                checksum = self._mirror_checksum(symbol) if self.ctx.config.checksum else 0
                 if faults.bad_checksum_next and faults.take_bad_checksum(symbol):
                     checksum = (checksum ^ 0x5A5A5A5) or 1
                 row = self._book(event, snapshot=False, checksum=checksum)
@@ -166,14 +163,14 @@ class V3PublicWs(PublicWsServer):
         for topic, depth in DEPTH_TOPICS.items():
             dkey = (inst_type, topic, symbol)
             if dkey in self.subscribers:
-                bids, asks = self.sim.exchange.book(symbol, depth)
+                bids, asks = self.ctx.exchange.book(symbol, depth)
                 msg = BookChanged(symbol, event.product_type, event.seq, 0, bids, asks, event.ts)
                 row = self._book(msg, snapshot=True)
                 self.broadcast(dkey, wire.push("snapshot", self._echo_arg(dkey), [row]))
 
     def flush(self) -> None:
         """Push throttled topics (ticker, kline) that changed since the last flush."""
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         for symbol in self._dirty_tickers:
             spec = ex.contracts.get(symbol)
             key = (spec.product_type.lower(), "ticker", symbol) if spec else None
@@ -211,46 +208,24 @@ def _kline(r: Any) -> dict:
             "volume": r[5], "turnover": r[6]}  # fmt: skip
 
 
-class V3PrivateWs(WsServerBase):
-    """Private v3 topics with ``instType: "UTA"`` (4.6); login as on v2 (4.2)."""
+class V3PrivateWs(PrivateWsBase):
+    """Private v3 topics with ``instType: "UTA"`` (4.6); login as on v2 (4.2), UTA keys only."""
 
-    kind = "private"
+    login_ok_code = "0"
 
-    def __init__(self, layer: SimV3) -> None:
-        super().__init__(layer.sim)
-        self.layer = layer
-        self.by_key: dict[str, set[WsConn]] = {}
+    def __init__(self, ctx: WsContext, orders: V3Orders) -> None:
+        super().__init__(ctx)
+        self.orders = orders
 
-    def _forget(self, conn: WsConn) -> None:
-        super()._forget(conn)
-        if conn.api_key is not None:
-            self.by_key.get(conn.api_key, set()).discard(conn)
+    def _check_account(self, entry: SimApiKey) -> None:
+        if entry.account_mode != "uta":
+            raise AuthError(
+                "30005",
+                "You are in Classic Account mode, and the Unified Account API is not supported at "
+                "this time",
+            )
 
-    async def _login(self, conn: WsConn, args: list) -> None:
-        try:
-            entry = self.sim.auth.verify_login(args[0] if args else None)
-            if entry.account_mode != "uta":
-                raise AuthError(
-                    "30005",
-                    "You are in Classic Account mode, and the Unified Account API is not "
-                    "supported at this time",
-                )
-        except AuthError as e:
-            conn.send(wire.event("error", code=int(e.code), msg=e.msg, op="login"))
-            await asyncio.sleep(0.05)
-            await conn.close(1000, b"login failed")
-            return
-        conn.api_key = entry.api_key
-        self.by_key.setdefault(entry.api_key, set()).add(conn)
-        conn.send(wire.event("login", code="0", msg=""))
-
-    def _validate(self, conn: WsConn, arg: Any, op: str) -> SubKey | None:
-        if not isinstance(arg, dict):
-            self._arg_error(conn, arg, 30016, "Param error", op)
-            return None
-        if conn.api_key is None:
-            self._arg_error(conn, arg, 30004, "User needs to log in", op)
-            return None
+    def _validate_channel(self, conn: WsConn, arg: dict, op: str) -> SubKey | None:
         if str(arg.get("instType", "")).upper() != "UTA" or arg.get("topic") not in PRIVATE_TOPICS:
             self._arg_error(conn, arg, 30016, "Param error", op)
             return None
@@ -269,7 +244,7 @@ class V3PrivateWs(WsServerBase):
             conn.send(self._account(api_key))
 
     def _positions(self, api_key: str, categories: tuple[str, ...]) -> bytes:
-        ex = self.sim.exchange
+        ex = self.ctx.exchange
         data = [
             rows.position_row(ex, p, ws=True)
             for pt in categories
@@ -278,7 +253,7 @@ class V3PrivateWs(WsServerBase):
         return wire.push("snapshot", self._echo(("UTA", "position", "")), data)
 
     def _account(self, api_key: str) -> bytes:
-        t, views = account_summary(self.sim.exchange, api_key)
+        t, views = account_summary(self.ctx.exchange, api_key)
         row = {
             "unrealisedPnL": wire.money(t["upl"]),
             "totalEquity": wire.money(t["equity"]),
@@ -309,19 +284,19 @@ class V3PrivateWs(WsServerBase):
         conns = self.by_key.get(api_key)
         if not conns:
             return
-        ex = self.sim.exchange
-        layer = self.layer
+        ex = self.ctx.exchange
+        orders = self.orders
         kind = type(event)
         out: list[tuple[str, bytes]] = []
         if kind is OrderEvent:
-            if layer.suppressed(event.order):
+            if orders.suppressed(event.order):
                 return
-            row = rows.order_row(ex, event.order, layer.public_id, ws=True,
-                                 request_id=layer.request_id(event.order.order_id))  # fmt: skip
+            row = rows.order_row(ex, event.order, orders.public_id, ws=True,
+                                 request_id=orders.request_id(event.order.order_id))  # fmt: skip
             out.append(("order", wire.push("snapshot", self._echo(("UTA", "order", "")), [row])))
         elif kind is FillEvent:
-            fill = rows.fill_row(event.fill, layer.public_id, ws=True)
-            fast = rows.fill_row(event.fill, layer.public_id, ws=True, fast=True)
+            fill = rows.fill_row(event.fill, orders.public_id, ws=True)
+            fast = rows.fill_row(event.fill, orders.public_id, ws=True, fast=True)
             out.append(("fill", wire.push("snapshot", self._echo(("UTA", "fill", "")), [fill])))
             out.append(
                 ("fast-fill", wire.push("snapshot", self._echo(("UTA", "fast-fill", "")), [fast]))
@@ -348,12 +323,3 @@ class V3PrivateWs(WsServerBase):
             for conn in list(conns):
                 if key in conn.subs:
                     self._deliver(conn, data)
-
-    def _deliver(self, conn: WsConn, data: bytes) -> None:
-        faults = self.sim.faults
-        if faults.private_lose_n and faults.take_lose_private():
-            return
-        if faults.private_delay_ms > 0:
-            asyncio.get_running_loop().call_later(faults.private_delay_ms / 1000.0, conn.send, data)
-            return
-        conn.send(data)
