@@ -1,8 +1,9 @@
 """
 A rolling-window rate limiter: at most ``limit`` acquisitions within any ``period`` seconds.
 
-Used by the REST transport (per-endpoint buckets, ``http.ratelimit``) and by the simulator, which
-enforces the venue's limits with the same window semantics.
+Used by the REST transport (per-endpoint limits, ``http.ratelimit``) and the WebSocket client (the
+venue's 10 messages per second per connection). The simulator enforces the venue's limits with its
+own token buckets (``sim.pipeline``): the exchange side is modelled independently of the client.
 """
 
 from __future__ import annotations
