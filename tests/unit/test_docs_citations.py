@@ -1,7 +1,8 @@
 """
 The repository stands alone: its venue notes live in ``docs/`` and nothing points outside it.
 
-- Every citation ``bitget-protocol.md <n>`` / ``bitget-protocol-uta.md <n>`` in any file of the
+- Every citation ``bitget-protocol.md <n>`` / ``bitget-protocol-uta.md <n>`` /
+  ``architecture.md <n>`` in any file of the
   repository (code, tests, docs, READMEs) names a numbered heading of that file in ``docs/``.
   Lists (``5.6, 5.8``), ranges (``5.4-5.11``) and citations wrapped onto the next comment or
   docstring line are followed; a bare file mention without a number is not a citation.
@@ -20,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_DIR = ROOT / "docs"
-DOC_NAMES = ("bitget-protocol.md", "bitget-protocol-uta.md")
+DOC_NAMES = ("bitget-protocol.md", "bitget-protocol-uta.md", "architecture.md")
 
 # Directories that are not part of the repository's content.
 SKIP_DIRS = frozenset(
@@ -50,7 +51,7 @@ FORBIDDEN = (
 )
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(\d+(?:\.\d+)*)\.?(?=\s)", re.MULTILINE)
-_DOC_REF = re.compile(r"bitget-protocol(?:-uta)?\.md")
+_DOC_REF = re.compile(r"(?:bitget-protocol(?:-uta)?|architecture)\.md")
 # A citation continued on the next line of a comment or docstring: newline, indent, optional "#".
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*(?:#+[ \t]*)?")
 _SECTION = r"(?:§[ \t]*)?\d+(?:\.\d+)*"
