@@ -8,7 +8,6 @@ from nautilus_trader.execution.messages import QueryAccount
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.objects import Currency
 
-from nautilus_bitget.api.trading import Route
 from nautilus_bitget.common.errors import BitgetPositionModeMismatchError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.symbol import infer_product_type
@@ -19,19 +18,13 @@ from nautilus_bitget.parsing import execution as px
 class AccountMixin:
     """Position mode/leverage set-up, instrument routes, balances and account state."""
 
-    def _any_route(self, product_type: str | None) -> Route | None:
-        for instrument in self._instrument_provider.list_all():
-            if product_type is None or infer_product_type(instrument.id).value == product_type:
-                return self._route(instrument)
-        return None
-
     async def _ensure_position_mode(self, scope: str | None) -> None:
         """
         Check (and switch) the position mode of a scope: a product type (v2), or with ``None``
         the account-wide hold mode of a UTA account (bitget-protocol-uta.md 3.3).
         """
         label = scope or "the unified account (all product types)"
-        route = self._any_route(scope)
+        route = self._routes.any_route(scope)
         if scope is not None and route is None:
             self._log.warning(f"No {scope} instrument loaded: position mode not checked")
             return
@@ -66,20 +59,10 @@ class AccountMixin:
             if instrument is None:
                 self._log.warning(f"leverages: unknown symbol {symbol}, skipped")
                 continue
-            for setting, error in await self._api.set_leverage(self._route(instrument), leverage):
+            for setting, error in await self._api.set_leverage(
+                self._routes.route(instrument), leverage
+            ):
                 self._log.warning(f"{setting} {symbol}: {error}")
-
-    def _route(self, instrument: Any) -> Route:
-        """Return the ``Route`` (symbol, product type, margin coin) of an instrument."""
-        route = self._routes.get(instrument.id)
-        if route is None:
-            route = Route(
-                instrument.raw_symbol.value,
-                infer_product_type(instrument.id).value,
-                instrument.settlement_currency.code,
-            )
-            self._routes[instrument.id] = route
-        return route
 
     def _currency(self, code: str) -> Currency:
         currency = (
@@ -90,7 +73,7 @@ class AccountMixin:
     async def _balances(self) -> list[Any]:
         return [
             px.parse_balance(equity, available, self._currency(coin.upper()))
-            for equity, available, coin in await self._api.balances(self._product_types)
+            for equity, available, coin in await self._api.balances(self._routes.product_types)
         ]
 
     async def _position_rows(self, product_type: str) -> list[Any]:
@@ -99,7 +82,7 @@ class AccountMixin:
 
     async def _update_account_state(self) -> None:
         balances = await self._balances()
-        for product_type in self._product_types:
+        for product_type in self._routes.product_types:
             self._replace_positions(product_type, await self._position_rows(product_type))
         if self.base_currency is not None:
             balances = [b for b in balances if b.currency == self.base_currency]

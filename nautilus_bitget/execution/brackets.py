@@ -41,7 +41,7 @@ class BracketMixin:
         size = px.dec(row.size)
         for coid in waiting:
             order = self._cache.order(coid)
-            if order is None or self._is_done(order):
+            if order is None or self._orders.is_closed(order):
                 continue
             if order.side == direction and (size is None or size == order.quantity.as_decimal()):
                 pending = self._orders.triggered_plans.get(row.instId)
@@ -79,10 +79,10 @@ class BracketMixin:
         if entry_coid is None:
             return
         order = self._cache.order(order.client_order_id)
-        if self._is_done(order):
+        if self._orders.is_closed(order):
             for sibling in self._orders.brackets.get(entry_coid, ()):
                 other = self._cache.order(sibling) if sibling else None
-                if other is not None and not self._is_done(other):
+                if other is not None and not self._orders.is_closed(other):
                     self._emit_canceled(other, self._clock.timestamp_ns())
 
     def _is_bracket_close(self, row: Any) -> bool:
@@ -97,7 +97,9 @@ class BracketMixin:
             return False  # only closing orders execute a TP/SL
         children = self._orders.brackets.get(entry_coid, ())
         return any(
-            c is not None and (o := self._cache.order(c)) is not None and not self._is_done(o)
+            c is not None
+            and (o := self._cache.order(c)) is not None
+            and not self._orders.is_closed(o)
             for c in children
         )
 
@@ -119,14 +121,14 @@ class BracketMixin:
         fired = self._orders.bracket_triggered.get(symbol)
         if fired is not None:
             child = self._cache.order(fired)
-            if child is not None and not self._is_done(child):
+            if child is not None and not self._orders.is_closed(child):
                 self._orders.coid_by_venue_id[order_id] = fired
                 return child
         if not guess:
             return None
         entry_coid = self._orders.bracket_active[symbol]
         candidates = [self._cache.order(c) for c in self._orders.brackets.get(entry_coid, ()) if c]
-        candidates = [c for c in candidates if c is not None and not self._is_done(c)]
+        candidates = [c for c in candidates if c is not None and not self._orders.is_closed(c)]
         if not candidates:
             return None
         fill_px = px.dec(px.get(row, "fillPrice") or px.get(row, "price")) or Decimal(0)
@@ -160,7 +162,7 @@ class BracketMixin:
 
     async def _resolve_bracket_rows(self) -> None:
         """Link deferred TP/SL executions by the plan history's ``executeOrderId``."""
-        for product_type in self._product_types:
+        for product_type in self._routes.product_types:
             try:
                 await self._refresh_bracket_links(product_type)
             except BitgetError as e:
@@ -210,7 +212,9 @@ class BracketMixin:
                 self._replay_bracket_rows()
         if row.status in ("cancelled", "canceled"):
             # The sibling executed (OCO) or the position closed elsewhere.
-            if not self._is_done(child) and not self._orders.filled.get(child.client_order_id):
+            if not self._orders.is_closed(child) and not self._orders.filled.get(
+                child.client_order_id
+            ):
                 self._emit_canceled(child, ts_event)
 
     @staticmethod

@@ -29,7 +29,7 @@ class CancelMixin:
 
     async def _cancel_order(self, command: CancelOrder) -> None:
         order = self._cache.order(command.client_order_id)
-        if order is None or self._is_done(order):
+        if order is None or self._orders.is_closed(order):
             return
         if order.client_order_id in self._orders.bracket_parent:
             self._cancel_bracket_child(order)
@@ -48,7 +48,7 @@ class CancelMixin:
         self._emit_canceled(order, self._clock.timestamp_ns())
 
     async def _cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
-        route = self._route(self._cache.instrument(order.instrument_id))
+        route = self._routes.of(order.instrument_id)
         try:
             await self._api.cancel_position_tpsl(route, order_id, plan_type)
         except BitgetError as e:
@@ -58,7 +58,7 @@ class CancelMixin:
         orders = []
         for cancel in command.cancels:
             order = self._cache.order(cancel.client_order_id)
-            if order is not None and not self._is_done(order):
+            if order is not None and not self._orders.is_closed(order):
                 orders.append(order)
         await self._cancel_orders(orders)
 
@@ -99,7 +99,7 @@ class CancelMixin:
             target.setdefault(order.instrument_id, []).append(order)
         for trigger, groups in ((False, normal), (True, plans)):
             for instrument_id, items in groups.items():
-                route = self._route(self._cache.instrument(instrument_id))
+                route = self._routes.of(instrument_id)
                 for chunk in chunks(items, self._api.max_batch):
                     if len(chunk) == 1 and not trigger:
                         await self._cancel_one(chunk[0], route)
@@ -107,7 +107,7 @@ class CancelMixin:
                         await self._send_cancel_batch(route, chunk, trigger)
 
     def _ref(self, order: Any) -> dict[str, str]:
-        vid = self._vid(order)
+        vid = self._orders.venue_order_id(order)
         venue_id = vid.value if vid else None
         return order_ref(
             venue_id,
@@ -150,13 +150,13 @@ class CancelMixin:
 
     def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
         order = self._cache.order(order.client_order_id)
-        if order is None or self._is_done(order):
+        if order is None or self._orders.is_closed(order):
             return
         self.generate_order_cancel_rejected(
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            self._vid(order),
+            self._orders.venue_order_id(order),
             f"{code}: {message}" if code else message,
             self._clock.timestamp_ns(),
         )
@@ -170,13 +170,13 @@ class CancelMixin:
         await asyncio.sleep(self.cancel_confirm_secs if delay is None else delay)
         for coid in coids:
             order = self._cache.order(coid)
-            if order is None or self._is_done(order):
+            if order is None or self._orders.is_closed(order):
                 continue
             report = await self.generate_order_status_report(
                 GenerateOrderStatusReport(
                     instrument_id=order.instrument_id,
                     client_order_id=coid,
-                    venue_order_id=self._vid(order),
+                    venue_order_id=self._orders.venue_order_id(order),
                     command_id=new_uuid(),
                     ts_init=self._clock.timestamp_ns(),
                 ),
@@ -186,7 +186,7 @@ class CancelMixin:
             await self._apply_report(order, report)
             order = self._cache.order(coid)
             if (
-                not self._is_done(order)
+                not self._orders.is_closed(order)
                 and order.status == OrderStatus.PENDING_CANCEL
                 and report.order_status in (OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED)
             ):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from typing import Any
 
 from nautilus_trader.cache.cache import Cache
@@ -17,7 +16,6 @@ from nautilus_trader.model.enums import AccountType
 from nautilus_trader.model.enums import OmsType
 from nautilus_trader.model.identifiers import AccountId
 from nautilus_trader.model.identifiers import ClientId
-from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.objects import Currency
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
@@ -30,16 +28,24 @@ from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.execution.account import AccountMixin
+from nautilus_bitget.execution.bad_input import BadInputCounter
 from nautilus_bitget.execution.brackets import BracketMixin
 from nautilus_bitget.execution.cancel import CancelMixin
+from nautilus_bitget.execution.common import BILL_ID_MEMORY
+from nautilus_bitget.execution.common import TRADE_ID_MEMORY
+from nautilus_bitget.execution.common import ExecTimings
+from nautilus_bitget.execution.common import Tunable
+from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.events import OrderEventsMixin
 from nautilus_bitget.execution.funding import FundingMixin
+from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeMixin
 from nautilus_bitget.execution.pushes import PushMixin
 from nautilus_bitget.execution.reconcile import ReconcileMixin
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportsMixin
+from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.execution.rows import RowsMixin
 from nautilus_bitget.execution.submit import SubmitMixin
 from nautilus_bitget.http.client import BitgetHttpClient
@@ -92,13 +98,15 @@ class BitgetExecutionClient(
 
     """
 
-    funding_poll_secs: float = 60.0
-    unknown_outcome_retries: int = 4
-    unknown_outcome_delay_secs: float = 0.5
-    rate_limit_resends: int = 3
-    cancel_confirm_secs: float = 2.0
-    watchdog_interval_secs: float = 3.0
-    bracket_link_wait_secs: float = 1.0
+    # Tunables: set on the class (before construction) or on an instance; collaborators read
+    # them from the shared ``timings`` (``ExecTimings``) when they use them.
+    funding_poll_secs = Tunable(60.0)
+    unknown_outcome_retries = Tunable(4)
+    unknown_outcome_delay_secs = Tunable(0.5)
+    rate_limit_resends = Tunable(3)  # unused: the transport owns 429 resends (kept for configs)
+    cancel_confirm_secs = Tunable(2.0)
+    watchdog_interval_secs = Tunable(3.0)
+    bracket_link_wait_secs = Tunable(1.0)
 
     def __init__(
         self,
@@ -110,6 +118,7 @@ class BitgetExecutionClient(
         config: BitgetExecClientConfig,
         name: str | None = None,
     ) -> None:
+        self.timings = ExecTimings.of(type(self))
         client_id = ClientId(name or BITGET_VENUE.value)
         self._hedge = config.position_mode == "hedge"
         super().__init__(
@@ -133,7 +142,11 @@ class BitgetExecutionClient(
             config.api_passphrase,
             required=True,
         )
-        self._product_types = tuple(p.value for p in config.product_types)
+        self._routes = Routes(
+            cache,
+            instrument_provider,
+            tuple(p.value for p in config.product_types),
+        )
         self._use_position_ids = config.use_position_ids
         self._http = BitgetHttpClient(
             config.http_url,
@@ -150,13 +163,11 @@ class BitgetExecutionClient(
         self._ws = self._make_ws()
         # Per-order state (bounded: closed orders are pruned past a retention window)
         self._orders = OrderRegistry()
-        # Fill de-duplication by tradeId (bounded)
-        self._trade_ids: set[str] = set()
-        self._trade_id_order: deque[str] = deque()
-        self._bill_ids: set[str] = set()
+        self._lookup = OrderLookup(self._orders, cache)
+        self._fill_ids = Deduplicator(TRADE_ID_MEMORY)
+        self._bill_ids = Deduplicator(BILL_ID_MEMORY)
+        self._bad_inputs = BadInputCounter(self._log)
         self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
-        self._routes: dict[InstrumentId, tuple[str, str, str]] = {}
-        self.bad_input_counts: dict[tuple[str, str], int] = {}
         self._disconnected_ms: int | None = None
         self._connected_ms: int = 0
         self._funding_task: asyncio.Task | None = None
@@ -200,6 +211,11 @@ class BitgetExecutionClient(
         return self._hedge
 
     @property
+    def bad_input_counts(self) -> dict[tuple[str, str], int]:
+        """Malformed private pushes skipped, by ``(channel, error type)``."""
+        return self._bad_inputs.counts
+
+    @property
     def api(self) -> str:
         """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
         return self._api.name
@@ -216,12 +232,12 @@ class BitgetExecutionClient(
             self._log.warning(f"Clock sync failed, using local time: {e}")
         self._connected_ms = self._http.timestamp_ms()
         await self._select_api()
-        for scope in self._api.position_mode_scopes(self._product_types):
+        for scope in self._api.position_mode_scopes(self._routes.product_types):
             await self._ensure_position_mode(scope)
         await self._apply_leverages()
         await self._update_account_state()
         await self._ws.connect()
-        await self._ws.subscribe(self._api.private_subscriptions(self._product_types))
+        await self._ws.subscribe(self._api.private_subscriptions(self._routes.product_types))
         await self._await_account_registered(timeout_secs=30.0)
         self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
         self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")

@@ -9,13 +9,9 @@ from nautilus_trader.execution.reports import FillReport
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
-from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.identifiers import VenueOrderId
 
-from nautilus_bitget.common.orders import alias_base
-from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution.common import TRADE_ID_MEMORY
 from nautilus_bitget.parsing import execution as px
 from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
 from nautilus_bitget.schemas.ws_private import BitgetWsFill
@@ -24,40 +20,6 @@ from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 
 class OrderEventsMixin:
     """Map order/fill/algo rows to Nautilus order events (identity, state, fill dedupe)."""
-
-    def _coid_for(self, venue_coid: str, order_id: str) -> ClientOrderId | None:
-        if venue_coid:
-            coid = self._orders.coid_by_alias.get(venue_coid)
-            if coid is not None:
-                return coid
-            candidate = ClientOrderId(venue_coid)
-            if self._cache.order(candidate) is not None:
-                return candidate
-            base = alias_base(venue_coid)
-            if base and self._cache.order(ClientOrderId(base)) is not None:
-                return ClientOrderId(base)
-        if order_id:
-            coid = self._orders.coid_by_venue_id.get(order_id)
-            if coid is not None:
-                return coid
-            coid = self._cache.client_order_id(VenueOrderId(order_id))
-            if coid is not None:
-                return coid
-        return None
-
-    def _vid(self, order: Any) -> VenueOrderId | None:
-        """Return the venue order id we last emitted for ``order`` (else the cache's)."""
-        return self._orders.venue_id.get(order.client_order_id) or order.venue_order_id
-
-    def _is_done(self, order: Any) -> bool:
-        """Return whether ``order`` is closed, by our own emitted events or by the cache."""
-        return order.client_order_id in self._orders.closed or order.is_closed
-
-    def _quantity(self, order: Any) -> Decimal:
-        return self._orders.qty.get(order.client_order_id) or order.quantity.as_decimal()
-
-    def _instrument_for_symbol(self, symbol: str) -> Any:
-        return self._cache.instrument(instrument_id_for_symbol(symbol))
 
     def _ensure_accepted(self, order: Any, venue_order_id: str, ts_event: int) -> None:
         coid = order.client_order_id
@@ -79,7 +41,7 @@ class OrderEventsMixin:
     def _relink(self, order: Any, venue_order_id: str, ts_event: int) -> None:
         """Emit ``OrderUpdated`` when a venue order id replaces the order's current one."""
         self._orders.coid_by_venue_id[venue_order_id] = order.client_order_id
-        current = self._vid(order)
+        current = self._orders.venue_order_id(order)
         if current is None or current.value == venue_order_id:
             return
         self._orders.venue_id[order.client_order_id] = VenueOrderId(venue_order_id)
@@ -98,7 +60,7 @@ class OrderEventsMixin:
     def _on_order_row(self, row: BitgetWsOrder) -> None:
         venue_coid = px.client_oid_of(row)
         order_id = row.orderId
-        coid = self._coid_for(venue_coid, order_id)
+        coid = self._lookup.client_order_id(venue_coid, order_id)
         if coid is None:
             coid = self._link_triggered_child(row)
         if coid is None:
@@ -124,7 +86,7 @@ class OrderEventsMixin:
             self._orders.coid_by_venue_id[order_id] = coid
             instrument = self._cache.instrument(order.instrument_id)
             self._orders.venue_id[coid] = VenueOrderId(order_id)
-            self._orders.qty[coid] = px.dec(row.size) or self._quantity(order)
+            self._orders.qty[coid] = px.dec(row.size) or self._orders.quantity(order)
             self.generate_order_updated(
                 order.strategy_id,
                 order.instrument_id,
@@ -139,13 +101,13 @@ class OrderEventsMixin:
             order = self._cache.order(coid)
         elif coid not in self._orders.accepted:
             self._ensure_accepted(order, order_id, ts_event)
-        elif (vid := self._vid(order)) is not None and vid.value != order_id:
+        elif (vid := self._orders.venue_order_id(order)) is not None and vid.value != order_id:
             self._mark_triggered(order, ts_event)
             self._relink(self._cache.order(coid), order_id, ts_event)
             order = self._cache.order(coid)
         if row.tradeId:
             self._on_fill(order, row, side_is_direction=False)
-        if status in ("canceled", "cancelled") and not self._is_done(order):
+        if status in ("canceled", "cancelled") and not self._orders.is_closed(order):
             if (
                 order.is_post_only
                 and coid not in self._orders.cancel_requested
@@ -169,7 +131,7 @@ class OrderEventsMixin:
         """Emit ``OrderTriggered`` once for limit-type trigger orders whose plan fired."""
         coid = order.client_order_id
         self._orders.linked_plans.add(coid)
-        if coid in self._orders.triggered_sent or self._is_done(order):
+        if coid in self._orders.triggered_sent or self._orders.is_closed(order):
             return
         if order.order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
             self._orders.triggered_sent.add(coid)
@@ -177,18 +139,18 @@ class OrderEventsMixin:
                 order.strategy_id,
                 order.instrument_id,
                 order.client_order_id,
-                self._vid(order),
+                self._orders.venue_order_id(order),
                 ts_event,
             )
 
     def _emit_canceled(self, order: Any, ts_event: int) -> None:
-        if self._is_done(order):
+        if self._orders.is_closed(order):
             return
         self.generate_order_canceled(
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            self._vid(order),
+            self._orders.venue_order_id(order),
             ts_event,
         )
         self._orders.closed.add(order.client_order_id)
@@ -196,13 +158,13 @@ class OrderEventsMixin:
         if children and not self._orders.filled.get(order.client_order_id):
             for child_coid in children:
                 child = self._cache.order(child_coid) if child_coid else None
-                if child is not None and not self._is_done(child):
+                if child is not None and not self._orders.is_closed(child):
                     self._emit_canceled(child, ts_event)
 
     def _on_fill_row(self, row: BitgetWsFill) -> None:
-        if row.tradeId in self._trade_ids:
+        if self._fill_ids.seen(row.tradeId):
             return
-        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
         order = self._cache.order(coid) if coid is not None else None
         if order is None:
             order = self._link_triggered_child_by_fill(row)
@@ -218,15 +180,15 @@ class OrderEventsMixin:
         self._on_fill(order, row, side_is_direction=True)
 
     def _on_unresolved_fill(self, row: BitgetWsFill) -> None:
-        if row.tradeId in self._trade_ids:
+        if self._fill_ids.seen(row.tradeId):
             return
-        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
         order = self._cache.order(coid) if coid is not None else None
         if order is None:
-            instrument = self._instrument_for_symbol(row.symbol)
+            instrument = self._lookup.instrument_for_symbol(row.symbol)
             if instrument is None:
                 return
-            if self._remember_trade(row.tradeId):
+            if self._fill_ids.first_time(row.tradeId):
                 report = px.parse_fill_report(
                     row,
                     instrument,
@@ -239,18 +201,9 @@ class OrderEventsMixin:
             return
         self._on_fill(order, row, side_is_direction=True)
 
-    def _remember_trade(self, trade_id: str) -> bool:
-        if trade_id in self._trade_ids:
-            return False
-        self._trade_ids.add(trade_id)
-        self._trade_id_order.append(trade_id)
-        if len(self._trade_id_order) > TRADE_ID_MEMORY:
-            self._trade_ids.discard(self._trade_id_order.popleft())
-        return True
-
     def _on_fill(self, order: Any, row: Any, *, side_is_direction: bool) -> None:
         trade_id = row.tradeId
-        if trade_id in self._trade_ids:
+        if self._fill_ids.seen(trade_id):
             return
         instrument = self._cache.instrument(order.instrument_id)
         if instrument is None:
@@ -269,16 +222,16 @@ class OrderEventsMixin:
 
     def _apply_fill(self, order: Any, report: FillReport) -> None:
         """Emit ``OrderFilled`` for a cached order from a fill report (dedupe by tradeId)."""
-        if not self._remember_trade(report.trade_id.value):
+        if not self._fill_ids.first_time(report.trade_id.value):
             return
         coid = order.client_order_id
-        if self._orders.filled.get(coid, Decimal(0)) >= self._quantity(order):
+        if self._orders.filled.get(coid, Decimal(0)) >= self._orders.quantity(order):
             self._log.warning(f"Fill {report.trade_id} for filled {coid}")
             return
         venue_id = report.venue_order_id.value
         self._ensure_accepted(order, venue_id, report.ts_event)
         order = self._cache.order(order.client_order_id)
-        if (vid := self._vid(order)) is not None and vid.value != venue_id:
+        if (vid := self._orders.venue_order_id(order)) is not None and vid.value != venue_id:
             self._relink(order, venue_id, report.ts_event)
         venue_position_id = report.venue_position_id
         if self._hedge and self._use_position_ids and venue_position_id is None:
@@ -301,7 +254,7 @@ class OrderEventsMixin:
         )
         filled = self._orders.filled.get(coid, Decimal(0)) + report.last_qty.as_decimal()
         self._orders.filled[coid] = filled
-        if filled >= self._quantity(order):
+        if filled >= self._orders.quantity(order):
             self._orders.closed.add(coid)
         self._after_fill(order)
 
@@ -312,7 +265,7 @@ class OrderEventsMixin:
         return PositionId(f"{order.instrument_id}-{'LONG' if long_side else 'SHORT'}")
 
     def _on_external_order(self, row: BitgetWsOrder) -> None:
-        instrument = self._instrument_for_symbol(row.instId)
+        instrument = self._lookup.instrument_for_symbol(row.instId)
         if instrument is None:
             return
         ts_init = self._clock.timestamp_ns()
@@ -325,7 +278,7 @@ class OrderEventsMixin:
             ws=True,
         )
         self._send_order_status_report(report)
-        if row.tradeId and self._remember_trade(row.tradeId):
+        if row.tradeId and self._fill_ids.first_time(row.tradeId):
             self._send_fill_report(
                 px.parse_fill_report(
                     row,
@@ -342,7 +295,7 @@ class OrderEventsMixin:
         if row.planType in ("tp", "sl", "ptp", "psl", "profit_plan", "loss_plan"):
             self._on_bracket_algo(row, ts_event)
             return
-        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
         order = self._cache.order(coid) if coid is not None else None
         if order is None:
             return
@@ -355,6 +308,6 @@ class OrderEventsMixin:
         elif status in ("cancelled", "canceled"):
             self._ensure_accepted(order, row.orderId, ts_event)
             self._emit_canceled(self._cache.order(coid), ts_event)
-        elif status == "fail_execute" and not self._is_done(order):
+        elif status == "fail_execute" and not self._orders.is_closed(order):
             self._ensure_accepted(order, row.orderId, ts_event)
             self._emit_canceled(self._cache.order(coid), ts_event)

@@ -37,16 +37,15 @@ class FundingMixin:
     async def _poll_funding(self) -> None:
         """Publish new funding settlements from the ledger of the API in use, deduped by id."""
         new = False
-        for product_type in self._product_types:
+        for product_type in self._routes.product_types:
             try:
                 bills = await self._api.funding_bills(product_type, self._connected_ms)
             except BitgetError as e:
                 self._log.warning(f"Funding ledger poll failed: {e}")
                 continue
             for bill in sorted(bills, key=lambda b: (len(b.billId), b.billId)):
-                if bill.billId in self._bill_ids or not bill.symbol:
+                if not bill.symbol or not self._bill_ids.first_time(bill.billId):
                     continue
-                self._bill_ids.add(bill.billId)
                 self._publish_funding(bill)
                 new = True
         if new:

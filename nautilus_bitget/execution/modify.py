@@ -25,10 +25,10 @@ class ModifyMixin:
 
     async def _modify_order(self, command: ModifyOrder) -> None:
         order = self._cache.order(command.client_order_id)
-        if order is None or self._is_done(order):
+        if order is None or self._orders.is_closed(order):
             return
-        route = self._route(self._cache.instrument(order.instrument_id))
-        vid = self._vid(order)
+        route = self._routes.of(order.instrument_id)
+        vid = self._orders.venue_order_id(order)
         venue_id = vid.value if vid else None
         quantity = command.quantity or order.quantity
         client_oid = self._orders.venue_coid.get(order.client_order_id, order.client_order_id.value)
@@ -52,7 +52,7 @@ class ModifyMixin:
                 order.strategy_id,
                 order.instrument_id,
                 order.client_order_id,
-                self._vid(order),
+                self._orders.venue_order_id(order),
                 quantity,
                 price,
                 trigger,
@@ -149,17 +149,17 @@ class ModifyMixin:
 
     def _confirm_modify_v3(self, coid: ClientOrderId, qty: Any, price: Any) -> None:
         order = self._cache.order(coid)
-        if order is None or self._is_done(order):
+        if order is None or self._orders.is_closed(order):
             return
         instrument = self._cache.instrument(order.instrument_id)
-        new_qty = px.dec(qty) or self._quantity(order)
+        new_qty = px.dec(qty) or self._orders.quantity(order)
         new_price = px.dec(price)
         self._orders.qty[coid] = new_qty
         self.generate_order_updated(
             order.strategy_id,
             order.instrument_id,
             coid,
-            self._vid(order),
+            self._orders.venue_order_id(order),
             instrument.make_qty(new_qty),
             instrument.make_price(new_price) if new_price and order.has_price else None,
             None,
@@ -178,10 +178,10 @@ class ModifyMixin:
         if request_id not in self._orders.modify_requests:
             return
         order = self._cache.order(coid)
-        vid = self._vid(order) if order is not None else None
+        vid = self._orders.venue_order_id(order) if order is not None else None
         try:
             row = await self._api.order_detail(
-                self._route(self._cache.instrument(order.instrument_id)),
+                self._routes.of(order.instrument_id),
                 order_id=vid.value if vid else None,
                 client_oid=self._orders.venue_coid.get(coid, coid.value),
             )
@@ -197,7 +197,7 @@ class ModifyMixin:
         )
         if applied:
             self._confirm_modify_v3(coid, row.size, row.price)
-        elif order is not None and not self._is_done(order):
+        elif order is not None and not self._orders.is_closed(order):
             self._modify_rejected(order, None, "modify not applied at the venue (no confirmation)")
 
     async def _check_modify(self, coid: ClientOrderId, alias: str, old_id: str | None) -> None:
@@ -205,7 +205,7 @@ class ModifyMixin:
         if alias not in self._orders.pending_modify:
             return
         order = self._cache.order(coid)
-        route = self._route(self._cache.instrument(order.instrument_id))
+        route = self._routes.of(order.instrument_id)
         symbol = route.symbol
         try:
             detail = await self._api.order_detail(route, client_oid=alias)
@@ -238,7 +238,7 @@ class ModifyMixin:
             order.strategy_id,
             order.instrument_id,
             order.client_order_id,
-            self._vid(order),
+            self._orders.venue_order_id(order),
             reason,
             self._clock.timestamp_ns(),
         )

@@ -18,12 +18,12 @@ class OutcomeMixin:
     async def _resolve_unknown(self, order: Any, is_plan: bool) -> None:
         """Find out whether an order whose request outcome is unknown exists (never re-send)."""
         instrument = self._cache.instrument(order.instrument_id)
-        symbol, product_type, _ = self._route(instrument)
+        symbol, product_type, _ = self._routes.route(instrument)
         coid = order.client_order_id
         for attempt in range(self.unknown_outcome_retries):
             await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
             order = self._cache.order(coid)
-            if order is None or self._is_done(order) or coid in self._orders.accepted:
+            if order is None or self._orders.is_closed(order) or coid in self._orders.accepted:
                 return  # a push already told us
             try:
                 if is_plan:
@@ -44,7 +44,11 @@ class OutcomeMixin:
                 await self._apply_detail(order, detail, instrument)
                 return
         order = self._cache.order(coid)
-        if order is not None and not self._is_done(order) and coid not in self._orders.accepted:
+        if (
+            order is not None
+            and not self._orders.is_closed(order)
+            and coid not in self._orders.accepted
+        ):
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
             self._orders.closed.add(coid)
             self.generate_order_rejected(
@@ -63,7 +67,7 @@ class OutcomeMixin:
         client_oid: str | None = None,
     ) -> Any:
         """Return one order as a v2 detail row; raises when not found."""
-        route = self._route(instrument)
+        route = self._routes.route(instrument)
         return await self._api.order_detail(route, order_id=order_id, client_oid=client_oid)
 
     async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
@@ -72,7 +76,7 @@ class OutcomeMixin:
         ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
         self._ensure_accepted(order, detail.orderId, ts)
         order = self._cache.order(coid)
-        if (vid := self._vid(order)) is not None and vid.value != detail.orderId:
+        if (vid := self._orders.venue_order_id(order)) is not None and vid.value != detail.orderId:
             if order.order_type in PLAN_ORDER_TYPES:
                 self._mark_triggered(order, ts)
             self._relink(self._cache.order(coid), detail.orderId, ts)
@@ -85,10 +89,10 @@ class OutcomeMixin:
             self._emit_canceled(order, ts)
 
     async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
-        _, product_type, _ = self._route(instrument)
+        _, product_type, _ = self._routes.route(instrument)
         fills = await self._fill_rows(product_type, order_id=order_id)
         for row in sorted(fills, key=lambda r: px.ms_to_ns(r.cTime)):
-            if row.tradeId in self._trade_ids:
+            if self._fill_ids.seen(row.tradeId):
                 continue
             report = px.parse_fill_report(
                 row,
@@ -118,7 +122,7 @@ class OutcomeMixin:
         coid = order.client_order_id
         waiting = self._orders.triggered_plans.setdefault(symbol, [])
         linked = coid in self._orders.linked_plans
-        if coid not in waiting and not self._is_done(order) and not linked:
+        if coid not in waiting and not self._orders.is_closed(order) and not linked:
             waiting.append(coid)
         if not linked:
             self._mark_triggered(order, ts_event)

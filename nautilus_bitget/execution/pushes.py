@@ -63,15 +63,7 @@ class PushMixin:
 
     def on_bad_input(self, where: str, error: Exception) -> None:
         """Count a malformed private push."""
-        self._bad_input(where, error)
-
-    def _bad_input(self, where: str, error: Exception) -> None:
-        """Count a malformed venue message; log the first of each kind only."""
-        key = (where, type(error).__name__)
-        count = self.bad_input_counts.get(key, 0) + 1
-        self.bad_input_counts[key] = count
-        if count == 1:
-            self._log.warning(f"Malformed private {where} push skipped ({error}); counting")
+        self._bad_inputs.count(where, error)
 
     def _on_ws_disconnect(self) -> None:
         self._disconnected_ms = self._http.timestamp_ms()

@@ -38,16 +38,19 @@ class ReconcileMixin:
         #    attribute every fill.
         by_product: dict[str, list[Any]] = {}
         for order in self._cache.orders_open(venue=BITGET_VENUE):
-            if self._is_done(order) or order.client_order_id in self._orders.bracket_parent:
+            if (
+                self._orders.is_closed(order)
+                or order.client_order_id in self._orders.bracket_parent
+            ):
                 continue
-            if self._vid(order) is None:
+            if self._orders.venue_order_id(order) is None:
                 continue
             product_type = infer_product_type(order.instrument_id).value
             by_product.setdefault(product_type, []).append(order)
         for product_type, orders in by_product.items():
             await self._watch_product(product_type, orders)
         for order in self._cache.orders_inflight(venue=BITGET_VENUE):
-            if self._is_done(order) or self._vid(order) is not None:
+            if self._orders.is_closed(order) or self._orders.venue_order_id(order) is not None:
                 continue
             report = await self.generate_order_status_report(
                 GenerateOrderStatusReport(
@@ -62,7 +65,7 @@ class ReconcileMixin:
                 self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
                 await self._apply_report(self._cache.order(order.client_order_id), report)
         # 2. Every fill since the gap began (deduplicated by tradeId).
-        for product_type in self._product_types:
+        for product_type in self._routes.product_types:
             await self._refresh_bracket_links(product_type)
             await self._apply_fill_rows(product_type, since_ms)
         await self._update_account_state()
@@ -71,12 +74,12 @@ class ReconcileMixin:
         """Apply REST fills since ``since_ms`` not seen yet (orders spawned by plans linked)."""
         fills = await self._fill_rows(product_type, start_ms=since_ms)
         for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
-            if row.tradeId in self._trade_ids:
+            if self._fill_ids.seen(row.tradeId):
                 continue
-            instrument = self._instrument_for_symbol(row.symbol)
+            instrument = self._lookup.instrument_for_symbol(row.symbol)
             if instrument is None:
                 continue
-            coid = self._coid_for(px.client_oid_of(row), row.orderId)
+            coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
             order = self._cache.order(coid) if coid is not None else None
             if order is None:
                 order = self._link_triggered_child_by_fill(row)
@@ -91,7 +94,7 @@ class ReconcileMixin:
                 use_position_ids=self._use_position_ids,
             )
             if order is None:
-                if self._remember_trade(row.tradeId):
+                if self._fill_ids.first_time(row.tradeId):
                     self._send_fill_report(report)
                 continue
             self._apply_fill(order, report)
@@ -103,7 +106,7 @@ class ReconcileMixin:
         direction = px.order_side_of(row)
         for coid in waiting:
             order = self._cache.order(coid)
-            if order is not None and order.side == direction and not self._is_done(order):
+            if order is not None and order.side == direction and not self._orders.is_closed(order):
                 self._orders.coid_by_venue_id[row.orderId] = coid
                 return order
         return None
@@ -129,9 +132,9 @@ class ReconcileMixin:
         stale: dict[str, list[Any]] = {}
         for order in self._cache.orders_open(venue=BITGET_VENUE):
             if (
-                self._is_done(order)
+                self._orders.is_closed(order)
                 or order.client_order_id in self._orders.bracket_parent
-                or self._vid(order) is None
+                or self._orders.venue_order_id(order) is None
                 or order.ts_last > stale_before
             ):
                 continue
@@ -153,7 +156,7 @@ class ReconcileMixin:
             for order in normal:
                 coid = order.client_order_id
                 instrument = self._cache.instrument(order.instrument_id)
-                venue_id = self._vid(order).value
+                venue_id = self._orders.venue_order_id(order).value
                 row = pending.get(venue_id)
                 if row is not None:
                     filled = px.dec(row.baseVolume) or Decimal(0)
@@ -170,14 +173,14 @@ class ReconcileMixin:
                     changed = True
         if plans:
             live = {r.orderId for r in await self._plan_rows(product_type, None, history=False)}
-            missing = [o for o in plans if self._vid(o).value not in live]
+            missing = [o for o in plans if self._orders.venue_order_id(o).value not in live]
             if missing:
                 history = {
                     r.orderId: r for r in await self._plan_rows(product_type, None, history=True)
                 }
                 unnamed_since: int | None = None  # executed plans without executeOrderId
                 for order in missing:
-                    row = history.get(self._vid(order).value)
+                    row = history.get(self._orders.venue_order_id(order).value)
                     if row is None:
                         continue
                     instrument = self._cache.instrument(order.instrument_id)

@@ -117,6 +117,32 @@ class OrderRegistry:
         self.bracket_plan_coid: dict[str, ClientOrderId] = {}
         self.bracket_deferred: list[tuple[Any, Any]] = []
 
+    # -- what we emitted, with the cache as the fallback -----------------------------------------
+
+    def venue_order_id(self, order: Any) -> VenueOrderId | None:
+        """Return the venue order id we last emitted for ``order`` (else the cache's)."""
+        vid: VenueOrderId | None = self.venue_id.get(order.client_order_id) or order.venue_order_id
+        return vid
+
+    def is_closed(self, order: Any) -> bool:
+        """
+        Return whether ``order`` is closed, by our own emitted events or by the cache.
+
+        The engine applies events asynchronously, so the cache can lag what we emitted.
+        """
+        return order.client_order_id in self.closed or bool(order.is_closed)
+
+    def quantity(self, order: Any) -> Decimal:
+        """Return the order quantity (as last amended in place, else the order's)."""
+        qty: Decimal = self.qty.get(order.client_order_id) or order.quantity.as_decimal()
+        return qty
+
+    def filled_qty(self, coid: ClientOrderId) -> Decimal:
+        """Return the quantity we emitted fills for."""
+        return self.filled.get(coid, Decimal(0))
+
+    # -- bounds ----------------------------------------------------------------------------------
+
     def size(self) -> int:
         """Return the number of entries held across every map (for soak measurements)."""
         maps: tuple[Any, ...] = (

@@ -28,7 +28,7 @@ class ReportsMixin:
         instrument = self._cache.instrument(instrument_id) if instrument_id else None
         if instrument is None:
             return None
-        symbol, product_type, _ = self._route(instrument)
+        symbol, product_type, _ = self._routes.route(instrument)
         coid = command.client_order_id
         order = self._cache.order(coid) if coid else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
@@ -64,7 +64,7 @@ class ReportsMixin:
         symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
         start_ms = command.start.value // 1_000_000 if command.start else None
         try:
-            for product_type in self._product_types_for(instrument_id):
+            for product_type in self._routes.product_types_for(instrument_id):
                 rows = await self._pending_rows(product_type, symbol)
                 if not command.open_only:
                     seen = {r.orderId for r in rows}
@@ -92,7 +92,7 @@ class ReportsMixin:
         start_ms = command.start.value // 1_000_000 if command.start else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
         try:
-            for product_type in self._product_types_for(instrument_id):
+            for product_type in self._routes.product_types_for(instrument_id):
                 rows = await self._fill_rows(
                     product_type,
                     order_id=venue_id,
@@ -100,10 +100,10 @@ class ReportsMixin:
                     start_ms=start_ms,
                 )
                 for row in rows:
-                    instrument = self._instrument_for_symbol(row.symbol)
+                    instrument = self._lookup.instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue
-                    coid = self._coid_for(px.client_oid_of(row), row.orderId)
+                    coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
                     reports.append(
                         px.parse_fill_report(
                             row,
@@ -117,7 +117,7 @@ class ReportsMixin:
         except BitgetError as e:
             self._log.error(f"Fill reports failed: {e}")
         for report in reports:
-            self._remember_trade(report.trade_id.value)
+            self._fill_ids.first_time(report.trade_id.value)
         return reports
 
     async def generate_position_status_reports(
@@ -129,9 +129,9 @@ class ReportsMixin:
         instrument_id = command.instrument_id
         ts_init = self._clock.timestamp_ns()
         try:
-            for product_type in self._product_types_for(instrument_id):
+            for product_type in self._routes.product_types_for(instrument_id):
                 for row in await self._position_rows(product_type):
-                    instrument = self._instrument_for_symbol(row.symbol)
+                    instrument = self._lookup.instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue
                     if instrument_id is not None and instrument.id != instrument_id:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from nautilus_trader.execution.reports import OrderStatusReport
-from nautilus_trader.model.identifiers import InstrumentId
 
 from nautilus_bitget.common.errors import BitgetRequestError
-from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.parsing import execution as px
 
 
@@ -56,19 +54,14 @@ class RowsMixin:
             if not history:
                 raise
             # a refused history query (seen on v3 history-strategy-orders) is counted, not fatal
-            self._bad_input("trigger order history", e)
+            self._bad_inputs.count("trigger order history", e)
             return []
 
-    def _product_types_for(self, instrument_id: InstrumentId | None) -> list[str]:
-        if instrument_id is None:
-            return list(self._product_types)
-        return [infer_product_type(instrument_id).value]
-
     def _order_report(self, row: Any, *, plan: bool = False) -> OrderStatusReport | None:
-        instrument = self._instrument_for_symbol(row.symbol)
+        instrument = self._lookup.instrument_for_symbol(row.symbol)
         if instrument is None:
             return None
-        coid = self._coid_for(px.client_oid_of(row), row.orderId)
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
         cached = self._cache.order(coid) if coid is not None else None
         order_type = cached.order_type if cached is not None else None
         parse = px.parse_plan_status_report if plan else px.parse_order_status_report

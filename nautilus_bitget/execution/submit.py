@@ -41,7 +41,7 @@ class SubmitMixin:
         instrument = self._cache.instrument(order.instrument_id)
         if instrument is None:
             raise BitgetOrderDenied(f"instrument {order.instrument_id} not loaded")
-        route = self._route(instrument)
+        route = self._routes.route(instrument)
         close = False
         if self._hedge:
             position_side = None
@@ -91,7 +91,7 @@ class SubmitMixin:
 
     async def _submit_order(self, command: SubmitOrder) -> None:
         order = command.order
-        if self._is_done(order):
+        if self._orders.is_closed(order):
             return
         try:
             is_plan, body = self._prepare(order, command.position_id)
@@ -162,7 +162,7 @@ class SubmitMixin:
                 batches.setdefault(order.instrument_id, []).append((order, body))
         for instrument_id, items in batches.items():
             instrument = self._cache.instrument(instrument_id)
-            route = self._route(instrument)
+            route = self._routes.route(instrument)
             for chunk in chunks(items, min(self._config.max_batch_size, self._api.max_batch)):
                 await self._send_batch(chunk, route)
 
