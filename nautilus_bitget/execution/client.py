@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
 from nautilus_trader.common.providers import InstrumentProvider
+from nautilus_trader.execution.messages import QueryAccount
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import USDC
 from nautilus_trader.model.currencies import USDT
@@ -27,17 +27,19 @@ from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
-from nautilus_bitget.execution.account import AccountMixin
+from nautilus_bitget.execution.account import AccountSync
 from nautilus_bitget.execution.bad_input import BadInputCounter
 from nautilus_bitget.execution.brackets import BracketMixin
 from nautilus_bitget.execution.cancel import CancelMixin
 from nautilus_bitget.execution.common import BILL_ID_MEMORY
 from nautilus_bitget.execution.common import TRADE_ID_MEMORY
 from nautilus_bitget.execution.common import ExecTimings
+from nautilus_bitget.execution.common import Session
 from nautilus_bitget.execution.common import Tunable
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.events import OrderEventsMixin
-from nautilus_bitget.execution.funding import FundingMixin
+from nautilus_bitget.execution.funding import FundingPoller
+from nautilus_bitget.execution.generators import EventGenerators
 from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeMixin
@@ -62,7 +64,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 
 class BitgetExecutionClient(
-    AccountMixin,
     PushMixin,
     OrderEventsMixin,
     BracketMixin,
@@ -73,7 +74,6 @@ class BitgetExecutionClient(
     RowsMixin,
     ReportsMixin,
     ReconcileMixin,
-    FundingMixin,
     LiveExecutionClient,
 ):
     """
@@ -157,33 +157,60 @@ class BitgetExecutionClient(
             logger=self._log,
         )
         self._credentials = credentials
-        # API family: the configured guess until connect detects it (``_select_api``)
-        self._api: TradingApi = self._build_api(config.account_mode)
         self._modify_seq = 0
-        self._ws = self._make_ws()
         # Per-order state (bounded: closed orders are pruned past a retention window)
         self._orders = OrderRegistry()
         self._lookup = OrderLookup(self._orders, cache)
         self._fill_ids = Deduplicator(TRADE_ID_MEMORY)
         self._bill_ids = Deduplicator(BILL_ID_MEMORY)
         self._bad_inputs = BadInputCounter(self._log)
-        self._positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
-        self._disconnected_ms: int | None = None
-        self._connected_ms: int = 0
+        self._session = Session()
         self._funding_task: asyncio.Task | None = None
         self._watchdog_task: asyncio.Task | None = None
         self._backfill_lock = asyncio.Lock()
+        self._events = EventGenerators.of(self)
+        # API family: the configured guess until connect detects it (``_select_api``)
+        self._assemble(
+            build_api(
+                config.account_mode,
+                self._http,
+                hedge=self._hedge,
+                margin_mode=config.margin_mode,
+            ).trading,
+        )
 
-    def _build_api(self, account_type: str) -> TradingApi:
-        return build_api(
-            account_type,
-            self._http,
-            hedge=self._hedge,
-            margin_mode=self._config.margin_mode,
-        ).trading
+    def _assemble(self, api: TradingApi) -> None:
+        """
+        Build the collaborators that speak to the venue, for the API family ``api``.
 
-    def _make_ws(self) -> BitgetWebSocketClient:
-        return BitgetWebSocketClient(
+        Runs in ``__init__`` with the configured family and again on connect if detection picks
+        the other one (before anything is sent); the state holders above are kept.
+        """
+        self._api = api
+        self._account = AccountSync(
+            api,
+            self._routes,
+            self._cache,
+            self._clock,
+            self._events.account_state,
+            base_currency=self.base_currency,
+            position_mode=self._config.position_mode,
+            leverages=self._config.leverages,
+            log=self._log,
+        )
+        self._funding = FundingPoller(
+            api,
+            self._routes.product_types,
+            self._session,
+            self._bill_ids,
+            currency=self._account.currency,
+            refresh_account=self._account.refresh,
+            publish=self._msgbus.publish,
+            clock=self._clock,
+            timings=self.timings,
+            log=self._log,
+        )
+        self._ws = BitgetWebSocketClient(
             self._api.private_ws_url(self._config.ws_private_url),
             self._handle_frame,
             credentials=self._credentials,
@@ -230,16 +257,15 @@ class BitgetExecutionClient(
             await self._http.sync_clock()
         except BitgetError as e:
             self._log.warning(f"Clock sync failed, using local time: {e}")
-        self._connected_ms = self._http.timestamp_ms()
+        self._session.connected_ms = self._http.timestamp_ms()
         await self._select_api()
-        for scope in self._api.position_mode_scopes(self._routes.product_types):
-            await self._ensure_position_mode(scope)
-        await self._apply_leverages()
-        await self._update_account_state()
+        await self._account.ensure_position_modes()
+        await self._account.apply_leverages()
+        await self._account.refresh()
         await self._ws.connect()
         await self._ws.subscribe(self._api.private_subscriptions(self._routes.product_types))
         await self._await_account_registered(timeout_secs=30.0)
-        self._funding_task = self.create_task(self._poll_funding_loop(), log_msg="funding poll")
+        self._funding_task = self.create_task(self._funding.run(), log_msg="funding poll")
         self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
 
     async def _select_api(self) -> None:
@@ -261,9 +287,15 @@ class BitgetExecutionClient(
             self._log.error(f"Bitget execution client cannot start: {e.message}")
             raise
         if api.trading.name != self._api.name:
-            self._api = api.trading
-            self._ws = self._make_ws()
+            self._assemble(api.trading)
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
+
+    async def poll_funding(self) -> None:
+        """Poll the funding ledger now (it is also polled every ``funding_poll_secs``)."""
+        await self._funding.poll()
+
+    async def _query_account(self, command: QueryAccount) -> None:
+        await self._account.refresh()
 
     async def _disconnect(self) -> None:
         for task in (self._funding_task, self._watchdog_task):

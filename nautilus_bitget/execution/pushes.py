@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
-
-from nautilus_bitget.parsing import execution as px
 
 
 class PushMixin:
@@ -36,20 +33,13 @@ class PushMixin:
     def on_positions(self, product_type: str | None, rows: list[Any], snapshot: bool) -> None:
         """Replace a product type's positions (snapshot) or merge per-side updates."""
         if snapshot and product_type is not None:
-            self._replace_positions(product_type, rows)
-            return
-        for row in rows:
-            key = (row.symbol, row.holdSide)
-            if (px.dec(row.total) or Decimal(0)) > 0:
-                self._positions[key] = row
-            else:
-                self._positions.pop(key, None)
+            self._account.replace_positions(product_type, rows)
+        else:
+            self._account.merge_positions(rows)
 
     def on_balances(self, rows: list[tuple[Any, Any, str]]) -> None:
         """Emit the account state of ``(equity, available, coin)`` rows."""
-        balances = [px.parse_balance(e, a, self._currency(coin.upper())) for e, a, coin in rows]
-        if balances:
-            self._emit_account_state(balances)
+        self._account.on_balances(rows)
 
     def on_modify_echo(self, request_id: str, qty: Any, price: Any) -> None:
         """Confirm an in-place modify whose ``requestId`` the push echoes."""
@@ -66,10 +56,10 @@ class PushMixin:
         self._bad_inputs.count(where, error)
 
     def _on_ws_disconnect(self) -> None:
-        self._disconnected_ms = self._http.timestamp_ms()
+        self._session.disconnected_ms = self._http.timestamp_ms()
 
     async def _on_ws_reconnect(self) -> None:
-        since = self._disconnected_ms or self._connected_ms
+        since = self._session.disconnected_ms or self._session.connected_ms
         self._log.info("Private socket reconnected: backfilling orders, fills and positions")
         await self.backfill(since - 5_000)
-        await self._poll_funding()
+        await self._funding.poll()

@@ -68,7 +68,7 @@ class ReconcileMixin:
         for product_type in self._routes.product_types:
             await self._refresh_bracket_links(product_type)
             await self._apply_fill_rows(product_type, since_ms)
-        await self._update_account_state()
+        await self._account.refresh()
 
     async def _apply_fill_rows(self, product_type: str, since_ms: int) -> None:
         """Apply REST fills since ``since_ms`` not seen yet (orders spawned by plans linked)."""
@@ -145,7 +145,7 @@ class ReconcileMixin:
             for product_type, orders in stale.items():
                 changed |= await self._watch_product(product_type, orders)
         if changed:
-            await self._update_account_state()
+            await self._account.refresh()
 
     async def _watch_product(self, product_type: str, orders: list[Any]) -> bool:
         changed = False
@@ -193,7 +193,7 @@ class ReconcileMixin:
                         if detail is not None:
                             await self._apply_detail(order, detail, instrument)
                     elif row.planStatus in ("executed", "triggered"):
-                        ts = px.ms_to_ns(row.uTime) // 1_000_000 or self._connected_ms
+                        ts = px.ms_to_ns(row.uTime) // 1_000_000 or self._session.connected_ms
                         unnamed_since = min(ts, unnamed_since or ts)
                     changed = True
                 if unnamed_since is not None:

@@ -130,7 +130,7 @@ class ReportsMixin:
         ts_init = self._clock.timestamp_ns()
         try:
             for product_type in self._routes.product_types_for(instrument_id):
-                for row in await self._position_rows(product_type):
+                for row in await self._api.positions(product_type):
                     instrument = self._lookup.instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue

@@ -45,7 +45,7 @@ class RowsMixin:
         plan_type: str = "normal_plan",
     ) -> list:
         """Trigger or TP/SL plan rows; history covers the day before connect."""
-        start_ms = max(self._connected_ms - 86_400_000, 0) or None if history else None
+        start_ms = max(self._session.connected_ms - 86_400_000, 0) or None if history else None
         try:
             return await self._api.trigger_orders(
                 product_type, symbol, history=history, plan_type=plan_type, start_ms=start_ms

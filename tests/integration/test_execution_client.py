@@ -546,8 +546,8 @@ async def test_funding_payments_published_once_with_exact_amount(sim_factory, ac
         rate = Decimal("0.0001")
         mark = Decimal(sim.exchange.ticker("BTCUSDT").mark_price)
         sim.exchange.settle_funding("BTCUSDT", rate)  # same loop turn: the mark is unchanged
-        await s.client._poll_funding()
-        await s.client._poll_funding()  # deduplicated by bill / record id
+        await s.client.poll_funding()
+        await s.client.poll_funding()  # deduplicated by bill / record id
         assert len(received) == 1
         payment = received[0]
         assert payment.instrument_id == BTC
@@ -556,7 +556,7 @@ async def test_funding_payments_published_once_with_exact_amount(sim_factory, ac
         (bill,) = sim.exchange.bills(SIM_API_KEY, PRODUCT, business_type="contract_settle_fee")
         assert payment.bill_id == bill.bill_id
         sim.exchange.settle_funding("BTCUSDT", -rate)  # a second settlement: received
-        await s.client._poll_funding()
+        await s.client.poll_funding()
         assert len(received) == 2 and received[1].amount.as_decimal() > 0
     finally:
         await s.stop()
