@@ -176,7 +176,9 @@ class BracketMixin:
     async def _refresh_bracket_links(self, product_type: str) -> None:
         if not self._orders.bracket_active:
             return
-        history = await self._plan_rows(product_type, None, history=True, plan_type="profit_loss")
+        history = await self._plan_rows.fetch(
+            product_type, None, history=True, plan_type="profit_loss"
+        )
         for row in history:
             if not row.executeOrderId or row.executeOrderId in self._orders.coid_by_venue_id:
                 continue

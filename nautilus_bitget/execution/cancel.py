@@ -21,6 +21,7 @@ from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import order_ref
+from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.common import new_uuid
 
 
@@ -95,7 +96,7 @@ class CancelMixin:
             if order.client_order_id in self._orders.bracket_parent:
                 self._cancel_bracket_child(order)
                 continue
-            target = plans if self._is_live_plan(order) else normal
+            target = plans if is_live_plan(order) else normal
             target.setdefault(order.instrument_id, []).append(order)
         for trigger, groups in ((False, normal), (True, plans)):
             for instrument_id, items in groups.items():

@@ -8,7 +8,14 @@ from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
 from nautilus_trader.common.providers import InstrumentProvider
+from nautilus_trader.execution.messages import GenerateFillReports
+from nautilus_trader.execution.messages import GenerateOrderStatusReport
+from nautilus_trader.execution.messages import GenerateOrderStatusReports
+from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.execution.messages import QueryAccount
+from nautilus_trader.execution.reports import FillReport
+from nautilus_trader.execution.reports import OrderStatusReport
+from nautilus_trader.execution.reports import PositionStatusReport
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import USDC
 from nautilus_trader.model.currencies import USDT
@@ -43,12 +50,12 @@ from nautilus_bitget.execution.generators import EventGenerators
 from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeMixin
+from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.pushes import PushMixin
 from nautilus_bitget.execution.reconcile import ReconcileMixin
 from nautilus_bitget.execution.registry import OrderRegistry
-from nautilus_bitget.execution.reports import ReportsMixin
+from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
-from nautilus_bitget.execution.rows import RowsMixin
 from nautilus_bitget.execution.submit import SubmitMixin
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
@@ -71,8 +78,6 @@ class BitgetExecutionClient(
     OutcomeMixin,
     ModifyMixin,
     CancelMixin,
-    RowsMixin,
-    ReportsMixin,
     ReconcileMixin,
     LiveExecutionClient,
 ):
@@ -198,6 +203,21 @@ class BitgetExecutionClient(
             leverages=self._config.leverages,
             log=self._log,
         )
+        self._plan_rows = PlanRows(api, self._session, self._bad_inputs)
+        self._reports = ReportBuilder(
+            api,
+            self._routes,
+            self._lookup,
+            self._orders,
+            self._plan_rows,
+            self._fill_ids,
+            self._cache,
+            self._clock,
+            account_id=self.account_id,
+            hedge=self._hedge,
+            use_position_ids=self._use_position_ids,
+            log=self._log,
+        )
         self._funding = FundingPoller(
             api,
             self._routes.product_types,
@@ -289,6 +309,31 @@ class BitgetExecutionClient(
         if api.trading.name != self._api.name:
             self._assemble(api.trading)
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
+
+    async def generate_order_status_report(
+        self,
+        command: GenerateOrderStatusReport,
+    ) -> OrderStatusReport | None:
+        """Return the venue state of one order (by venue order id or clientOid)."""
+        return await self._reports.order_status_report(command)
+
+    async def generate_order_status_reports(
+        self,
+        command: GenerateOrderStatusReports,
+    ) -> list[OrderStatusReport]:
+        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
+        return await self._reports.order_status_reports(command)
+
+    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
+        """Return fills since ``command.start`` (they count as applied for de-duplication)."""
+        return await self._reports.fill_reports(command)
+
+    async def generate_position_status_reports(
+        self,
+        command: GeneratePositionStatusReports,
+    ) -> list[PositionStatusReport]:
+        """Return open positions; a requested flat instrument reports FLAT."""
+        return await self._reports.position_status_reports(command)
 
     async def poll_funding(self) -> None:
         """Poll the funding ledger now (it is also polled every ``funding_poll_secs``)."""

@@ -9,7 +9,9 @@ from typing import Final
 from typing import overload
 
 from nautilus_trader.core.uuid import UUID4
+from nautilus_trader.model.enums import OrderStatus
 
+from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.parsing import execution as px
 
 
@@ -28,6 +30,11 @@ def dec_positive(value: Any) -> bool:
 def text_lower(value: Any) -> str:
     """Return a wire flag lowercased (``""`` for ``None``)."""
     return str(value).lower() if value is not None else ""
+
+
+def is_live_plan(order: Any) -> bool:
+    """Return whether ``order`` is a trigger order whose venue plan has not fired yet."""
+    return order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED
 
 
 def new_uuid() -> UUID4:

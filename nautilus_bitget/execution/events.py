@@ -189,15 +189,8 @@ class OrderEventsMixin:
             if instrument is None:
                 return
             if self._fill_ids.first_time(row.tradeId):
-                report = px.parse_fill_report(
-                    row,
-                    instrument,
-                    self.account_id,
-                    self._clock.timestamp_ns(),
-                    use_position_ids=self._use_position_ids,
-                    side_is_direction=True,
-                )
-                self._send_fill_report(report)
+                report = self._reports.fill_report(row, instrument, side_is_direction=True)
+                self._events.fill_report(report)
             return
         self._on_fill(order, row, side_is_direction=True)
 
@@ -208,14 +201,10 @@ class OrderEventsMixin:
         instrument = self._cache.instrument(order.instrument_id)
         if instrument is None:
             return
-        ts_init = self._clock.timestamp_ns()
-        report = px.parse_fill_report(
+        report = self._reports.fill_report(
             row,
             instrument,
-            self.account_id,
-            ts_init,
             client_order_id=order.client_order_id,
-            use_position_ids=self._use_position_ids,
             side_is_direction=side_is_direction,
         )
         self._apply_fill(order, report)
@@ -268,27 +257,13 @@ class OrderEventsMixin:
         instrument = self._lookup.instrument_for_symbol(row.instId)
         if instrument is None:
             return
-        ts_init = self._clock.timestamp_ns()
-        report = px.parse_order_status_report(
-            row,
-            instrument,
-            self.account_id,
-            ts_init,
-            use_position_ids=self._use_position_ids,
-            ws=True,
-        )
-        self._send_order_status_report(report)
+        report = self._reports.pushed_order_report(row, instrument)
+        self._events.order_status_report(report)
         if row.tradeId and self._fill_ids.first_time(row.tradeId):
-            self._send_fill_report(
-                px.parse_fill_report(
-                    row,
-                    instrument,
-                    self.account_id,
-                    ts_init,
-                    client_order_id=report.client_order_id,
-                    use_position_ids=self._use_position_ids,
-                ),
+            fill = self._reports.fill_report(
+                row, instrument, client_order_id=report.client_order_id
             )
+            self._events.fill_report(fill)
 
     def _on_algo_row(self, row: BitgetWsAlgoOrder) -> None:
         ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())

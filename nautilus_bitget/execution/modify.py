@@ -242,6 +242,3 @@ class ModifyMixin:
             reason,
             self._clock.timestamp_ns(),
         )
-
-    def _is_live_plan(self, order: Any) -> bool:
-        return order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED

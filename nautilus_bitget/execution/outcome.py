@@ -27,14 +27,16 @@ class OutcomeMixin:
                 return  # a push already told us
             try:
                 if is_plan:
-                    rows = await self._plan_rows(product_type, symbol, history=False)
-                    rows += await self._plan_rows(product_type, symbol, history=True)
+                    rows = await self._plan_rows.fetch(product_type, symbol, history=False)
+                    rows += await self._plan_rows.fetch(product_type, symbol, history=True)
                     match = [r for r in rows if px.client_oid_of(r) == coid.value]
                     if match:
                         self._apply_plan_report(order, match[0], instrument)
                         return
                     continue
-                detail = await self._order_detail(instrument, client_oid=coid.value)
+                detail = await self._api.order_detail(
+                    self._routes.route(instrument), client_oid=coid.value
+                )
             except BitgetOrderNotFoundError:
                 continue
             except BitgetError as e:
@@ -59,17 +61,6 @@ class OutcomeMixin:
                 self._clock.timestamp_ns(),
             )
 
-    async def _order_detail(
-        self,
-        instrument: Any,
-        *,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-    ) -> Any:
-        """Return one order as a v2 detail row; raises when not found."""
-        route = self._routes.route(instrument)
-        return await self._api.order_detail(route, order_id=order_id, client_oid=client_oid)
-
     async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
         coid = order.client_order_id
@@ -90,17 +81,14 @@ class OutcomeMixin:
 
     async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
         _, product_type, _ = self._routes.route(instrument)
-        fills = await self._fill_rows(product_type, order_id=order_id)
+        fills = await self._api.fills(product_type, order_id=order_id)
         for row in sorted(fills, key=lambda r: px.ms_to_ns(r.cTime)):
             if self._fill_ids.seen(row.tradeId):
                 continue
-            report = px.parse_fill_report(
+            report = self._reports.fill_report(
                 row,
                 instrument,
-                self.account_id,
-                self._clock.timestamp_ns(),
                 client_order_id=order.client_order_id,
-                use_position_ids=self._use_position_ids,
             )
             self._apply_fill(self._cache.order(order.client_order_id), report)
 

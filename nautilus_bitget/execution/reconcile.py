@@ -12,6 +12,7 @@ from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.constants import BITGET_VENUE
+from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.common import new_uuid
 from nautilus_bitget.parsing import execution as px
 
@@ -72,7 +73,7 @@ class ReconcileMixin:
 
     async def _apply_fill_rows(self, product_type: str, since_ms: int) -> None:
         """Apply REST fills since ``since_ms`` not seen yet (orders spawned by plans linked)."""
-        fills = await self._fill_rows(product_type, start_ms=since_ms)
+        fills = await self._api.fills(product_type, start_ms=since_ms)
         for row in sorted(fills, key=lambda r: (px.ms_to_ns(r.cTime), r.tradeId)):
             if self._fill_ids.seen(row.tradeId):
                 continue
@@ -85,17 +86,14 @@ class ReconcileMixin:
                 order = self._link_triggered_child_by_fill(row)
             if order is None:
                 order = self._bracket_child_for_fill(row, guess=True)
-            report = px.parse_fill_report(
+            report = self._reports.fill_report(
                 row,
                 instrument,
-                self.account_id,
-                self._clock.timestamp_ns(),
                 client_order_id=order.client_order_id if order else None,
-                use_position_ids=self._use_position_ids,
             )
             if order is None:
                 if self._fill_ids.first_time(row.tradeId):
-                    self._send_fill_report(report)
+                    self._events.fill_report(report)
                 continue
             self._apply_fill(order, report)
 
@@ -149,10 +147,10 @@ class ReconcileMixin:
 
     async def _watch_product(self, product_type: str, orders: list[Any]) -> bool:
         changed = False
-        plans = [o for o in orders if self._is_live_plan(o)]
-        normal = [o for o in orders if not self._is_live_plan(o)]
+        plans = [o for o in orders if is_live_plan(o)]
+        normal = [o for o in orders if not is_live_plan(o)]
         if normal:
-            pending = {r.orderId: r for r in await self._pending_rows(product_type)}
+            pending = {r.orderId: r for r in await self._api.open_orders(product_type)}
             for order in normal:
                 coid = order.client_order_id
                 instrument = self._cache.instrument(order.instrument_id)
@@ -165,18 +163,23 @@ class ReconcileMixin:
                         changed = True
                     continue
                 try:
-                    detail = await self._order_detail(instrument, order_id=venue_id)
+                    detail = await self._api.order_detail(
+                        self._routes.route(instrument), order_id=venue_id
+                    )
                 except BitgetOrderNotFoundError:
                     continue
                 if detail is not None:
                     await self._apply_detail(order, detail, instrument)
                     changed = True
         if plans:
-            live = {r.orderId for r in await self._plan_rows(product_type, None, history=False)}
+            live = {
+                r.orderId for r in await self._plan_rows.fetch(product_type, None, history=False)
+            }
             missing = [o for o in plans if self._orders.venue_order_id(o).value not in live]
             if missing:
                 history = {
-                    r.orderId: r for r in await self._plan_rows(product_type, None, history=True)
+                    r.orderId: r
+                    for r in await self._plan_rows.fetch(product_type, None, history=True)
                 }
                 unnamed_since: int | None = None  # executed plans without executeOrderId
                 for order in missing:
@@ -186,8 +189,8 @@ class ReconcileMixin:
                     instrument = self._cache.instrument(order.instrument_id)
                     self._apply_plan_report(order, row, instrument)
                     if row.executeOrderId:
-                        detail = await self._order_detail(
-                            instrument,
+                        detail = await self._api.order_detail(
+                            self._routes.route(instrument),
                             order_id=row.executeOrderId,
                         )
                         if detail is not None:
