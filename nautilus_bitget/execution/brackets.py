@@ -9,7 +9,6 @@ from nautilus_trader.execution.messages import SubmitOrderList
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import ClientOrderId
-from nautilus_trader.model.identifiers import VenueOrderId
 
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
@@ -51,39 +50,6 @@ class BracketMixin:
                 self._orders.coid_by_venue_id[row.orderId] = coid
                 return coid
         return None
-
-    def _accept_bracket_children(self, entry: Any, venue_order_id: str, ts_event: int) -> None:
-        children = self._orders.brackets.get(entry.client_order_id)
-        if not children:
-            return
-        for child_coid, tag in zip(children, ("TP", "SL"), strict=True):
-            child = self._cache.order(child_coid) if child_coid else None
-            if child is None or child_coid in self._orders.accepted:
-                continue
-            self._orders.accepted.add(child_coid)
-            if child.status == OrderStatus.SUBMITTED:
-                self.generate_order_accepted(
-                    child.strategy_id,
-                    child.instrument_id,
-                    child_coid,
-                    VenueOrderId(f"{venue_order_id}-{tag}"),
-                    ts_event,
-                )
-
-    def _after_fill(self, order: Any) -> None:
-        if order.client_order_id in self._orders.brackets:
-            symbol = order.instrument_id.symbol.value.removesuffix("-PERP")
-            self._orders.bracket_active[symbol] = order.client_order_id
-            return
-        entry_coid = self._orders.bracket_parent.get(order.client_order_id)
-        if entry_coid is None:
-            return
-        order = self._cache.order(order.client_order_id)
-        if self._orders.is_closed(order):
-            for sibling in self._orders.brackets.get(entry_coid, ()):
-                other = self._cache.order(sibling) if sibling else None
-                if other is not None and not self._orders.is_closed(other):
-                    self._emit_canceled(other, self._clock.timestamp_ns())
 
     def _is_bracket_close(self, row: Any) -> bool:
         """Whether ``row`` is a closing order/fill on a symbol with an active bracket."""
@@ -217,7 +183,7 @@ class BracketMixin:
             if not self._orders.is_closed(child) and not self._orders.filled.get(
                 child.client_order_id
             ):
-                self._emit_canceled(child, ts_event)
+                self._emitter.canceled(child, ts_event)
 
     @staticmethod
     def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
@@ -249,9 +215,8 @@ class BracketMixin:
             is_plan, body = self._prepare(entry, command.position_id, tp_px, sl_px)
         except BitgetOrderDenied as e:
             for order in (entry, *children):
-                self._deny(order, str(e))
+                self._emitter.denied(order, str(e))
             return
-        now = self._clock.timestamp_ns()
         self._orders.brackets[entry.client_order_id] = (
             tp.client_order_id if tp else None,
             sl.client_order_id if sl else None,
@@ -260,20 +225,9 @@ class BracketMixin:
             self._orders.bracket_parent[child.client_order_id] = entry.client_order_id
             self._orders.close_orders.add(child.client_order_id)
         for order in (entry, *children):
-            self.generate_order_submitted(
-                order.strategy_id,
-                order.instrument_id,
-                order.client_order_id,
-                now,
-            )
+            self._emitter.submitted(order)
         await self._send_place(entry, is_plan, body)
         entry = self._cache.order(entry.client_order_id)
         if entry.status == OrderStatus.REJECTED:
             for child in children:
-                self.generate_order_rejected(
-                    child.strategy_id,
-                    child.instrument_id,
-                    child.client_order_id,
-                    "bracket entry rejected",
-                    self._clock.timestamp_ns(),
-                )
+                self._emitter.rejected(child, "bracket entry rejected")

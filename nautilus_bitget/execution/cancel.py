@@ -46,7 +46,7 @@ class CancelMixin:
         plan = self._orders.bracket_plans.get(order.client_order_id)
         if plan is not None:
             self.create_task(self._cancel_venue_tpsl(order, *plan))
-        self._emit_canceled(order, self._clock.timestamp_ns())
+        self._emitter.canceled(order, self._clock.timestamp_ns())
 
     async def _cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
         route = self._routes.of(order.instrument_id)
@@ -125,7 +125,7 @@ class CancelMixin:
             self.create_task(self._confirm_cancel([order.client_order_id], delay=0.2))
             return
         except BitgetRequestError as e:
-            self._cancel_rejected(order, e.message, e.code)
+            self._emitter.cancel_rejected(order, e.message, e.code)
             return
         except BitgetError as e:
             self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
@@ -137,7 +137,7 @@ class CancelMixin:
             failures = await self._api.cancel_batch(route, refs, trigger=trigger)
         except BitgetRequestError as e:
             for order in chunk:
-                self._cancel_rejected(order, e.message, e.code)
+                self._emitter.cancel_rejected(order, e.message, e.code)
             return
         except BitgetError as e:
             self._log.warning(f"Batch cancel outcome unknown ({e})")
@@ -146,21 +146,8 @@ class CancelMixin:
             key_id = ref.get("orderId", "")
             for oid, coid, code, message in failures:
                 if (key_id and oid == key_id) or (coid and coid == ref.get("clientOid")):
-                    self._cancel_rejected(order, message or "cancel failed", code)
+                    self._emitter.cancel_rejected(order, message or "cancel failed", code)
         self.create_task(self._confirm_cancel([o.client_order_id for o in chunk]))
-
-    def _cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
-        order = self._cache.order(order.client_order_id)
-        if order is None or self._orders.is_closed(order):
-            return
-        self.generate_order_cancel_rejected(
-            order.strategy_id,
-            order.instrument_id,
-            order.client_order_id,
-            self._orders.venue_order_id(order),
-            f"{code}: {message}" if code else message,
-            self._clock.timestamp_ns(),
-        )
 
     async def _confirm_cancel(
         self,
@@ -192,7 +179,7 @@ class CancelMixin:
                 and report.order_status in (OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED)
             ):
                 # The cancel never took effect: the order is still working at the venue.
-                self._cancel_rejected(order, "cancel not applied; order still open", None)
+                self._emitter.cancel_rejected(order, "cancel not applied; order still open", None)
 
     async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
         instrument = self._cache.instrument(order.instrument_id)
@@ -201,5 +188,5 @@ class CancelMixin:
             await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
         order = self._cache.order(coid)
         if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
-            self._ensure_accepted(order, report.venue_order_id.value, report.ts_last)
-            self._emit_canceled(self._cache.order(coid), report.ts_last)
+            self._emitter.accepted(order, report.venue_order_id.value, report.ts_last)
+            self._emitter.canceled(self._cache.order(coid), report.ts_last)

@@ -44,7 +44,7 @@ from nautilus_bitget.execution.common import ExecTimings
 from nautilus_bitget.execution.common import Session
 from nautilus_bitget.execution.common import Tunable
 from nautilus_bitget.execution.dedupe import Deduplicator
-from nautilus_bitget.execution.events import OrderEventsMixin
+from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.funding import FundingPoller
 from nautilus_bitget.execution.generators import EventGenerators
 from nautilus_bitget.execution.lookup import OrderLookup
@@ -72,7 +72,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 class BitgetExecutionClient(
     PushMixin,
-    OrderEventsMixin,
     BracketMixin,
     SubmitMixin,
     OutcomeMixin,
@@ -214,6 +213,17 @@ class BitgetExecutionClient(
             self._cache,
             self._clock,
             account_id=self.account_id,
+            hedge=self._hedge,
+            use_position_ids=self._use_position_ids,
+            log=self._log,
+        )
+        self._emitter = OrderEventEmitter(
+            self._orders,
+            self._fill_ids,
+            self._reports,
+            self._cache,
+            self._clock,
+            self._events,
             hedge=self._hedge,
             use_position_ids=self._use_position_ids,
             log=self._log,

@@ -46,24 +46,19 @@ class ModifyMixin:
                     trigger_type=order.trigger_type,
                 )
             except BitgetError as e:
-                self._modify_rejected(order, e)
+                self._emitter.modify_rejected(order, e)
                 return
-            self.generate_order_updated(
-                order.strategy_id,
-                order.instrument_id,
-                order.client_order_id,
-                self._orders.venue_order_id(order),
-                quantity,
-                price,
-                trigger,
-                self._clock.timestamp_ns(),
-            )
+            self._emitter.updated(order, quantity, price, trigger)
             return
         if order.order_type != OrderType.LIMIT and order.status != OrderStatus.TRIGGERED:
-            self._modify_rejected(order, None, "only LIMIT orders can be modified on Bitget")
+            self._emitter.modify_rejected(
+                order, None, "only LIMIT orders can be modified on Bitget"
+            )
             return
         if order.filled_qty > 0:
-            self._modify_rejected(order, None, "Bitget modifies only unfilled (live) orders")
+            self._emitter.modify_rejected(
+                order, None, "Bitget modifies only unfilled (live) orders"
+            )
             return
         price = command.price or order.price
         if self._api.amends_in_place:
@@ -104,7 +99,7 @@ class ModifyMixin:
             self._orders.pending_modify.pop(alias, None)
             if venue_id:
                 self._orders.replaced_ids.discard(venue_id)
-            self._modify_rejected(order, e)
+            self._emitter.modify_rejected(order, e)
             return
         except BitgetError as e:
             self._log.warning(f"Modify {order.client_order_id}: outcome unknown ({e})")
@@ -141,7 +136,7 @@ class ModifyMixin:
             )
         except BitgetRequestError as e:
             self._orders.modify_requests.pop(request_id, None)
-            self._modify_rejected(order, e)
+            self._emitter.modify_rejected(order, e)
             return
         except BitgetError as e:
             self._log.warning(f"Modify {coid}: outcome unknown ({e}); querying")
@@ -155,15 +150,11 @@ class ModifyMixin:
         new_qty = px.dec(qty) or self._orders.quantity(order)
         new_price = px.dec(price)
         self._orders.qty[coid] = new_qty
-        self.generate_order_updated(
-            order.strategy_id,
-            order.instrument_id,
-            coid,
-            self._orders.venue_order_id(order),
+        self._emitter.updated(
+            order,
             instrument.make_qty(new_qty),
             instrument.make_price(new_price) if new_price and order.has_price else None,
             None,
-            self._clock.timestamp_ns(),
         )
 
     async def _check_modify_v3(
@@ -198,7 +189,9 @@ class ModifyMixin:
         if applied:
             self._confirm_modify_v3(coid, row.size, row.price)
         elif order is not None and not self._orders.is_closed(order):
-            self._modify_rejected(order, None, "modify not applied at the venue (no confirmation)")
+            self._emitter.modify_rejected(
+                order, None, "modify not applied at the venue (no confirmation)"
+            )
 
     async def _check_modify(self, coid: ClientOrderId, alias: str, old_id: str | None) -> None:
         await asyncio.sleep(self.unknown_outcome_delay_secs * 2)
@@ -217,7 +210,9 @@ class ModifyMixin:
             self._orders.pending_modify.pop(alias, None)
             if old_id:
                 self._orders.replaced_ids.discard(old_id)
-            self._modify_rejected(order, None, "modify outcome unknown; order unchanged at venue")
+            self._emitter.modify_rejected(
+                order, None, "modify outcome unknown; order unchanged at venue"
+            )
             return
         self._on_order_row(
             BitgetWsOrder(
@@ -229,16 +224,4 @@ class ModifyMixin:
                 status=detail.state or detail.status,
                 uTime=detail.uTime,
             ),
-        )
-
-    def _modify_rejected(self, order: Any, error: BitgetError | None, reason: str = "") -> None:
-        if error is not None:
-            reason = f"{error.code}: {error.message}" if error.code else error.message
-        self.generate_order_modify_rejected(
-            order.strategy_id,
-            order.instrument_id,
-            order.client_order_id,
-            self._orders.venue_order_id(order),
-            reason,
-            self._clock.timestamp_ns(),
         )

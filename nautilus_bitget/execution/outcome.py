@@ -52,32 +52,25 @@ class OutcomeMixin:
             and coid not in self._orders.accepted
         ):
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
-            self._orders.closed.add(coid)
-            self.generate_order_rejected(
-                order.strategy_id,
-                order.instrument_id,
-                coid,
-                "order not found at Bitget after a timeout/5xx on submit",
-                self._clock.timestamp_ns(),
-            )
+            self._emitter.rejected(order, "order not found at Bitget after a timeout/5xx on submit")
 
     async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
         coid = order.client_order_id
         ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
-        self._ensure_accepted(order, detail.orderId, ts)
+        self._emitter.accepted(order, detail.orderId, ts)
         order = self._cache.order(coid)
         if (vid := self._orders.venue_order_id(order)) is not None and vid.value != detail.orderId:
             if order.order_type in PLAN_ORDER_TYPES:
-                self._mark_triggered(order, ts)
-            self._relink(self._cache.order(coid), detail.orderId, ts)
+                self._emitter.triggered(order, ts)
+            self._emitter.relinked(self._cache.order(coid), detail.orderId, ts)
         filled = px.dec(detail.baseVolume) or Decimal(0)
         if filled > self._orders.filled.get(coid, Decimal(0)):
             await self._backfill_order_fills(order, detail.orderId, instrument)
         state = detail.state or detail.status
         order = self._cache.order(coid)
         if state in ("canceled", "cancelled"):
-            self._emit_canceled(order, ts)
+            self._emitter.canceled(order, ts)
 
     async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
         _, product_type, _ = self._routes.route(instrument)
@@ -90,28 +83,18 @@ class OutcomeMixin:
                 instrument,
                 client_order_id=order.client_order_id,
             )
-            self._apply_fill(self._cache.order(order.client_order_id), report)
+            self._emitter.filled(self._cache.order(order.client_order_id), report)
 
     def _apply_plan_report(self, order: Any, row: Any, instrument: Any) -> None:
         ts = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
-        self._ensure_accepted(order, row.orderId, ts)
+        self._emitter.accepted(order, row.orderId, ts)
         status = row.planStatus
         if status in ("cancelled", "canceled", "fail_execute"):
-            self._emit_canceled(self._cache.order(order.client_order_id), ts)
+            self._emitter.canceled(self._cache.order(order.client_order_id), ts)
         elif status in ("executed", "triggered") and row.executeOrderId:
             self._orders.coid_by_venue_id[row.executeOrderId] = order.client_order_id
             self._orders.linked_plans.add(order.client_order_id)
         elif status in ("executed", "triggered"):
             # v3 history-strategy-orders (bitget-protocol-uta.md 3.8) names no spawned order: wait
             # for it like after an "executed" push (linked by symbol / side, or by its fills)
-            self._await_spawned_order(order, row.symbol, ts)
-
-    def _await_spawned_order(self, order: Any, symbol: str, ts_event: int) -> None:
-        coid = order.client_order_id
-        waiting = self._orders.triggered_plans.setdefault(symbol, [])
-        linked = coid in self._orders.linked_plans
-        if coid not in waiting and not self._orders.is_closed(order) and not linked:
-            waiting.append(coid)
-        if not linked:
-            self._mark_triggered(order, ts_event)
-            self._orders.linked_plans.discard(coid)
+            self._emitter.plan_fired(order, row.symbol, ts)

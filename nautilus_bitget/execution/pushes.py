@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from nautilus_bitget.parsing import execution as px
+from nautilus_bitget.schemas.ws_private import BitgetWsAlgoOrder
+from nautilus_bitget.schemas.ws_private import BitgetWsFill
+from nautilus_bitget.schemas.ws_private import BitgetWsOrder
+
 
 class PushMixin:
     """
@@ -17,6 +22,73 @@ class PushMixin:
             self._api.route_private(raw, self)
         except Exception as e:  # never let one bad row kill the socket
             self._log.exception("Error handling a private push", e)
+
+    def _on_order_row(self, row: BitgetWsOrder) -> None:
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
+        if coid is None:
+            coid = self._link_triggered_child(row)
+        if coid is None:
+            child = self._bracket_child_for_fill(row)
+            if child is None and self._is_bracket_close(row):
+                self._defer_bracket_row(self._on_order_row, row)
+                return
+            coid = child.client_order_id if child is not None else None
+        order = self._cache.order(coid) if coid is not None else None
+        if order is None:
+            self._on_external_order(row)
+            return
+        self._emitter.apply_order_row(order, row)
+
+    def _on_fill_row(self, row: BitgetWsFill) -> None:
+        if self._fill_ids.seen(row.tradeId):
+            return
+        order = self._lookup.order(px.client_oid_of(row), row.orderId)
+        if order is None:
+            order = self._link_triggered_child_by_fill(row)
+        if order is None:
+            order = self._bracket_child_for_fill(row)
+            if order is None and self._is_bracket_close(row):
+                self._defer_bracket_row(self._on_fill_row, row)
+                return
+        if order is None:
+            # The orders push (which links spawned/unknown orders) may still be on its way.
+            self._loop.call_later(1.0, self._on_unresolved_fill, row)
+            return
+        self._emitter.apply_fill_row(order, row, side_is_direction=True)
+
+    def _on_unresolved_fill(self, row: BitgetWsFill) -> None:
+        if self._fill_ids.seen(row.tradeId):
+            return
+        order = self._lookup.order(px.client_oid_of(row), row.orderId)
+        if order is not None:
+            self._emitter.apply_fill_row(order, row, side_is_direction=True)
+            return
+        instrument = self._lookup.instrument_for_symbol(row.symbol)
+        if instrument is not None and self._fill_ids.first_time(row.tradeId):
+            self._events.fill_report(
+                self._reports.fill_report(row, instrument, side_is_direction=True),
+            )
+
+    def _on_external_order(self, row: BitgetWsOrder) -> None:
+        instrument = self._lookup.instrument_for_symbol(row.instId)
+        if instrument is None:
+            return
+        report = self._reports.pushed_order_report(row, instrument)
+        self._events.order_status_report(report)
+        if row.tradeId and self._fill_ids.first_time(row.tradeId):
+            coid = report.client_order_id
+            self._events.fill_report(
+                self._reports.fill_report(row, instrument, client_order_id=coid),
+            )
+
+    def _on_algo_row(self, row: BitgetWsAlgoOrder) -> None:
+        if row.planType in ("tp", "sl", "ptp", "psl", "profit_plan", "loss_plan"):
+            ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
+            self._on_bracket_algo(row, ts_event)
+            return
+        order = self._lookup.order(px.client_oid_of(row), row.orderId)
+        if order is not None:
+            self._emitter.apply_plan_row(order, row)
 
     def on_order_row(self, row: Any) -> None:
         """Apply an ``orders`` row."""

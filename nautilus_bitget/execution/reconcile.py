@@ -63,7 +63,7 @@ class ReconcileMixin:
                 ),
             )
             if report is not None:
-                self._ensure_accepted(order, report.venue_order_id.value, report.ts_accepted)
+                self._emitter.accepted(order, report.venue_order_id.value, report.ts_accepted)
                 await self._apply_report(self._cache.order(order.client_order_id), report)
         # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._routes.product_types:
@@ -95,7 +95,7 @@ class ReconcileMixin:
                 if self._fill_ids.first_time(row.tradeId):
                     self._events.fill_report(report)
                 continue
-            self._apply_fill(order, report)
+            self._emitter.filled(order, report)
 
     def _link_triggered_child_by_fill(self, row: Any) -> Any:
         waiting = self._orders.triggered_plans.get(row.symbol)

@@ -14,13 +14,11 @@ from nautilus_trader.model.identifiers import PositionId
 
 from nautilus_bitget.api.trading import Route
 from nautilus_bitget.common.errors import BitgetError
-from nautilus_bitget.common.errors import BitgetPositionModeError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import BitgetOrderDenied
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import client_oid_error
 from nautilus_bitget.common.orders import is_close
-from nautilus_bitget.execution.common import POST_ONLY_CODES
 
 
 class SubmitMixin:
@@ -67,15 +65,6 @@ class SubmitMixin:
         self._orders.venue_coid[order.client_order_id] = coid
         return result
 
-    def _deny(self, order: Any, reason: str) -> None:
-        self.generate_order_denied(
-            order.strategy_id,
-            order.instrument_id,
-            order.client_order_id,
-            reason,
-            self._clock.timestamp_ns(),
-        )
-
     def submit_order(self, command: SubmitOrder) -> None:
         """
         Start the submission now: the task starts eagerly, so the signed request is written
@@ -96,45 +85,23 @@ class SubmitMixin:
         try:
             is_plan, body = self._prepare(order, command.position_id)
         except BitgetOrderDenied as e:
-            self._deny(order, str(e))
+            self._emitter.denied(order, str(e))
             return
-        self.generate_order_submitted(
-            order.strategy_id,
-            order.instrument_id,
-            order.client_order_id,
-            self._clock.timestamp_ns(),
-        )
+        self._emitter.submitted(order)
         await self._send_place(order, is_plan, body)
 
     async def _send_place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
         try:
             venue_order_id = await self._api.place(body, trigger=is_plan)
         except BitgetRequestError as e:
-            self._reject(order, e)
+            self._emitter.rejected_by_venue(order, e)
             return
         except BitgetError as e:
             self._log.warning(f"Submit {order.client_order_id}: outcome unknown ({e}); querying")
             await self._resolve_unknown(order, is_plan)
             return
         if venue_order_id:
-            self._ensure_accepted(order, venue_order_id, self._clock.timestamp_ns())
-
-    def _reject(self, order: Any, error: BitgetError) -> None:
-        reason = f"{error.code}: {error.message}" if error.code else error.message
-        if isinstance(error, BitgetPositionModeError):
-            reason += (
-                f" (account position mode and order shape disagree; client sends "
-                f"{'hedge' if self._hedge else 'one-way'} orders)"
-            )
-        self._orders.closed.add(order.client_order_id)
-        self.generate_order_rejected(
-            order.strategy_id,
-            order.instrument_id,
-            order.client_order_id,
-            reason,
-            self._clock.timestamp_ns(),
-            due_post_only=order.is_post_only and (error.code in POST_ONLY_CODES),
-        )
+            self._emitter.accepted(order, venue_order_id, self._clock.timestamp_ns())
 
     async def _submit_order_list(self, command: SubmitOrderList) -> None:
         orders = list(command.order_list.orders)
@@ -148,14 +115,9 @@ class SubmitMixin:
             try:
                 is_plan, body = self._prepare(order, command.position_id)
             except BitgetOrderDenied as e:
-                self._deny(order, str(e))
+                self._emitter.denied(order, str(e))
                 continue
-            self.generate_order_submitted(
-                order.strategy_id,
-                order.instrument_id,
-                order.client_order_id,
-                self._clock.timestamp_ns(),
-            )
+            self._emitter.submitted(order)
             if is_plan:
                 await self._send_place(order, True, body)
             else:
@@ -171,7 +133,7 @@ class SubmitMixin:
             result = await self._api.place_batch(route, [body for _, body in chunk])
         except BitgetRequestError as e:
             for order, _ in chunk:
-                self._reject(order, e)
+                self._emitter.rejected_by_venue(order, e)
             return
         except BitgetError as e:
             self._log.warning(f"Batch place outcome unknown ({e}); querying each order")
@@ -182,10 +144,12 @@ class SubmitMixin:
         for client_oid, order_id in result.accepted:
             order = by_coid.pop(client_oid or "", None)
             if order is not None and order_id:
-                self._ensure_accepted(order, order_id, now)
+                self._emitter.accepted(order, order_id, now)
         for _, client_oid, code, message in result.failed:
             order = by_coid.pop(client_oid or "", None)
             if order is not None:
-                self._reject(order, BitgetRequestError(message or "failed", code=code))
+                self._emitter.rejected_by_venue(
+                    order, BitgetRequestError(message or "failed", code=code)
+                )
         for order in by_coid.values():
             await self._resolve_unknown(order, False)
