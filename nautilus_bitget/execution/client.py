@@ -36,7 +36,6 @@ from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.execution.account import AccountSync
 from nautilus_bitget.execution.bad_input import BadInputCounter
-from nautilus_bitget.execution.brackets import BracketMixin
 from nautilus_bitget.execution.cancel import CancelMixin
 from nautilus_bitget.execution.common import BILL_ID_MEMORY
 from nautilus_bitget.execution.common import TRADE_ID_MEMORY
@@ -47,6 +46,7 @@ from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.funding import FundingPoller
 from nautilus_bitget.execution.generators import EventGenerators
+from nautilus_bitget.execution.linking import OrderLinker
 from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeMixin
@@ -72,7 +72,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 class BitgetExecutionClient(
     PushMixin,
-    BracketMixin,
     SubmitMixin,
     OutcomeMixin,
     ModifyMixin,
@@ -226,6 +225,19 @@ class BitgetExecutionClient(
             self._events,
             hedge=self._hedge,
             use_position_ids=self._use_position_ids,
+            log=self._log,
+        )
+        self._linker = OrderLinker(
+            self._orders,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._plan_rows,
+            self._routes.product_types,
+            timings=self.timings,
+            loop=self._loop,
+            spawn=self.create_task,
+            cancel_venue_tpsl=self._cancel_venue_tpsl,
             log=self._log,
         )
         self._funding = FundingPoller(

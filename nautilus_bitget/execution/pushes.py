@@ -26,11 +26,11 @@ class PushMixin:
     def _on_order_row(self, row: BitgetWsOrder) -> None:
         coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
         if coid is None:
-            coid = self._link_triggered_child(row)
+            coid = self._linker.spawned_by_plan(row)
         if coid is None:
-            child = self._bracket_child_for_fill(row)
-            if child is None and self._is_bracket_close(row):
-                self._defer_bracket_row(self._on_order_row, row)
+            child = self._linker.bracket_child(row)
+            if child is None and self._linker.is_bracket_close(row):
+                self._linker.defer(self._on_order_row, row)
                 return
             coid = child.client_order_id if child is not None else None
         order = self._cache.order(coid) if coid is not None else None
@@ -44,11 +44,11 @@ class PushMixin:
             return
         order = self._lookup.order(px.client_oid_of(row), row.orderId)
         if order is None:
-            order = self._link_triggered_child_by_fill(row)
+            order = self._linker.spawned_by_plan_fill(row)
         if order is None:
-            order = self._bracket_child_for_fill(row)
-            if order is None and self._is_bracket_close(row):
-                self._defer_bracket_row(self._on_fill_row, row)
+            order = self._linker.bracket_child(row)
+            if order is None and self._linker.is_bracket_close(row):
+                self._linker.defer(self._on_fill_row, row)
                 return
         if order is None:
             # The orders push (which links spawned/unknown orders) may still be on its way.
@@ -83,8 +83,7 @@ class PushMixin:
 
     def _on_algo_row(self, row: BitgetWsAlgoOrder) -> None:
         if row.planType in ("tp", "sl", "ptp", "psl", "profit_plan", "loss_plan"):
-            ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
-            self._on_bracket_algo(row, ts_event)
+            self._linker.on_bracket_plan(row)
             return
         order = self._lookup.order(px.client_oid_of(row), row.orderId)
         if order is not None:

@@ -67,7 +67,7 @@ class ReconcileMixin:
                 await self._apply_report(self._cache.order(order.client_order_id), report)
         # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._routes.product_types:
-            await self._refresh_bracket_links(product_type)
+            await self._linker.refresh_bracket_links(product_type)
             await self._apply_fill_rows(product_type, since_ms)
         await self._account.refresh()
 
@@ -83,9 +83,9 @@ class ReconcileMixin:
             coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
             order = self._cache.order(coid) if coid is not None else None
             if order is None:
-                order = self._link_triggered_child_by_fill(row)
+                order = self._linker.spawned_by_plan_fill(row)
             if order is None:
-                order = self._bracket_child_for_fill(row, guess=True)
+                order = self._linker.bracket_child(row, guess=True)
             report = self._reports.fill_report(
                 row,
                 instrument,
@@ -96,18 +96,6 @@ class ReconcileMixin:
                     self._events.fill_report(report)
                 continue
             self._emitter.filled(order, report)
-
-    def _link_triggered_child_by_fill(self, row: Any) -> Any:
-        waiting = self._orders.triggered_plans.get(row.symbol)
-        if not waiting:
-            return None
-        direction = px.order_side_of(row)
-        for coid in waiting:
-            order = self._cache.order(coid)
-            if order is not None and order.side == direction and not self._orders.is_closed(order):
-                self._orders.coid_by_venue_id[row.orderId] = coid
-                return order
-        return None
 
     async def _watchdog_loop(self) -> None:
         while True:

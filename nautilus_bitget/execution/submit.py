@@ -9,6 +9,8 @@ from typing import Any
 from nautilus_trader.common.enums import LogColor
 from nautilus_trader.execution.messages import SubmitOrder
 from nautilus_trader.execution.messages import SubmitOrderList
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import PositionId
 
@@ -153,3 +155,50 @@ class SubmitMixin:
                 )
         for order in by_coid.values():
             await self._resolve_unknown(order, False)
+
+    @staticmethod
+    def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
+        if len(orders) not in (2, 3):
+            return None, None, None
+        entry = orders[0]
+        children = orders[1:]
+        if not all(c.parent_order_id == entry.client_order_id for c in children):
+            return None, None, None
+        tp = sl = None
+        for child in children:
+            if child.order_type in (OrderType.LIMIT, OrderType.LIMIT_IF_TOUCHED):
+                tp = child
+            elif child.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT):
+                sl = child
+            else:
+                return None, None, None
+        return entry, tp, sl
+
+    async def _submit_bracket(self, command: SubmitOrderList, entry: Any, tp: Any, sl: Any) -> None:
+        tp_px = str(tp.trigger_price if tp.has_trigger_price else tp.price) if tp else None
+        sl_px = str(sl.trigger_price) if sl else None
+        children = [c for c in (tp, sl) if c is not None]
+        try:
+            for child in children:
+                error = client_oid_error(child.client_order_id.value)
+                if error is not None:
+                    raise BitgetOrderDenied(error)
+            is_plan, body = self._prepare(entry, command.position_id, tp_px, sl_px)
+        except BitgetOrderDenied as e:
+            for order in (entry, *children):
+                self._emitter.denied(order, str(e))
+            return
+        self._orders.brackets[entry.client_order_id] = (
+            tp.client_order_id if tp else None,
+            sl.client_order_id if sl else None,
+        )
+        for child in children:
+            self._orders.bracket_parent[child.client_order_id] = entry.client_order_id
+            self._orders.close_orders.add(child.client_order_id)
+        for order in (entry, *children):
+            self._emitter.submitted(order)
+        await self._send_place(entry, is_plan, body)
+        entry = self._cache.order(entry.client_order_id)
+        if entry.status == OrderStatus.REJECTED:
+            for child in children:
+                self._emitter.rejected(child, "bracket entry rejected")
