@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 from typing import Any
 
 from nautilus_trader.execution.messages import BatchCancelOrders
 from nautilus_trader.execution.messages import CancelAllOrders
 from nautilus_trader.execution.messages import CancelOrder
 from nautilus_trader.execution.messages import GenerateOrderStatusReport
-from nautilus_trader.execution.reports import OrderStatusReport
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
@@ -171,7 +169,7 @@ class CancelMixin:
             )
             if report is None:
                 continue
-            await self._apply_report(order, report)
+            await self._resolver.apply_status_report(order, report)
             order = self._cache.order(coid)
             if (
                 not self._orders.is_closed(order)
@@ -180,13 +178,3 @@ class CancelMixin:
             ):
                 # The cancel never took effect: the order is still working at the venue.
                 self._emitter.cancel_rejected(order, "cancel not applied; order still open", None)
-
-    async def _apply_report(self, order: Any, report: OrderStatusReport) -> None:
-        instrument = self._cache.instrument(order.instrument_id)
-        coid = order.client_order_id
-        if report.filled_qty.as_decimal() > self._orders.filled.get(coid, Decimal(0)):
-            await self._backfill_order_fills(order, report.venue_order_id.value, instrument)
-        order = self._cache.order(coid)
-        if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
-            self._emitter.accepted(order, report.venue_order_id.value, report.ts_last)
-            self._emitter.canceled(self._cache.order(coid), report.ts_last)

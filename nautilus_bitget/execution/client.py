@@ -49,7 +49,7 @@ from nautilus_bitget.execution.generators import EventGenerators
 from nautilus_bitget.execution.linking import OrderLinker
 from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.modify import ModifyMixin
-from nautilus_bitget.execution.outcome import OutcomeMixin
+from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.pushes import PushMixin
 from nautilus_bitget.execution.reconcile import ReconcileMixin
@@ -73,7 +73,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 class BitgetExecutionClient(
     PushMixin,
     SubmitMixin,
-    OutcomeMixin,
     ModifyMixin,
     CancelMixin,
     ReconcileMixin,
@@ -238,6 +237,19 @@ class BitgetExecutionClient(
             loop=self._loop,
             spawn=self.create_task,
             cancel_venue_tpsl=self._cancel_venue_tpsl,
+            log=self._log,
+        )
+        self._resolver = OutcomeResolver(
+            api,
+            self._routes,
+            self._orders,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._reports,
+            self._plan_rows,
+            self._fill_ids,
+            timings=self.timings,
             log=self._log,
         )
         self._funding = FundingPoller(

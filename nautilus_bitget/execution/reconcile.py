@@ -64,7 +64,9 @@ class ReconcileMixin:
             )
             if report is not None:
                 self._emitter.accepted(order, report.venue_order_id.value, report.ts_accepted)
-                await self._apply_report(self._cache.order(order.client_order_id), report)
+                await self._resolver.apply_status_report(
+                    self._cache.order(order.client_order_id), report
+                )
         # 2. Every fill since the gap began (deduplicated by tradeId).
         for product_type in self._routes.product_types:
             await self._linker.refresh_bracket_links(product_type)
@@ -147,7 +149,7 @@ class ReconcileMixin:
                 if row is not None:
                     filled = px.dec(row.baseVolume) or Decimal(0)
                     if filled > self._orders.filled.get(coid, Decimal(0)):
-                        await self._backfill_order_fills(order, venue_id, instrument)
+                        await self._resolver.backfill_fills(order, venue_id, instrument)
                         changed = True
                     continue
                 try:
@@ -157,7 +159,7 @@ class ReconcileMixin:
                 except BitgetOrderNotFoundError:
                     continue
                 if detail is not None:
-                    await self._apply_detail(order, detail, instrument)
+                    await self._resolver.apply_detail(order, detail, instrument)
                     changed = True
         if plans:
             live = {
@@ -175,14 +177,14 @@ class ReconcileMixin:
                     if row is None:
                         continue
                     instrument = self._cache.instrument(order.instrument_id)
-                    self._apply_plan_report(order, row, instrument)
+                    self._resolver.apply_plan_row(order, row)
                     if row.executeOrderId:
                         detail = await self._api.order_detail(
                             self._routes.route(instrument),
                             order_id=row.executeOrderId,
                         )
                         if detail is not None:
-                            await self._apply_detail(order, detail, instrument)
+                            await self._resolver.apply_detail(order, detail, instrument)
                     elif row.planStatus in ("executed", "triggered"):
                         ts = px.ms_to_ns(row.uTime) // 1_000_000 or self._session.connected_ms
                         unnamed_since = min(ts, unnamed_since or ts)

@@ -100,7 +100,7 @@ class SubmitMixin:
             return
         except BitgetError as e:
             self._log.warning(f"Submit {order.client_order_id}: outcome unknown ({e}); querying")
-            await self._resolve_unknown(order, is_plan)
+            await self._resolver.resolve_unknown(order, is_plan)
             return
         if venue_order_id:
             self._emitter.accepted(order, venue_order_id, self._clock.timestamp_ns())
@@ -139,7 +139,7 @@ class SubmitMixin:
             return
         except BitgetError as e:
             self._log.warning(f"Batch place outcome unknown ({e}); querying each order")
-            await asyncio.gather(*(self._resolve_unknown(o, False) for o, _ in chunk))
+            await asyncio.gather(*(self._resolver.resolve_unknown(o, False) for o, _ in chunk))
             return
         by_coid = {o.client_order_id.value: o for o, _ in chunk}
         now = self._clock.timestamp_ns()
@@ -154,7 +154,7 @@ class SubmitMixin:
                     order, BitgetRequestError(message or "failed", code=code)
                 )
         for order in by_coid.values():
-            await self._resolve_unknown(order, False)
+            await self._resolver.resolve_unknown(order, False)
 
     @staticmethod
     def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
