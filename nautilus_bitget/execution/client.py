@@ -8,6 +8,9 @@ from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
 from nautilus_trader.common.providers import InstrumentProvider
+from nautilus_trader.execution.messages import BatchCancelOrders
+from nautilus_trader.execution.messages import CancelAllOrders
+from nautilus_trader.execution.messages import CancelOrder
 from nautilus_trader.execution.messages import GenerateFillReports
 from nautilus_trader.execution.messages import GenerateOrderStatusReport
 from nautilus_trader.execution.messages import GenerateOrderStatusReports
@@ -36,7 +39,7 @@ from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.execution.account import AccountSync
 from nautilus_bitget.execution.bad_input import BadInputCounter
-from nautilus_bitget.execution.cancel import CancelMixin
+from nautilus_bitget.execution.cancel import OrderCanceller
 from nautilus_bitget.execution.common import BILL_ID_MEMORY
 from nautilus_bitget.execution.common import TRADE_ID_MEMORY
 from nautilus_bitget.execution.common import ExecTimings
@@ -74,7 +77,6 @@ class BitgetExecutionClient(
     PushMixin,
     SubmitMixin,
     ModifyMixin,
-    CancelMixin,
     ReconcileMixin,
     LiveExecutionClient,
 ):
@@ -226,19 +228,6 @@ class BitgetExecutionClient(
             use_position_ids=self._use_position_ids,
             log=self._log,
         )
-        self._linker = OrderLinker(
-            self._orders,
-            self._cache,
-            self._clock,
-            self._emitter,
-            self._plan_rows,
-            self._routes.product_types,
-            timings=self.timings,
-            loop=self._loop,
-            spawn=self.create_task,
-            cancel_venue_tpsl=self._cancel_venue_tpsl,
-            log=self._log,
-        )
         self._resolver = OutcomeResolver(
             api,
             self._routes,
@@ -250,6 +239,32 @@ class BitgetExecutionClient(
             self._plan_rows,
             self._fill_ids,
             timings=self.timings,
+            log=self._log,
+        )
+        self._canceller = OrderCanceller(
+            api,
+            self._routes,
+            self._orders,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._resolver,
+            self._reports,
+            timings=self.timings,
+            spawn=self.create_task,
+            log=self._log,
+        )
+        self._linker = OrderLinker(
+            self._orders,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._plan_rows,
+            self._routes.product_types,
+            timings=self.timings,
+            loop=self._loop,
+            spawn=self.create_task,
+            cancel_venue_tpsl=self._canceller.cancel_venue_tpsl,
             log=self._log,
         )
         self._funding = FundingPoller(
@@ -368,6 +383,15 @@ class BitgetExecutionClient(
     ) -> list[PositionStatusReport]:
         """Return open positions; a requested flat instrument reports FLAT."""
         return await self._reports.position_status_reports(command)
+
+    async def _cancel_order(self, command: CancelOrder) -> None:
+        await self._canceller.cancel(command)
+
+    async def _batch_cancel_orders(self, command: BatchCancelOrders) -> None:
+        await self._canceller.batch_cancel(command)
+
+    async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
+        await self._canceller.cancel_all(command)
 
     async def poll_funding(self) -> None:
         """Poll the funding ledger now (it is also polled every ``funding_poll_secs``)."""
