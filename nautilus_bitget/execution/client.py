@@ -15,6 +15,7 @@ from nautilus_trader.execution.messages import GenerateFillReports
 from nautilus_trader.execution.messages import GenerateOrderStatusReport
 from nautilus_trader.execution.messages import GenerateOrderStatusReports
 from nautilus_trader.execution.messages import GeneratePositionStatusReports
+from nautilus_trader.execution.messages import ModifyOrder
 from nautilus_trader.execution.messages import QueryAccount
 from nautilus_trader.execution.reports import FillReport
 from nautilus_trader.execution.reports import OrderStatusReport
@@ -38,6 +39,7 @@ from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
 from nautilus_bitget.execution.account import AccountSync
+from nautilus_bitget.execution.amend import OrderAmender
 from nautilus_bitget.execution.bad_input import BadInputCounter
 from nautilus_bitget.execution.cancel import OrderCanceller
 from nautilus_bitget.execution.common import BILL_ID_MEMORY
@@ -51,7 +53,6 @@ from nautilus_bitget.execution.funding import FundingPoller
 from nautilus_bitget.execution.generators import EventGenerators
 from nautilus_bitget.execution.linking import OrderLinker
 from nautilus_bitget.execution.lookup import OrderLookup
-from nautilus_bitget.execution.modify import ModifyMixin
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.pushes import PushMixin
@@ -76,7 +77,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 class BitgetExecutionClient(
     PushMixin,
     SubmitMixin,
-    ModifyMixin,
     ReconcileMixin,
     LiveExecutionClient,
 ):
@@ -161,7 +161,6 @@ class BitgetExecutionClient(
             logger=self._log,
         )
         self._credentials = credentials
-        self._modify_seq = 0
         # Per-order state (bounded: closed orders are pruned past a retention window)
         self._orders = OrderRegistry()
         self._lookup = OrderLookup(self._orders, cache)
@@ -265,6 +264,16 @@ class BitgetExecutionClient(
             loop=self._loop,
             spawn=self.create_task,
             cancel_venue_tpsl=self._canceller.cancel_venue_tpsl,
+            log=self._log,
+        )
+        self._amender = OrderAmender(
+            api,
+            self._routes,
+            self._orders,
+            self._cache,
+            self._emitter,
+            timings=self.timings,
+            spawn=self.create_task,
             log=self._log,
         )
         self._funding = FundingPoller(
@@ -383,6 +392,9 @@ class BitgetExecutionClient(
     ) -> list[PositionStatusReport]:
         """Return open positions; a requested flat instrument reports FLAT."""
         return await self._reports.position_status_reports(command)
+
+    async def _modify_order(self, command: ModifyOrder) -> None:
+        await self._amender.modify(command)
 
     async def _cancel_order(self, command: CancelOrder) -> None:
         await self._canceller.cancel(command)

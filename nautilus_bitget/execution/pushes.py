@@ -114,9 +114,7 @@ class PushMixin:
 
     def on_modify_echo(self, request_id: str, qty: Any, price: Any) -> None:
         """Confirm an in-place modify whose ``requestId`` the push echoes."""
-        coid = self._orders.modify_requests.pop(request_id, None)
-        if coid is not None:
-            self._confirm_modify_v3(coid, qty, price)
+        self._amender.on_modify_echo(request_id, qty, price)
 
     def on_stream_error(self, code: Any, message: Any) -> None:
         """Log an error event of the private socket."""
