@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.common.component import MessageBus
+from nautilus_trader.common.enums import LogColor
 from nautilus_trader.common.providers import InstrumentProvider
 from nautilus_trader.execution.messages import BatchCancelOrders
 from nautilus_trader.execution.messages import CancelAllOrders
@@ -17,6 +19,8 @@ from nautilus_trader.execution.messages import GenerateOrderStatusReports
 from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.execution.messages import ModifyOrder
 from nautilus_trader.execution.messages import QueryAccount
+from nautilus_trader.execution.messages import SubmitOrder
+from nautilus_trader.execution.messages import SubmitOrderList
 from nautilus_trader.execution.reports import FillReport
 from nautilus_trader.execution.reports import OrderStatusReport
 from nautilus_trader.execution.reports import PositionStatusReport
@@ -48,6 +52,7 @@ from nautilus_bitget.execution.common import ExecTimings
 from nautilus_bitget.execution.common import Session
 from nautilus_bitget.execution.common import Tunable
 from nautilus_bitget.execution.dedupe import Deduplicator
+from nautilus_bitget.execution.entry import OrderEntry
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.funding import FundingPoller
 from nautilus_bitget.execution.generators import EventGenerators
@@ -60,7 +65,6 @@ from nautilus_bitget.execution.reconcile import ReconcileMixin
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
-from nautilus_bitget.execution.submit import SubmitMixin
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
 
@@ -76,7 +80,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 class BitgetExecutionClient(
     PushMixin,
-    SubmitMixin,
     ReconcileMixin,
     LiveExecutionClient,
 ):
@@ -266,6 +269,18 @@ class BitgetExecutionClient(
             cancel_venue_tpsl=self._canceller.cancel_venue_tpsl,
             log=self._log,
         )
+        self._entry = OrderEntry(
+            api,
+            self._routes,
+            self._orders,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._resolver,
+            hedge=self._hedge,
+            max_batch_size=self._config.max_batch_size,
+            log=self._log,
+        )
         self._amender = OrderAmender(
             api,
             self._routes,
@@ -392,6 +407,25 @@ class BitgetExecutionClient(
     ) -> list[PositionStatusReport]:
         """Return open positions; a requested flat instrument reports FLAT."""
         return await self._reports.position_status_reports(command)
+
+    def submit_order(self, command: SubmitOrder) -> None:
+        """
+        Start the submission now: the task starts eagerly, so the signed request is written
+        before control returns to the engine (tick-to-trade), instead of on a later loop pass.
+        """
+        task = asyncio.Task(self._submit_order(command), loop=self._loop, eager_start=True)
+        if not task.done():
+            self._tasks.add(task)
+        task.add_done_callback(
+            functools.partial(self._on_task_completed, None, None, LogColor.NORMAL),
+        )
+        self._log.info(f"Submit {command.order.client_order_id!r}", LogColor.BLUE)
+
+    async def _submit_order(self, command: SubmitOrder) -> None:
+        await self._entry.submit(command)
+
+    async def _submit_order_list(self, command: SubmitOrderList) -> None:
+        await self._entry.submit_list(command)
 
     async def _modify_order(self, command: ModifyOrder) -> None:
         await self._amender.modify(command)
