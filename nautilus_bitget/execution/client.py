@@ -61,7 +61,7 @@ from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.pushes import PushMixin
-from nautilus_bitget.execution.reconcile import ReconcileMixin
+from nautilus_bitget.execution.reconcile import Reconciler
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
@@ -80,7 +80,6 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
 
 class BitgetExecutionClient(
     PushMixin,
-    ReconcileMixin,
     LiveExecutionClient,
 ):
     """
@@ -173,7 +172,6 @@ class BitgetExecutionClient(
         self._session = Session()
         self._funding_task: asyncio.Task | None = None
         self._watchdog_task: asyncio.Task | None = None
-        self._backfill_lock = asyncio.Lock()
         self._events = EventGenerators.of(self)
         # API family: the configured guess until connect detects it (``_select_api``)
         self._assemble(
@@ -303,14 +301,35 @@ class BitgetExecutionClient(
             timings=self.timings,
             log=self._log,
         )
+        self._reconciler = Reconciler(
+            api,
+            self._routes,
+            self._orders,
+            self._lookup,
+            self._cache,
+            self._clock,
+            self._emitter,
+            self._resolver,
+            self._linker,
+            self._reports,
+            self._plan_rows,
+            self._fill_ids,
+            self._events,
+            self._account,
+            poll_funding=self._funding.poll,
+            session=self._session,
+            venue_time_ms=self._http.timestamp_ms,
+            timings=self.timings,
+            log=self._log,
+        )
         self._ws = BitgetWebSocketClient(
             self._api.private_ws_url(self._config.ws_private_url),
             self._handle_frame,
             credentials=self._credentials,
             ping_interval_secs=self._config.ws_ping_interval_secs,
             stale_timeout_secs=self._config.ws_stale_timeout_secs,
-            on_reconnect=self._on_ws_reconnect,
-            on_disconnect=self._on_ws_disconnect,
+            on_reconnect=self._reconciler.on_reconnect,
+            on_disconnect=self._reconciler.on_disconnect,
             name="bitget-private",
             logger=self._log,
         )
@@ -359,7 +378,9 @@ class BitgetExecutionClient(
         await self._ws.subscribe(self._api.private_subscriptions(self._routes.product_types))
         await self._await_account_registered(timeout_secs=30.0)
         self._funding_task = self.create_task(self._funding.run(), log_msg="funding poll")
-        self._watchdog_task = self.create_task(self._watchdog_loop(), log_msg="order watchdog")
+        self._watchdog_task = self.create_task(
+            self._reconciler.run_watchdog(), log_msg="order watchdog"
+        )
 
     async def _select_api(self) -> None:
         """
@@ -438,6 +459,14 @@ class BitgetExecutionClient(
 
     async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
         await self._canceller.cancel_all(command)
+
+    async def backfill(self, since_ms: int) -> None:
+        """
+        Reconcile our orders, fills and the account with the venue since ``since_ms`` (venue ms).
+
+        Runs by itself after every private reconnect.
+        """
+        await self._reconciler.backfill(since_ms)
 
     async def poll_funding(self) -> None:
         """Poll the funding ledger now (it is also polled every ``funding_poll_secs``)."""

@@ -123,12 +123,3 @@ class PushMixin:
     def on_bad_input(self, where: str, error: Exception) -> None:
         """Count a malformed private push."""
         self._bad_inputs.count(where, error)
-
-    def _on_ws_disconnect(self) -> None:
-        self._session.disconnected_ms = self._http.timestamp_ms()
-
-    async def _on_ws_reconnect(self) -> None:
-        since = self._session.disconnected_ms or self._session.connected_ms
-        self._log.info("Private socket reconnected: backfilling orders, fills and positions")
-        await self.backfill(since - 5_000)
-        await self._funding.poll()

@@ -141,6 +141,11 @@ class OrderRegistry:
         """Return the quantity we emitted fills for."""
         return self.filled.get(coid, Decimal(0))
 
+    def unclosed(self) -> list[ClientOrderId]:
+        """Return the orders we sent (or accepted) that are not marked closed."""
+        sent = self.venue_coid.keys() | self.accepted
+        return [coid for coid in sent if coid not in self.closed]
+
     # -- bounds ----------------------------------------------------------------------------------
 
     def size(self) -> int:
