@@ -67,7 +67,7 @@ async def soak(rounds: int, per_round: int, retain: int) -> dict:
     sim = BitgetSimulator(SimConfig(host="127.0.0.1", port=0, book_rate_hz=5.0))
     await sim.start()
     stack = ExecStack(sim)
-    registry = stack.client._orders
+    registry = stack.client.registry
     registry.retain_closed = retain
     registry.prune_batch = max(retain // 10, 1)
     tracemalloc.start()

@@ -1,4 +1,30 @@
-"""The Bitget ``LiveExecutionClient``: construction, connect/disconnect and API selection."""
+"""
+``BitgetExecutionClient``: the ``LiveExecutionClient`` facade over named collaborators.
+
+The client owns connection and API-family selection; everything else is delegated:
+
+===================  ==========================================================================
+``OrderRegistry``    per-order state (ids, aliases, emitted events, links), bounded
+``OrderLookup``      venue identifiers -> our cached orders
+``Deduplicator``     fills by trade id, funding bills by bill id (bounded)
+``Routes``           instrument -> symbol / product type / margin coin
+``ReportBuilder``    venue rows -> order status / fill / position reports (engine requests)
+``OrderEventEmitter`` our orders' rows and outcomes -> Nautilus order events, once each
+``OrderLinker``      venue orders spawned by trigger plans and bracket TP/SL plans -> our orders
+``OutcomeResolver``  unknown outcomes and lost pushes -> the venue's true state
+``OrderEntry``       submit, batch lists, brackets
+``OrderAmender``     modify (v2 replace under an alias, v3 amend in place)
+``OrderCanceller``   cancel, batch cancel, cancel all, confirmation
+``PushRouter``       private WebSocket rows -> the collaborator that applies them
+``Reconciler``       backfill after a reconnect, open-order watchdog
+``AccountSync``      position mode / leverage set-up, balances, positions
+``FundingPoller``    funding ledger -> ``BitgetFundingPayment``
+===================  ==========================================================================
+
+Collaborators receive exactly what they use (the ``TradingApi`` seam, the registry, the cache,
+the clock, the logger, the client's event generators as ``EventGenerators``, callbacks); none
+holds the client.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +86,7 @@ from nautilus_bitget.execution.linking import OrderLinker
 from nautilus_bitget.execution.lookup import OrderLookup
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.plan_rows import PlanRows
-from nautilus_bitget.execution.pushes import PushMixin
+from nautilus_bitget.execution.pushes import PushRouter
 from nautilus_bitget.execution.reconcile import Reconciler
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
@@ -78,10 +104,7 @@ def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency 
     )
 
 
-class BitgetExecutionClient(
-    PushMixin,
-    LiveExecutionClient,
-):
+class BitgetExecutionClient(LiveExecutionClient):
     """
     Execution client for Bitget USDT-M / USDC-M / COIN-M perpetuals (API v2 classic or v3 UTA).
 
@@ -142,37 +165,33 @@ class BitgetExecutionClient(
         )
         self._set_account_id(AccountId(f"{client_id.value}-master"))
         self._config = config
-        credentials = resolve_credentials(
+        self._credentials = resolve_credentials(
             config.api_key,
             config.api_secret,
             config.api_passphrase,
             required=True,
         )
-        self._routes = Routes(
-            cache,
-            instrument_provider,
-            tuple(p.value for p in config.product_types),
-        )
-        self._use_position_ids = config.use_position_ids
         self._http = BitgetHttpClient(
             config.http_url,
-            credentials,
+            self._credentials,
             environment=config.environment,
             timeout_secs=config.http_timeout_secs,
             max_retries=config.max_retries,
             logger=self._log,
         )
-        self._credentials = credentials
-        # Per-order state (bounded: closed orders are pruned past a retention window)
-        self._orders = OrderRegistry()
+        # State that outlives an API-family switch
+        self._routes = Routes(
+            cache, instrument_provider, tuple(p.value for p in config.product_types)
+        )
+        self._orders = OrderRegistry()  # bounded: closed orders pruned past a retention window
         self._lookup = OrderLookup(self._orders, cache)
         self._fill_ids = Deduplicator(TRADE_ID_MEMORY)
         self._bill_ids = Deduplicator(BILL_ID_MEMORY)
         self._bad_inputs = BadInputCounter(self._log)
         self._session = Session()
+        self._events = EventGenerators.of(self)
         self._funding_task: asyncio.Task | None = None
         self._watchdog_task: asyncio.Task | None = None
-        self._events = EventGenerators.of(self)
         # API family: the configured guess until connect detects it (``_select_api``)
         self._assemble(
             build_api(
@@ -188,106 +207,109 @@ class BitgetExecutionClient(
         Build the collaborators that speak to the venue, for the API family ``api``.
 
         Runs in ``__init__`` with the configured family and again on connect if detection picks
-        the other one (before anything is sent); the state holders above are kept.
+        the other one (before anything is sent); the state built in ``__init__`` is kept.
         """
+        cache, clock, log, timings = self._cache, self._clock, self._log, self.timings
+        use_position_ids = self._config.use_position_ids
         self._api = api
-        self._account = AccountSync(
-            api,
-            self._routes,
-            self._cache,
-            self._clock,
-            self._events.account_state,
-            base_currency=self.base_currency,
-            position_mode=self._config.position_mode,
-            leverages=self._config.leverages,
-            log=self._log,
-        )
-        self._plan_rows = PlanRows(api, self._session, self._bad_inputs)
+        plan_rows = PlanRows(api, self._session, self._bad_inputs)
         self._reports = ReportBuilder(
             api,
             self._routes,
             self._lookup,
             self._orders,
-            self._plan_rows,
+            plan_rows,
             self._fill_ids,
-            self._cache,
-            self._clock,
+            cache,
+            clock,
             account_id=self.account_id,
             hedge=self._hedge,
-            use_position_ids=self._use_position_ids,
-            log=self._log,
+            use_position_ids=use_position_ids,
+            log=log,
         )
-        self._emitter = OrderEventEmitter(
+        emitter = OrderEventEmitter(
             self._orders,
             self._fill_ids,
             self._reports,
-            self._cache,
-            self._clock,
+            cache,
+            clock,
             self._events,
             hedge=self._hedge,
-            use_position_ids=self._use_position_ids,
-            log=self._log,
+            use_position_ids=use_position_ids,
+            log=log,
         )
-        self._resolver = OutcomeResolver(
+        resolver = OutcomeResolver(
             api,
             self._routes,
             self._orders,
-            self._cache,
-            self._clock,
-            self._emitter,
+            cache,
+            clock,
+            emitter,
             self._reports,
-            self._plan_rows,
+            plan_rows,
             self._fill_ids,
-            timings=self.timings,
-            log=self._log,
+            timings=timings,
+            log=log,
         )
         self._canceller = OrderCanceller(
             api,
             self._routes,
             self._orders,
-            self._cache,
-            self._clock,
-            self._emitter,
-            self._resolver,
+            cache,
+            clock,
+            emitter,
+            resolver,
             self._reports,
-            timings=self.timings,
+            timings=timings,
             spawn=self.create_task,
-            log=self._log,
+            log=log,
         )
-        self._linker = OrderLinker(
+        linker = OrderLinker(
             self._orders,
-            self._cache,
-            self._clock,
-            self._emitter,
-            self._plan_rows,
+            cache,
+            clock,
+            emitter,
+            plan_rows,
             self._routes.product_types,
-            timings=self.timings,
+            timings=timings,
             loop=self._loop,
             spawn=self.create_task,
             cancel_venue_tpsl=self._canceller.cancel_venue_tpsl,
-            log=self._log,
+            log=log,
         )
         self._entry = OrderEntry(
             api,
             self._routes,
             self._orders,
-            self._cache,
-            self._clock,
-            self._emitter,
-            self._resolver,
+            cache,
+            clock,
+            emitter,
+            resolver,
             hedge=self._hedge,
             max_batch_size=self._config.max_batch_size,
-            log=self._log,
+            log=log,
         )
-        self._amender = OrderAmender(
+        amender = OrderAmender(
             api,
             self._routes,
             self._orders,
-            self._cache,
-            self._emitter,
-            timings=self.timings,
+            cache,
+            emitter,
+            timings=timings,
             spawn=self.create_task,
-            log=self._log,
+            log=log,
+        )
+        self._amender = amender
+        self._account = AccountSync(
+            api,
+            self._routes,
+            cache,
+            clock,
+            self._events.account_state,
+            base_currency=self.base_currency,
+            position_mode=self._config.position_mode,
+            leverages=self._config.leverages,
+            log=log,
         )
         self._funding = FundingPoller(
             api,
@@ -297,42 +319,59 @@ class BitgetExecutionClient(
             currency=self._account.currency,
             refresh_account=self._account.refresh,
             publish=self._msgbus.publish,
-            clock=self._clock,
-            timings=self.timings,
-            log=self._log,
+            clock=clock,
+            timings=timings,
+            log=log,
         )
         self._reconciler = Reconciler(
             api,
             self._routes,
             self._orders,
             self._lookup,
-            self._cache,
-            self._clock,
-            self._emitter,
-            self._resolver,
-            self._linker,
+            cache,
+            clock,
+            emitter,
+            resolver,
+            linker,
             self._reports,
-            self._plan_rows,
+            plan_rows,
             self._fill_ids,
             self._events,
             self._account,
             poll_funding=self._funding.poll,
             session=self._session,
             venue_time_ms=self._http.timestamp_ms,
-            timings=self.timings,
-            log=self._log,
+            timings=timings,
+            log=log,
+        )
+        self._pushes = PushRouter(
+            api,
+            self._lookup,
+            linker,
+            emitter,
+            self._reports,
+            self._fill_ids,
+            self._events,
+            self._account,
+            amender,
+            self._bad_inputs,
+            cache,
+            loop=self._loop,
+            log=log,
         )
         self._ws = BitgetWebSocketClient(
-            self._api.private_ws_url(self._config.ws_private_url),
-            self._handle_frame,
+            api.private_ws_url(self._config.ws_private_url),
+            self._pushes.handle_frame,
             credentials=self._credentials,
             ping_interval_secs=self._config.ws_ping_interval_secs,
             stale_timeout_secs=self._config.ws_stale_timeout_secs,
             on_reconnect=self._reconciler.on_reconnect,
             on_disconnect=self._reconciler.on_disconnect,
             name="bitget-private",
-            logger=self._log,
+            logger=log,
         )
+
+    # -- public attributes -------------------------------------------------------------------------
 
     @property
     def http(self) -> BitgetHttpClient:
@@ -350,14 +389,26 @@ class BitgetExecutionClient(
         return self._hedge
 
     @property
+    def api(self) -> str:
+        """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
+        return self._api.name
+
+    @property
     def bad_input_counts(self) -> dict[tuple[str, str], int]:
         """Malformed private pushes skipped, by ``(channel, error type)``."""
         return self._bad_inputs.counts
 
     @property
-    def api(self) -> str:
-        """The API family in use: ``"v2"`` (classic account) or ``"v3"`` (UTA)."""
-        return self._api.name
+    def registry(self) -> OrderRegistry:
+        """The per-order state (venue ids, aliases, bracket links; bounded)."""
+        return self._orders
+
+    @property
+    def pushes(self) -> PushRouter:
+        """The private-stream router (``pushes.handle_frame(raw)`` applies one frame)."""
+        return self._pushes
+
+    # -- connection --------------------------------------------------------------------------------
 
     async def _connect(self) -> None:
         await self._instrument_provider.initialize()
@@ -379,7 +430,8 @@ class BitgetExecutionClient(
         await self._await_account_registered(timeout_secs=30.0)
         self._funding_task = self.create_task(self._funding.run(), log_msg="funding poll")
         self._watchdog_task = self.create_task(
-            self._reconciler.run_watchdog(), log_msg="order watchdog"
+            self._reconciler.run_watchdog(),
+            log_msg="order watchdog",
         )
 
     async def _select_api(self) -> None:
@@ -404,30 +456,16 @@ class BitgetExecutionClient(
             self._assemble(api.trading)
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
 
-    async def generate_order_status_report(
-        self,
-        command: GenerateOrderStatusReport,
-    ) -> OrderStatusReport | None:
-        """Return the venue state of one order (by venue order id or clientOid)."""
-        return await self._reports.order_status_report(command)
+    async def _disconnect(self) -> None:
+        for task in (self._funding_task, self._watchdog_task):
+            if task is not None:
+                task.cancel()
+        self._funding_task = None
+        self._watchdog_task = None
+        await self._ws.disconnect()
+        await self._http.close()
 
-    async def generate_order_status_reports(
-        self,
-        command: GenerateOrderStatusReports,
-    ) -> list[OrderStatusReport]:
-        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
-        return await self._reports.order_status_reports(command)
-
-    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
-        """Return fills since ``command.start`` (they count as applied for de-duplication)."""
-        return await self._reports.fill_reports(command)
-
-    async def generate_position_status_reports(
-        self,
-        command: GeneratePositionStatusReports,
-    ) -> list[PositionStatusReport]:
-        """Return open positions; a requested flat instrument reports FLAT."""
-        return await self._reports.position_status_reports(command)
+    # -- commands ----------------------------------------------------------------------------------
 
     def submit_order(self, command: SubmitOrder) -> None:
         """
@@ -460,6 +498,38 @@ class BitgetExecutionClient(
     async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
         await self._canceller.cancel_all(command)
 
+    async def _query_account(self, command: QueryAccount) -> None:
+        await self._account.refresh()
+
+    # -- reports -----------------------------------------------------------------------------------
+
+    async def generate_order_status_report(
+        self,
+        command: GenerateOrderStatusReport,
+    ) -> OrderStatusReport | None:
+        """Return the venue state of one order (by venue order id or clientOid)."""
+        return await self._reports.order_status_report(command)
+
+    async def generate_order_status_reports(
+        self,
+        command: GenerateOrderStatusReports,
+    ) -> list[OrderStatusReport]:
+        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
+        return await self._reports.order_status_reports(command)
+
+    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
+        """Return fills since ``command.start`` (they count as applied for de-duplication)."""
+        return await self._reports.fill_reports(command)
+
+    async def generate_position_status_reports(
+        self,
+        command: GeneratePositionStatusReports,
+    ) -> list[PositionStatusReport]:
+        """Return open positions; a requested flat instrument reports FLAT."""
+        return await self._reports.position_status_reports(command)
+
+    # -- catch-up on demand ------------------------------------------------------------------------
+
     async def backfill(self, since_ms: int) -> None:
         """
         Reconcile our orders, fills and the account with the venue since ``since_ms`` (venue ms).
@@ -471,15 +541,3 @@ class BitgetExecutionClient(
     async def poll_funding(self) -> None:
         """Poll the funding ledger now (it is also polled every ``funding_poll_secs``)."""
         await self._funding.poll()
-
-    async def _query_account(self, command: QueryAccount) -> None:
-        await self._account.refresh()
-
-    async def _disconnect(self) -> None:
-        for task in (self._funding_task, self._watchdog_task):
-            if task is not None:
-                task.cancel()
-        self._funding_task = None
-        self._watchdog_task = None
-        await self._ws.disconnect()
-        await self._http.close()

@@ -227,9 +227,9 @@ class Stack:
         }
         ours_open = set()
         for order in self.cache.orders_open(instrument_id=BTC):
-            if order.client_order_id in self.client._orders.bracket_parent:
+            if order.client_order_id in self.client.registry.bracket_parent:
                 continue
-            venue_coid = self.client._orders.venue_coid
+            venue_coid = self.client.registry.venue_coid
             ours_open.add(venue_coid.get(order.client_order_id, order.client_order_id.value))
         assert ours_open == venue_open
 
@@ -485,7 +485,7 @@ async def cancel_bracket_child_cancels_venue_tpsl(s: Stack) -> None:
         lambda: len(s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")) == 2,
         what="venue TP/SL plans",
     )
-    await s.until(lambda: len(s.client._orders.bracket_plans) == 2, what="TP/SL plans linked")
+    await s.until(lambda: len(s.client.registry.bracket_plans) == 2, what="TP/SL plans linked")
     s.strategy.cancel_order(sl)
     await s.until_status(sl, OrderStatus.CANCELED)
     await s.until(
@@ -518,12 +518,12 @@ async def test_invalid_client_order_id_denied_before_sending(one_way):
 
 async def test_malformed_private_pushes_are_skipped_and_counted(one_way):
     s = one_way
-    s.client._handle_frame(b"not json")
-    s.client._handle_frame(
+    s.client.pushes.handle_frame(b"not json")
+    s.client.pushes.handle_frame(
         b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"orders",'
         b'"instId":"default"},"data":[{"orderId":1}],"ts":1}',
     )
-    s.client._handle_frame(
+    s.client.pushes.handle_frame(
         b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"fill",'
         b'"instId":"default"},"data":[{"orderId":"1"}],"ts":1}',
     )
