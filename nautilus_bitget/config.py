@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from typing import cast
 
 import msgspec
 from nautilus_trader.common.config import msgspec_encoding_hook
@@ -45,7 +46,7 @@ class _BitgetCommonMixin:
 
     def _validate_common(self) -> None:
         env = _coerce_enum(self, "environment", BitgetEnvironment, self.environment)  # type: ignore[attr-defined]
-        msgspec.structs.force_setattr(self, "environment", env)
+        msgspec.structs.force_setattr(cast(msgspec.Struct, self), "environment", env)
         product_types = self.product_types  # type: ignore[attr-defined]
         if isinstance(product_types, str | BitgetProductType):
             product_types = (product_types,)
@@ -54,7 +55,7 @@ class _BitgetCommonMixin:
         )
         if not coerced:
             _fail(self, "product_types", "must name at least one product type")
-        msgspec.structs.force_setattr(self, "product_types", coerced)
+        msgspec.structs.force_setattr(cast(msgspec.Struct, self), "product_types", coerced)
         if self.account_mode not in ACCOUNT_MODES:  # type: ignore[attr-defined]
             _fail(
                 self,

@@ -98,7 +98,7 @@ class ClassicStreamDialect:
     ticker_type: type = BitgetWsTicker
 
     def __init__(self) -> None:
-        self.frame_decoder = msgspec.json.Decoder(self.frame_type)
+        self.frame_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(self.frame_type)
         self._books = msgspec.json.Decoder(list[self.book_type])  # type: ignore[name-defined]
         self._trades = msgspec.json.Decoder(list[self.trade_type])  # type: ignore[name-defined]
         self._tickers = msgspec.json.Decoder(list[self.ticker_type])  # type: ignore[name-defined]

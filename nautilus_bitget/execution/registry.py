@@ -50,7 +50,7 @@ class ClosedOrders:
 
     def oldest(self, n: int) -> list[ClientOrderId]:
         """Return the ``n`` orders closed first."""
-        out = []
+        out: list[ClientOrderId] = []
         for coid in self._items:
             if len(out) >= n:
                 break

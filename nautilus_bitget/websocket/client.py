@@ -17,6 +17,7 @@ from collections.abc import Callable
 from collections.abc import Coroutine
 from typing import Any
 from typing import Final
+from typing import Literal
 
 import aiohttp
 import msgspec
@@ -171,7 +172,7 @@ class BitgetWebSocketClient:
         self._wanted: dict[SubscriptionKey, dict[str, Any]] = {}
         self._conn_subscribed: set[SubscriptionKey] = set()
         self._session: aiohttp.ClientSession | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse[Literal[False]] | None = None
         self._reader: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
         self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
@@ -499,7 +500,7 @@ class BitgetWebSocketClient:
                 except BitgetTransportError as e:
                     self._log.debug(f"{self._name}: ping not sent: {e}")
 
-    async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse[Literal[False]]) -> None:
         tap = self._raw_tap
         async for msg in ws:
             if msg.type is aiohttp.WSMsgType.TEXT or msg.type is aiohttp.WSMsgType.BINARY:
