@@ -11,6 +11,7 @@ from nautilus_trader.execution.messages import ModifyOrder
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.api.trading import Route
 from nautilus_bitget.api.trading import TradingApi
@@ -134,7 +135,7 @@ class OrderAmender:
 
     async def _replace_with_alias(
         self,
-        order: Any,
+        order: Order,
         route: Route,
         venue_id: str | None,
         client_oid: str,
@@ -179,6 +180,9 @@ class OrderAmender:
         if alias not in self._orders.pending_modify:
             return
         order = self._cache.order(coid)
+        if order is None:  # no longer cached: nothing to emit
+            self._orders.pending_modify.pop(alias, None)
+            return
         route = self._routes.of(order.instrument_id)
         try:
             detail = await self._api.order_detail(route, client_oid=alias)
@@ -214,7 +218,7 @@ class OrderAmender:
 
     async def _amend_in_place(
         self,
-        order: Any,
+        order: Order,
         route: Route,
         venue_id: str | None,
         client_oid: str,
@@ -274,7 +278,10 @@ class OrderAmender:
         if request_id not in self._orders.modify_requests:
             return
         order = self._cache.order(coid)
-        vid = self._orders.venue_order_id(order) if order is not None else None
+        if order is None:  # no longer cached: nothing to emit
+            self._orders.modify_requests.pop(request_id, None)
+            return
+        vid = self._orders.venue_order_id(order)
         try:
             row = await self._api.order_detail(
                 self._routes.of(order.instrument_id),
@@ -293,7 +300,7 @@ class OrderAmender:
         )
         if applied:
             self._confirm_in_place(coid, row.size, row.price)
-        elif order is not None and not self._orders.is_closed(order):
+        elif not self._orders.is_closed(order):
             self._emitter.modify_rejected(
                 order,
                 None,

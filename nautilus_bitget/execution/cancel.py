@@ -15,6 +15,7 @@ from nautilus_trader.execution.messages import GenerateOrderStatusReport
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.api.trading import Route
 from nautilus_bitget.api.trading import TradingApi
@@ -138,7 +139,7 @@ class OrderCanceller:
             orders.setdefault(o.client_order_id, o)
         await self.cancel_orders(list(orders.values()))
 
-    async def cancel_orders(self, orders: list[Any]) -> None:
+    async def cancel_orders(self, orders: list[Order]) -> None:
         """
         Cancel orders: a single normal order with cancel-order, several (per symbol, at most the
         family's batch size) with one batch request; trigger orders by trigger-order cancel.
@@ -161,7 +162,7 @@ class OrderCanceller:
                     else:
                         await self._cancel_batch(route, chunk, trigger)
 
-    async def cancel_venue_tpsl(self, order: Any, order_id: str, plan_type: str) -> None:
+    async def cancel_venue_tpsl(self, order: Order, order_id: str, plan_type: str) -> None:
         """Cancel the venue TP/SL plan of a bracket child (failures are logged)."""
         route = self._routes.of(order.instrument_id)
         try:
@@ -171,7 +172,7 @@ class OrderCanceller:
 
     # -- requests ----------------------------------------------------------------------------------
 
-    def _cancel_bracket_child(self, order: Any) -> None:
+    def _cancel_bracket_child(self, order: Order) -> None:
         """
         Cancel a bracket TP/SL child: its venue TP/SL plan when it exists (entry filled), else
         locally; a preset that the venue creates later for a canceled child is canceled then.
@@ -182,14 +183,14 @@ class OrderCanceller:
             self._spawn(self.cancel_venue_tpsl(order, *plan))
         self._emitter.canceled(order, self._clock.timestamp_ns())
 
-    def _ref(self, order: Any) -> dict[str, str]:
+    def _ref(self, order: Order) -> dict[str, str]:
         vid = self._orders.venue_order_id(order)
         return order_ref(
             vid.value if vid else None,
             self._orders.venue_coid.get(order.client_order_id, order.client_order_id.value),
         )
 
-    async def _cancel_one(self, order: Any, route: Route) -> None:
+    async def _cancel_one(self, order: Order, route: Route) -> None:
         try:
             await self._api.cancel(route, self._ref(order))
         except BitgetOrderNotFoundError as e:
@@ -204,7 +205,7 @@ class OrderCanceller:
             self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
         self._spawn(self._confirm_cancel([order.client_order_id]))
 
-    async def _cancel_batch(self, route: Route, chunk: list[Any], trigger: bool) -> None:
+    async def _cancel_batch(self, route: Route, chunk: list[Order], trigger: bool) -> None:
         refs = [self._ref(o) for o in chunk]
         try:
             failures = await self._api.cancel_batch(route, refs, trigger=trigger)

@@ -10,6 +10,7 @@ from typing import overload
 
 from nautilus_trader.core.uuid import UUID4
 from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.parsing import execution as px
@@ -32,7 +33,7 @@ def text_lower(value: Any) -> str:
     return str(value).lower() if value is not None else ""
 
 
-def is_live_plan(order: Any) -> bool:
+def is_live_plan(order: Order) -> bool:
     """Return whether ``order`` is a trigger order whose venue plan has not fired yet."""
     return order.order_type in PLAN_ORDER_TYPES and order.status != OrderStatus.TRIGGERED
 

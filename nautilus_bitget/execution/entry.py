@@ -13,6 +13,7 @@ from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import PositionId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.api.trading import Route
 from nautilus_bitget.api.trading import TradingApi
@@ -131,7 +132,7 @@ class OrderEntry:
 
     def _prepare(
         self,
-        order: Any,
+        order: Order,
         position_id: PositionId | None,
         take_profit: str | None = None,
         stop_loss: str | None = None,
@@ -166,7 +167,7 @@ class OrderEntry:
         self._orders.venue_coid[order.client_order_id] = coid
         return result
 
-    async def _place(self, order: Any, is_plan: bool, body: dict[str, Any]) -> None:
+    async def _place(self, order: Order, is_plan: bool, body: dict[str, Any]) -> None:
         try:
             venue_order_id = await self._api.place(body, trigger=is_plan)
         except BitgetRequestError as e:
@@ -207,7 +208,7 @@ class OrderEntry:
     # -- brackets ----------------------------------------------------------------------------------
 
     @staticmethod
-    def _bracket_parts(orders: list[Any]) -> tuple[Any, Any, Any]:
+    def _bracket_parts(orders: list[Order]) -> tuple[Order | None, Order | None, Order | None]:
         """Return ``(entry, tp, sl)`` of an entry + TP/SL list, else ``(None, None, None)``."""
         if len(orders) not in (2, 3):
             return None, None, None
@@ -225,7 +226,13 @@ class OrderEntry:
                 return None, None, None
         return entry, tp, sl
 
-    async def _submit_bracket(self, command: SubmitOrderList, entry: Any, tp: Any, sl: Any) -> None:
+    async def _submit_bracket(
+        self,
+        command: SubmitOrderList,
+        entry: Order,
+        tp: Order | None,
+        sl: Order | None,
+    ) -> None:
         """
         Place the entry with the children's prices as venue presets (TP = the TP order's price);
         the children are accepted with the entry and linked to the venue TP/SL plans later.

@@ -12,6 +12,7 @@ from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetPositionModeError
@@ -84,7 +85,7 @@ class OrderEventEmitter:
 
     # -- submission outcomes -----------------------------------------------------------------------
 
-    def submitted(self, order: Any) -> None:
+    def submitted(self, order: Order) -> None:
         """Emit ``OrderSubmitted`` (the request is about to be sent)."""
         self._events.order_submitted(
             order.strategy_id,
@@ -93,7 +94,7 @@ class OrderEventEmitter:
             self._clock.timestamp_ns(),
         )
 
-    def denied(self, order: Any, reason: str) -> None:
+    def denied(self, order: Order, reason: str) -> None:
         """Emit ``OrderDenied``: the order cannot be expressed on Bitget (nothing was sent)."""
         self._events.order_denied(
             order.strategy_id,
@@ -103,7 +104,7 @@ class OrderEventEmitter:
             self._clock.timestamp_ns(),
         )
 
-    def rejected(self, order: Any, reason: str, *, due_post_only: bool = False) -> None:
+    def rejected(self, order: Order, reason: str, *, due_post_only: bool = False) -> None:
         """Emit ``OrderRejected`` and close the order."""
         self._orders.closed.add(order.client_order_id)
         self._events.order_rejected(
@@ -115,7 +116,7 @@ class OrderEventEmitter:
             due_post_only=due_post_only,
         )
 
-    def rejected_by_venue(self, order: Any, error: BitgetError) -> None:
+    def rejected_by_venue(self, order: Order, error: BitgetError) -> None:
         """Emit ``OrderRejected`` for a place request the venue refused."""
         reason = f"{error.code}: {error.message}" if error.code else error.message
         if isinstance(error, BitgetPositionModeError):
@@ -126,7 +127,7 @@ class OrderEventEmitter:
         post_only = order.is_post_only and (error.code in POST_ONLY_CODES)
         self.rejected(order, reason, due_post_only=post_only)
 
-    def accepted(self, order: Any, venue_order_id: str, ts_event: int) -> None:
+    def accepted(self, order: Order, venue_order_id: str, ts_event: int) -> None:
         """Emit ``OrderAccepted`` once (REST ack, push or query, whichever comes first)."""
         coid = order.client_order_id
         if coid in self._orders.accepted:
@@ -146,7 +147,7 @@ class OrderEventEmitter:
 
     # -- changes of a working order ----------------------------------------------------------------
 
-    def relinked(self, order: Any, venue_order_id: str, ts_event: int) -> None:
+    def relinked(self, order: Order, venue_order_id: str, ts_event: int) -> None:
         """Emit ``OrderUpdated`` when a venue order id replaces the order's current one."""
         self._orders.coid_by_venue_id[venue_order_id] = order.client_order_id
         current = self._orders.venue_order_id(order)
@@ -167,7 +168,7 @@ class OrderEventEmitter:
 
     def updated(
         self,
-        order: Any,
+        order: Order,
         quantity: Any,
         price: Any,
         trigger_price: Any,
@@ -192,7 +193,7 @@ class OrderEventEmitter:
             venue_order_id_modified=venue_order_id is not None,
         )
 
-    def triggered(self, order: Any, ts_event: int) -> None:
+    def triggered(self, order: Order, ts_event: int) -> None:
         """Emit ``OrderTriggered`` once for limit-type trigger orders whose plan fired."""
         coid = order.client_order_id
         self._orders.linked_plans.add(coid)
@@ -208,7 +209,7 @@ class OrderEventEmitter:
                 ts_event,
             )
 
-    def plan_fired(self, order: Any, symbol: str, ts_event: int) -> None:
+    def plan_fired(self, order: Order, symbol: str, ts_event: int) -> None:
         """
         A trigger order's plan fired: wait for the order it spawns on ``symbol`` (linked by
         side and size, or by its fills) and emit ``OrderTriggered``.
@@ -222,7 +223,7 @@ class OrderEventEmitter:
             self.triggered(order, ts_event)
             self._orders.linked_plans.discard(coid)
 
-    def modify_rejected(self, order: Any, error: BitgetError | None, reason: str = "") -> None:
+    def modify_rejected(self, order: Order, error: BitgetError | None, reason: str = "") -> None:
         """Emit ``OrderModifyRejected`` (the venue refused, or the modify did not take effect)."""
         if error is not None:
             reason = f"{error.code}: {error.message}" if error.code else error.message
@@ -237,7 +238,7 @@ class OrderEventEmitter:
 
     # -- closing events ----------------------------------------------------------------------------
 
-    def canceled(self, order: Any, ts_event: int) -> None:
+    def canceled(self, order: Order, ts_event: int) -> None:
         """Emit ``OrderCanceled`` once; an unfilled bracket entry takes its children along."""
         if self._orders.is_closed(order):
             return
@@ -256,7 +257,7 @@ class OrderEventEmitter:
                 if child is not None and not self._orders.is_closed(child):
                     self.canceled(child, ts_event)
 
-    def cancel_rejected(self, order: Any, message: str, code: str | None) -> None:
+    def cancel_rejected(self, order: Order, message: str, code: str | None) -> None:
         """Emit ``OrderCancelRejected`` unless the order closed meanwhile."""
         order = self._cache.order(order.client_order_id)
         if order is None or self._orders.is_closed(order):
@@ -270,7 +271,7 @@ class OrderEventEmitter:
             self._clock.timestamp_ns(),
         )
 
-    def filled(self, order: Any, report: FillReport) -> None:
+    def filled(self, order: Order, report: FillReport) -> None:
         """Emit ``OrderFilled`` for a cached order from a fill report (once per trade id)."""
         if not self._fill_ids.first_time(report.trade_id.value):
             return
@@ -310,7 +311,7 @@ class OrderEventEmitter:
 
     # -- venue rows of our orders ------------------------------------------------------------------
 
-    def apply_order_row(self, order: Any, row: Any) -> None:
+    def apply_order_row(self, order: Order, row: Any) -> None:
         """Bring ``order`` to the state of an ``orders`` row (push, or a detail row as one)."""
         coid = order.client_order_id
         order_id = row.orderId
@@ -363,7 +364,7 @@ class OrderEventEmitter:
                 return
             self.canceled(order, ts_event)
 
-    def apply_fill_row(self, order: Any, row: Any, *, side_is_direction: bool) -> None:
+    def apply_fill_row(self, order: Order, row: Any, *, side_is_direction: bool) -> None:
         """Emit ``OrderFilled`` from a fill row (``orders`` / ``fill`` push, REST fill)."""
         if self._fill_ids.seen(row.tradeId):
             return
@@ -378,7 +379,7 @@ class OrderEventEmitter:
         )
         self.filled(order, report)
 
-    def apply_plan_row(self, order: Any, row: Any) -> None:
+    def apply_plan_row(self, order: Order, row: Any) -> None:
         """Bring a trigger order to the state of its plan row (``orders-algo`` push)."""
         coid = order.client_order_id
         ts_event = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
@@ -397,13 +398,13 @@ class OrderEventEmitter:
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def _hedge_position_id(self, order: Any) -> PositionId:
+    def _hedge_position_id(self, order: Order) -> PositionId:
         # Opening BUY / closing SELL act on the long; the rest on the short.
         close = order.is_reduce_only or order.client_order_id in self._orders.close_orders
         long_side = (order.side == OrderSide.BUY) != close
         return PositionId(f"{order.instrument_id}-{'LONG' if long_side else 'SHORT'}")
 
-    def _accept_bracket_children(self, entry: Any, venue_order_id: str, ts_event: int) -> None:
+    def _accept_bracket_children(self, entry: Order, venue_order_id: str, ts_event: int) -> None:
         children = self._orders.brackets.get(entry.client_order_id)
         if not children:
             return
@@ -421,7 +422,7 @@ class OrderEventEmitter:
                     ts_event,
                 )
 
-    def _after_fill(self, order: Any) -> None:
+    def _after_fill(self, order: Order) -> None:
         coid = order.client_order_id
         if coid in self._orders.brackets:
             # the entry filled: the venue creates its TP/SL plans on this symbol

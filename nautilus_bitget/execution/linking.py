@@ -22,6 +22,7 @@ from typing import Any
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
@@ -128,7 +129,7 @@ class OrderLinker:
                 return coid
         return None
 
-    def spawned_by_plan_fill(self, row: Any) -> Any:
+    def spawned_by_plan_fill(self, row: Any) -> Order | None:
         """Return the fired plan (our order) a fill of an unknown venue order belongs to."""
         waiting = self._orders.triggered_plans.get(row.symbol)
         if not waiting:
@@ -160,7 +161,7 @@ class OrderLinker:
             if c is not None
         )
 
-    def bracket_child(self, row: Any, *, guess: bool = False) -> Any:
+    def bracket_child(self, row: Any, *, guess: bool = False) -> Order | None:
         """
         Map the order spawned by a venue TP/SL (bracket child) to the child.
 
@@ -190,7 +191,7 @@ class OrderLinker:
             return None
         fill_px = px.dec(px.get(row, "fillPrice") or px.get(row, "price")) or Decimal(0)
 
-        def distance(child: Any) -> Decimal:
+        def distance(child: Order) -> Decimal:
             ref = child.trigger_price if child.has_trigger_price else child.price
             return abs(ref.as_decimal() - fill_px)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.instruments import Instrument
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.common.orders import alias_base
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
@@ -55,11 +55,11 @@ class OrderLookup:
             return found
         return None
 
-    def order(self, venue_coid: str, order_id: str) -> Any:
+    def order(self, venue_coid: str, order_id: str) -> Order | None:
         """Return our cached order of a venue order, or ``None``."""
         coid = self.client_order_id(venue_coid, order_id)
         return self._cache.order(coid) if coid is not None else None
 
-    def instrument_for_symbol(self, symbol: str) -> Any:
+    def instrument_for_symbol(self, symbol: str) -> Instrument | None:
         """Return the cached instrument of a Bitget symbol (``None`` when not loaded)."""
         return self._cache.instrument(instrument_id_for_symbol(symbol))

@@ -10,6 +10,8 @@ from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.execution.reports import OrderStatusReport
 from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.instruments import Instrument
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
@@ -89,7 +91,7 @@ class OutcomeResolver:
         self._timings = timings
         self._log = log
 
-    async def resolve_unknown(self, order: Any, is_plan: bool) -> None:
+    async def resolve_unknown(self, order: Order, is_plan: bool) -> None:
         """Find out whether an order whose place outcome is unknown exists (never re-send)."""
         instrument = self._cache.instrument(order.instrument_id)
         route = self._routes.route(instrument)
@@ -127,7 +129,7 @@ class OutcomeResolver:
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
             self._emitter.rejected(order, "order not found at Bitget after a timeout/5xx on submit")
 
-    async def apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
+    async def apply_detail(self, order: Order, detail: Any, instrument: Instrument) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
         coid = order.client_order_id
         ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
@@ -146,7 +148,7 @@ class OutcomeResolver:
         if state in CANCELED:
             self._emitter.canceled(self._cache.order(coid), ts)
 
-    async def apply_status_report(self, order: Any, report: OrderStatusReport) -> None:
+    async def apply_status_report(self, order: Order, report: OrderStatusReport) -> None:
         """Bring a cached order to the state of an ``OrderStatusReport`` (fills via REST)."""
         instrument = self._cache.instrument(order.instrument_id)
         coid = order.client_order_id
@@ -158,7 +160,7 @@ class OutcomeResolver:
             )
             self._emitter.canceled(self._cache.order(coid), report.ts_last)
 
-    async def backfill_fills(self, order: Any, order_id: str, instrument: Any) -> None:
+    async def backfill_fills(self, order: Order, order_id: str, instrument: Instrument) -> None:
         """Apply the REST fills of one venue order not applied yet, in time order."""
         route = self._routes.route(instrument)
         fills = await self._api.fills(route.product_type, order_id=order_id)
@@ -172,7 +174,7 @@ class OutcomeResolver:
             )
             self._emitter.filled(self._cache.order(order.client_order_id), report)
 
-    def apply_plan_row(self, order: Any, row: Any) -> None:
+    def apply_plan_row(self, order: Order, row: Any) -> None:
         """Bring a trigger order to the state of a REST plan row (live list or history)."""
         ts = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
         self._emitter.accepted(order, row.orderId, ts)

@@ -12,6 +12,7 @@ from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.execution.messages import GenerateOrderStatusReport
 from nautilus_trader.model.identifiers import ClientOrderId
+from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
@@ -271,7 +272,7 @@ class Reconciler:
             if order is None or order.is_closed:
                 self._orders.closed.add(coid)
 
-    def _watched(self, order: Any) -> bool:
+    def _watched(self, order: Order) -> bool:
         """Whether an open order is compared with the venue (ours, working, not a child)."""
         return not (
             self._orders.is_closed(order)
@@ -279,7 +280,7 @@ class Reconciler:
             or self._orders.venue_order_id(order) is None
         )
 
-    async def _watch_product(self, product_type: str, orders: list[Any]) -> bool:
+    async def _watch_product(self, product_type: str, orders: list[Order]) -> bool:
         """Bring watched orders of a product type to the venue's state; return if any changed."""
         changed = False
         plans = [o for o in orders if is_live_plan(o)]
@@ -292,7 +293,7 @@ class Reconciler:
             changed |= await self._watch_plans(product_type, plans)
         return changed
 
-    async def _watch_order(self, order: Any, pending: dict[str, Any]) -> bool:
+    async def _watch_order(self, order: Order, pending: dict[str, Any]) -> bool:
         coid: ClientOrderId = order.client_order_id
         instrument = self._cache.instrument(order.instrument_id)
         venue_id = self._venue_id(order)
@@ -313,7 +314,7 @@ class Reconciler:
         await self._resolver.apply_detail(order, detail, instrument)
         return True
 
-    async def _watch_plans(self, product_type: str, plans: list[Any]) -> bool:
+    async def _watch_plans(self, product_type: str, plans: list[Order]) -> bool:
         live_rows = await self._plan_rows.fetch(product_type, None, history=False)
         live = {r.orderId for r in live_rows}
         missing = [o for o in plans if self._venue_id(o) not in live]
@@ -345,6 +346,6 @@ class Reconciler:
             await self._apply_fill_rows(product_type, unnamed_since - OVERLAP_MS)
         return changed
 
-    def _venue_id(self, order: Any) -> str:
+    def _venue_id(self, order: Order) -> str:
         vid = self._orders.venue_order_id(order)
         return vid.value if vid is not None else ""

@@ -19,6 +19,7 @@ from typing import Any
 
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.orders import Order
 
 
 class ClosedOrders:
@@ -119,12 +120,12 @@ class OrderRegistry:
 
     # -- what we emitted, with the cache as the fallback -----------------------------------------
 
-    def venue_order_id(self, order: Any) -> VenueOrderId | None:
+    def venue_order_id(self, order: Order) -> VenueOrderId | None:
         """Return the venue order id we last emitted for ``order`` (else the cache's)."""
         vid: VenueOrderId | None = self.venue_id.get(order.client_order_id) or order.venue_order_id
         return vid
 
-    def is_closed(self, order: Any) -> bool:
+    def is_closed(self, order: Order) -> bool:
         """
         Return whether ``order`` is closed, by our own emitted events or by the cache.
 
@@ -132,7 +133,7 @@ class OrderRegistry:
         """
         return order.client_order_id in self.closed or bool(order.is_closed)
 
-    def quantity(self, order: Any) -> Decimal:
+    def quantity(self, order: Order) -> Decimal:
         """Return the order quantity (as last amended in place, else the order's)."""
         qty: Decimal = self.qty.get(order.client_order_id) or order.quantity.as_decimal()
         return qty

@@ -16,6 +16,7 @@ from nautilus_trader.execution.reports import PositionStatusReport
 from nautilus_trader.model.identifiers import AccountId
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import PositionId
+from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
@@ -116,7 +117,7 @@ class ReportBuilder:
         )
         return report
 
-    def pushed_order_report(self, row: Any, instrument: Any) -> OrderStatusReport:
+    def pushed_order_report(self, row: Any, instrument: Instrument) -> OrderStatusReport:
         """Return the report of an ``orders`` push row of an order that is not ours."""
         return px.parse_order_status_report(
             row,
@@ -130,7 +131,7 @@ class ReportBuilder:
     def fill_report(
         self,
         row: Any,
-        instrument: Any,
+        instrument: Instrument,
         *,
         client_order_id: ClientOrderId | None = None,
         side_is_direction: bool = False,

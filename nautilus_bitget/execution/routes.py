@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.providers import InstrumentProvider
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api.trading import Route
 from nautilus_bitget.common.symbol import infer_product_type
@@ -38,7 +37,7 @@ class Routes:
         self.product_types = product_types
         self._routes: dict[InstrumentId, Route] = {}
 
-    def route(self, instrument: Any) -> Route:
+    def route(self, instrument: Instrument) -> Route:
         """Return the ``Route`` of an instrument."""
         route = self._routes.get(instrument.id)
         if route is None:
