@@ -404,6 +404,23 @@ class BitgetExecutionClient(LiveExecutionClient):
         return self._orders
 
     @property
+    def fill_ids(self) -> Deduplicator:
+        """Trade ids already applied (bounded: the oldest are forgotten past ``capacity``)."""
+        return self._fill_ids
+
+    def state_sizes(self) -> dict[str, int]:
+        """
+        Return the entry count of everything kept per order, trade or bill (soak measurements).
+
+        Registry maps by name, plus ``fill_ids``, ``bill_ids`` and ``positions``.
+        """
+        sizes = self._orders.sizes()
+        sizes["fill_ids"] = len(self._fill_ids)
+        sizes["bill_ids"] = len(self._bill_ids)
+        sizes["positions"] = len(self._account.positions)
+        return sizes
+
+    @property
     def pushes(self) -> PushRouter:
         """The private-stream router (``pushes.handle_frame(raw)`` applies one frame)."""
         return self._pushes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 
 
@@ -15,7 +16,7 @@ class Deduplicator:
     Parameters
     ----------
     capacity : int
-        How many ids are remembered.
+        How many ids are remembered (may be lowered later; applies from the next new id).
 
     """
 
@@ -38,9 +39,13 @@ class Deduplicator:
             return False
         self._ids.add(id_)
         self._order.append(id_)
-        if len(self._order) > self.capacity:
+        while len(self._order) > self.capacity:
             self._ids.discard(self._order.popleft())
         return True
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def memory_bytes(self) -> int:
+        """Return the memory of the set and queue themselves (the ids are shared)."""
+        return sys.getsizeof(self._ids) + sys.getsizeof(self._order)
