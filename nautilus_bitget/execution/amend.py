@@ -18,9 +18,9 @@ from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import modify_alias
-from nautilus_bitget.execution.common import ExecTimings
 from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.common import new_uuid
+from nautilus_bitget.execution.context import ExecTimings
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes

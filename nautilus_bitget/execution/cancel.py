@@ -24,9 +24,9 @@ from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import order_ref
-from nautilus_bitget.execution.common import ExecTimings
 from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.common import new_uuid
+from nautilus_bitget.execution.context import ExecTimings
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry

@@ -3,23 +3,24 @@
 
 The client owns connection and API-family selection; everything else is delegated:
 
-===================  ==========================================================================
-``OrderRegistry``    per-order state (ids, aliases, emitted events, links), bounded
-``OrderLookup``      venue identifiers -> our cached orders
-``Deduplicator``     fills by trade id, funding bills by bill id (bounded)
-``Routes``           instrument -> symbol / product type / margin coin
-``ReportBuilder``    venue rows -> order status / fill / position reports (engine requests)
-``OrderEventEmitter`` our orders' rows and outcomes -> Nautilus order events, once each
-``OrderLinker``      venue orders spawned by trigger plans and bracket TP/SL plans -> our orders
-``OutcomeResolver``  unknown outcomes and lost pushes -> the venue's true state
-``OrderEntry``       submit, batch lists, brackets
-``OrderAmender``     modify (v2 replace under an alias, v3 amend in place)
-``OrderCanceller``   cancel, batch cancel, cancel all, confirmation
-``PushRouter``       private WebSocket rows -> the collaborator that applies them
-``Reconciler``       backfill after a reconnect, open-order watchdog
-``AccountSync``      position mode / leverage set-up, balances, positions
-``FundingPoller``    funding ledger -> ``BitgetFundingPayment``
-===================  ==========================================================================
+=======================  ======================================================================
+``OrderRegistry``        per-order state (ids, aliases, emitted events, links), bounded
+``OrderLookup``          venue identifiers -> our cached orders
+``Deduplicator``         fills by trade id, funding bills by bill id (bounded)
+``Routes``               instrument -> symbol / product type / margin coin
+``PlanRows``             trigger and TP/SL plan listings
+``ReportBuilder``        venue rows -> order status / fill / position reports (engine requests)
+``OrderEventEmitter``    our orders' rows and outcomes -> Nautilus order events, once each
+``OrderLinker``          venue orders spawned by trigger plans / bracket TP/SL -> our orders
+``OutcomeResolver``      unknown outcomes and lost pushes -> the venue's true state
+``OrderEntry``           submit, batch lists, brackets
+``OrderAmender``         modify (v2 replace under an alias, v3 amend in place)
+``OrderCanceller``       cancel, batch cancel, cancel all, confirmation
+``PushRouter``           private WebSocket rows -> the collaborator that applies them
+``Reconciler``           backfill after every private reconnect, open-order watchdog
+``AccountSync``          position mode / leverage set-up, balances, positions
+``FundingPoller``        funding ledger -> ``BitgetFundingPayment``
+=======================  ======================================================================
 
 Collaborators receive exactly what they use (the ``TradingApi`` seam, the registry, the cache,
 the clock, the logger, the client's event generators as ``EventGenerators``, callbacks); none
@@ -74,9 +75,9 @@ from nautilus_bitget.execution.bad_input import BadInputCounter
 from nautilus_bitget.execution.cancel import OrderCanceller
 from nautilus_bitget.execution.common import BILL_ID_MEMORY
 from nautilus_bitget.execution.common import TRADE_ID_MEMORY
-from nautilus_bitget.execution.common import ExecTimings
-from nautilus_bitget.execution.common import Session
-from nautilus_bitget.execution.common import Tunable
+from nautilus_bitget.execution.context import ExecTimings
+from nautilus_bitget.execution.context import Session
+from nautilus_bitget.execution.context import Tunable
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.entry import OrderEntry
 from nautilus_bitget.execution.events import OrderEventEmitter

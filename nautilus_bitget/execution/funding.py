@@ -17,8 +17,8 @@ from nautilus_trader.model.objects import Money
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution.common import ExecTimings
-from nautilus_bitget.execution.common import Session
+from nautilus_bitget.execution.context import ExecTimings
+from nautilus_bitget.execution.context import Session
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.parsing import execution as px
 

@@ -27,8 +27,8 @@ from nautilus_trader.model.orders import Order
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
-from nautilus_bitget.execution.common import ExecTimings
 from nautilus_bitget.execution.common import text_lower
+from nautilus_bitget.execution.context import ExecTimings
 from nautilus_bitget.execution.events import CANCELED
 from nautilus_bitget.execution.events import PLAN_FIRED
 from nautilus_bitget.execution.events import OrderEventEmitter

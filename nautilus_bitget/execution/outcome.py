@@ -17,7 +17,7 @@ from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
-from nautilus_bitget.execution.common import ExecTimings
+from nautilus_bitget.execution.context import ExecTimings
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.events import CANCELED
 from nautilus_bitget.execution.events import OrderEventEmitter

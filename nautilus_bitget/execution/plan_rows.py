@@ -7,7 +7,7 @@ from typing import Any
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.execution.bad_input import BadInputCounter
-from nautilus_bitget.execution.common import Session
+from nautilus_bitget.execution.context import Session
 
 
 HISTORY_WINDOW_MS = 86_400_000  # plan history is read from a day before connect

@@ -20,10 +20,10 @@ from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.execution.account import AccountSync
-from nautilus_bitget.execution.common import ExecTimings
-from nautilus_bitget.execution.common import Session
 from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.common import new_uuid
+from nautilus_bitget.execution.context import ExecTimings
+from nautilus_bitget.execution.context import Session
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.generators import EventGenerators

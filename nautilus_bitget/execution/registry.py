@@ -120,7 +120,7 @@ class OrderRegistry:
         self.bracket_triggered: dict[str, ClientOrderId] = {}
         self.bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}
         self.bracket_plan_coid: dict[str, ClientOrderId] = {}
-        self.bracket_deferred: list[tuple[Any, Any]] = []
+        self.bracket_deferred: list[tuple[Callable[[Any], None], Any]] = []  # (handler, row)
 
     # -- what we emitted, with the cache as the fallback -----------------------------------------
 
