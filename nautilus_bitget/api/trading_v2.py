@@ -396,18 +396,18 @@ class BitgetV2Trading:
         data = frame.data
         try:
             if channel == "orders":
-                for row in _ORDERS.decode(data):
-                    sink.on_order_row(row)
+                for order_row in _ORDERS.decode(data):
+                    sink.on_order_row(order_row)
             elif channel == "fill":
-                for row in _FILLS.decode(data):
-                    sink.on_fill_row(row)
+                for fill_row in _FILLS.decode(data):
+                    sink.on_fill_row(fill_row)
             elif channel == "orders-algo":
-                for row in _ALGO.decode(data):
-                    sink.on_algo_row(row)
+                for algo_row in _ALGO.decode(data):
+                    sink.on_algo_row(algo_row)
             elif channel == "positions":
                 sink.on_positions(arg.instType, list(_POSITIONS.decode(data)), True)
             elif channel == "account":
-                rows = _ACCOUNTS.decode(data)
-                sink.on_balances([(r.equity, r.available, r.marginCoin) for r in rows])
+                accounts = _ACCOUNTS.decode(data)
+                sink.on_balances([(r.equity, r.available, r.marginCoin) for r in accounts])
         except (msgspec.DecodeError, msgspec.ValidationError, ArithmeticError, ValueError) as e:
             sink.on_bad_input(channel, e)

@@ -405,24 +405,26 @@ class BitgetV3Trading:
         hedge = self._hedge
         try:
             if topic == "order":
-                for row in _ORDERS.decode(data):
-                    if row.requestId:
+                for order_row in _ORDERS.decode(data):
+                    if order_row.requestId:
                         # 3.6, 7.12: the push echoing requestId confirms an in-place modify
-                        sink.on_modify_echo(row.requestId, row.qty, row.price)
-                    sink.on_order_row(p3.ws_order(row, hedge))
+                        sink.on_modify_echo(order_row.requestId, order_row.qty, order_row.price)
+                    sink.on_order_row(p3.ws_order(order_row, hedge))
             elif topic == "fill":
-                for row in _FILLS.decode(data):
-                    sink.on_fill_row(p3.ws_fill(row))
+                for fill_row in _FILLS.decode(data):
+                    sink.on_fill_row(p3.ws_fill(fill_row))
             elif topic == "strategy-order":
-                for row in _STRATEGY.decode(data):
-                    sink.on_algo_row(_strategy_push(row, hedge))
+                for strategy_row in _STRATEGY.decode(data):
+                    sink.on_algo_row(_strategy_push(strategy_row, hedge))
             elif topic == "position":
                 # 4.6: no category on position pushes; a closed side arrives with size 0
-                rows = [p3.position(row, hedge) for row in _POSITIONS.decode(data)]
-                sink.on_positions(None, rows, False)
+                positions = [p3.position(row, hedge) for row in _POSITIONS.decode(data)]
+                sink.on_positions(None, positions, False)
             elif topic == "account":
-                rows = _ACCOUNTS.decode(data)
-                sink.on_balances([(c.equity, c.available, c.coin) for r in rows for c in r.coin])
+                accounts = _ACCOUNTS.decode(data)
+                sink.on_balances(
+                    [(c.equity, c.available, c.coin) for a in accounts for c in a.coin],
+                )
         except (msgspec.DecodeError, msgspec.ValidationError, ArithmeticError, ValueError) as e:
             sink.on_bad_input(topic, e)
 

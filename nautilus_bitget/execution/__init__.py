@@ -1,6 +1,9 @@
 """
 Bitget perpetual-futures execution client (``LiveExecutionClient``).
 
+Structure: ``client.BitgetExecutionClient`` is a thin facade; its collaborators (one class per
+module, listed in ``execution.client``) each receive what they use and never the client.
+
 Flow (architecture.md 4): ``generate_order_submitted`` -> signed REST place (clientOid = Nautilus
 ``ClientOrderId``) -> accepted from the REST ack or the private ``orders`` push (whichever comes
 first, once) -> fills from ``orders`` fill messages and the ``fill`` channel, deduplicated by

@@ -1,42 +1,101 @@
-"""Account setup and state: position mode, leverage, routes, balances, positions."""
+"""``AccountSync``: position mode and leverage set-up, balances, positions and account state."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from nautilus_trader.execution.messages import QueryAccount
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.objects import Currency
 
-from nautilus_bitget.api.trading import Route
+from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetPositionModeMismatchError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.symbol import infer_product_type
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
+from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.parsing import execution as px
 
 
-class AccountMixin:
-    """Position mode/leverage set-up, instrument routes, balances and account state."""
+class AccountSync:
+    """
+    Keep the account as Nautilus expects it: set up on connect, then balances and positions.
 
-    def _any_route(self, product_type: str | None) -> Route | None:
-        for instrument in self._instrument_provider.list_all():
-            if product_type is None or infer_product_type(instrument.id).value == product_type:
-                return self._route(instrument)
-        return None
+    Parameters
+    ----------
+    api : TradingApi
+        The API family in use.
+    routes : Routes
+        Instrument routes and the configured product types.
+    cache : Cache
+        Instruments and currencies.
+    clock : LiveClock
+        Event timestamps.
+    account_state : Callable[..., None]
+        ``generate_account_state`` of the client.
+    base_currency : Currency or None
+        The single margin currency (``None``: multi-currency).
+    position_mode : str or None
+        The configured ``position_mode`` (``"hedge"``, ``"one_way"`` or ``None``).
+    leverages : dict[str, int] or None
+        The configured leverage per Bitget symbol.
+    log : Logger
+        The client's logger.
 
-    async def _ensure_position_mode(self, scope: str | None) -> None:
+    """
+
+    def __init__(
+        self,
+        api: TradingApi,
+        routes: Routes,
+        cache: Cache,
+        clock: LiveClock,
+        account_state: Callable[..., None],
+        *,
+        base_currency: Currency | None,
+        position_mode: str | None,
+        leverages: dict[str, int] | None,
+        log: Any,
+    ) -> None:
+        self._api = api
+        self._routes = routes
+        self._cache = cache
+        self._clock = clock
+        self._account_state = account_state
+        self._base_currency = base_currency
+        self._position_mode = position_mode
+        self._leverages = leverages or {}
+        self._log = log
+        self.positions: dict[tuple[str, str], Any] = {}  # (symbol, holdSide) -> row
+
+    # -- set-up on connect -------------------------------------------------------------------------
+
+    async def ensure_position_modes(self) -> None:
+        """Check (and switch) the position mode wherever the API family holds it."""
+        for scope in self._api.position_mode_scopes(self._routes.product_types):
+            await self.ensure_position_mode(scope)
+
+    async def ensure_position_mode(self, scope: str | None) -> None:
         """
         Check (and switch) the position mode of a scope: a product type (v2), or with ``None``
         the account-wide hold mode of a UTA account (bitget-protocol-uta.md 3.3).
+
+        Raises
+        ------
+        BitgetPositionModeMismatchError
+            If the account's mode contradicts the configuration and cannot be switched.
+
         """
         label = scope or "the unified account (all product types)"
-        route = self._any_route(scope)
+        route = self._routes.any_route(scope)
         if scope is not None and route is None:
             self._log.warning(f"No {scope} instrument loaded: position mode not checked")
             return
         current = await self._api.position_mode(scope, route)
-        wanted = self._config.position_mode
+        wanted = self._position_mode
         if wanted is None:
             if current == "hedge_mode":
                 raise BitgetPositionModeMismatchError(
@@ -60,82 +119,80 @@ class AccountMixin:
             ) from None
         self._log.info(f"Switched position mode of {label} to {wire}")
 
-    async def _apply_leverages(self) -> None:
-        for symbol, leverage in (self._config.leverages or {}).items():
+    async def apply_leverages(self) -> None:
+        """Apply the configured margin mode and leverage per symbol (refusals are logged)."""
+        for symbol, leverage in self._leverages.items():
             instrument = self._cache.instrument(instrument_id_for_symbol(symbol))
             if instrument is None:
                 self._log.warning(f"leverages: unknown symbol {symbol}, skipped")
                 continue
-            for setting, error in await self._api.set_leverage(self._route(instrument), leverage):
+            route = self._routes.route(instrument)
+            for setting, error in await self._api.set_leverage(route, leverage):
                 self._log.warning(f"{setting} {symbol}: {error}")
 
-    def _route(self, instrument: Any) -> Route:
-        """Return the ``Route`` (symbol, product type, margin coin) of an instrument."""
-        route = self._routes.get(instrument.id)
-        if route is None:
-            route = Route(
-                instrument.raw_symbol.value,
-                infer_product_type(instrument.id).value,
-                instrument.settlement_currency.code,
-            )
-            self._routes[instrument.id] = route
-        return route
+    # -- state -------------------------------------------------------------------------------------
 
-    def _currency(self, code: str) -> Currency:
+    def currency(self, code: str) -> Currency:
+        """Return the cached currency of ``code`` (else parsed)."""
         currency = (
             self._cache.load_currency(code) if hasattr(self._cache, "load_currency") else None
         )
         return currency or Currency.from_str(code)
 
-    async def _balances(self) -> list[Any]:
-        return [
-            px.parse_balance(equity, available, self._currency(coin.upper()))
-            for equity, available, coin in await self._api.balances(self._product_types)
+    async def refresh(self) -> None:
+        """Read balances and positions over REST and emit the account state."""
+        balances = [
+            px.parse_balance(equity, available, self.currency(coin.upper()))
+            for equity, available, coin in await self._api.balances(self._routes.product_types)
         ]
-
-    async def _position_rows(self, product_type: str) -> list[Any]:
-        """Open positions of a product type (v2 rows)."""
-        return await self._api.positions(product_type)
-
-    async def _update_account_state(self) -> None:
-        balances = await self._balances()
-        for product_type in self._product_types:
-            self._replace_positions(product_type, await self._position_rows(product_type))
-        if self.base_currency is not None:
-            balances = [b for b in balances if b.currency == self.base_currency]
+        for product_type in self._routes.product_types:
+            self.replace_positions(product_type, await self._api.positions(product_type))
+        if self._base_currency is not None:
+            balances = [b for b in balances if b.currency == self._base_currency]
         if not balances:
-            currency = self.base_currency or USDT
+            currency = self._base_currency or USDT
             balances.append(px.parse_balance("0", "0", currency))
-        self._emit_account_state(balances)
+        self._emit(balances)
 
-    def _replace_positions(self, product_type: str, rows: list[Any]) -> None:
-        for key in [k for k in self._positions if infer_product_type(k[0]).value == product_type]:
-            del self._positions[key]
+    def replace_positions(self, product_type: str, rows: list[Any]) -> None:
+        """Replace the positions of a product type (a REST listing or a push snapshot)."""
+        stale = [k for k in self.positions if infer_product_type(k[0]).value == product_type]
+        for key in stale:
+            del self.positions[key]
         for row in rows:
             symbol = px.get(row, "symbol") or px.get(row, "instId")
-            self._positions[(symbol, row.holdSide)] = row
+            self.positions[(symbol, row.holdSide)] = row
 
-    def _emit_account_state(self, balances: list[Any]) -> None:
-        if self.base_currency is not None:
+    def merge_positions(self, rows: list[Any]) -> None:
+        """Apply per-side position updates (a flat side is removed)."""
+        for row in rows:
+            key = (row.symbol, row.holdSide)
+            if (px.dec(row.total) or Decimal(0)) > 0:
+                self.positions[key] = row
+            else:
+                self.positions.pop(key, None)
+
+    def on_balances(self, rows: list[tuple[Any, Any, str]]) -> None:
+        """Emit the account state of pushed ``(equity, available, coin)`` rows."""
+        balances = [px.parse_balance(e, a, self.currency(coin.upper())) for e, a, coin in rows]
+        if balances:
+            self._emit(balances)
+
+    def _emit(self, balances: list[Any]) -> None:
+        if self._base_currency is not None:
             # A single-currency account reports only its currency (e.g. USDT for USDT-M).
-            balances = [b for b in balances if b.currency == self.base_currency]
+            balances = [b for b in balances if b.currency == self._base_currency]
             if not balances:
                 return
         pairs = []
-        for (symbol, _), row in self._positions.items():
+        for (symbol, _), row in self.positions.items():
             instrument = self._cache.instrument(instrument_id_for_symbol(symbol))
             if instrument is not None:
                 pairs.append((row, instrument))
-        margins = px.parse_margins(
-            pairs,
-            lambda inst, row: inst.settlement_currency,
-        )
-        self.generate_account_state(
+        margins = px.parse_margins(pairs, lambda inst, row: inst.settlement_currency)
+        self._account_state(
             balances=balances,
             margins=margins,
             reported=True,
             ts_event=self._clock.timestamp_ns(),
         )
-
-    async def _query_account(self, command: QueryAccount) -> None:
-        await self._update_account_state()

@@ -1,4 +1,4 @@
-"""Unknown-outcome resolution: query an order by clientOid and emit its true state."""
+"""``OutcomeResolver``: bring our orders to the venue's true state from REST rows."""
 
 from __future__ import annotations
 
@@ -6,120 +6,185 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.execution.reports import OrderStatusReport
+from nautilus_trader.model.enums import OrderStatus
+from nautilus_trader.model.instruments import Instrument
+from nautilus_trader.model.orders import Order
+
+from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
+from nautilus_bitget.execution.context import ExecTimings
+from nautilus_bitget.execution.dedupe import Deduplicator
+from nautilus_bitget.execution.events import CANCELED
+from nautilus_bitget.execution.events import OrderEventEmitter
+from nautilus_bitget.execution.plan_rows import PlanRows
+from nautilus_bitget.execution.registry import OrderRegistry
+from nautilus_bitget.execution.reports import ReportBuilder
+from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.parsing import execution as px
 
 
-class OutcomeMixin:
-    """Resolve submits with an unknown outcome from the venue's order detail and fills."""
+class OutcomeResolver:
+    """
+    Resolve what the pushes did not tell: unknown submit outcomes and lost pushes.
 
-    async def _resolve_unknown(self, order: Any, is_plan: bool) -> None:
-        """Find out whether an order whose request outcome is unknown exists (never re-send)."""
+    A submit whose outcome is unknown (timeout / 5xx) is never re-sent: the order is looked up
+    by clientOid (plans in the plan lists) and its true state emitted; not found after
+    ``unknown_outcome_retries`` lookups, it is rejected. The same row appliers serve the cancel
+    confirmation and the reconciler (detail rows, plan rows, status reports, REST fills).
+
+    Parameters
+    ----------
+    api : TradingApi
+        The API family in use.
+    routes : Routes
+        Instrument routes.
+    registry : OrderRegistry
+        Per-order state.
+    cache : Cache
+        Our orders and instruments.
+    clock : LiveClock
+        Event timestamps.
+    emitter : OrderEventEmitter
+        Emits the resolved state.
+    reports : ReportBuilder
+        REST fill rows -> ``FillReport``.
+    plan_rows : PlanRows
+        Plan listings.
+    fill_ids : Deduplicator
+        Trade ids already applied.
+    timings : ExecTimings
+        ``unknown_outcome_retries`` and ``unknown_outcome_delay_secs``.
+    log : Logger
+        The client's logger.
+
+    """
+
+    def __init__(
+        self,
+        api: TradingApi,
+        routes: Routes,
+        registry: OrderRegistry,
+        cache: Cache,
+        clock: LiveClock,
+        emitter: OrderEventEmitter,
+        reports: ReportBuilder,
+        plan_rows: PlanRows,
+        fill_ids: Deduplicator,
+        *,
+        timings: ExecTimings,
+        log: Any,
+    ) -> None:
+        self._api = api
+        self._routes = routes
+        self._orders = registry
+        self._cache = cache
+        self._clock = clock
+        self._emitter = emitter
+        self._reports = reports
+        self._plan_rows = plan_rows
+        self._fill_ids = fill_ids
+        self._timings = timings
+        self._log = log
+
+    async def resolve_unknown(self, order: Order, is_plan: bool) -> None:
+        """Find out whether an order whose place outcome is unknown exists (never re-send)."""
         instrument = self._cache.instrument(order.instrument_id)
-        symbol, product_type, _ = self._route(instrument)
+        route = self._routes.route(instrument)
         coid = order.client_order_id
-        for attempt in range(self.unknown_outcome_retries):
-            await asyncio.sleep(self.unknown_outcome_delay_secs * (attempt + 1))
+        for attempt in range(self._timings.unknown_outcome_retries):
+            await asyncio.sleep(self._timings.unknown_outcome_delay_secs * (attempt + 1))
             order = self._cache.order(coid)
-            if order is None or self._is_done(order) or coid in self._orders.accepted:
+            if order is None or self._orders.is_closed(order) or coid in self._orders.accepted:
                 return  # a push already told us
             try:
                 if is_plan:
-                    rows = await self._plan_rows(product_type, symbol, history=False)
-                    rows += await self._plan_rows(product_type, symbol, history=True)
+                    symbol, product_type = route.symbol, route.product_type
+                    rows = await self._plan_rows.fetch(product_type, symbol, history=False)
+                    rows += await self._plan_rows.fetch(product_type, symbol, history=True)
                     match = [r for r in rows if px.client_oid_of(r) == coid.value]
                     if match:
-                        self._apply_plan_report(order, match[0], instrument)
+                        self.apply_plan_row(order, match[0])
                         return
                     continue
-                detail = await self._order_detail(instrument, client_oid=coid.value)
+                detail = await self._api.order_detail(route, client_oid=coid.value)
             except BitgetOrderNotFoundError:
                 continue
             except BitgetError as e:
                 self._log.warning(f"Query {coid} after unknown outcome failed: {e}")
                 continue
             if detail is not None:
-                await self._apply_detail(order, detail, instrument)
+                await self.apply_detail(order, detail, instrument)
                 return
         order = self._cache.order(coid)
-        if order is not None and not self._is_done(order) and coid not in self._orders.accepted:
+        if (
+            order is not None
+            and not self._orders.is_closed(order)
+            and coid not in self._orders.accepted
+        ):
             self._log.warning(f"{coid} not found at the venue after unknown outcome: rejected")
-            self._orders.closed.add(coid)
-            self.generate_order_rejected(
-                order.strategy_id,
-                order.instrument_id,
-                coid,
-                "order not found at Bitget after a timeout/5xx on submit",
-                self._clock.timestamp_ns(),
-            )
+            self._emitter.rejected(order, "order not found at Bitget after a timeout/5xx on submit")
 
-    async def _order_detail(
-        self,
-        instrument: Any,
-        *,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-    ) -> Any:
-        """Return one order as a v2 detail row; raises when not found."""
-        route = self._route(instrument)
-        return await self._api.order_detail(route, order_id=order_id, client_oid=client_oid)
-
-    async def _apply_detail(self, order: Any, detail: Any, instrument: Any) -> None:
+    async def apply_detail(self, order: Order, detail: Any, instrument: Instrument) -> None:
         """Bring a cached order to the state of a REST order row (fills via REST, deduped)."""
         coid = order.client_order_id
         ts = px.ms_to_ns(detail.uTime, self._clock.timestamp_ns())
-        self._ensure_accepted(order, detail.orderId, ts)
+        self._emitter.accepted(order, detail.orderId, ts)
         order = self._cache.order(coid)
-        if (vid := self._vid(order)) is not None and vid.value != detail.orderId:
+        vid = self._orders.venue_order_id(order)
+        if vid is not None and vid.value != detail.orderId:
+            # the order its trigger plan spawned
             if order.order_type in PLAN_ORDER_TYPES:
-                self._mark_triggered(order, ts)
-            self._relink(self._cache.order(coid), detail.orderId, ts)
+                self._emitter.triggered(order, ts)
+            self._emitter.relinked(self._cache.order(coid), detail.orderId, ts)
         filled = px.dec(detail.baseVolume) or Decimal(0)
-        if filled > self._orders.filled.get(coid, Decimal(0)):
-            await self._backfill_order_fills(order, detail.orderId, instrument)
+        if filled > self._orders.filled_qty(coid):
+            await self.backfill_fills(order, detail.orderId, instrument)
         state = detail.state or detail.status
-        order = self._cache.order(coid)
-        if state in ("canceled", "cancelled"):
-            self._emit_canceled(order, ts)
+        if state in CANCELED:
+            self._emitter.canceled(self._cache.order(coid), ts)
 
-    async def _backfill_order_fills(self, order: Any, order_id: str, instrument: Any) -> None:
-        _, product_type, _ = self._route(instrument)
-        fills = await self._fill_rows(product_type, order_id=order_id)
+    async def apply_status_report(self, order: Order, report: OrderStatusReport) -> None:
+        """Bring a cached order to the state of an ``OrderStatusReport`` (fills via REST)."""
+        instrument = self._cache.instrument(order.instrument_id)
+        coid = order.client_order_id
+        if report.filled_qty.as_decimal() > self._orders.filled_qty(coid):
+            await self.backfill_fills(order, report.venue_order_id.value, instrument)
+        if report.order_status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
+            self._emitter.accepted(
+                self._cache.order(coid), report.venue_order_id.value, report.ts_last
+            )
+            self._emitter.canceled(self._cache.order(coid), report.ts_last)
+
+    async def backfill_fills(self, order: Order, order_id: str, instrument: Instrument) -> None:
+        """Apply the REST fills of one venue order not applied yet, in time order."""
+        route = self._routes.route(instrument)
+        fills = await self._api.fills(route.product_type, order_id=order_id)
         for row in sorted(fills, key=lambda r: px.ms_to_ns(r.cTime)):
-            if row.tradeId in self._trade_ids:
+            if self._fill_ids.seen(row.tradeId):
                 continue
-            report = px.parse_fill_report(
+            report = self._reports.fill_report(
                 row,
                 instrument,
-                self.account_id,
-                self._clock.timestamp_ns(),
                 client_order_id=order.client_order_id,
-                use_position_ids=self._use_position_ids,
             )
-            self._apply_fill(self._cache.order(order.client_order_id), report)
+            self._emitter.filled(self._cache.order(order.client_order_id), report)
 
-    def _apply_plan_report(self, order: Any, row: Any, instrument: Any) -> None:
+    def apply_plan_row(self, order: Order, row: Any) -> None:
+        """Bring a trigger order to the state of a REST plan row (live list or history)."""
         ts = px.ms_to_ns(row.uTime, self._clock.timestamp_ns())
-        self._ensure_accepted(order, row.orderId, ts)
+        self._emitter.accepted(order, row.orderId, ts)
         status = row.planStatus
-        if status in ("cancelled", "canceled", "fail_execute"):
-            self._emit_canceled(self._cache.order(order.client_order_id), ts)
+        if status in (*CANCELED, "fail_execute"):
+            self._emitter.canceled(self._cache.order(order.client_order_id), ts)
         elif status in ("executed", "triggered") and row.executeOrderId:
             self._orders.coid_by_venue_id[row.executeOrderId] = order.client_order_id
             self._orders.linked_plans.add(order.client_order_id)
         elif status in ("executed", "triggered"):
             # v3 history-strategy-orders (bitget-protocol-uta.md 3.8) names no spawned order: wait
             # for it like after an "executed" push (linked by symbol / side, or by its fills)
-            self._await_spawned_order(order, row.symbol, ts)
-
-    def _await_spawned_order(self, order: Any, symbol: str, ts_event: int) -> None:
-        coid = order.client_order_id
-        waiting = self._orders.triggered_plans.setdefault(symbol, [])
-        linked = coid in self._orders.linked_plans
-        if coid not in waiting and not self._is_done(order) and not linked:
-            waiting.append(coid)
-        if not linked:
-            self._mark_triggered(order, ts_event)
-            self._orders.linked_plans.discard(coid)
+            self._emitter.plan_fired(order, row.symbol, ts)

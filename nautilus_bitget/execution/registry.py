@@ -12,6 +12,7 @@ late fill, a cancel echo of a replaced order), so a closed order's identity is k
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from collections.abc import Iterator
 from decimal import Decimal
@@ -19,6 +20,7 @@ from typing import Any
 
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import VenueOrderId
+from nautilus_trader.model.orders import Order
 
 
 class ClosedOrders:
@@ -50,7 +52,7 @@ class ClosedOrders:
 
     def oldest(self, n: int) -> list[ClientOrderId]:
         """Return the ``n`` orders closed first."""
-        out = []
+        out: list[ClientOrderId] = []
         for coid in self._items:
             if len(out) >= n:
                 break
@@ -62,6 +64,9 @@ class ClosedOrders:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def __sizeof__(self) -> int:
+        return object.__sizeof__(self) + sys.getsizeof(self._items)
 
     def __iter__(self) -> Iterator[ClientOrderId]:
         return iter(self._items)
@@ -115,19 +120,80 @@ class OrderRegistry:
         self.bracket_triggered: dict[str, ClientOrderId] = {}
         self.bracket_plans: dict[ClientOrderId, tuple[str, str]] = {}
         self.bracket_plan_coid: dict[str, ClientOrderId] = {}
-        self.bracket_deferred: list[tuple[Any, Any]] = []
+        self.bracket_deferred: list[tuple[Callable[[Any], None], Any]] = []  # (handler, row)
+
+    # -- what we emitted, with the cache as the fallback -----------------------------------------
+
+    def venue_order_id(self, order: Order) -> VenueOrderId | None:
+        """Return the venue order id we last emitted for ``order`` (else the cache's)."""
+        vid: VenueOrderId | None = self.venue_id.get(order.client_order_id) or order.venue_order_id
+        return vid
+
+    def is_closed(self, order: Order) -> bool:
+        """
+        Return whether ``order`` is closed, by our own emitted events or by the cache.
+
+        The engine applies events asynchronously, so the cache can lag what we emitted.
+        """
+        return order.client_order_id in self.closed or bool(order.is_closed)
+
+    def quantity(self, order: Order) -> Decimal:
+        """Return the order quantity (as last amended in place, else the order's)."""
+        qty: Decimal = self.qty.get(order.client_order_id) or order.quantity.as_decimal()
+        return qty
+
+    def filled_qty(self, coid: ClientOrderId) -> Decimal:
+        """Return the quantity we emitted fills for."""
+        return self.filled.get(coid, Decimal(0))
+
+    def unclosed(self) -> list[ClientOrderId]:
+        """Return the orders we sent (or accepted) that are not marked closed."""
+        sent = self.venue_coid.keys() | self.accepted
+        return [coid for coid in sent if coid not in self.closed]
+
+    # -- bounds ----------------------------------------------------------------------------------
+
+    def sizes(self) -> dict[str, int]:
+        """Return the number of entries of every map, by name (for soak measurements)."""
+        sizes = {name: len(entries) for name, entries in self._maps().items()}
+        sizes["triggered_plans"] = sum(map(len, self.triggered_plans.values()))
+        return sizes
 
     def size(self) -> int:
         """Return the number of entries held across every map (for soak measurements)."""
-        maps: tuple[Any, ...] = (
-            self.coid_by_alias, self.venue_coid, self.coid_by_venue_id, self.venue_id,
-            self.replaced_ids, self.accepted, self.closed, self.triggered_sent,
-            self.cancel_requested, self.filled, self.qty, self.close_orders, self.modify_count,
-            self.pending_modify, self.modify_requests, self.linked_plans, self.brackets,
-            self.bracket_parent, self.bracket_active, self.bracket_triggered, self.bracket_plans,
-            self.bracket_plan_coid, self.bracket_deferred,
-        )  # fmt: skip
-        return sum(map(len, maps)) + sum(map(len, self.triggered_plans.values()))
+        return sum(self.sizes().values())
+
+    def memory_bytes(self) -> int:
+        """Return the memory of the maps themselves (keys and values are shared with the cache)."""
+        maps = [*self._maps().values(), self.triggered_plans, *self.triggered_plans.values()]
+        return sum(map(sys.getsizeof, maps))
+
+    def _maps(self) -> dict[str, Any]:
+        return {
+            "coid_by_alias": self.coid_by_alias,
+            "venue_coid": self.venue_coid,
+            "coid_by_venue_id": self.coid_by_venue_id,
+            "venue_id": self.venue_id,
+            "replaced_ids": self.replaced_ids,
+            "accepted": self.accepted,
+            "closed": self.closed,
+            "triggered_sent": self.triggered_sent,
+            "cancel_requested": self.cancel_requested,
+            "filled": self.filled,
+            "qty": self.qty,
+            "close_orders": self.close_orders,
+            "modify_count": self.modify_count,
+            "pending_modify": self.pending_modify,
+            "modify_requests": self.modify_requests,
+            "linked_plans": self.linked_plans,
+            "brackets": self.brackets,
+            "bracket_parent": self.bracket_parent,
+            "bracket_active": self.bracket_active,
+            "bracket_triggered": self.bracket_triggered,
+            "bracket_plans": self.bracket_plans,
+            "bracket_plan_coid": self.bracket_plan_coid,
+            "bracket_deferred": self.bracket_deferred,
+        }
 
     def _maybe_prune(self) -> None:
         if len(self.closed) >= self.retain_closed + self.prune_batch:

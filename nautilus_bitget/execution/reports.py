@@ -1,7 +1,11 @@
-"""Reconciliation reports: order status, fills and positions."""
+"""``ReportBuilder``: venue rows -> Nautilus order status, fill and position status reports."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock
 from nautilus_trader.execution.messages import GenerateFillReports
 from nautilus_trader.execution.messages import GenerateOrderStatusReport
 from nautilus_trader.execution.messages import GenerateOrderStatusReports
@@ -9,17 +13,148 @@ from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.execution.reports import FillReport
 from nautilus_trader.execution.reports import OrderStatusReport
 from nautilus_trader.execution.reports import PositionStatusReport
+from nautilus_trader.model.identifiers import AccountId
+from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import PositionId
+from nautilus_trader.model.instruments import Instrument
 
+from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.execution.common import is_live_plan
+from nautilus_bitget.execution.dedupe import Deduplicator
+from nautilus_bitget.execution.lookup import OrderLookup
+from nautilus_bitget.execution.plan_rows import PlanRows
+from nautilus_bitget.execution.registry import OrderRegistry
+from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.parsing import execution as px
 
 
-class ReportsMixin:
-    """Generate order status, fill and position status reports for the execution engine."""
+class ReportBuilder:
+    """
+    Build Nautilus reports from venue rows, and answer the engine's report requests.
 
-    async def generate_order_status_report(
+    Rows resolve to our orders through ``OrderLookup`` (modify aliases, spawned orders), so a
+    report names the Nautilus ``ClientOrderId``.
+
+    Parameters
+    ----------
+    api : TradingApi
+        The API family in use.
+    routes : Routes
+        Instrument routes and the configured product types.
+    lookup : OrderLookup
+        Venue ids -> our orders.
+    registry : OrderRegistry
+        Venue clientOids in use and replaced venue ids.
+    plan_rows : PlanRows
+        Plan listings.
+    fill_ids : Deduplicator
+        Fills reported to the engine are remembered as applied.
+    cache : Cache
+        Instruments and orders.
+    clock : LiveClock
+        ``ts_init`` of the reports.
+    account_id : AccountId
+        The account of the reports.
+    hedge : bool
+        Whether the account is in hedge mode.
+    use_position_ids : bool
+        Whether reports carry venue position ids.
+    log : Logger
+        The client's logger.
+
+    """
+
+    def __init__(
+        self,
+        api: TradingApi,
+        routes: Routes,
+        lookup: OrderLookup,
+        registry: OrderRegistry,
+        plan_rows: PlanRows,
+        fill_ids: Deduplicator,
+        cache: Cache,
+        clock: LiveClock,
+        *,
+        account_id: AccountId,
+        hedge: bool,
+        use_position_ids: bool,
+        log: Any,
+    ) -> None:
+        self._api = api
+        self._routes = routes
+        self._lookup = lookup
+        self._registry = registry
+        self._plan_rows = plan_rows
+        self._fill_ids = fill_ids
+        self._cache = cache
+        self._clock = clock
+        self._account_id = account_id
+        self._hedge = hedge
+        self._use_position_ids = use_position_ids
+        self._log = log
+
+    # -- rows -> reports ---------------------------------------------------------------------------
+
+    def order_report(self, row: Any, *, plan: bool = False) -> OrderStatusReport | None:
+        """Return the report of a REST order (or plan) row; ``None`` for unknown instruments."""
+        instrument = self._lookup.instrument_for_symbol(row.symbol)
+        if instrument is None:
+            return None
+        coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
+        cached = self._cache.order(coid) if coid is not None else None
+        order_type = cached.order_type if cached is not None else None
+        parse = px.parse_plan_status_report if plan else px.parse_order_status_report
+        report: OrderStatusReport = parse(
+            row,
+            instrument,
+            self._account_id,
+            self._clock.timestamp_ns(),
+            client_order_id=coid,
+            order_type=order_type,
+            use_position_ids=self._use_position_ids,
+        )
+        return report
+
+    def pushed_order_report(self, row: Any, instrument: Instrument) -> OrderStatusReport:
+        """Return the report of an ``orders`` push row of an order that is not ours."""
+        return px.parse_order_status_report(
+            row,
+            instrument,
+            self._account_id,
+            self._clock.timestamp_ns(),
+            use_position_ids=self._use_position_ids,
+            ws=True,
+        )
+
+    def fill_report(
+        self,
+        row: Any,
+        instrument: Instrument,
+        *,
+        client_order_id: ClientOrderId | None = None,
+        side_is_direction: bool = False,
+    ) -> FillReport:
+        """
+        Return the report of a fill row (``orders`` / ``fill`` push or REST fill).
+
+        ``side_is_direction``: the row's ``side`` is the trade direction (``fill`` channel), not
+        the order side of the ``orders`` channel.
+        """
+        return px.parse_fill_report(
+            row,
+            instrument,
+            self._account_id,
+            self._clock.timestamp_ns(),
+            client_order_id=client_order_id,
+            use_position_ids=self._use_position_ids,
+            side_is_direction=side_is_direction,
+        )
+
+    # -- the engine's report requests --------------------------------------------------------------
+
+    async def order_status_report(
         self,
         command: GenerateOrderStatusReport,
     ) -> OrderStatusReport | None:
@@ -28,33 +163,33 @@ class ReportsMixin:
         instrument = self._cache.instrument(instrument_id) if instrument_id else None
         if instrument is None:
             return None
-        symbol, product_type, _ = self._route(instrument)
+        route = self._routes.route(instrument)
         coid = command.client_order_id
         order = self._cache.order(coid) if coid else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
-        if order is not None and self._is_live_plan(order):
-            rows = await self._plan_rows(product_type, symbol, history=False)
-            rows += await self._plan_rows(product_type, symbol, history=True)
+        if order is not None and is_live_plan(order):
+            rows = await self._plan_rows.fetch(route.product_type, route.symbol, history=False)
+            rows += await self._plan_rows.fetch(route.product_type, route.symbol, history=True)
             for row in rows:
                 if row.orderId == venue_id or (coid and px.client_oid_of(row) == coid.value):
-                    return self._order_report(row, plan=True)
+                    return self.order_report(row, plan=True)
             return None
         if not venue_id and not coid:
             return None
         try:
-            detail = await self._order_detail(
-                instrument,
+            detail = await self._api.order_detail(
+                route,
                 order_id=venue_id,
-                client_oid=self._orders.venue_coid.get(coid, coid.value) if coid else None,
+                client_oid=self._registry.venue_coid.get(coid, coid.value) if coid else None,
             )
         except BitgetOrderNotFoundError:
             return None
         except BitgetError as e:
             self._log.warning(f"Order status query failed: {e}")
             return None
-        return self._order_report(detail) if detail is not None else None
+        return self.order_report(detail) if detail is not None else None
 
-    async def generate_order_status_reports(
+    async def order_status_reports(
         self,
         command: GenerateOrderStatusReports,
     ) -> list[OrderStatusReport]:
@@ -64,63 +199,54 @@ class ReportsMixin:
         symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
         start_ms = command.start.value // 1_000_000 if command.start else None
         try:
-            for product_type in self._product_types_for(instrument_id):
-                rows = await self._pending_rows(product_type, symbol)
+            for product_type in self._routes.product_types_for(instrument_id):
+                rows = await self._api.open_orders(product_type, symbol)
                 if not command.open_only:
                     seen = {r.orderId for r in rows}
-                    history = await self._history_rows(product_type, start_ms, symbol)
+                    history = await self._api.order_history(product_type, start_ms, symbol)
                     rows += [r for r in history if r.orderId not in seen]
                 for row in rows:
-                    if row.orderId in self._orders.replaced_ids:
+                    if row.orderId in self._registry.replaced_ids:
                         continue
-                    report = self._order_report(row)
+                    report = self.order_report(row)
                     if report is not None:
                         reports.append(report)
-                for row in await self._plan_rows(product_type, symbol, history=False):
-                    report = self._order_report(row, plan=True)
+                for row in await self._plan_rows.fetch(product_type, symbol, history=False):
+                    report = self.order_report(row, plan=True)
                     if report is not None:
                         reports.append(report)
         except BitgetError as e:
             self._log.error(f"Order status reports failed: {e}")
         return reports
 
-    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
-        """Return fills (REST ``order/fills``) since ``command.start``."""
+    async def fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
+        """Return fills (REST ``order/fills``) since ``command.start``; they count as applied."""
         reports: list[FillReport] = []
         instrument_id = command.instrument_id
         symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
         start_ms = command.start.value // 1_000_000 if command.start else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
         try:
-            for product_type in self._product_types_for(instrument_id):
-                rows = await self._fill_rows(
+            for product_type in self._routes.product_types_for(instrument_id):
+                rows = await self._api.fills(
                     product_type,
                     order_id=venue_id,
                     symbol=symbol,
                     start_ms=start_ms,
                 )
                 for row in rows:
-                    instrument = self._instrument_for_symbol(row.symbol)
+                    instrument = self._lookup.instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue
-                    coid = self._coid_for(px.client_oid_of(row), row.orderId)
-                    reports.append(
-                        px.parse_fill_report(
-                            row,
-                            instrument,
-                            self.account_id,
-                            self._clock.timestamp_ns(),
-                            client_order_id=coid,
-                            use_position_ids=self._use_position_ids,
-                        ),
-                    )
+                    coid = self._lookup.client_order_id(px.client_oid_of(row), row.orderId)
+                    reports.append(self.fill_report(row, instrument, client_order_id=coid))
         except BitgetError as e:
             self._log.error(f"Fill reports failed: {e}")
         for report in reports:
-            self._remember_trade(report.trade_id.value)
+            self._fill_ids.first_time(report.trade_id.value)
         return reports
 
-    async def generate_position_status_reports(
+    async def position_status_reports(
         self,
         command: GeneratePositionStatusReports,
     ) -> list[PositionStatusReport]:
@@ -129,9 +255,9 @@ class ReportsMixin:
         instrument_id = command.instrument_id
         ts_init = self._clock.timestamp_ns()
         try:
-            for product_type in self._product_types_for(instrument_id):
-                for row in await self._position_rows(product_type):
-                    instrument = self._instrument_for_symbol(row.symbol)
+            for product_type in self._routes.product_types_for(instrument_id):
+                for row in await self._api.positions(product_type):
+                    instrument = self._lookup.instrument_for_symbol(row.symbol)
                     if instrument is None:
                         continue
                     if instrument_id is not None and instrument.id != instrument_id:
@@ -140,7 +266,7 @@ class ReportsMixin:
                         px.parse_position_report(
                             row,
                             instrument,
-                            self.account_id,
+                            self._account_id,
                             ts_init,
                             hedge=self._hedge,
                             use_position_ids=self._use_position_ids,
@@ -149,7 +275,7 @@ class ReportsMixin:
         except BitgetError as e:
             self._log.error(f"Position reports failed: {e}")
         if instrument_id is not None and not self._hedge and not reports:
-            reports.append(px.flat_position_report(instrument_id, self.account_id, ts_init))
+            reports.append(px.flat_position_report(instrument_id, self._account_id, ts_init))
         elif instrument_id is not None and self._use_position_ids:
             # Bitget omits flat positions (5.3): report the missing hedge sides as FLAT.
             present = {r.venue_position_id for r in reports}
@@ -159,7 +285,7 @@ class ReportsMixin:
                     reports.append(
                         px.flat_position_report(
                             instrument_id,
-                            self.account_id,
+                            self._account_id,
                             ts_init,
                             position_id,
                         ),

@@ -227,9 +227,9 @@ class Stack:
         }
         ours_open = set()
         for order in self.cache.orders_open(instrument_id=BTC):
-            if order.client_order_id in self.client._orders.bracket_parent:
+            if order.client_order_id in self.client.registry.bracket_parent:
                 continue
-            venue_coid = self.client._orders.venue_coid
+            venue_coid = self.client.registry.venue_coid
             ours_open.add(venue_coid.get(order.client_order_id, order.client_order_id.value))
         assert ours_open == venue_open
 
@@ -485,7 +485,7 @@ async def cancel_bracket_child_cancels_venue_tpsl(s: Stack) -> None:
         lambda: len(s.sim.exchange.plan_orders(SIM_API_KEY, PRODUCT, "profit_loss")) == 2,
         what="venue TP/SL plans",
     )
-    await s.until(lambda: len(s.client._orders.bracket_plans) == 2, what="TP/SL plans linked")
+    await s.until(lambda: len(s.client.registry.bracket_plans) == 2, what="TP/SL plans linked")
     s.strategy.cancel_order(sl)
     await s.until_status(sl, OrderStatus.CANCELED)
     await s.until(
@@ -518,12 +518,12 @@ async def test_invalid_client_order_id_denied_before_sending(one_way):
 
 async def test_malformed_private_pushes_are_skipped_and_counted(one_way):
     s = one_way
-    s.client._handle_frame(b"not json")
-    s.client._handle_frame(
+    s.client.pushes.handle_frame(b"not json")
+    s.client.pushes.handle_frame(
         b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"orders",'
         b'"instId":"default"},"data":[{"orderId":1}],"ts":1}',
     )
-    s.client._handle_frame(
+    s.client.pushes.handle_frame(
         b'{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"fill",'
         b'"instId":"default"},"data":[{"orderId":"1"}],"ts":1}',
     )
@@ -546,8 +546,8 @@ async def test_funding_payments_published_once_with_exact_amount(sim_factory, ac
         rate = Decimal("0.0001")
         mark = Decimal(sim.exchange.ticker("BTCUSDT").mark_price)
         sim.exchange.settle_funding("BTCUSDT", rate)  # same loop turn: the mark is unchanged
-        await s.client._poll_funding()
-        await s.client._poll_funding()  # deduplicated by bill / record id
+        await s.client.poll_funding()
+        await s.client.poll_funding()  # deduplicated by bill / record id
         assert len(received) == 1
         payment = received[0]
         assert payment.instrument_id == BTC
@@ -556,7 +556,7 @@ async def test_funding_payments_published_once_with_exact_amount(sim_factory, ac
         (bill,) = sim.exchange.bills(SIM_API_KEY, PRODUCT, business_type="contract_settle_fee")
         assert payment.bill_id == bill.bill_id
         sim.exchange.settle_funding("BTCUSDT", -rate)  # a second settlement: received
-        await s.client._poll_funding()
+        await s.client.poll_funding()
         assert len(received) == 2 and received[1].amount.as_decimal() > 0
     finally:
         await s.stop()

@@ -118,7 +118,7 @@ async def test_uta_modify_confirmed_by_order_push_keeps_venue_id(uta_sim):
         cached = s.cache.order(order.client_order_id)
         assert cached.venue_order_id == venue_id
         assert cached.price == s.px("0.93")
-        assert not s.client._orders.modify_requests
+        assert not s.client.registry.modify_requests
         await s.assert_matches_venue()
     finally:
         await s.stop()
