@@ -30,7 +30,6 @@ holds the client.
 from __future__ import annotations
 
 import asyncio
-import functools
 
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
@@ -66,6 +65,7 @@ from nautilus_bitget.api.family import select_api
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.compat import track_task
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
 from nautilus_bitget.constants import BitgetProductType
@@ -93,6 +93,7 @@ from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.http.client import BitgetHttpClient
+from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
 
 
@@ -429,17 +430,17 @@ class BitgetExecutionClient(LiveExecutionClient):
     # -- connection --------------------------------------------------------------------------------
 
     async def _connect(self) -> None:
-        await self._instrument_provider.initialize()
-        for instrument in self._instrument_provider.list_all():
-            self._cache.add_instrument(instrument)
-        for currency in self._instrument_provider.currencies().values():
-            self._cache.add_currency(currency)
         try:
             await self._http.sync_clock()
         except BitgetError as e:
             self._log.warning(f"Clock sync failed, using local time: {e}")
         self._session.connected_ms = self._http.timestamp_ms()
         await self._select_api()
+        await self._instrument_provider.initialize()
+        for instrument in self._instrument_provider.list_all():
+            self._cache.add_instrument(instrument)
+        for currency in self._instrument_provider.currencies().values():
+            self._cache.add_currency(currency)
         await self._account.ensure_position_modes()
         await self._account.apply_leverages()
         await self._account.refresh()
@@ -470,6 +471,8 @@ class BitgetExecutionClient(LiveExecutionClient):
         except BitgetAccountModeError as e:
             self._log.error(f"Bitget execution client cannot start: {e.message}")
             raise
+        if isinstance(self._instrument_provider, BitgetInstrumentProvider):
+            self._instrument_provider.use_api(api)
         if api.trading.name != self._api.name:
             self._assemble(api.trading)
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
@@ -491,11 +494,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         before control returns to the engine (tick-to-trade), instead of on a later loop pass.
         """
         task = asyncio.Task(self._submit_order(command), loop=self._loop, eager_start=True)
-        if not task.done():
-            self._tasks.add(task)
-        task.add_done_callback(
-            functools.partial(self._on_task_completed, None, None, LogColor.NORMAL),
-        )
+        track_task(self, task)
         self._log.info(f"Submit {command.order.client_order_id!r}", LogColor.BLUE)
 
     async def _submit_order(self, command: SubmitOrder) -> None:

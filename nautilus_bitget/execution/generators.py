@@ -8,6 +8,8 @@ from typing import Any
 
 from nautilus_trader.live.execution_client import LiveExecutionClient
 
+from nautilus_bitget.compat import report_senders
+
 
 @dataclass(frozen=True, slots=True)
 class EventGenerators:
@@ -35,6 +37,7 @@ class EventGenerators:
     @classmethod
     def of(cls, client: LiveExecutionClient) -> EventGenerators:
         """Return the generators of ``client`` (bound methods)."""
+        send_order_status_report, send_fill_report = report_senders(client)
         return cls(
             order_submitted=client.generate_order_submitted,
             order_accepted=client.generate_order_accepted,
@@ -47,6 +50,6 @@ class EventGenerators:
             order_modify_rejected=client.generate_order_modify_rejected,
             order_cancel_rejected=client.generate_order_cancel_rejected,
             account_state=client.generate_account_state,
-            order_status_report=client._send_order_status_report,
-            fill_report=client._send_fill_report,
+            order_status_report=send_order_status_report,
+            fill_report=send_fill_report,
         )

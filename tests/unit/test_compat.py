@@ -23,8 +23,10 @@ from nautilus_bitget.compat import catalog_table
 from nautilus_bitget.compat import data_client
 from nautilus_bitget.compat import exec_client
 from nautilus_bitget.compat import filename_timestamps
+from nautilus_bitget.compat import report_senders
 from nautilus_bitget.compat import set_connected
 from nautilus_bitget.compat import timestamps_to_filename
+from nautilus_bitget.compat import track_task
 from nautilus_bitget.config import BitgetDataClientConfig
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.factories import BitgetLiveDataClientFactory
@@ -70,7 +72,8 @@ async def test_node_client_lookup_and_connected_flag() -> None:
     # never started: nothing to dispose (dispose would close the test's running loop)
     client = data_client(node, ClientId("BITGET"))
     assert client is not None
-    assert exec_client(node, ClientId("BITGET")) is not None
+    execution = exec_client(node, ClientId("BITGET"))
+    assert execution is not None
     assert data_client(node, ClientId("NOPE")) is None
 
     assert not client.is_connected
@@ -78,3 +81,15 @@ async def test_node_client_lookup_and_connected_flag() -> None:
     assert client.is_connected
     set_connected(client, False)
     assert not client.is_connected
+
+    send_status, send_fill = report_senders(execution)
+    assert callable(send_status)
+    assert callable(send_fill)
+
+    async def work() -> int:
+        await asyncio.sleep(0)
+        return 1
+
+    task = asyncio.get_running_loop().create_task(work())
+    track_task(execution, task)
+    assert await task == 1
