@@ -11,6 +11,7 @@ twice. The one thing a chunked writer must add is never to cut between rows that
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -117,6 +118,7 @@ class HistoryWriter:
         self.writer = CatalogWriter(catalog, storage_options)
         self.manifest = manifest
         self.manifest.temp_files_cleaned = self.writer.cleanup_temp_files()
+        self._lock = threading.Lock()  # manifest updates and saves (writes may run in threads)
 
     def covered(self, data_cls: type, identifier: str) -> list[tuple[int, int]]:
         """Return the sorted ``ts_init`` intervals already in the catalog for the stream."""
@@ -130,12 +132,13 @@ class HistoryWriter:
         self.writer.write(data_cls, identifier, rows)
         dropped = self.writer.stats.dropped_overlap - before
         written = len(rows) - dropped
-        if written:
-            ts = [r.ts_init for r in rows]
-            self.manifest.record_rows(type_name, identifier, written, min(ts), max(ts))
-        self.manifest.rows_dropped_overlap = self.writer.stats.dropped_overlap
-        self.manifest.files_written = self.writer.stats.files
-        self.manifest.bytes_written = self.writer.stats.bytes
+        with self._lock:
+            if written:
+                ts = [r.ts_init for r in rows]
+                self.manifest.record_rows(type_name, identifier, written, min(ts), max(ts))
+            self.manifest.rows_dropped_overlap = self.writer.stats.dropped_overlap
+            self.manifest.files_written = self.writer.stats.files
+            self.manifest.bytes_written = self.writer.stats.bytes
         return written
 
     def write_instrument(self, instrument: Any) -> None:
@@ -144,7 +147,8 @@ class HistoryWriter:
 
     def save_manifest(self) -> str:
         """Write the manifest (atomically) and return its path."""
-        return write_manifest(self.writer.fs, self.writer.root, self.manifest)
+        with self._lock:
+            return write_manifest(self.writer.fs, self.writer.root, self.manifest)
 
 
 class StreamSink:

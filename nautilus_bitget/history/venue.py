@@ -128,6 +128,8 @@ class Venue:
             logger=_QUIET,
         )
         self.market = default_api(self.http).market
+        # "now" is the venue's (closed candles, the trades horizon), not this machine's clock
+        await self.http.sync_clock()
 
     async def close(self) -> None:
         """Close the REST client and stop the in-process simulator."""
