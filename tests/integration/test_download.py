@@ -278,8 +278,8 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path) -> None:
     assert "is not after --start" in proc.stderr
 
 
-@pytest.mark.skipif(not SEEDED, reason="needs a simulator with seeded history")
 async def test_ema_cross_backtest_on_downloaded_candles(sim_factory, tmp_path) -> None:
+    # mark and index candles sit next to the last-price bars and must not disturb the run
     from nautilus_bitget.backtest.runner import run_backtest
 
     sim = await history_sim(sim_factory)
@@ -293,5 +293,7 @@ async def test_ema_cross_backtest_on_downloaded_candles(sim_factory, tmp_path) -
         tmp_path / "out",
     )
     s = result.summary
-    assert s["orders"] >= 2 and s["fills"] >= 1
-    assert s["funding_payments"] >= 1  # settled from the downloaded rates
+    assert s["book_type"] == "L1_MBP"
+    if SEEDED:  # a day of candles: the EMAs cross, positions see funding times
+        assert s["orders"] >= 2 and s["fills"] >= 1
+        assert s["funding_payments"] >= 1  # settled from the downloaded rates
