@@ -276,7 +276,7 @@ async def download(
     detail = ", ".join(f"{t} {n:,}" for t, n in sorted(written.items())) or "nothing new"
     print(
         f"downloaded {','.join(symbols)} {iso_day(start_ns)}..{iso_day(end_ns)} into {catalog}: "
-        f"{detail} in {secs:.1f}s ({_rate(total, secs)}, {requests} requests); "
+        f"{detail} in {secs:.1f}s ({_rate(total, secs)}, {requests} paged calls); "
         f"{out.writer.stats.dropped_overlap:,} already there; venue gaps {len(manifest.gaps)}; "
         f"manifest recorder/sessions/{manifest.session_id}.json",
         file=sys.stderr,

@@ -83,6 +83,12 @@ FUNDING_STAMP_BEFORE_NS: Final[int] = MS  # a settled rate is stamped 1 ms befor
 _VALID_FUNDING_MINS: Final[frozenset[int]] = frozenset({60, 120, 240, 480})
 _BAR_KINDS: Final[dict[str, str]] = {"bars": "market", "mark-bars": "mark", "index-bars": "index"}
 INDEX_SUFFIX: Final[str] = "-INDEX"
+SETTLE_NS: Final[int] = 60_000_000_000  # the newest minute is never recorded as fetched
+_TYPE_NAMES: Final[dict[type, str]] = {
+    Bar: "Bar",
+    TradeTick: "TradeTick",
+    FundingRateUpdate: "FundingRateUpdate",
+}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -288,6 +294,11 @@ class Downloader:
         self.on_progress(state)
         return written
 
+    def fetched(self, state: TaskState, data_cls: type, lo: int, hi: int) -> None:
+        """Record a window as fetched completely (the last minute excepted: late rows)."""
+        settled = self.now_ms() * MS - SETTLE_NS
+        self.out.mark_fetched(_TYPE_NAMES[data_cls], state.identifier, lo, min(hi, settled))
+
     def window(self, state: TaskState) -> tuple[int, int]:
         """Return the wanted ``ts_init`` window ``[lo, hi]`` (inclusive) of a task."""
         dtype = state.dtype
@@ -301,11 +312,14 @@ class Downloader:
         return self.start_ns, self.end_ns - 1
 
     def plan(self, state: TaskState, data_cls: type) -> list[tuple[int, int]]:
-        """Return the missing ``ts_init`` ranges of a task, newest first."""
+        """Return the missing ``ts_init`` ranges of a task, newest first (not in the catalog's
+        files, not fetched completely by an earlier download)."""
         lo, hi = self.window(state)
         if hi < lo:
             return []
-        missing = missing_ranges(lo, hi, self.out.covered(data_cls, state.identifier))
+        covered = self.out.covered(data_cls, state.identifier)
+        covered += self.out.fetched_before(_TYPE_NAMES[data_cls], state.identifier)
+        missing = missing_ranges(lo, hi, covered)
         state.want_ns = sum(b - a + 1 for a, b in missing)
         state.already = not missing
         return list(reversed(missing))
@@ -354,6 +368,7 @@ class Downloader:
                 bars.sort(key=lambda b: b.ts_event)
                 self._bar_gaps(state, bars, win_lo_ms * MS + dur, cursor_ms * MS + dur, dur)
                 await self._write(state, Bar, bars, "Bar")
+                self.fetched(state, Bar, win_lo_ms * MS + dur, cursor_ms * MS + dur)
                 state.done_ns += (cursor_ms - win_lo_ms + step_ms) * MS
                 state.seen(win_lo_ms * MS + dur, cursor_ms * MS + dur)
                 self.on_progress(state)
@@ -443,6 +458,9 @@ class Downloader:
                     carry = {t.trade_id.value: t for t in held}
                     cursor = oldest // MS
                 advance(window_lo)
+                self.fetched(
+                    state, TradeTick, max(lo, window_lo * MS), min(hi, window_hi * MS + MS - 1)
+                )
                 window_hi = window_lo - 1
             done_before += hi - lo + 1
             if oldest_seen is None or oldest_seen > lo + DAY_MS * MS:
@@ -537,6 +555,8 @@ class Downloader:
                     note="no funding settlements served in this span",
                 )
         await self._write(state, FundingRateUpdate, updates, "FundingRateUpdate")
+        for lo, hi in plan:
+            self.fetched(state, FundingRateUpdate, lo, hi)
         if updates:
             state.seen(updates[0].ts_init, updates[-1].ts_init)
         state.done_ns = state.want_ns

@@ -21,6 +21,7 @@ from typing import Any
 from nautilus_trader.core.datetime import unix_nanos_to_iso8601
 
 from nautilus_bitget.recorder.manifest import SessionManifest
+from nautilus_bitget.recorder.manifest import read_manifests
 from nautilus_bitget.recorder.manifest import write_manifest
 from nautilus_bitget.recorder.writer import CatalogWriter
 
@@ -42,6 +43,7 @@ class HistoryManifest(SessionManifest):
     sources: list[dict[str, Any]] = field(default_factory=list)
     rows_skipped: dict[str, int] = field(default_factory=dict)
     completed: bool = False
+    fetched: list[dict[str, Any]] = field(default_factory=list)
 
     def add_gap(
         self,
@@ -84,6 +86,7 @@ class HistoryManifest(SessionManifest):
                 "sources": self.sources,
                 "rows_skipped": dict(sorted(self.rows_skipped.items())),
                 "completed": self.completed,
+                "fetched": self.fetched,
             },
         )
         return out
@@ -119,10 +122,40 @@ class HistoryWriter:
         self.manifest = manifest
         self.manifest.temp_files_cleaned = self.writer.cleanup_temp_files()
         self._lock = threading.Lock()  # manifest updates and saves (writes may run in threads)
+        self._fetched: dict[tuple[str, str], list[tuple[int, int]]] | None = None
 
     def covered(self, data_cls: type, identifier: str) -> list[tuple[int, int]]:
         """Return the sorted ``ts_init`` intervals already in the catalog for the stream."""
         return list(self.writer.intervals(self.writer.directory(data_cls, identifier)))
+
+    def fetched_before(self, type_name: str, identifier: str) -> list[tuple[int, int]]:
+        """
+        Return ``ts_init`` windows earlier downloads fetched completely for the stream.
+
+        A window the venue had nothing for leaves no file, only this record (the manifest's
+        ``fetched``), so a re-run does not ask for it again.
+        """
+        if self._fetched is None:
+            self._fetched = {}
+            for m in read_manifests(self.writer.fs, self.writer.root):
+                for f in m.get("fetched") or []:
+                    key = (f["type"], f["identifier"])
+                    self._fetched.setdefault(key, []).append((int(f["lo"]), int(f["hi"])))
+        return sorted(self._fetched.get((type_name, identifier), []))
+
+    def mark_fetched(self, type_name: str, identifier: str, lo: int, hi: int) -> None:
+        """Record that ``[lo, hi]`` (``ts_init``) of a stream was fetched completely."""
+        if hi < lo:
+            return
+        with self._lock:
+            for f in self.manifest.fetched:
+                if f["type"] == type_name and f["identifier"] == identifier:
+                    if f["lo"] <= hi + 1 and lo <= f["hi"] + 1:  # touching: merge
+                        f["lo"], f["hi"] = min(f["lo"], lo), max(f["hi"], hi)
+                        return
+            self.manifest.fetched.append(
+                {"type": type_name, "identifier": identifier, "lo": lo, "hi": hi},
+            )
 
     def write(self, data_cls: type, identifier: str, rows: list[Any], type_name: str) -> int:
         """Write ``rows`` (sorted or not); return how many were new (the rest overlapped)."""
