@@ -70,12 +70,12 @@ def main() -> None:
                 "--types", TYPES, "--env", "sim", "--http-url", sim.http_url,
             ]  # fmt: skip
             t0 = time.perf_counter()
-            first = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603
+            first = subprocess.run(cmd, capture_output=True, text=True, check=True)
             secs = time.perf_counter() - t0
             rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             requests_first, limited_first = counts["requests"], counts["429"]
             t1 = time.perf_counter()
-            again = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603
+            again = subprocess.run(cmd, capture_output=True, text=True, check=True)
             secs_again = time.perf_counter() - t1
             manifests = sorted((Path(catalog) / "recorder" / "sessions").glob("*.json"))
             rows = {}

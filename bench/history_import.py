@@ -87,7 +87,7 @@ def child(catalog: str, file: str) -> None:
 
 
 def run_child(catalog: str, file: str) -> dict:
-    out = subprocess.run(  # noqa: S603 - this script
+    out = subprocess.run(
         [sys.executable, __file__, "--child", catalog, file],
         capture_output=True,
         text=True,
