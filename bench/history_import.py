@@ -45,15 +45,11 @@ def generate(path: Path, rows: int) -> int:
     with open(path, "w") as f:
         while written < rows:
             if written % 200_000 < 10 or messages == 0:
-                for i in range(1, 201):
-                    lines.append(
-                        f"{prefix}{ts},{ts + 7000},true,bid,{(mid - i) / 10:.1f},"
+                for side, sign in (("bid", -1), ("ask", 1)):
+                    lines.extend(
+                        f"{prefix}{ts},{ts + 7000},true,{side},{(mid + sign * i) / 10:.1f},"
                         f"{rng.randint(1, 5000) / 1000:.3f}\n"
-                    )
-                for i in range(1, 201):
-                    lines.append(
-                        f"{prefix}{ts},{ts + 7000},true,ask,{(mid + i) / 10:.1f},"
-                        f"{rng.randint(1, 5000) / 1000:.3f}\n"
+                        for i in range(1, 201)
                     )
                 written += 400
             else:
@@ -106,7 +102,9 @@ def main() -> None:
         gen_secs = time.perf_counter() - t0
         size_mb = file.stat().st_size / 1e6
         rows = sum(1 for _ in open(file)) - 1
-        print(f"generated {rows:,} rows ({messages:,} messages, {size_mb:.0f} MB) in {gen_secs:.1f}s")
+        print(
+            f"generated {rows:,} rows ({messages:,} messages, {size_mb:.0f} MB) in {gen_secs:.1f}s"
+        )
         catalog = str(Path(tmp) / "catalog")
         first = run_child(catalog, str(file))
         again = run_child(catalog, str(file))
