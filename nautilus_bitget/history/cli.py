@@ -262,9 +262,7 @@ async def download(
             finally:
                 manifest.stopped_ns = time.time_ns()
                 failed = [s for _, s in states if s.error]
-                manifest.completed = not failed and all(
-                    s.already or s.done_ns >= s.want_ns or s.rows >= 0 for _, s in states
-                )
+                manifest.completed = all(s.finished for _, s in states)
                 manifest.clean_stop = True
                 await asyncio.to_thread(out.save_manifest)
         secs = time.perf_counter() - t0

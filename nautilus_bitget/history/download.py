@@ -229,6 +229,7 @@ class TaskState:
     last_ns: int = 0
     requests: int = 0
     already: bool = False
+    finished: bool = False
     error: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -375,7 +376,10 @@ class Downloader:
                 cursor_ms = win_lo_ms - step_ms
 
     def _bar_gaps(self, state: TaskState, bars: list[Bar], lo: int, hi: int, dur: int) -> None:
-        """Record closes in ``[lo, hi]`` the venue had no candle for (merged spans)."""
+        """Record closes in ``[lo, hi]`` the venue had no candle for (merged spans; intervals up
+        to a day, which sit on the epoch grid: weekly candles start on Mondays)."""
+        if dur > DAY_MS * MS:
+            return
         closes = [b.ts_event for b in bars]
         expected = lo
         for close in [*closes, hi + dur]:
@@ -573,6 +577,7 @@ class Downloader:
                 await self.trades(resolved, state)
             else:
                 await self.funding(resolved, state)
+            state.finished = True
         except BitgetError as e:
             state.error = str(e)
         self.on_progress(state)
