@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--duration", type=float, default=None, help="live run seconds")
     demo.set_defaults(target="nautilus_bitget.demo:run")
 
+    from nautilus_bitget.history.args import add_history_commands
+
+    add_history_commands(sub, _add_url_overrides)
+
     catalog = sub.add_parser("catalog", help="inspect or compact a catalog")
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
     info = catalog_sub.add_parser("info", help="summarise what a catalog holds")

@@ -80,9 +80,12 @@ class CatalogContents:
         return identifier in self.identifiers.get(type_name, set())
 
     def bar_types(self, instrument_id: InstrumentId) -> list[str]:
-        """Return the recorded bar types of ``instrument_id``, sorted."""
+        """Return the recorded bar types of ``instrument_id``, sorted (MARK bars left out: the
+        1.231 matching engine raises on a MARK bar of an L1 venue, and does not trade on them)."""
         return sorted(
-            b for b in self.identifiers.get("bar", set()) if b.startswith(f"{instrument_id}-")
+            b
+            for b in self.identifiers.get("bar", set())
+            if b.startswith(f"{instrument_id}-") and "-MARK-" not in b
         )
 
 
