@@ -9,6 +9,7 @@ from typing import Any
 
 from nautilus_trader.common.component import Logger
 from nautilus_trader.core.data import Data
+from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.data.stats import BitgetDataStats
 
@@ -51,7 +52,7 @@ class Publisher:
         self.stats.published += 1
         self._handle_data(data)
 
-    def publish_instrument(self, instrument: Data) -> None:
+    def publish_instrument(self, instrument: Instrument) -> None:
         """Hand an instrument to the DataEngine (not counted: ``published`` is market data)."""
         self._handle_data(instrument)
 
