@@ -140,8 +140,11 @@ class BitgetDataClient(LiveMarketDataClient):
         self._wire(api.streams)
 
     def _wire(self, streams: StreamDialect) -> None:
-        # Build what reads the public streams of one family. Runs before anything is subscribed
-        # (``select_api`` comes first in ``_connect``): the reference count starts empty.
+        # Build the public socket of one family and everything around it. Runs before anything
+        # is subscribed (``select_api`` comes first in ``_connect``): the reference count starts
+        # empty. The socket takes the router's bound ``handle_frame`` and the channel handlers
+        # take the socket, so routes are added once they exist; the socket's reconnect and
+        # disconnect callbacks go through the facade for the same reason.
         config = self._config
         provider = self._provider
         publisher = self._publisher
