@@ -2,8 +2,8 @@
 ``BitgetDataClient``: every Bitget public market data type for NautilusTrader (architecture.md 4).
 
 Frames from the public socket are decoded once (``data`` kept raw) and routed by exact channel
-name to ``_handle_<kind>``; the channel's decoder then decodes ``data`` and ``parsing`` builds the
-Nautilus objects. Books go through ``common.book.BookIntegrity`` (seq/pseq chain, crc32 when
+name to the channel's handler; the channel's decoder then decodes ``data`` and ``parsing`` builds
+the Nautilus objects. Books go through ``common.book.BookIntegrity`` (seq/pseq chain, crc32 when
 sent); on a gap or a mismatch the book is resubscribed and nothing is published until the fresh
 snapshot arrives.
 
@@ -25,11 +25,13 @@ Channel choices (bitget-protocol.md 6.1; v3 names from bitget-protocol-uta.md 4.
 - trades: ``trade`` [``publicTrade``]; bars: ``candle<interval>`` [``kline`` + ``interval``];
   mark, index and funding: one shared ``ticker``.
 
-Modules: ``client`` (the ``LiveMarketDataClient``: connect, API family, instruments),
-``subscriptions`` (one reference count of wanted streams, from which the socket subscriptions
-derive; status poll), ``handlers`` (frame routing, parse, publish), ``books`` (book integrity,
-resync, gaps), ``requests`` (REST history), ``stats``, ``support`` (state and helpers shared by
-the mixins).
+Modules: ``client`` (the ``LiveMarketDataClient`` facade: connect, API family, Nautilus commands
+handed to the collaborators below, which it builds and which never see the client),
+``publisher`` (the one way out: data, announcements, skip counts), ``instruments`` (contexts and
+lookups), ``subscriptions`` (one reference count of wanted streams, from which the socket
+subscriptions derive), ``router`` (frame decode and routing), ``books`` (the ``books`` channel:
+integrity, resync, gaps), ``channels`` (the other channels), ``requests`` (REST history),
+``status`` and ``refresh`` (the pollers, on ``loop_task``), ``stats``.
 """
 
 from nautilus_bitget.data.books import CHECKSUM_GIVE_UP
@@ -41,7 +43,7 @@ from nautilus_bitget.data.requests import FILLS_HISTORY_MAX
 from nautilus_bitget.data.requests import FUND_HISTORY_PAGE
 from nautilus_bitget.data.requests import HISTORY_CANDLES_MAX
 from nautilus_bitget.data.stats import BitgetDataStats
-from nautilus_bitget.data.subscriptions import STATUS_POLL_SECS
+from nautilus_bitget.data.status import STATUS_POLL_SECS
 
 
 __all__ = [

@@ -1,35 +1,33 @@
 """
-Historical requests over REST: instruments, bars, trade ticks, funding rates, book snapshot.
+``Requests``: history over REST: instruments, bars, trade ticks, funding rates, book snapshot.
 
-Every request goes through the market API of the account's family (``self._api.market``), which
-pages and returns the shared v2 row shapes; this module filters to the requested window and
-parses.
+Every request goes through the market API of the account's family (``MarketApi``), which pages
+and returns the shared v2 row shapes; this module filters to the requested window and parses.
+The client hands the results to Nautilus.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 
 import msgspec
-from nautilus_trader.data.messages import RequestBars
-from nautilus_trader.data.messages import RequestFundingRates
-from nautilus_trader.data.messages import RequestInstrument
-from nautilus_trader.data.messages import RequestInstruments
-from nautilus_trader.data.messages import RequestOrderBookSnapshot
-from nautilus_trader.data.messages import RequestTradeTicks
+from nautilus_trader.common.component import LiveClock
+from nautilus_trader.common.component import Logger
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import BarType
-from nautilus_trader.model.data import DataType
 from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.data import TradeTick
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 
+from nautilus_bitget.api.market import MarketApi
 from nautilus_bitget.api.market_v2 import FILLS_HISTORY_MAX
 from nautilus_bitget.api.market_v2 import FUND_HISTORY_PAGE
 from nautilus_bitget.api.market_v2 import HISTORY_CANDLES_MAX
-from nautilus_bitget.constants import BITGET_VENUE
-from nautilus_bitget.data.support import DataClientSupport
+from nautilus_bitget.data.publisher import Publisher
 from nautilus_bitget.parsing.bars import BitgetBarSpecError
 from nautilus_bitget.parsing.bars import bar_close_ns
 from nautilus_bitget.parsing.bars import bar_spec_to_interval
@@ -40,6 +38,7 @@ from nautilus_bitget.parsing.book import parse_levels_to_snapshot
 from nautilus_bitget.parsing.market import parse_candle_to_bar
 from nautilus_bitget.parsing.market import parse_funding_history_to_update
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
+from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.schemas.common import num_str
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
 
@@ -64,54 +63,94 @@ def _dt_to_ms(value: datetime | None) -> int | None:
     return int(value.timestamp() * 1000)
 
 
-class Requests(DataClientSupport):
-    """Historical requests of ``BitgetDataClient`` (a mixin; state lives on the client)."""
+class Requests:
+    """
+    Historical data of the data client's requests, as Nautilus objects.
 
-    async def _request_instrument(self, request: RequestInstrument) -> None:
-        instrument = self._provider.find(request.instrument_id)
-        if instrument is None:
-            await self._provider.load_async(request.instrument_id)
-            instrument = self._provider.find(request.instrument_id)
-        if instrument is None:
-            self._log.error(f"Instrument {request.instrument_id} not found on Bitget")
-            return
-        self._handle_instrument(instrument, request.id, request.start, request.end, request.params)
+    Parameters
+    ----------
+    market : MarketApi
+        The public REST endpoints of the account's API family.
+    provider : BitgetInstrumentProvider
+        The instrument provider (instruments, product types, funding intervals).
+    require : Callable[[InstrumentId], Instrument]
+        Return a loaded instrument or raise ``ValueError`` (``Instruments.require``).
+    publisher : Publisher
+        Where skipped rows are counted.
+    clock : LiveClock
+        The clock (``ts_init``, "now" of the open bar).
+    log : Logger
+        The client's logger.
 
-    async def _request_instruments(self, request: RequestInstruments) -> None:
+    """
+
+    __slots__ = ("_clock", "_log", "_market", "_provider", "_publisher", "_require")
+
+    def __init__(
+        self,
+        market: MarketApi,
+        provider: BitgetInstrumentProvider,
+        require: Callable[[InstrumentId], Instrument],
+        publisher: Publisher,
+        clock: LiveClock,
+        log: Logger,
+    ) -> None:
+        self._market = market
+        self._provider = provider
+        self._require = require
+        self._publisher = publisher
+        self._clock = clock
+        self._log = log
+
+    async def instrument(self, instrument_id: InstrumentId) -> Instrument | None:
+        """Return the instrument of ``instrument_id``, loading it if needed (``None``: unlisted)."""
+        instrument = self._provider.find(instrument_id)
+        if instrument is None:
+            await self._provider.load_async(instrument_id)
+            instrument = self._provider.find(instrument_id)
+        if instrument is None:
+            self._log.error(f"Instrument {instrument_id} not found on Bitget")
+        return instrument
+
+    async def instruments(self) -> list[Instrument]:
+        """Return every instrument of the configured product types (loading them if none are)."""
         if not self._provider.list_all():
             await self._provider.load_all_async()
-        self._handle_instruments(
-            request.venue or BITGET_VENUE,
-            self._provider.list_all(),
-            request.id,
-            request.start,
-            request.end,
-            request.params,
-        )
+        return self._provider.list_all()
 
-    async def _request_bars(self, request: RequestBars) -> None:
-        bar_type = request.bar_type
+    async def bars(
+        self,
+        bar_type: BarType,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int,
+        params: dict | None,
+    ) -> list[Bar] | None:
+        """
+        Return closed bars of ``bar_type`` from ``start`` to ``end`` (``None``: not requestable).
+
+        ``params["kline_type"] = "index"`` asks for index candles (Nautilus has no INDEX price
+        type); a bar type Bitget has no candles for is logged and answers ``None``.
+        """
         try:
             validate_external(bar_type)
-            kline_type = kline_type_for(bar_type, request.params)
+            kline_type = kline_type_for(bar_type, params)
             granularity = bar_spec_to_interval(bar_type.spec)
         except BitgetBarSpecError as e:
             self._log.error(f"Cannot request bars: {e}")
-            return
-        instrument = self._instrument(bar_type.instrument_id)
-        ctx = BookContext(instrument)
-        bars = await self.fetch_bars(
+            return None
+        ctx = BookContext(self._require(bar_type.instrument_id))
+        return await self._closed_bars(
             bar_type,
             ctx,
             granularity,
             kline_type,
-            _dt_to_ms(request.start),
-            _dt_to_ms(request.end),
-            request.limit,
+            _dt_to_ms(start),
+            _dt_to_ms(end),
+            limit,
         )
-        self._handle_bars(bar_type, bars, request.id, request.start, request.end, request.params)
 
-    async def fetch_bars(
+    async def _closed_bars(
         self,
         bar_type: BarType,
         ctx: BookContext,
@@ -121,17 +160,13 @@ class Requests(DataClientSupport):
         end_ms: int | None,
         limit: int,
     ) -> list[Bar]:
-        """
-        Return closed bars of ``bar_type`` from ``start_ms`` to ``end_ms`` (venue candles, paged
-        back from ``end_ms``; last, mark or index by ``kline_type``).
-
-        Returns closed bars only, ascending, at most ``limit`` (the most recent) when > 0.
-        """
+        # Venue candles paged back from ``end_ms`` (last, mark or index by ``kline_type``):
+        # closed bars only, ascending, at most ``limit`` (the most recent) when > 0
         if start_ms is None and not limit:
             limit = DEFAULT_BARS_LIMIT  # bound the paging when neither start nor limit is given
         symbol = ctx.instrument.raw_symbol.value
         now_ms = self._clock.timestamp_ms()
-        candles = await self._api.market.history_candles(
+        candles = await self._market.history_candles(
             symbol,
             self._provider.product_type_for(symbol),
             granularity,
@@ -153,23 +188,30 @@ class Requests(DataClientSupport):
             try:
                 bars.append(parse_candle_to_bar(row, bar_type, ctx, ts_init))
             except ValueError as e:
-                self._malformed("history-candles", repr(e))
+                self._publisher.malformed("history-candles", repr(e))
         if limit and len(bars) > limit:
             bars = bars[-limit:]
         return bars
 
-    async def _request_trade_ticks(self, request: RequestTradeTicks) -> None:
-        instrument = self._instrument(request.instrument_id)
+    async def trade_ticks(
+        self,
+        instrument_id: InstrumentId,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int,
+    ) -> list[TradeTick]:
+        """Return the public trades of ``instrument_id`` from ``start`` to ``end``, ascending."""
+        instrument = self._require(instrument_id)
         ctx = BookContext(instrument)
         symbol = instrument.raw_symbol.value
-        start_ms = _dt_to_ms(request.start)
-        end_ms = _dt_to_ms(request.end)
-        trades = await self._api.market.history_trades(
+        start_ms = _dt_to_ms(start)
+        end_ms = _dt_to_ms(end)
+        trades = await self._market.history_trades(
             symbol,
             self._provider.product_type_for(symbol),
             start_ms=start_ms,
             end_ms=end_ms,
-            limit=request.limit or None,
+            limit=limit or None,
         )
         ts_init = self._clock.timestamp_ns()
         ticks: list[TradeTick] = []
@@ -189,64 +231,52 @@ class Requests(DataClientSupport):
             try:
                 ticks.append(parse_trade_to_trade_tick(wire, ctx, ts_init))
             except ValueError as e:
-                self._malformed("fills-history", repr(e))
+                self._publisher.malformed("fills-history", repr(e))
         ticks.sort(key=lambda t: (t.ts_event, t.trade_id.value))
-        if request.limit and len(ticks) > request.limit:
-            ticks = ticks[-request.limit :]
-        self._handle_trade_ticks(
-            request.instrument_id,
-            ticks,
-            request.id,
-            request.start,
-            request.end,
-            request.params,
-        )
+        if limit and len(ticks) > limit:
+            ticks = ticks[-limit:]
+        return ticks
 
-    async def _request_funding_rates(self, request: RequestFundingRates) -> None:
-        instrument = self._instrument(request.instrument_id)
+    async def funding_rates(
+        self,
+        instrument_id: InstrumentId,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int,
+    ) -> list[FundingRateUpdate]:
+        """Return the settled funding rates of ``instrument_id`` from ``start`` to ``end``."""
+        instrument = self._require(instrument_id)
         symbol = instrument.raw_symbol.value
-        start_ms = _dt_to_ms(request.start)
-        end_ms = _dt_to_ms(request.end)
-        hours = self._provider.funding_interval_hours(request.instrument_id)
+        start_ms = _dt_to_ms(start)
+        end_ms = _dt_to_ms(end)
+        hours = self._provider.funding_interval_hours(instrument_id)
         interval = hours * 60 if hours else None
-        history = await self._api.market.funding_history(
+        history = await self._market.funding_history(
             symbol,
             self._provider.product_type_for(symbol),
             start_ms=start_ms,
-            limit=request.limit or 0,
+            limit=limit or 0,
         )
         rows = {int(num_str(row.fundingTime)): num_str(row.fundingRate) for row in history}
         ts_init = self._clock.timestamp_ns()
         updates: list[FundingRateUpdate] = [
-            parse_funding_history_to_update(
-                rate,
-                str(ts),
-                request.instrument_id,
-                interval,
-                ts_init,
-            )
+            parse_funding_history_to_update(rate, str(ts), instrument_id, interval, ts_init)
             for ts, rate in sorted(rows.items())
             if (start_ms is None or ts >= start_ms) and (end_ms is None or ts <= end_ms)
         ]
-        if request.limit and len(updates) > request.limit:
-            updates = updates[-request.limit :]
-        self._handle_funding_rates(
-            request.instrument_id,
-            updates,
-            request.id,
-            request.start,
-            request.end,
-            request.params,
-        )
+        if limit and len(updates) > limit:
+            updates = updates[-limit:]
+        return updates
 
-    async def _request_order_book_snapshot(self, request: RequestOrderBookSnapshot) -> None:
-        instrument = self._instrument(request.instrument_id)
+    async def book_snapshot(self, instrument_id: InstrumentId, limit: int) -> OrderBookDeltas:
+        """Return the REST order book of ``instrument_id`` (``limit`` levels a side) as deltas."""
+        instrument = self._require(instrument_id)
         ctx = BookContext(instrument)
         symbol = instrument.raw_symbol.value
-        depth = await self._api.market.book_snapshot(
+        depth = await self._market.book_snapshot(
             symbol,
             self._provider.product_type_for(symbol),
-            request.limit or None,
+            limit or None,
         )
         bids = [(num_str(p), num_str(s)) for p, s in depth.bids]
         asks = [(num_str(p), num_str(s)) for p, s in depth.asks]
@@ -258,11 +288,4 @@ class Requests(DataClientSupport):
             num_str(depth.ts) or str(ts_init // 1_000_000),
             ts_init,
         )
-        self._handle_data_response(
-            DataType(OrderBookDeltas, metadata={"instrument_id": request.instrument_id}),
-            [snapshot],
-            request.id,
-            None,
-            None,
-            request.params,
-        )
+        return snapshot

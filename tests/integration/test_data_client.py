@@ -223,7 +223,7 @@ async def test_every_type_delivered_and_book_equals_truth(sim) -> None:
         funding = recorder.received[FundingRateUpdate][-1]
         assert funding.interval == sim.exchange.funding("BTCUSDT").interval_hours * 60
         assert funding.next_funding_ns is not None
-        assert mark.value.precision == client._context("BTCUSDT").price_precision
+        assert mark.value.precision == client.instruments.context("BTCUSDT").price_precision
         assert truth is not None
         status = recorder.received[InstrumentStatus][0]
         assert status.action == MarketStatusAction.TRADING
@@ -292,7 +292,7 @@ async def test_back_to_back_gaps_and_lost_snapshot_recover(sim) -> None:
         await wait_for(lambda: client.stats.resynced >= 2, 1.0, "second resync")
         await book_matches_sim(recorder, sim, timeout=1.0)
         # a snapshot that never arrives: updates without a snapshot trigger a resubscribe
-        client._integrity["BTCUSDT"].reset()
+        client.books.integrity("BTCUSDT").reset()
         await wait_for(lambda: client.book_synced(BTC), 2.0, "resubscribed snapshot")
         await book_matches_sim(recorder, sim, timeout=1.0)
         assert client.stats.dropped_unsynced >= 1
@@ -355,8 +355,8 @@ async def test_malformed_frames_skipped_and_counted(sim) -> None:
             b"not json at all",
         ]
         for raw in bad_frames:
-            client._handle_frame(raw)
-        client._handle_frame(
+            client.router.handle_frame(raw)
+        client.router.handle_frame(
             b'{"action":"update","arg":{"instType":"USDT-FUTURES","channel":"books50",'
             b'"instId":"BTCUSDT"},"data":[{}],"ts":1}',
         )
@@ -434,7 +434,7 @@ async def test_status_change_and_unsubscribe_all(sim) -> None:
         await wait_for(lambda: recorder.received[InstrumentStatus], 5.0, "initial status")
         spec = sim.exchange.contract("BTCUSDT")
         sim.exchange.contracts["BTCUSDT"] = dataclasses.replace(spec, symbol_status="maintain")
-        await client._poll_status()
+        await client.status.poll()
         await wait_for(lambda: len(recorder.received[InstrumentStatus]) >= 2, 2.0, "new status")
         assert recorder.received[InstrumentStatus][-1].action == MarketStatusAction.HALT
         assert client.ws.subscriptions  # books, books15, books1, trade, ticker, candle1m

@@ -260,7 +260,7 @@ async def test_uta_bad_checksum_resyncs(sim_factory) -> None:
     sim = await sim_factory(account_mode="uta", checksum=True)
     async with running_node(sim, everything=False, **CREDS) as (_node, recorder, client):
         await book_matches_sim(recorder, sim)
-        assert client._integrity["BTCUSDT"].tracking_book  # v3 updates carry a checksum
+        assert client.books.integrity("BTCUSDT").tracking_book  # v3 updates carry a checksum
         sim.faults.bad_checksum("BTCUSDT")
         await wait_for(lambda: client.stats.checksum_failures >= 1, 5.0, "checksum failure")
         await wait_for(lambda: client.stats.resynced >= 1, 2.0, "fresh snapshot")
@@ -274,13 +274,13 @@ async def test_uta_checksums_that_never_match_stop_being_verified(sim_factory) -
     sim = await sim_factory(account_mode="uta", checksum=True)
     sim.v3.public._mirror_checksum = lambda symbol: 123456789  # sim hook: "another algorithm"
     async with running_node(sim, everything=False, **CREDS) as (_node, recorder, client):
-        await wait_for(lambda: not client._verify_checksum, 5.0, "verification given up")
+        await wait_for(lambda: not client.books.verify_checksum, 5.0, "verification given up")
         assert client.stats.checksum_failures == CHECKSUM_GIVE_UP
         await wait_for(lambda: client.book_synced(BTC), 2.0, "book in sync")
         await book_matches_sim(recorder, sim, timeout=2.0)
         await asyncio.sleep(0.3)
         assert client.stats.checksum_failures == CHECKSUM_GIVE_UP
-        assert not client._integrity["BTCUSDT"].tracking_book
+        assert not client.books.integrity("BTCUSDT").tracking_book
 
 
 # -- classic and UTA give identical Nautilus objects ---------------------------------------------
@@ -356,8 +356,8 @@ async def test_account_mode_picks_the_api(
     await entry.client._connect()
     assert entry.client.account_type == expected
     assert entry.client.market_data_api == api
-    assert entry.client._provider.account_type == expected
-    assert entry.client._provider.find(BTC) is not None
+    assert entry.client.instrument_provider.account_type == expected
+    assert entry.client.instrument_provider.find(BTC) is not None
     await entry.subscribe_book()
     await wait_for(lambda: entry.deltas(), 3.0, "a book snapshot")
 
@@ -437,8 +437,8 @@ async def test_uta_requests_come_from_v3(sim_factory) -> None:
         bars = recorder.historical[Bar]
         assert [b.ts_event for b in bars] == sorted({b.ts_event for b in bars})
         assert all(b.ts_event <= time.time_ns() for b in bars)
-        await client._provider.refresh_funding_intervals()  # v3 current-fund-rate
-        await client._poll_status()  # v3 instruments
+        await client.instrument_provider.refresh_funding_intervals()  # v3 current-fund-rate
+        await client.status.poll()  # v3 instruments
         assert client.stats.malformed == 0
 
 
@@ -470,7 +470,7 @@ async def test_subscriptions_follow_one_reference_count(sim_factory, direct) -> 
     assert len(entry.of(MarkPriceUpdate)) == marks  # mark no longer parsed from it
 
     # a subscription the count does not ask for is dropped when the socket comes back
-    stray = client._arg("trade", "BTCUSDT")
+    stray = client.subscriptions.arg("trade", "BTCUSDT")
     await client.ws.subscribe([stray])
     sim.faults.drop_ws("public")
     await wait_for(lambda: client.stats.reconnects >= 1, 5.0, "reconnect")
