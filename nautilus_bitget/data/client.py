@@ -42,7 +42,6 @@ from nautilus_trader.model.data import DataType
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.instruments import Instrument
 
 from nautilus_bitget.api import family
 from nautilus_bitget.api.detect import AccountType
@@ -277,10 +276,6 @@ class BitgetDataClient(LiveMarketDataClient):
     def book_synced(self, instrument_id: InstrumentId) -> bool:
         """Return whether the ``books`` stream of an instrument is in sync (snapshot accepted)."""
         return self._books.synced(symbol_from_instrument_id(instrument_id))
-
-    def _instrument(self, instrument_id: InstrumentId) -> Instrument:
-        # faults/drills_input.py reaches here: the public path is ``instruments.require``
-        return self._instruments.require(instrument_id)
 
     # -- connection and API family ----------------------------------------------------------------
 

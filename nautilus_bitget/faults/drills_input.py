@@ -180,7 +180,7 @@ async def drill_unknown_symbol() -> Drill:
                 provider = InstrumentProviderConfig(load_ids=frozenset({BTC, nope}))
                 async with data_node(sim, instrument_provider=provider) as (_n, watch, client, _r):
                     try:
-                        client._instrument(nope)
+                        client.instruments.require(nope)
                         subscribe_error = "no error"
                     except ValueError as e:
                         subscribe_error = str(e)
