@@ -19,7 +19,8 @@ class SimConfig:
     seed : int
         Market generator seed.
     checksum : bool
-        Send a signed CRC32 ``checksum`` on ``books`` (bitget-protocol.md 6.1).
+        Send a signed CRC32 ``checksum`` on v2 ``books`` (bitget-protocol.md 6.1). v3 ``books``
+        updates always carry it (bitget-protocol-uta.md 4.5).
     account_mode : str
         ``"classic"`` or ``"uta"`` for the default account (UTA gets 40085 on v2 endpoints).
     book_rate_hz : float

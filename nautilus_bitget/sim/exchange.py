@@ -15,7 +15,8 @@ funding_interval_ms=None, book_levels=200, default_account=True)``
   and raise :class:`SimError` (``code``, ``msg``) on rejection (bitget-protocol.md 8.2):
   ``place_order``, ``batch_place_orders``, ``modify_order``, ``cancel_order``,
   ``batch_cancel_orders``, ``cancel_all_orders``, ``close_positions``, ``place_plan_order``,
-  ``modify_plan_order``, ``cancel_plan_order``, ``set_leverage``, ``set_margin_mode``,
+  ``modify_plan_order``, ``cancel_plan_order``, ``place_tpsl_order``, ``place_pos_tpsl``,
+  ``modify_tpsl_order``, ``set_leverage``, ``set_margin_mode``,
   ``set_position_mode``.
 - Queries (typed keyword args, newest first where the venue pages by ``idLessThan``):
   ``get_order``, ``pending_orders``, ``order_history``, ``fills``, ``positions``,
@@ -113,6 +114,7 @@ from nautilus_bitget.sim.records import AccountSettings
 from nautilus_bitget.sim.records import BatchResult
 from nautilus_bitget.sim.records import FundingInfo
 from nautilus_bitget.sim.records import SimAccount
+from nautilus_bitget.sim.tpsl import TpslMixin
 
 
 __all__ = [
@@ -156,6 +158,7 @@ class SimExchange(
     MatchingMixin,
     PositionsMixin,
     PlansMixin,
+    TpslMixin,
     QueriesMixin,
     FeedMixin,
     FundingMixin,
