@@ -298,6 +298,7 @@ class PlanOrder:
     u_time: int = 0
     callback_ratio: Decimal | None = None  # moving_plan rangeRate (percent)
     track_extreme: Decimal | None = None  # moving_plan: best reference price since activation
+    strategy_id: str = ""  # v3 tpsl strategy: the orderId its TP and SL legs share
 
     @property
     def ws_plan_type(self) -> str:

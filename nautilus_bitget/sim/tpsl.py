@@ -75,8 +75,14 @@ class TpslMixin(ExchangeCore):
     """``place-tpsl-order``, ``place-pos-tpsl`` and ``modify-tpsl-order`` (5.11)."""
 
     # -- commands -------------------------------------------------------------------------------
-    def place_tpsl_order(self, api_key: str, body: Mapping[str, Any]) -> PlanOrder:
-        """``POST order/place-tpsl-order`` (5.11): one TP/SL plan on a position."""
+    def place_tpsl_order(
+        self, api_key: str, body: Mapping[str, Any], *, strategy: PlanOrder | None = None
+    ) -> PlanOrder:
+        """
+        ``POST order/place-tpsl-order`` (5.11): one TP/SL plan on a position. ``strategy``
+        (v3 ``tpsl``, bitget-protocol-uta.md 3.8) makes the plan the second leg of that plan's
+        strategy: same ids, and one leg firing cancels the other.
+        """
         self.account(api_key)
         plan_type = choice(req(body, "planType"), TPSL_TYPES, "planType")
         market, hold = self._tpsl_target(body)
@@ -91,6 +97,7 @@ class TpslMixin(ExchangeCore):
             size_raw=opt(body, "size"),
             range_raw=opt(body, "rangeRate"),
             client_oid=opt(body, "clientOid"),
+            strategy=strategy,
         )
 
     def place_pos_tpsl(self, api_key: str, body: Mapping[str, Any]) -> list[PlanOrder]:
@@ -137,6 +144,7 @@ class TpslMixin(ExchangeCore):
                 size_raw=size,
                 range_raw=None,
                 client_oid=None,
+                strategy=None,
             )
             for plan_type, trigger, prefix, size in legs
         ]
@@ -266,6 +274,7 @@ class TpslMixin(ExchangeCore):
         size_raw: str | None,
         range_raw: str | None,
         client_oid: str | None,
+        strategy: PlanOrder | None,
     ) -> PlanOrder:
         acct = self.accounts[api_key]
         spec = market.contract
@@ -275,7 +284,10 @@ class TpslMixin(ExchangeCore):
         trigger, trigger_type, price, size, rate = self._tpsl_fields(
             market, hold, plan_type, trigger_raw, trigger_type_raw, execute_raw, size_raw, range_raw
         )
-        oid = self._validate_client_oid(api_key, client_oid, plans=True)
+        if strategy is not None:
+            oid = strategy.client_oid
+        else:
+            oid = self._validate_client_oid(api_key, client_oid, plans=True)
         now = self.now_ms()
         if plan_type in POSITION_TYPES:  # one position TP and one position SL per position
             for old in list(self._plans.values()):
@@ -319,6 +331,9 @@ class TpslMixin(ExchangeCore):
             c_time=now,
             u_time=now,
         )
+        if strategy is not None:
+            strategy.strategy_id = strategy.parent_order_id = strategy.order_id
+            plan.strategy_id = plan.parent_order_id = strategy.order_id
         self._plans[plan.order_id] = plan
         self._emit(PlanEvent(api_key, copy(plan)))
         return plan

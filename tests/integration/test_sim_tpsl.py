@@ -220,3 +220,141 @@ async def test_moving_plan_trails_and_orders_algo_push(sim):
             msg = await asyncio.wait_for(ws.receive_json(), 5)
             seen += [r for r in msg.get("data", []) if r.get("orderId") == plan_id]
     del mark
+
+
+# -- UTA: place-strategy-order type=tpsl (bitget-protocol-uta.md 3.8) ---------------------------
+V3_PLACE = "/api/v3/trade/place-strategy-order"
+
+
+async def _v3_open_long(sim, qty: str = "0.020") -> None:
+    body = {"category": "USDT-FUTURES", "symbol": "BTCUSDT", "qty": qty, "side": "buy",
+            "orderType": "market"}  # fmt: skip
+    status, js = await signed(sim, "POST", "/api/v3/trade/place-order", body=body)
+    assert status == 200, js
+
+
+async def _v3_unfilled(sim) -> list[dict]:
+    status, js = await signed(
+        sim, "GET", "/api/v3/trade/unfilled-strategy-orders", {"category": "USDT-FUTURES"}
+    )
+    assert status == 200, js
+    return js["data"]
+
+
+async def test_v3_tpsl_strategy_full_and_partial(sim_factory):
+    """The default type ``tpsl``: full (both legs, one orderId, one row) and partial (qty)."""
+    sim = await sim_factory(account_mode="uta")
+    await _v3_open_long(sim)
+    mark = float(sim.exchange.ticker("BTCUSDT").mark_price)
+    last = float(sim.exchange.ticker("BTCUSDT").last_pr)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(sim.http_url.replace("http", "ws") + "/v3/ws/private") as ws,
+    ):
+        await ws.send_str(json.dumps(login_args()))
+        assert (await ws.receive_json(timeout=5))["event"] == "login"
+        await ws.send_str(json.dumps({"op": "subscribe", "args": [
+            {"instType": "UTA", "topic": "strategy-order"}]}))  # fmt: skip
+        await ws.receive_json(timeout=5)
+        body = {
+            "category": "usdt-futures", "symbol": "BTCUSDT", "clientOid": "tpsl-1",
+            "takeProfit": f"{mark * 1.1:.1f}", "tpTriggerBy": "mark", "tpOrderType": "market",
+            "stopLoss": f"{last * 0.9:.1f}", "slTriggerBy": "market", "slOrderType": "limit",
+            "slLimitPrice": f"{last * 0.89:.1f}",
+        }  # fmt: skip
+        status, js = await signed(sim, "POST", V3_PLACE, body=body)
+        assert status == 200, js
+        strategy_id = js["data"]["orderId"]
+        assert js["data"]["clientOid"] == "tpsl-1"
+        pushes = []
+        while len(pushes) < 2:
+            msg = await ws.receive_json(timeout=5)
+            pushes += msg.get("data", [])
+        assert {p["orderId"] for p in pushes} == {strategy_id}
+        assert {p["triggerType"] for p in pushes} == {"takeProfit", "stopLoss"}
+        assert all(p["type"] == "tpsl" and p["status"] == "pending" for p in pushes)
+    (row,) = await _v3_unfilled(sim)
+    assert row["orderId"] == strategy_id and row["posSide"] == "long"
+    assert (row["takeProfit"], row["tpTriggerBy"], row["tpOrderType"]) == (
+        f"{mark * 1.1:.1f}", "mark", "market")  # fmt: skip
+    assert (row["stopLoss"], row["slTriggerBy"], row["slOrderType"], row["slLimitPrice"]) == (
+        f"{last * 0.9:.1f}", "market", "limit", f"{last * 0.89:.1f}")  # fmt: skip
+    # partial: qty of the position; the take-profit fires on the mark and closes only qty
+    status, js = await signed(
+        sim, "POST", V3_PLACE,
+        body={"category": "USDT-FUTURES", "symbol": "BTCUSDT", "type": "tpsl",
+              "tpslMode": "partial", "qty": "0.005", "posSide": "long",
+              "takeProfit": f"{mark * 1.05:.1f}", "tpTriggerBy": "mark"},
+    )  # fmt: skip
+    assert status == 200, js
+    partial_id = js["data"]["orderId"]
+    sim.exchange.set_mark_price("BTCUSDT", f"{mark * 1.06:.1f}")
+    (pos,) = sim.exchange.positions(SIM_API_KEY, USDT, symbol="BTCUSDT")
+    assert str(pos.total) == "0.015"
+    status, js = await signed(
+        sim, "GET", "/api/v3/trade/history-strategy-orders", {"category": "USDT-FUTURES"}
+    )
+    done = {r["orderId"]: r for r in js["data"]["list"]}
+    assert done[partial_id]["status"] == "success"
+    # the full strategy still protects the rest; cancelling it cancels both legs
+    status, js = await signed(
+        sim, "POST", "/api/v3/trade/cancel-strategy-order", body={"orderId": strategy_id}
+    )
+    assert status == 200, js
+    assert await _v3_unfilled(sim) == []
+
+
+async def test_v3_tpsl_strategy_fires_and_errors(sim_factory):
+    """A full stop-loss closes the whole position; no position -> 25227; bad side -> 40830."""
+    sim = await sim_factory(account_mode="uta")
+    body = {"category": "USDT-FUTURES", "symbol": "BTCUSDT", "stopLoss": "1000.0"}
+    status, js = await signed(sim, "POST", V3_PLACE, body=body)
+    assert js["code"] == "25227", js
+    await _v3_open_long(sim)
+    last = float(sim.exchange.ticker("BTCUSDT").last_pr)
+    status, js = await signed(sim, "POST", V3_PLACE, body={**body, "stopLoss": f"{last * 1.5:.1f}"})
+    assert js["code"] == "40830", js
+    # ccxt's shape: side names the closing direction in one-way mode
+    status, js = await signed(
+        sim, "POST", V3_PLACE,
+        body={**body, "stopLoss": f"{last * 0.9:.1f}", "side": "sell", "qty": "0.020",
+              "slTriggerBy": "market", "slOrderType": "market"},
+    )  # fmt: skip
+    assert status == 200, js
+    sim.exchange.set_last_price("BTCUSDT", f"{last * 0.85:.1f}")
+    assert sim.exchange.positions(SIM_API_KEY, USDT, symbol="BTCUSDT") == []
+    assert await _v3_unfilled(sim) == []
+
+
+async def test_v3_books_updates_carry_crc32_without_flag(sim_factory):
+    """bitget-protocol-uta.md 4.5: v3 updates carry the signed crc32 of the top 25 levels (the v2
+    algorithm) also without ``--checksum``; the snapshot carries 0."""
+    from tests.integration.test_sim_ws import crc
+
+    sim = await sim_factory(account_mode="uta", checksum=False, book_rate_hz=50.0)
+    bids: dict = {}
+    asks: dict = {}
+    checked = 0
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(sim.http_url.replace("http", "ws") + "/v3/ws/public") as ws,
+    ):
+        arg = {"instType": "usdt-futures", "topic": "books", "symbol": "BTCUSDT"}
+        await ws.send_str(json.dumps({"op": "subscribe", "args": [arg]}))
+        while checked < 10:
+            msg = await ws.receive_json(timeout=5)
+            if "data" not in msg:
+                continue
+            (row,) = msg["data"]
+            if msg["action"] == "snapshot":
+                assert row["checksum"] == 0
+                bids, asks = dict(map(tuple, row["b"])), dict(map(tuple, row["a"]))
+                continue
+            for side, levels in ((bids, row["b"]), (asks, row["a"])):
+                for price, size in levels:
+                    if float(size) == 0:
+                        side.pop(price, None)
+                    else:
+                        side[price] = size
+            assert row["checksum"] == crc(bids, asks) != 0
+            checked += 1
