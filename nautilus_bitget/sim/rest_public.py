@@ -314,18 +314,10 @@ def fills_history(ctx: RestContext, call: RestCall) -> Any:
     end = int_param(call.query, "endTime")
     if start is not None and end is not None and end - start > 7 * 86_400_000:
         raise SimError("00001", "startTime and endTime interval cannot be greater than 7 days")
-    id_less = call.query.get("idLessThan")
-    out = []
-    for t in ctx.exchange.recent_trades(symbol, 100_000):
-        if id_less and int(t.trade_id) >= int(id_less):
-            continue
-        if start is not None and t.ts < start:
-            continue
-        if end is not None and t.ts > end:
-            continue
-        out.append(t)
-        if len(out) >= limit:
-            break
+    id_less = int_param(call.query, "idLessThan")
+    out = ctx.exchange.trade_history(
+        symbol, id_less_than=id_less, start_ms=start, end_ms=end, limit=limit
+    )
     return _trade_rows(out, symbol)
 
 

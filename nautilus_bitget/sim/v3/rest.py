@@ -17,6 +17,7 @@ from typing import Final
 
 from nautilus_bitget.sim import wire
 from nautilus_bitget.sim.auth import uid_of
+from nautilus_bitget.sim.candles import bucket_end
 from nautilus_bitget.sim.errors import SimError
 from nautilus_bitget.sim.pipeline import Dialect
 from nautilus_bitget.sim.pipeline import RestCall
@@ -114,8 +115,18 @@ def _tradable(ex: Any, category: str, symbol: str | None) -> list[str]:
 
 
 # -- public market (2.2-2.8) ----------------------------------------------------------------------
+# 2.1: documented categories the simulator lists nothing under (it simulates futures only)
+_UNLISTED: Final[tuple[str, ...]] = ("SPOT", "MARGIN")
+
+
+def _unlisted(query: Any) -> bool:
+    return str(query.get("category") or "").upper() in _UNLISTED
+
+
 def instruments(ctx: V3Context, call: RestCall) -> list:
     ex = ctx.exchange
+    if _unlisted(call.query):
+        return []  # a valid category (2.1) without any simulated instrument
     cat = _category(call.query)
     symbol = _q(call.query, "symbol")
     specs = [c for c in ex.contracts_of(cat) if symbol is None or c.symbol == symbol]
@@ -124,6 +135,8 @@ def instruments(ctx: V3Context, call: RestCall) -> list:
 
 def tickers(ctx: V3Context, call: RestCall) -> list:
     ex = ctx.exchange
+    if _unlisted(call.query) and not call.query.get("symbol"):
+        return []
     return [
         rows.rest_ticker_row(ex, s)
         for s in _tradable(ex, _category(call.query), _q(call.query, "symbol"))
@@ -143,20 +156,38 @@ def orderbook(ctx: V3Context, call: RestCall) -> dict:
     }
 
 
-def candles(ctx: V3Context, call: RestCall) -> list:
+def _candles(ctx: V3Context, call: RestCall, *, history: bool) -> list:
     ex = ctx.exchange
     symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
     interval = _req(call.query, "interval")
     start, end = _q(call.query, "startTime"), _q(call.query, "endTime")
+    kline_type = (_q(call.query, "type") or "market").lower()
+    if kline_type not in ("market", "mark", "index"):
+        raise SimError(PARAM_ERROR, "Parameter verification failed: type")
+    # 2.5: history-candles default and max 100; candles up to 1000
+    limit = _limit(call.query, default=100, cap=100 if history else 1000)
     data = ex.candles(
         symbol,
         interval,
         start_ms=int(start) if start else None,
         end_ms=int(end) if end else None,
-        limit=_limit(call.query, default=100, cap=1000),
-        kline_type=(_q(call.query, "type") or "market").lower(),
+        limit=limit + 1 if history else limit,
+        kline_type=kline_type,
     )
+    if history:  # finished candles only
+        now = ex.now_ms()
+        data = [r for r in data if bucket_end(interval, int(r[0])) <= now][-limit:]
     return [list(r[:7]) for r in data]
+
+
+def candles(ctx: V3Context, call: RestCall) -> list:
+    """``GET market/candles`` (2.5): recent candles incl. the forming one."""
+    return _candles(ctx, call, history=False)
+
+
+def history_candles(ctx: V3Context, call: RestCall) -> list:
+    """``GET market/history-candles`` (2.5): finished candles, limit <= 100."""
+    return _candles(ctx, call, history=True)
 
 
 def public_fills(ctx: V3Context, call: RestCall) -> list:
@@ -191,7 +222,13 @@ def current_fund_rate(ctx: V3Context, call: RestCall) -> list:
 def history_fund_rate(ctx: V3Context, call: RestCall) -> dict:
     ex = ctx.exchange
     symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
-    hist = ex.funding_history(symbol)[: _limit(call.query)]
+    # 2.7: newest first, ``cursor`` is the page number (1-based), ``limit`` <= 100
+    size = _limit(call.query, default=20)
+    try:
+        page = max(1, int(_q(call.query, "cursor") or 1))
+    except ValueError:
+        raise SimError(PARAM_ERROR, "Parameter verification failed: cursor") from None
+    hist = ex.funding_history(symbol)[(page - 1) * size : page * size]
     return {
         "resultList": [
             {"symbol": symbol, "fundingRate": r, "fundingRateTimestamp": str(t)} for r, t in hist
@@ -921,7 +958,7 @@ ROUTES: Final[tuple[Route[V3Context], ...]] = (
     Route("GET", "/api/v3/market/tickers", tickers, 20, False),
     Route("GET", "/api/v3/market/orderbook", orderbook, 20, False),
     Route("GET", "/api/v3/market/candles", candles, 20, False),
-    Route("GET", "/api/v3/market/history-candles", candles, 20, False),
+    Route("GET", "/api/v3/market/history-candles", history_candles, 20, False),
     Route("GET", "/api/v3/market/fills", public_fills, 20, False),
     Route("GET", "/api/v3/market/current-fund-rate", current_fund_rate, 20, False),
     Route("GET", "/api/v3/market/history-fund-rate", history_fund_rate, 20, False),
