@@ -10,7 +10,8 @@ funding rates are served by the history endpoints beside the live ones (bitget-p
 bitget-protocol-uta.md 2.5-2.7).
 
 Memory: per market ``days * 1440`` 1m candles (7 ints), four trades per minute kept in compact
-int arrays (ids, times, ticks, lots; sides as bytes), ``days * 24 h / interval`` funding rows.
+int arrays (ids, times, ticks, lots; sides as bytes), ``days * 24 h / interval`` funding rows (at
+most ``MAX_FUNDING_ROWS``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from nautilus_bitget.sim.candles import bucket_start
 from nautilus_bitget.sim.market import MarketState
 
 
-TRADES_PER_MINUTE: Final[int] = 4  # open, high, low, close
 _MINUTE_VOLATILITY: Final[float] = 0.0004  # ~0.04 % per minute, about 2.6 % over three days
 _RATE_PLACES: Final[int] = 6
+MAX_FUNDING_ROWS: Final[int] = 1000
 
 
 def history_minutes(days: float) -> int:
@@ -181,6 +182,8 @@ def _roll_up(granularity: str, source: list[list[int]]) -> list[list[int]]:
 def _seed_funding(market: MarketState, rng: random.Random, now_ms: int, span_ms: int) -> None:
     """Settlements on the funding grid within the seeded span, oldest first (4.7)."""
     interval = market.interval_ms
+    # at most MAX_FUNDING_ROWS settlements (a sub-second test interval would give millions)
+    span_ms = min(span_ms, MAX_FUNDING_ROWS * interval)
     t = (now_ms - span_ms) // interval * interval + interval
     rows: list[tuple[Decimal, int]] = []
     rate = 100

@@ -17,7 +17,6 @@ from typing import Final
 
 from nautilus_bitget.sim import wire
 from nautilus_bitget.sim.auth import uid_of
-from nautilus_bitget.sim.candles import bucket_end
 from nautilus_bitget.sim.errors import SimError
 from nautilus_bitget.sim.pipeline import Dialect
 from nautilus_bitget.sim.pipeline import RestCall
@@ -171,12 +170,10 @@ def _candles(ctx: V3Context, call: RestCall, *, history: bool) -> list:
         interval,
         start_ms=int(start) if start else None,
         end_ms=int(end) if end else None,
-        limit=limit + 1 if history else limit,
+        limit=limit,
         kline_type=kline_type,
     )
-    if history:  # finished candles only
-        now = ex.now_ms()
-        data = [r for r in data if bucket_end(interval, int(r[0])) <= now][-limit:]
+    # 2.5 does not say that history-candles leaves out the forming candle (v2 4.5 does): kept
     return [list(r[:7]) for r in data]
 
 
@@ -186,7 +183,7 @@ def candles(ctx: V3Context, call: RestCall) -> list:
 
 
 def history_candles(ctx: V3Context, call: RestCall) -> list:
-    """``GET market/history-candles`` (2.5): finished candles, limit <= 100."""
+    """``GET market/history-candles`` (2.5): limit <= 100."""
     return _candles(ctx, call, history=True)
 
 
