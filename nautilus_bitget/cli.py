@@ -39,7 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--symbols", default=None, help="comma-separated symbols (default: a few)")
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--account", choices=("classic", "uta"), default="classic")
-    sim.add_argument("--checksum", action="store_true", help="send crc32 checksums on books")
+    sim.add_argument(
+        "--checksum", action="store_true", help="send crc32 checksums on v2 books (v3: always)"
+    )
+    sim.add_argument(
+        "--history-days",
+        type=float,
+        default=3.0,
+        help="days of seeded candles, trades and funding before the start (0: none)",
+    )
+    sim.add_argument(
+        "--funding-interval-secs",
+        type=float,
+        default=28_800.0,
+        help="funding settlement interval in seconds",
+    )
     sim.add_argument("--replay", default=None, help="serve a recorded Nautilus catalog instead")
     sim.add_argument("--rate", type=float, default=None, help="book messages/s per symbol")
     sim.add_argument(

@@ -86,6 +86,12 @@ class CandleSeries:
         self._cur_start = -1
         self._cur_end = -1
 
+    def resume(self) -> None:
+        """Continue the last candle (after ``candles`` was filled from outside, e.g. history)."""
+        if self.candles:
+            self._cur_start = self.candles[-1][0]
+            self._cur_end = bucket_end(self.granularity, self._cur_start)
+
     def add(self, ts_ms: int, ticks: int, lots: int) -> None:
         """Add one trade."""
         if self._cur_start <= ts_ms < self._cur_end:

@@ -26,6 +26,14 @@ def config_from_args(args: Any) -> SimConfig:
         account_mode=args.account,
         replay=getattr(args, "replay", None),
     )
+    if getattr(args, "history_days", None) is not None:
+        if args.history_days < 0:
+            raise ValueError("--history-days must be >= 0")
+        cfg.history_days = float(args.history_days)
+    if getattr(args, "funding_interval_secs", None) is not None:
+        if args.funding_interval_secs <= 0:
+            raise ValueError("--funding-interval-secs must be > 0")
+        cfg.funding_interval_secs = float(args.funding_interval_secs)
     if getattr(args, "rate", None):
         cfg.book_rate_hz = float(args.rate)
     return cfg

@@ -19,13 +19,19 @@ class SimConfig:
     seed : int
         Market generator seed.
     checksum : bool
-        Send a signed CRC32 ``checksum`` on ``books`` (bitget-protocol.md 6.1).
+        Send a signed CRC32 ``checksum`` on v2 ``books`` (bitget-protocol.md 6.1). v3 ``books``
+        updates always carry it (bitget-protocol-uta.md 4.5).
     account_mode : str
         ``"classic"`` or ``"uta"`` for the default account (UTA gets 40085 on v2 endpoints).
     book_rate_hz : float
         ``books`` messages per second per symbol.
     funding_interval_secs : float, optional
-        Funding settlement interval (default: the contract's ``fundInterval`` hours).
+        Funding settlement interval (default 28800 s = 8 h; ``None``: each contract's
+        ``fundInterval`` hours). Seeded funding history uses the same grid.
+    history_days : float
+        Days of seeded market history before the start (default 3; 0 disables): 1m candles
+        (every granularity aggregated from them; mark / index near last), a few public trades
+        per minute and funding settlements, deterministic from ``seed`` (history.py).
     ws_idle_timeout_secs : float
         Close a socket after this long without a text ``ping`` (bitget-protocol.md 3.1: ~120 s).
     ws_max_msgs_per_sec : int
@@ -56,7 +62,8 @@ class SimConfig:
     checksum: bool = False
     account_mode: str = "classic"
     book_rate_hz: float = 10.0
-    funding_interval_secs: float | None = None
+    funding_interval_secs: float | None = 28_800.0
+    history_days: float = 3.0
     ws_idle_timeout_secs: float = 120.0
     ws_max_msgs_per_sec: int = 10
     ws_max_channels: int = 1000

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from decimal import Decimal
 from typing import Final
 
@@ -250,3 +251,27 @@ DEFAULT_SYMBOLS: Final[tuple[str, ...]] = ("BTCUSDT", "ETHUSDT", "BTCPERP", "BTC
 def default_contracts() -> dict[str, ContractSpec]:
     """Return the default contracts keyed by symbol (all listed, only perps get a market)."""
     return {c.symbol: c for c in DEFAULT_CONTRACTS}
+
+
+# Demo coins (bitget-protocol.md 1.2 (B)): the "S" product types list the same contracts with an
+# "S" before base and quote (BTCUSDT -> SBTCSUSDT, base SBTC, quote and margin coin SUSDT)
+DEMO_PRODUCT_TYPES: Final[dict[str, str]] = {
+    "SUSDT-FUTURES": "USDT-FUTURES",
+    "SUSDC-FUTURES": "USDC-FUTURES",
+    "SCOIN-FUTURES": "COIN-FUTURES",
+}
+_REAL_TO_DEMO: Final[dict[str, str]] = {v: k for k, v in DEMO_PRODUCT_TYPES.items()}
+
+
+def demo_contract(spec: ContractSpec) -> ContractSpec:
+    """Return the demo ("S") mirror of a listed contract (bitget-protocol.md 1.2)."""
+    quote_part = spec.symbol[len(spec.base_coin) :]
+    return replace(
+        spec,
+        symbol=f"S{spec.base_coin}S{quote_part}",
+        product_type=_REAL_TO_DEMO[spec.product_type],
+        base_coin="S" + spec.base_coin,
+        quote_coin="S" + spec.quote_coin,
+        margin_coin="S" + spec.margin_coin,
+        support_margin_coins=tuple("S" + c for c in spec.support_margin_coins),
+    )

@@ -271,7 +271,7 @@ class PlanOrder:
     order_id: str
     client_oid: str
     api_key: str
-    plan_type: str  # normal_plan | profit_plan | loss_plan
+    plan_type: str  # normal_plan | profit_plan | loss_plan | pos_profit | pos_loss | moving_plan
     symbol: str
     product_type: str
     margin_coin: str
@@ -296,14 +296,27 @@ class PlanOrder:
     parent_order_id: str = ""  # for preset TP/SL: the order that created it
     c_time: int = 0
     u_time: int = 0
+    callback_ratio: Decimal | None = None  # moving_plan rangeRate (percent)
+    track_extreme: Decimal | None = None  # moving_plan: best reference price since activation
+    strategy_id: str = ""  # v3 tpsl strategy: the orderId its TP and SL legs share
 
     @property
     def ws_plan_type(self) -> str:
-        """Return the ``orders-algo`` short code (bitget-protocol.md 6.2): pl / tp / sl."""
-        return {"normal_plan": "pl", "profit_plan": "tp", "loss_plan": "sl"}.get(
-            self.plan_type,
-            self.plan_type,
-        )
+        """Return the ``orders-algo`` short code (bitget-protocol.md 6.2): pl / tp / sl / ptp /
+        psl / mtpsl / track."""
+        return _WS_PLAN_TYPES.get(self.plan_type, self.plan_type)
+
+
+# bitget-protocol.md 6.2: orders-algo planType short codes
+_WS_PLAN_TYPES = {
+    "normal_plan": "pl",
+    "profit_plan": "tp",
+    "loss_plan": "sl",
+    "pos_profit": "ptp",
+    "pos_loss": "psl",
+    "moving_plan": "mtpsl",
+    "track_plan": "track",
+}
 
 
 @dataclass(slots=True)

@@ -4,7 +4,8 @@ The simulated Bitget exchange: the truth behind the simulator's REST and WebSock
 API (all synchronous, single-threaded; call from the event loop thread)
 ------------------------------------------------------------------------
 ``ex = SimExchange(contracts=None, symbols=None, seed=7, clock=None, book_rate_hz=10.0,
-funding_interval_ms=None, book_levels=200, default_account=True)``
+funding_interval_ms=None, book_levels=200, default_account=True, account_mode="classic",
+history_days=0.0)`` (``history_days``: seeded market history before now, history.py)
 
 - ``ex.contracts`` (symbol -> ContractSpec, all listed), ``ex.markets`` (symbol -> MarketState,
   tradable symbols only), ``ex.contract(symbol, product_type=None)`` raises ``SimError(40034)``.
@@ -15,7 +16,8 @@ funding_interval_ms=None, book_levels=200, default_account=True)``
   and raise :class:`SimError` (``code``, ``msg``) on rejection (bitget-protocol.md 8.2):
   ``place_order``, ``batch_place_orders``, ``modify_order``, ``cancel_order``,
   ``batch_cancel_orders``, ``cancel_all_orders``, ``close_positions``, ``place_plan_order``,
-  ``modify_plan_order``, ``cancel_plan_order``, ``set_leverage``, ``set_margin_mode``,
+  ``modify_plan_order``, ``cancel_plan_order``, ``place_tpsl_order``, ``place_pos_tpsl``,
+  ``modify_tpsl_order``, ``set_leverage``, ``set_margin_mode``,
   ``set_position_mode``.
 - Queries (typed keyword args, newest first where the venue pages by ``idLessThan``):
   ``get_order``, ``pending_orders``, ``order_history``, ``fills``, ``positions``,
@@ -103,6 +105,7 @@ from nautilus_bitget.sim.events import TickerChanged
 from nautilus_bitget.sim.events import Trades
 from nautilus_bitget.sim.feed import FeedMixin
 from nautilus_bitget.sim.funding import FundingMixin
+from nautilus_bitget.sim.history import seed_history
 from nautilus_bitget.sim.market import MarketState
 from nautilus_bitget.sim.matching import MatchingMixin
 from nautilus_bitget.sim.orders import OrdersMixin
@@ -113,6 +116,7 @@ from nautilus_bitget.sim.records import AccountSettings
 from nautilus_bitget.sim.records import BatchResult
 from nautilus_bitget.sim.records import FundingInfo
 from nautilus_bitget.sim.records import SimAccount
+from nautilus_bitget.sim.tpsl import TpslMixin
 
 
 __all__ = [
@@ -156,6 +160,7 @@ class SimExchange(
     MatchingMixin,
     PositionsMixin,
     PlansMixin,
+    TpslMixin,
     QueriesMixin,
     FeedMixin,
     FundingMixin,
@@ -174,6 +179,7 @@ class SimExchange(
         book_levels: int = 200,
         default_account: bool = True,
         account_mode: str = "classic",
+        history_days: float = 0.0,
     ) -> None:
         self.contracts = dict(contracts or default_contracts())
         self.seed = seed
@@ -196,6 +202,8 @@ class SimExchange(
                 levels=book_levels,
                 funding_interval_ms=funding_interval_ms,
             )
+            # --history-days: candles, trades and funding before now (history.py)
+            seed_history(self.markets[sym], seed, now, history_days)
         self._gen_start = dict.fromkeys(self.markets, now)
         self._gen_count = dict.fromkeys(self.markets, 0)
         self._listeners: list[Listener] = []

@@ -43,9 +43,22 @@ class FeedMixin(ExchangeCore):
         return market.ticker(max(market.ts, 0), self._open_interest_lots(market))
 
     def recent_trades(self, symbol: str, limit: int = 100) -> list[PublicTrade]:
-        """Return recent public trades, newest first."""
-        trades = self._market(symbol).trades
-        return list(reversed(trades))[:limit]
+        """Return recent public trades, newest first (live, then the seeded history)."""
+        return self._market(symbol).trades_newest_first(limit=limit)
+
+    def trade_history(
+        self,
+        symbol: str,
+        *,
+        id_less_than: int | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        limit: int = 500,
+    ) -> list[PublicTrade]:
+        """Return public trades newest first below ``id_less_than`` within the window (4.6)."""
+        return self._market(symbol).trades_newest_first(
+            id_less_than=id_less_than, start_ms=start_ms, end_ms=end_ms, limit=limit
+        )
 
     def candles(
         self,
@@ -62,8 +75,7 @@ class FeedMixin(ExchangeCore):
         market = self._market(symbol)
         if granularity not in INTERVALS:
             raise param_error("granularity")
-        del kline_type  # mark / index candles are approximated by trade candles
-        return market.candle_rows(granularity, start_ms, end_ms, limit)
+        return market.candle_rows(granularity, start_ms, end_ms, limit, kline_type)
 
     def usdt_value(self, coin: str, amount: Decimal) -> Decimal:
         """Return ``amount`` of ``coin`` in USDT at the mark price (stablecoins and coins

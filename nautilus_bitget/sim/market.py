@@ -29,6 +29,7 @@ from nautilus_bitget.sim.events import BookChanged
 from nautilus_bitget.sim.events import Level
 from nautilus_bitget.sim.events import PublicTrade
 from nautilus_bitget.sim.events import Ticker
+from nautilus_bitget.sim.seeded import SeededTrades
 
 
 BUY = "buy"
@@ -36,6 +37,13 @@ SELL = "sell"
 RATE_PLACES = 6  # funding rate wire decimals, e.g. "0.000100"
 _SEQ_BASE_LARGE = 1_483_653_649_791_156_272  # COIN-M seqs exceed 2**53 (bitget-protocol.md 6.1)
 _SEQ_BASE = 18_000_000_000
+LIVE_TRADES = 20_000  # live public trades kept for fills / fills-history (oldest dropped)
+
+
+def _derived_factor(start_ms: int, kline_type: str) -> float:
+    """Return the deterministic mark / index offset of one candle: within +-3 bp of last."""
+    k = start_ms // 60_000 * (2_654_435_761 if kline_type == "mark" else 40_503) % 601
+    return 1.0 + (k - 300) / 1_000_000
 
 
 def default_next_funding(now_ms: int, interval_ms: int) -> int:
@@ -92,7 +100,8 @@ class MarketState:
         self.typical_lots = max(1, int(20000 / (price_f * float(c.size_multiplier))))
         self.last_ticks = mid
         self.last_gen_trades: list[tuple[int, int, str]] = []
-        self.trades: deque[PublicTrade] = deque(maxlen=500)
+        self.trades: deque[PublicTrade] = deque(maxlen=LIVE_TRADES)
+        self.seeded = SeededTrades(c.symbol)  # history before the start (history.py)
         self._trade_id = 1_150_000_000_000_000_000 + rng.randrange(10**12)
         self.series = {g: CandleSeries(g) for g in INTERVALS}
         self.interval_ms = funding_interval_ms or max(c.fund_interval_hours, 1) * HOUR
@@ -264,6 +273,40 @@ class MarketState:
         self._trade_id += 1 + self._trade_id % 5
         return str(self._trade_id)
 
+    def next_trade_id_floor(self) -> int:
+        """Return a bound below every live trade id (seeded history takes ids under it)."""
+        return self._trade_id
+
+    def trades_newest_first(
+        self,
+        *,
+        id_less_than: int | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        limit: int = 100,
+    ) -> list[PublicTrade]:
+        """Return live then seeded public trades, newest first, filtered and limited."""
+        out: list[PublicTrade] = []
+        for t in reversed(self.trades):
+            if len(out) >= limit:
+                return out
+            if id_less_than is not None and int(t.trade_id) >= id_less_than:
+                continue
+            if end_ms is not None and t.ts > end_ms:
+                continue
+            if start_ms is not None and t.ts < start_ms:
+                return out  # older ones are older still
+            out.append(t)
+        if len(out) < limit and self.seeded:
+            out += self.seeded.newest_first(
+                self.contract,
+                id_less_than=id_less_than,
+                start_ms=start_ms,
+                end_ms=end_ms,
+                limit=limit - len(out),
+            )
+        return out
+
     def print_trade(self, ticks: int, lots: int, side: str, ts: int) -> PublicTrade:
         """Record a public trade (last price, candles) and return it."""
         c = self.contract
@@ -419,20 +462,37 @@ class MarketState:
         start_ms: int | None = None,
         end_ms: int | None = None,
         limit: int = 100,
+        kline_type: str = "market",
     ) -> list[list[str]]:
-        """Return ``[ts, o, h, l, c, baseVol, quoteVol, usdtVol]`` rows, ascending."""
+        """
+        Return ``[ts, o, h, l, c, baseVol, quoteVol, usdtVol]`` rows, ascending. ``mark`` and
+        ``index`` candles follow the trade candles within a few basis points (a fixed factor
+        per candle, so they are deterministic and near last) with volumes ``"0"``
+        (bitget-protocol.md 4.5).
+        """
         c = self.contract
         ps, ss = c.price_str, c.size_str
         scale = c.size_multiplier * c.tick
+        candles = self.series[granularity].candles
+        lo_i = 0
+        if start_ms is not None:
+            first = bucket_start(granularity, start_ms)
+            lo_i = bisect_left(candles, first, key=lambda x: x[0])
+        hi_i = len(candles)
+        if end_ms is not None:
+            hi_i = bisect_left(candles, end_ms + 1, key=lambda x: x[0])
+        if limit:
+            lo_i = max(lo_i, hi_i - limit)
         rows: list[list[str]] = []
-        for s, o, h, lo, cl, lots, qu in self.series[granularity].candles:
-            if start_ms is not None and s < bucket_start(granularity, start_ms):
-                continue
-            if end_ms is not None and s > end_ms:
+        for s, o, h, lo, cl, lots, qu in candles[lo_i:hi_i]:
+            if kline_type in ("mark", "index"):
+                f = _derived_factor(s, kline_type)
+                o, h, lo, cl = (max(1, round(x * f)) for x in (o, h, lo, cl))
+                rows.append([str(s), ps(o), ps(h), ps(lo), ps(cl), "0", "0", "0"])
                 continue
             quote = f"{(qu * scale).normalize():f}" if qu else "0"
             rows.append([str(s), ps(o), ps(h), ps(lo), ps(cl), ss(lots), quote, quote])
-        return rows[-limit:] if limit else rows
+        return rows
 
     def ticker(self, ts: int, open_interest_lots: int) -> Ticker:
         """Return the ticker (24h stats from the 1H candles)."""

@@ -28,10 +28,9 @@ from nautilus_bitget.sim.orders import require_id
 from nautilus_bitget.sim.paging import page
 from nautilus_bitget.sim.paging import select
 from nautilus_bitget.sim.records import BatchResult
-
-
-TRIGGER_TYPES = ("mark_price", "fill_price")
-TPSL_TYPES = ("profit_plan", "loss_plan")
+from nautilus_bitget.sim.tpsl import POSITION_TYPES
+from nautilus_bitget.sim.tpsl import TPSL_TYPES
+from nautilus_bitget.sim.tpsl import TRIGGER_TYPES
 
 
 def plan_types(plan_type: str) -> tuple[str, ...]:
@@ -288,7 +287,10 @@ class PlansMixin(ExchangeCore):
             if plan.status != "live":
                 continue  # cancelled by a sibling meanwhile
             ref = mark if plan.trigger_type == "mark_price" else last
-            hit = ref >= plan.trigger_price if plan.trigger_above else ref <= plan.trigger_price
+            if plan.plan_type == "moving_plan":
+                hit = self._trail_hit(plan, ref)
+            else:
+                hit = ref >= plan.trigger_price if plan.trigger_above else ref <= plan.trigger_price
             if hit:
                 self._trigger(plan, now)
 
@@ -299,7 +301,8 @@ class PlansMixin(ExchangeCore):
         if plan.plan_type in TPSL_TYPES:
             hold = closes_side(plan.pos_side, plan.side)
             pos, avail = self._closable(plan.api_key, plan.symbol, hold)
-            size = min(size, avail)
+            # a position TP/SL closes whatever the position holds when it fires (5.11)
+            size = avail if plan.plan_type in POSITION_TYPES else min(size, avail)
             if pos is None or size <= 0:
                 self._finish_plan(plan, "fail_execute", now, "no position")
                 return

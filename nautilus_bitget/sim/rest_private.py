@@ -223,7 +223,8 @@ def plan_row(ex: SimExchange, p: Any, history: bool = False) -> dict:
         "clientOid": p.client_oid,
         "price": spec.fmt_price(p.price) if p.price is not None else "",
         "executePrice": spec.fmt_price(p.price) if p.price is not None else "",
-        "callbackRatio": "",
+        # moving_plan: its rangeRate (percent, 5.11)
+        "callbackRatio": f"{p.callback_ratio:f}" if p.callback_ratio is not None else "",
         "triggerPrice": spec.fmt_price(p.trigger_price),
         "triggerType": p.trigger_type,
         "planStatus": p.status,
@@ -356,6 +357,26 @@ def place_plan_order(ctx: RestContext, call: RestCall) -> Any:
     """``POST order/place-plan-order`` (5.11)."""
     _symbol(ctx.exchange, call.body, _pt_body(call.body))
     plan = ctx.exchange.place_plan_order(call.api_key, call.body)
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
+def place_tpsl_order(ctx: RestContext, call: RestCall) -> Any:
+    """``POST order/place-tpsl-order`` (5.11): ``{orderId, clientOid}``."""
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    plan = ctx.exchange.place_tpsl_order(call.api_key, call.body)
+    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+
+
+def place_pos_tpsl(ctx: RestContext, call: RestCall) -> Any:
+    """``POST order/place-pos-tpsl`` (5.11): one ``{orderId}`` per leg placed."""
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    return [{"orderId": p.order_id} for p in ctx.exchange.place_pos_tpsl(call.api_key, call.body)]
+
+
+def modify_tpsl_order(ctx: RestContext, call: RestCall) -> Any:
+    """``POST order/modify-tpsl-order`` (5.11): changed in place, ``{orderId, clientOid}``."""
+    _symbol(ctx.exchange, call.body, _pt_body(call.body))
+    plan = ctx.exchange.modify_tpsl_order(call.api_key, call.body)
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
@@ -586,6 +607,9 @@ ROUTES: Final[tuple[Route[RestContext], ...]] = (
     Route("POST", "/api/v2/mix/order/place-plan-order", place_plan_order, 10, True),
     Route("POST", "/api/v2/mix/order/modify-plan-order", modify_plan_order, 10, True),
     Route("POST", "/api/v2/mix/order/cancel-plan-order", cancel_plan_order, 10, True),
+    Route("POST", "/api/v2/mix/order/place-tpsl-order", place_tpsl_order, 10, True),
+    Route("POST", "/api/v2/mix/order/place-pos-tpsl", place_pos_tpsl, 10, True),
+    Route("POST", "/api/v2/mix/order/modify-tpsl-order", modify_tpsl_order, 10, True),
     Route("GET", "/api/v2/mix/order/orders-plan-pending", orders_plan_pending, 10, True),
     Route("GET", "/api/v2/mix/order/orders-plan-history", orders_plan_history, 10, True),
 )

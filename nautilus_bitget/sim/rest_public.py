@@ -12,6 +12,9 @@ from typing import Final
 
 from nautilus_bitget.sim import wire
 from nautilus_bitget.sim.context import RestContext
+from nautilus_bitget.sim.contracts import DEMO_PRODUCT_TYPES
+from nautilus_bitget.sim.contracts import ContractSpec
+from nautilus_bitget.sim.contracts import demo_contract
 from nautilus_bitget.sim.errors import SimError
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.pipeline import RestCall
@@ -66,6 +69,23 @@ def product_type(q: Any) -> str:
     return pt
 
 
+def listing_product_type(q: Any) -> str:
+    """Return ``productType`` of a listing endpoint: the demo ``S`` types too (1.2 (B))."""
+    pt = require(q, "productType").upper()
+    if pt not in PRODUCT_TYPES and pt not in DEMO_PRODUCT_TYPES:
+        raise SimError("40020", "Parameter productType error")
+    return pt
+
+
+def _demo_listing(ex: SimExchange, demo_pt: str) -> dict[str, tuple[ContractSpec, str]]:
+    """Return demo symbol -> (demo contract, real symbol) of a demo product type (1.2 (B))."""
+    out = {}
+    for spec in ex.contracts_of(DEMO_PRODUCT_TYPES[demo_pt]):
+        demo = demo_contract(spec)
+        out[demo.symbol] = (demo, spec.symbol)
+    return out
+
+
 def int_param(q: Any, name: str, default: int | None = None, lo: int = 0, hi: int | None = None):
     """Return an int parameter (or ``default``) checked against bounds (40020)."""
     value = q.get(name)
@@ -103,7 +123,14 @@ def server_time(ctx: RestContext, call: RestCall) -> Any:
 
 def contracts(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/contracts`` (4.2): all listed contracts of the product type."""
-    pt = product_type(call.query)
+    pt = listing_product_type(call.query)
+    if pt in DEMO_PRODUCT_TYPES:
+        # 1.2 (B): the demo product types list the same contracts under S-prefixed names
+        listing = _demo_listing(ctx.exchange, pt)
+        wanted = (call.query.get("symbol") or "").upper()
+        if wanted and wanted not in listing:
+            raise SimError("40034", f"Parameter {wanted} does not exist")
+        return [c.contract_row() for s, (c, _) in listing.items() if s == wanted or not wanted]
     if call.query.get("symbol"):
         symbol = symbol_of(ctx.exchange, call.query, pt, market=False)
         return [ctx.exchange.contracts[symbol].contract_row()]
@@ -169,14 +196,31 @@ def ticker_row(ex: SimExchange, symbol: str) -> dict:
 
 def ticker(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/ticker`` (4.4): an array with one row."""
-    pt = product_type(call.query)
+    pt = listing_product_type(call.query)
+    if pt in DEMO_PRODUCT_TYPES:
+        wanted = require(call.query, "symbol").upper()
+        rows = [r for r in _demo_tickers(ctx.exchange, pt) if r["symbol"] == wanted]
+        if not rows:
+            raise SimError("40034", f"Parameter {wanted} does not exist")
+        return rows
     return [ticker_row(ctx.exchange, symbol_of(ctx.exchange, call.query, pt))]
 
 
 def tickers(ctx: RestContext, call: RestCall) -> Any:
     """``GET market/tickers`` (4.4)."""
-    pt = product_type(call.query)
+    pt = listing_product_type(call.query)
+    if pt in DEMO_PRODUCT_TYPES:
+        return _demo_tickers(ctx.exchange, pt)
     return [ticker_row(ctx.exchange, s) for s in _symbols(ctx.exchange, {}, pt)]
+
+
+def _demo_tickers(ex: SimExchange, demo_pt: str) -> list[dict]:
+    """Demo tickers (1.2 (B)): the demo market mirrors the real one under the demo name."""
+    rows = []
+    for demo_symbol, (_, real) in _demo_listing(ex, demo_pt).items():
+        if real in ex.markets:
+            rows.append({**ticker_row(ex, real), "symbol": demo_symbol})
+    return rows
 
 
 def _granularity(q: Any) -> str:
@@ -270,18 +314,10 @@ def fills_history(ctx: RestContext, call: RestCall) -> Any:
     end = int_param(call.query, "endTime")
     if start is not None and end is not None and end - start > 7 * 86_400_000:
         raise SimError("00001", "startTime and endTime interval cannot be greater than 7 days")
-    id_less = call.query.get("idLessThan")
-    out = []
-    for t in ctx.exchange.recent_trades(symbol, 100_000):
-        if id_less and int(t.trade_id) >= int(id_less):
-            continue
-        if start is not None and t.ts < start:
-            continue
-        if end is not None and t.ts > end:
-            continue
-        out.append(t)
-        if len(out) >= limit:
-            break
+    id_less = int_param(call.query, "idLessThan")
+    out = ctx.exchange.trade_history(
+        symbol, id_less_than=id_less, start_ms=start, end_ms=end, limit=limit
+    )
     return _trade_rows(out, symbol)
 
 

@@ -121,6 +121,8 @@ class BitgetSimulator:
             funding_interval_ms=funding_ms,
             book_levels=cfg.book_levels,
             account_mode=cfg.account_mode,
+            # a replayed catalog is its own history
+            history_days=0.0 if cfg.replay else cfg.history_days,
         )
         if cfg.replay:
             from nautilus_bitget.sim.replay import CatalogReplay

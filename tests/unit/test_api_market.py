@@ -52,7 +52,8 @@ def _candles(rows, now_ms: int) -> list[tuple]:
 
 @pytest.fixture
 async def apis(sim_factory):
-    sim = await sim_factory(account_mode="uta", funding_interval_secs=0.3)
+    # live data only: the seeded history (--history-days) would page past one v3 funding page
+    sim = await sim_factory(account_mode="uta", funding_interval_secs=0.3, history_days=0)
     await asyncio.sleep(1.2)  # trades, candles and a few funding settlements
     _freeze(sim)
     http = BitgetHttpClient(sim.http_url, max_retries=0)

@@ -48,6 +48,7 @@ V3_CODES: Final[dict[str, str]] = {
     "45111": "25611",  # below min qty
     "45112": "25207",  # qty out of range
     "40034": "25100",  # symbol does not exist
+    "22002": "25227",  # no position to close
     "40019": PARAM_ERROR,
     "40020": PARAM_ERROR,
     "40306": PARAM_ERROR,
@@ -113,8 +114,18 @@ def _tradable(ex: Any, category: str, symbol: str | None) -> list[str]:
 
 
 # -- public market (2.2-2.8) ----------------------------------------------------------------------
+# 2.1: documented categories the simulator lists nothing under (it simulates futures only)
+_UNLISTED: Final[tuple[str, ...]] = ("SPOT", "MARGIN")
+
+
+def _unlisted(query: Any) -> bool:
+    return str(query.get("category") or "").upper() in _UNLISTED
+
+
 def instruments(ctx: V3Context, call: RestCall) -> list:
     ex = ctx.exchange
+    if _unlisted(call.query):
+        return []  # a valid category (2.1) without any simulated instrument
     cat = _category(call.query)
     symbol = _q(call.query, "symbol")
     specs = [c for c in ex.contracts_of(cat) if symbol is None or c.symbol == symbol]
@@ -123,6 +134,8 @@ def instruments(ctx: V3Context, call: RestCall) -> list:
 
 def tickers(ctx: V3Context, call: RestCall) -> list:
     ex = ctx.exchange
+    if _unlisted(call.query) and not call.query.get("symbol"):
+        return []
     return [
         rows.rest_ticker_row(ex, s)
         for s in _tradable(ex, _category(call.query), _q(call.query, "symbol"))
@@ -142,20 +155,36 @@ def orderbook(ctx: V3Context, call: RestCall) -> dict:
     }
 
 
-def candles(ctx: V3Context, call: RestCall) -> list:
+def _candles(ctx: V3Context, call: RestCall, *, history: bool) -> list:
     ex = ctx.exchange
     symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
     interval = _req(call.query, "interval")
     start, end = _q(call.query, "startTime"), _q(call.query, "endTime")
+    kline_type = (_q(call.query, "type") or "market").lower()
+    if kline_type not in ("market", "mark", "index"):
+        raise SimError(PARAM_ERROR, "Parameter verification failed: type")
+    # 2.5: history-candles default and max 100; candles up to 1000
+    limit = _limit(call.query, default=100, cap=100 if history else 1000)
     data = ex.candles(
         symbol,
         interval,
         start_ms=int(start) if start else None,
         end_ms=int(end) if end else None,
-        limit=_limit(call.query, default=100, cap=1000),
-        kline_type=(_q(call.query, "type") or "market").lower(),
+        limit=limit,
+        kline_type=kline_type,
     )
+    # 2.5 does not say that history-candles leaves out the forming candle (v2 4.5 does): kept
     return [list(r[:7]) for r in data]
+
+
+def candles(ctx: V3Context, call: RestCall) -> list:
+    """``GET market/candles`` (2.5): recent candles incl. the forming one."""
+    return _candles(ctx, call, history=False)
+
+
+def history_candles(ctx: V3Context, call: RestCall) -> list:
+    """``GET market/history-candles`` (2.5): limit <= 100."""
+    return _candles(ctx, call, history=True)
 
 
 def public_fills(ctx: V3Context, call: RestCall) -> list:
@@ -190,7 +219,13 @@ def current_fund_rate(ctx: V3Context, call: RestCall) -> list:
 def history_fund_rate(ctx: V3Context, call: RestCall) -> dict:
     ex = ctx.exchange
     symbol = _tradable(ex, _category(call.query), _req(call.query, "symbol"))[0]
-    hist = ex.funding_history(symbol)[: _limit(call.query)]
+    # 2.7: newest first, ``cursor`` is the page number (1-based), ``limit`` <= 100
+    size = _limit(call.query, default=20)
+    try:
+        page = max(1, int(_q(call.query, "cursor") or 1))
+    except ValueError:
+        raise SimError(PARAM_ERROR, "Parameter verification failed: cursor") from None
+    hist = ex.funding_history(symbol)[(page - 1) * size : page * size]
     return {
         "resultList": [
             {"symbol": symbol, "fundingRate": r, "fundingRateTimestamp": str(t)} for r, t in hist
@@ -622,10 +657,10 @@ def trade_fills(ctx: V3Context, call: RestCall) -> dict:
 def place_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     ex = ctx.exchange
     kind = str(call.body.get("type") or "tpsl").lower()
+    if kind == "tpsl":
+        return _place_tpsl_strategy(ctx, call)
     if kind != "trigger":
-        # Only trigger strategies are modelled by the simulator's engine (preset TP/SL on
-        # place-order is); position TP/SL strategies are rejected explicitly
-        raise SimError(PARAM_ERROR, "Parameter verification failed: type tpsl is not simulated")
+        raise SimError(PARAM_ERROR, "Parameter verification failed: type")
     cat = _category(call.body)
     symbol = _req(call.body, "symbol")
     spec = ex.contract(symbol, cat)
@@ -652,13 +687,116 @@ def place_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
+_TRIGGER_BY: Final[dict[str, str]] = {"market": "fill_price", "mark": "mark_price"}
+
+
+def _place_tpsl_strategy(ctx: V3Context, call: RestCall) -> dict:
+    """
+    ``type=tpsl`` (3.8): a take-profit and/or stop-loss on a position. ``tpslMode`` ``full``
+    (default) closes the whole position when it fires (engine ``pos_profit``/``pos_loss``),
+    ``partial`` closes ``qty`` (``profit_plan``/``loss_plan``). ``tpTriggerBy``/``slTriggerBy``
+    ``market`` (last price, the default) or ``mark``; ``tpOrderType``/``slOrderType`` ``limit``
+    with ``tpLimitPrice``/``slLimitPrice``, else market. The position is ``posSide`` (hedge:
+    required); one-way mode takes it from ``side`` (the closing direction) or the open
+    position. Both legs share the one ``orderId`` answered.
+    """
+    ex = ctx.exchange
+    body = call.body
+    _reject_v2_params(body)
+    cat = _category(body)
+    symbol = _req(body, "symbol")
+    spec = ex.contract(symbol, cat)
+    acct = ex.account(call.api_key)
+    mode = str(body.get("tpslMode") or "full").lower()
+    if mode not in ("full", "partial"):
+        raise SimError(PARAM_ERROR, "Parameter verification failed: tpslMode")
+    qty = _req(body, "qty") if mode == "partial" else None
+    hold = _tpsl_hold(ex, acct, call.api_key, cat, symbol, body)
+    legs = []
+    for prefix, key, partial, whole in (("tp", "takeProfit", "profit_plan", "pos_profit"),
+                                        ("sl", "stopLoss", "loss_plan", "pos_loss")):  # fmt: skip
+        trigger = body.get(key)
+        if trigger in (None, ""):
+            continue
+        by = str(body.get(f"{prefix}TriggerBy") or "market").lower()
+        if by not in _TRIGGER_BY:
+            raise SimError(PARAM_ERROR, f"Parameter verification failed: {prefix}TriggerBy")
+        order_type = str(body.get(f"{prefix}OrderType") or "market").lower()
+        if order_type not in ("limit", "market"):
+            raise SimError(PARAM_ERROR, f"Parameter verification failed: {prefix}OrderType")
+        v2 = {
+            "symbol": symbol,
+            "productType": cat,
+            "marginCoin": spec.margin_coin,
+            "planType": partial if mode == "partial" else whole,
+            "triggerPrice": str(trigger),
+            "triggerType": _TRIGGER_BY[by],
+            "executePrice": _req(body, f"{prefix}LimitPrice") if order_type == "limit" else "0",
+            "holdSide": hold,
+        }
+        if qty is not None:
+            v2["size"] = qty
+        legs.append(v2)
+    if not legs:
+        raise SimError(PARAM_ERROR, "Parameter verification failed: takeProfit or stopLoss")
+    oid = _client_oid(body)
+    if oid is not None:
+        legs[0]["clientOid"] = oid
+    plans: list = []
+    try:
+        for v2 in legs:
+            plans.append(
+                ex.place_tpsl_order(call.api_key, v2, strategy=plans[0] if plans else None)
+            )
+    except SimError:
+        for plan in plans:  # all or nothing: withdraw a leg already placed
+            ex.cancel_plan_order(
+                call.api_key,
+                {"productType": cat, "planType": plan.plan_type,
+                 "orderIdList": [{"orderId": plan.order_id}]},
+            )  # fmt: skip
+        raise
+    first = plans[0]
+    first.strategy_id = first.order_id  # one strategy: the legs share its id (3.8)
+    return {"orderId": first.order_id, "clientOid": first.client_oid}
+
+
+def _tpsl_hold(ex: Any, acct: Any, api_key: str, cat: str, symbol: str, body: Any) -> str:
+    """Return the position (``long``/``short``) a v3 TP/SL strategy protects (3.5, 3.8)."""
+    pos_side = str(body.get("posSide") or "").lower()
+    if pos_side:
+        if pos_side not in ("long", "short"):
+            raise SimError(PARAM_ERROR, "Parameter verification failed: posSide")
+        return pos_side
+    if acct.get_pos_mode(cat) == "hedge_mode":
+        raise SimError(PARAM_ERROR, "Parameter verification failed: posSide is required")
+    side = str(body.get("side") or "").lower()
+    if side in ("buy", "sell"):  # one-way: the closing direction names the position
+        return "long" if side == "sell" else "short"
+    held = [p.hold_side for p in ex.positions(api_key, cat, symbol)]
+    if not held:
+        raise SimError("25227", "No position to close")
+    return str(held[0])
+
+
+def _strategy_legs(ctx: V3Context, api_key: str, plan: Any) -> list:
+    """Return the live engine plans of the strategy ``plan`` belongs to (its TP and SL legs)."""
+    if not plan.strategy_id:
+        return [plan]
+    out = []
+    for cat in FUTURES:
+        out += [p for p in _strategy_plans(ctx, api_key, cat, "tpsl")
+                if p.strategy_id == plan.strategy_id]  # fmt: skip
+    return out or [plan]
+
+
 def _find_plan(ctx: V3Context, api_key: str, body: Any) -> Any:
     order_id, client_oid = body.get("orderId"), body.get("clientOid")
     if not order_id and not client_oid:
         raise SimError(PARAM_ERROR, "Parameter verification failed: orderId or clientOid")
     for cat in FUTURES:
         for plan in _strategy_plans(ctx, api_key, cat, None):
-            if (order_id and plan.order_id == str(order_id)) or (
+            if (order_id and str(order_id) in (plan.order_id, plan.strategy_id)) or (
                 not order_id and plan.client_oid == str(client_oid)
             ):
                 return plan
@@ -667,14 +805,15 @@ def _find_plan(ctx: V3Context, api_key: str, body: Any) -> Any:
 
 def cancel_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     plan = _find_plan(ctx, call.api_key, call.body)
+    legs = _strategy_legs(ctx, call.api_key, plan)
     res = ctx.exchange.cancel_plan_order(
         call.api_key,
         {"productType": plan.product_type, "symbol": plan.symbol, "planType": plan.plan_type,
-         "orderIdList": [{"orderId": plan.order_id}]},
+         "orderIdList": [{"orderId": p.order_id} for p in legs]},
     )  # fmt: skip
     if not res.success:
         raise SimError("25204", "Order does not exist")
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return {"orderId": plan.strategy_id or plan.order_id, "clientOid": plan.client_oid}
 
 
 def modify_strategy_order(ctx: V3Context, call: RestCall) -> dict:
@@ -686,6 +825,10 @@ def modify_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     _reject_v2_params(call.body)
     qty = _req(call.body, "qty")
     plan = _find_plan(ctx, call.api_key, call.body)
+    if plan.strategy_id:
+        for leg in _strategy_legs(ctx, call.api_key, plan):
+            _modify_tpsl_leg(ctx, call.api_key, leg, call.body, qty)
+        return {"orderId": plan.strategy_id, "clientOid": plan.client_oid}
     v2: dict[str, Any] = {
         "productType": plan.product_type,
         "symbol": plan.symbol,
@@ -711,10 +854,37 @@ def modify_strategy_order(ctx: V3Context, call: RestCall) -> dict:
     return {"orderId": plan.order_id, "clientOid": plan.client_oid}
 
 
+def _modify_tpsl_leg(ctx: V3Context, api_key: str, leg: Any, body: Any, qty: str) -> None:
+    """Modify one leg of a ``tpsl`` strategy with the request's fields of its side (3.8)."""
+    is_tp = leg.plan_type in ("profit_plan", "pos_profit")
+    prefix, key = ("tp", "takeProfit") if is_tp else ("sl", "stopLoss")
+    spec = ctx.exchange.contracts[leg.symbol]
+    trigger = body.get(key)
+    if trigger in (None, ""):
+        trigger = spec.fmt_price(leg.trigger_price)
+    by = body.get(f"{prefix}TriggerBy")
+    if by not in (None, "") and by not in _TRIGGER_BY:
+        raise SimError(PARAM_ERROR, f"Parameter verification failed: {prefix}TriggerBy")
+    order_type = str(body.get(f"{prefix}OrderType") or leg.order_type).lower()
+    limit = body.get(f"{prefix}LimitPrice")
+    if limit in (None, ""):
+        limit = spec.fmt_price(leg.price)
+    v2 = {
+        "productType": leg.product_type,
+        "symbol": leg.symbol,
+        "orderId": leg.order_id,
+        "triggerPrice": str(trigger),
+        "triggerType": _TRIGGER_BY[by] if by else leg.trigger_type,
+        "executePrice": str(limit) if order_type == "limit" else "0",
+        "size": qty,
+    }
+    ctx.exchange.modify_tpsl_order(api_key, v2)
+
+
 def unfilled_strategy_orders(ctx: V3Context, call: RestCall) -> list:
     ex = ctx.exchange
     plans = _strategy_plans(ctx, call.api_key, _category(call.query), _q(call.query, "type"))
-    return [rows.strategy_row(ex, p, str) for p in plans]
+    return rows.strategy_rows(ex, plans, str)
 
 
 def history_strategy_orders(ctx: V3Context, call: RestCall) -> dict:
@@ -744,7 +914,8 @@ def history_strategy_orders(ctx: V3Context, call: RestCall) -> dict:
             )
             if (start is None or p.c_time >= start) and (end is None or p.c_time <= end)
         ]
-    out = _listed(found, lambda p: rows.strategy_row(ex, p, str), "order_id", args["limit"])
+    out = _listed(found, lambda p: p, "order_id", args["limit"])
+    out["list"] = rows.strategy_rows(ex, out["list"], str)
     out["cursor"] = int(out["cursor"]) if out["cursor"] else None
     return out
 
@@ -784,7 +955,7 @@ ROUTES: Final[tuple[Route[V3Context], ...]] = (
     Route("GET", "/api/v3/market/tickers", tickers, 20, False),
     Route("GET", "/api/v3/market/orderbook", orderbook, 20, False),
     Route("GET", "/api/v3/market/candles", candles, 20, False),
-    Route("GET", "/api/v3/market/history-candles", candles, 20, False),
+    Route("GET", "/api/v3/market/history-candles", history_candles, 20, False),
     Route("GET", "/api/v3/market/fills", public_fills, 20, False),
     Route("GET", "/api/v3/market/current-fund-rate", current_fund_rate, 20, False),
     Route("GET", "/api/v3/market/history-fund-rate", history_fund_rate, 20, False),

@@ -29,8 +29,9 @@ _PLAN_STATUS = {
     "fail_execute": "failed",
     "cancelled": "cancelled",
 }
-# engine plan types of position TP/SL (v3 strategy type "tpsl", 3.8)
-TPSL_PLAN_TYPES = ("profit_plan", "loss_plan")
+# engine plan types of position TP/SL (v3 strategy type "tpsl", 3.8): partial and full-position
+TPSL_PLAN_TYPES = ("profit_plan", "loss_plan", "pos_profit", "pos_loss")
+_TP_PLAN_TYPES = ("profit_plan", "pos_profit")
 SPOT_STATUS = {"normal": "online", "maintain": "restrictedAPI", "limit_open": "limit_open"}
 
 
@@ -400,7 +401,7 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
             else ("long" if side == "buy" else "short")
         )
     row: dict[str, Any] = {
-        "orderId": ids(plan.order_id),
+        "orderId": ids(plan.strategy_id or plan.order_id),
         "clientOid": plan.client_oid,
         "category": spec.product_type.lower() if ws else spec.product_type,
         "symbol": plan.symbol,
@@ -424,16 +425,18 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
     }
     if plan.plan_type in TPSL_PLAN_TYPES:
         # 3.8 / 4.6: a position TP/SL is a "tpsl" strategy; its trigger is takeProfit/stopLoss
-        is_tp = plan.plan_type == "profit_plan"
-        trigger = spec.fmt_price(plan.trigger_price)
+        is_tp = plan.plan_type in _TP_PLAN_TYPES
+        leg = _tpsl_leg(spec, plan)
         row.update(
             {
-                "takeProfit": trigger if is_tp else "",
-                "stopLoss": "" if is_tp else trigger,
-                "tpTriggerBy": row["triggerBy"] if is_tp else "",
-                "slTriggerBy": "" if is_tp else row["triggerBy"],
-                "tpOrderType": "market" if is_tp else "",
-                "slOrderType": "" if is_tp else "market",
+                "takeProfit": leg["trigger"] if is_tp else "",
+                "stopLoss": "" if is_tp else leg["trigger"],
+                "tpTriggerBy": leg["by"] if is_tp else "",
+                "slTriggerBy": "" if is_tp else leg["by"],
+                "tpOrderType": leg["type"] if is_tp else "",
+                "slOrderType": "" if is_tp else leg["type"],
+                "tpLimitPrice": leg["limit"] if is_tp else "",
+                "slLimitPrice": "" if is_tp else leg["limit"],
                 "triggerPrice": "",
                 "triggerBy": "",
                 "triggerOrderType": "",
@@ -451,8 +454,40 @@ def strategy_row(ex: Any, plan: Any, ids: IdMap, *, ws: bool = False) -> dict:
             },
         )
         if plan.plan_type in TPSL_PLAN_TYPES:
-            row["triggerType"] = "takeProfit" if plan.plan_type == "profit_plan" else "stopLoss"
+            row["triggerType"] = "takeProfit" if plan.plan_type in _TP_PLAN_TYPES else "stopLoss"
     return row
+
+
+def _tpsl_leg(spec: Any, plan: Any) -> dict[str, str]:
+    return {
+        "trigger": spec.fmt_price(plan.trigger_price),
+        "by": "mark" if plan.trigger_type == "mark_price" else "market",
+        "type": plan.order_type,
+        "limit": spec.fmt_price(plan.price) if plan.price is not None else "",
+    }
+
+
+def strategy_rows(ex: Any, plans: list, ids: IdMap) -> list[dict]:
+    """
+    REST strategy rows (3.8): the take-profit and stop-loss legs of one ``tpsl`` strategy (engine
+    plans sharing a ``strategy_id``) are one row with both ``takeProfit`` and ``stopLoss`` (the
+    page's example row carries both); its status is ``pending`` while a leg is.
+    """
+    out: dict[str, dict] = {}
+    for plan in plans:
+        row = strategy_row(ex, plan, ids)
+        first = out.get(row["orderId"])
+        if first is None:
+            out[row["orderId"]] = row
+            continue
+        for key in ("takeProfit", "stopLoss", "tpTriggerBy", "slTriggerBy", "tpOrderType",
+                    "slOrderType", "tpLimitPrice", "slLimitPrice"):  # fmt: skip
+            if row[key] and not first[key]:
+                first[key] = row[key]
+        if row["status"] == "pending":
+            first["status"] = "pending"
+        first["updatedTime"] = max(first["updatedTime"], row["updatedTime"], key=int)
+    return list(out.values())
 
 
 # engine bill businessType -> v3 financial-records ``type``. The shared doc (bitget-protocol-uta.md

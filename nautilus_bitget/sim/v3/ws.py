@@ -148,14 +148,16 @@ class V3PublicWs(PublicWsServer):
         inst_type = event.product_type.lower()
         faults = self.ctx.faults
         key = (inst_type, "books", symbol)
-        if self.ctx.config.checksum:
-            self._mirror_apply(event)
         if key in self.subscribers:
+            # 4.5: v3 updates always carry the signed crc32 of the top 25 levels (recorded
+            # traffic: non-zero on every update; the v2 algorithm, bitget-protocol.md 6.1), with
+            # or without ``--checksum``: a present 0 would fail any verifying client. The mirror
+            # is kept only while someone listens (it resyncs from the book on a gap).
+            self._mirror_apply(event)
             if faults.skip_seq and faults.take_skip_seq(symbol):
                 pass  # the update is lost: the next pseq will not match
             else:
-                # 4.5: updates carry a non-zero checksum (v2 algorithm when enabled)
-                checksum = self._mirror_checksum(symbol) if self.ctx.config.checksum else 0
+                checksum = self._mirror_checksum(symbol)
                 if faults.bad_checksum_next and faults.take_bad_checksum(symbol):
                     checksum = (checksum ^ 0x5A5A5A5) or 1
                 row = self._book(event, snapshot=False, checksum=checksum)
