@@ -8,6 +8,7 @@ from decimal import Decimal
 import msgspec
 import pytest
 from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.identifiers import AccountId
 
 from nautilus_bitget.parsing import execution as px
 from nautilus_bitget.parsing import execution_v3 as p3
@@ -135,3 +136,74 @@ def test_funding_bill_from_financial_record(kind, amount, expected):
     )
     assert Decimal(bill.amount) == Decimal(expected)
     assert px.ms_to_ns(bill.cTime) == 1730181468493 * 1_000_000
+
+
+# -- tradeSide vocabulary (bitget-protocol-uta.md 3.7, bitget-protocol.md 5.5) --------------------
+
+
+def _rest_fill(**kw):
+    base = {"execId": "9", "orderId": "1", "symbol": "BTCUSDT", "execPrice": "60000",
+            "execQty": "0.01", "tradeScope": "taker", "createdTime": "1700000000000",
+            "feeDetail": [{"feeCoin": "USDT", "fee": "0.36"}]}  # fmt: skip
+    base.update(kw)
+    return msgspec.convert(base, BitgetV3Fill)
+
+
+@pytest.mark.parametrize(
+    ("side", "trade_side", "direction", "position"),
+    [
+        ("buy", "open_long", OrderSide.BUY, "LONG"),
+        ("sell", "open_short", OrderSide.SELL, "SHORT"),
+        ("sell", "close_long", OrderSide.SELL, "LONG"),
+        ("buy", "close_short", OrderSide.BUY, "SHORT"),  # a buy that closes the short
+        ("buy", "open", OrderSide.BUY, "LONG"),  # the WS / doc spelling
+        ("sell", "close", OrderSide.SELL, "LONG"),
+        ("buy", "close", OrderSide.BUY, "SHORT"),
+        ("BUY", "CLOSE_SHORT", OrderSide.BUY, "SHORT"),  # any case
+    ],
+)
+def test_rest_fill_trade_side_vocabulary_hedge(side, trade_side, direction, position):
+    from tests.unit.test_order_mapping import make_instrument
+
+    row = p3.fill(_rest_fill(side=side, tradeSide=trade_side), hedge=True)
+    assert row.tradeSide in ("open", "close")  # the v2 vocabulary the report builders read
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    assert report.order_side == direction
+    assert report.venue_position_id.value == f"BTCUSDT-PERP.BITGET-{position}"
+
+
+@pytest.mark.parametrize(
+    ("side", "trade_side", "direction"),
+    [
+        ("buy", "open_long", OrderSide.BUY),
+        ("sell", "close_long", OrderSide.SELL),
+        ("buy", "close_short", OrderSide.BUY),
+        ("sell", "open_short", OrderSide.SELL),
+    ],
+)
+def test_rest_fill_trade_side_vocabulary_one_way(side, trade_side, direction):
+    from tests.unit.test_order_mapping import make_instrument
+
+    row = p3.fill(_rest_fill(side=side, tradeSide=trade_side), hedge=False)
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    assert report.order_side == direction and report.venue_position_id is None
+
+
+@pytest.mark.parametrize("trade_side", sorted(p3.V3_TRADE_SIDE))
+def test_every_v3_trade_side_in_orders_and_pushes(trade_side):
+    action, position = p3.V3_TRADE_SIDE[trade_side]
+    side = "buy" if (position or "long") == "long" else "sell"
+    if action == "close":
+        side = "sell" if side == "buy" else "buy"
+    row = p3.ws_order(_ws_order(side=side, tradeSide=trade_side, holdMode="hedge_mode"), True)
+    assert row.tradeSide == action
+    assert px.order_side_of(row) == (OrderSide.BUY if side == "buy" else OrderSide.SELL)
+    assert px.hold_side_of(row) == (position or "long")
+    assert px.is_close(row) == (action == "close")
+
+
+def test_v2_style_trade_side_on_a_v3_row():
+    # a liquidation fill spelled the v2 way still names its position and direction
+    row = p3.fill(_rest_fill(side="sell", tradeSide="burst_close_long"), hedge=True)
+    assert (row.side, row.tradeSide) == ("buy", "close")
+    assert px.order_side_of(row) == OrderSide.SELL and px.hold_side_of(row) == "long"
