@@ -14,8 +14,10 @@ those handlers already take, so the Nautilus output is identical. Differences ha
   ``updatedTime`` (orders), ``execId``/``execPrice``/``execQty``/``execTime`` (fills), ``total``
   vs ``size``, ``avgPrice``, ``mmr`` (positions);
 * ``orderStatus`` ``cancelled`` (two l's) and ``reduceOnly`` in any case;
-* fees: v3 ``feeDetail[].fee`` is the paid amount as a positive number (3.7; HB, and the CCXT
-  negation), v2 negative = paid, so the sign is flipped;
+* fees: the sign of v3 ``feeDetail[].fee`` differs between sources (3.7: the doc examples and WS
+  fills positive = paid, a REST capture negative = paid). ``FeeSign`` reads the paid amount from
+  the row's role (a taker always pays, so its sign also teaches the source's convention) and
+  writes the v2 convention (negative = paid);
 * strategy (trigger) status ``pending|submitting|success|failed|cancelled`` -> v2 plan states.
 """
 
@@ -127,14 +129,56 @@ def _yes_no(row: Any) -> str:
     return "YES" if flag(get(row, "reduceOnly")) else "NO"
 
 
-def fee_details(items: Any) -> list[BitgetFeeDetail]:
-    """Return v2 ``feeDetail`` (negative = paid) from v3 ``feeDetail`` (positive = paid)."""
+class FeeSign:
+    """
+    Which sign means "paid" in the ``feeDetail[].fee`` of one v3 source (REST fills, WS fills).
+
+    Real captures disagree (bitget-protocol-uta.md 3.7), so the row decides where it can: a taker
+    fill always pays (Bitget has no negative taker rate), so its amount is paid whatever its sign,
+    and its sign is remembered as the source's convention. A maker fill (or a row without a role)
+    is read in that convention: the paid amount, or negative for a maker rebate. Until a taker
+    row with a fee is seen, the documented convention holds (positive = paid).
+    """
+
+    def __init__(self) -> None:
+        self.paid_sign = 1
+
+    def learn(self, rows: Any) -> None:
+        """Take the convention from the taker rows of a page (before converting any row)."""
+        for row in rows or ():
+            if _is_taker(row):
+                for item in get(row, "feeDetail") or ():
+                    self._learn(dec(get(item, "fee")))
+
+    def paid(self, row: Any, fee: Decimal) -> Decimal:
+        """Return the amount ``row`` paid for ``fee`` (negative: a rebate)."""
+        if _is_taker(row):
+            self._learn(fee)
+            return abs(fee)
+        return fee * self.paid_sign
+
+    def _learn(self, fee: Decimal | None) -> None:
+        if fee:
+            self.paid_sign = 1 if fee > 0 else -1
+
+
+def _is_taker(row: Any) -> bool:
+    return text(get(row, "tradeScope")).lower() in ("taker", "t")
+
+
+def fee_details(row: Any, fees: FeeSign | None = None) -> list[BitgetFeeDetail]:
+    """
+    Return v2 ``feeDetail`` (negative = paid) of a v3 row's ``feeDetail`` (``FeeSign``; without
+    one, the documented convention: positive = paid).
+    """
+    sign = fees or FeeSign()
     out = []
-    for item in items or []:
+    for item in get(row, "feeDetail") or []:
         fee = dec(get(item, "fee"))
         if fee is None:
             continue
-        out.append(BitgetFeeDetail(feeCoin=get(item, "feeCoin"), totalFee=str(-fee)))
+        paid = sign.paid(row, fee)
+        out.append(BitgetFeeDetail(feeCoin=get(item, "feeCoin"), totalFee=str(-paid)))
     return out
 
 
@@ -167,7 +211,7 @@ def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
         accBaseVolume=get(row, "cumExecQty"),
         priceAvg=get(row, "avgPrice"),
         cancelReason=get(row, "cancelReason") or None,
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row),
         cTime=get(row, "createdTime"),
         uTime=get(row, "updatedTime"),
     )
@@ -200,11 +244,12 @@ def order(row: Any, hedge: bool) -> BitgetOrderDetail:
     )
 
 
-def ws_fill(row: Any) -> BitgetWsFill:
+def ws_fill(row: Any, fees: FeeSign | None = None) -> BitgetWsFill:
     """
     Return a v2 WS ``fill`` row from a v3 ``fill``/``fast-fill`` row.
 
-    Both carry the trade direction in ``side`` (read with ``side_is_direction=True``).
+    Both carry the trade direction in ``side`` (read with ``side_is_direction=True``); ``fees``:
+    the fee convention of the WS source.
     """
     return BitgetWsFill(
         orderId=text(get(row, "orderId")),
@@ -218,12 +263,12 @@ def ws_fill(row: Any) -> BitgetWsFill:
         tradeSide=intent(row, hedge=False)[0],
         tradeScope=get(row, "tradeScope"),
         profit=get(row, "execPnl"),
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row, fees),
         cTime=get(row, "execTime") or get(row, "updatedTime"),
     )
 
 
-def fill(row: Any, hedge: bool) -> BitgetFill:
+def fill(row: Any, hedge: bool, fees: FeeSign | None = None) -> BitgetFill:
     """
     Return a v2 REST fill from a v3 ``trade/fills`` row (v2 hedge side semantics): in hedge mode
     ``side`` names the position and ``tradeSide`` is ``open``/``close`` (bitget-protocol.md 5.5),
@@ -239,7 +284,7 @@ def fill(row: Any, hedge: bool) -> BitgetFill:
         price=text(get(row, "execPrice")),
         baseVolume=text(get(row, "execQty")),
         clientOid=get(row, "clientOid") or None,
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row, fees),
         side=side,
         quoteVolume=get(row, "execValue"),
         profit=get(row, "execPnl"),

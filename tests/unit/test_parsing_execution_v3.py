@@ -207,3 +207,55 @@ def test_v2_style_trade_side_on_a_v3_row():
     row = p3.fill(_rest_fill(side="sell", tradeSide="burst_close_long"), hedge=True)
     assert (row.side, row.tradeSide) == ("buy", "close")
     assert px.order_side_of(row) == OrderSide.SELL and px.hold_side_of(row) == "long"
+
+
+# -- fee sign (bitget-protocol-uta.md 3.7) -------------------------------------------------------
+
+
+def _commission(row) -> Decimal:
+    from tests.unit.test_order_mapping import make_instrument
+
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    return report.commission.as_decimal()
+
+
+@pytest.mark.parametrize("fee", ["0.6417006", "-0.6417006"])
+def test_taker_fee_is_paid_whatever_the_sign(fee):
+    # the doc example / a capture (positive) and another capture (negative): a taker always pays
+    rest = p3.fill(_rest_fill(feeDetail=[{"feeCoin": "USDT", "fee": fee}]), False, p3.FeeSign())
+    assert _commission(rest) == Decimal("0.6417006")
+    ws_row = msgspec.convert(
+        {"execId": "5", "orderId": "1", "symbol": "BTCUSDT", "side": "buy", "execPrice": "94993",
+         "execQty": "0.01", "tradeScope": "taker", "feeDetail": [{"feeCoin": "USDT", "fee": fee}]},
+        BitgetV3WsFill,
+    )  # fmt: skip
+    assert _commission(p3.ws_fill(ws_row, p3.FeeSign())) == Decimal("0.6417006")
+
+
+@pytest.mark.parametrize(
+    ("taker_fee", "maker_fee", "expected"),
+    [
+        (None, "0.12", "0.12"),  # documented convention: positive = paid
+        (None, "-0.03", "-0.03"),  # ... negative = a maker rebate
+        ("0.64", "0.12", "0.12"),  # a positive taker row confirms it
+        ("-0.64", "-0.12", "0.12"),  # a negative taker row: negative = paid here
+        ("-0.64", "0.03", "-0.03"),  # ... so a positive maker fee is a rebate
+    ],
+)
+def test_maker_fee_read_in_the_sources_convention(taker_fee, maker_fee, expected):
+    rows = [_rest_fill(execId="M", tradeScope="maker",
+                       feeDetail=[{"feeCoin": "USDT", "fee": maker_fee}])]  # fmt: skip
+    if taker_fee is not None:  # later in the page (newest first) than the maker row
+        rows.append(_rest_fill(execId="T", feeDetail=[{"feeCoin": "USDT", "fee": taker_fee}]))
+    fees = p3.FeeSign()
+    fees.learn(rows)
+    converted = [p3.fill(r, False, fees) for r in rows]
+    assert _commission(converted[0]) == Decimal(expected)
+    if taker_fee is not None:
+        assert _commission(converted[1]) == abs(Decimal(taker_fee))
+
+
+def test_documented_rest_fill_sample_commission():
+    payload = json.loads((SAMPLES / "rest_trade_fills_doc.json").read_text())
+    (row,) = msgspec.convert(payload["data"]["list"], list[BitgetV3Fill])
+    assert _commission(p3.fill(row, False, p3.FeeSign())) == Decimal("0.6417006")
