@@ -188,6 +188,14 @@ def _price(value: Any) -> str | None:
     return text(value) if price else None
 
 
+def _preset(row: Any, name: str) -> str | None:
+    """A preset TP/SL price of an ``order`` push: ``takeProfit`` or ``takeprofit`` (4.6)."""
+    value = get(row, name)
+    if value in (None, ""):
+        value = get(row, name.lower())
+    return text(value) if dec(value) else None
+
+
 def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
     """Return a v2 WS ``orders`` row from a v3 ``order`` push row (fills come on ``fill``)."""
     is_hedge = _hedge(row, hedge)
@@ -212,6 +220,8 @@ def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
         priceAvg=get(row, "avgPrice"),
         cancelReason=get(row, "cancelReason") or None,
         feeDetail=fee_details(row),
+        presetStopSurplusPrice=_preset(row, "takeProfit"),
+        presetStopLossPrice=_preset(row, "stopLoss"),
         cTime=get(row, "createdTime"),
         uTime=get(row, "updatedTime"),
     )

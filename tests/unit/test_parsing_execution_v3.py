@@ -259,3 +259,41 @@ def test_documented_rest_fill_sample_commission():
     payload = json.loads((SAMPLES / "rest_trade_fills_doc.json").read_text())
     (row,) = msgspec.convert(payload["data"]["list"], list[BitgetV3Fill])
     assert _commission(p3.fill(row, False, p3.FeeSign())) == Decimal("0.6417006")
+
+
+# -- preset TP/SL spelling on the order push (bitget-protocol-uta.md 4.6) ------------------------
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.orders: list = []
+        self.bad: list = []
+
+    def on_order_row(self, row) -> None:
+        self.orders.append(row)
+
+    def on_bad_input(self, where, error) -> None:
+        self.bad.append((where, error))
+
+
+@pytest.mark.parametrize(
+    ("tp_key", "sl_key"), [("takeprofit", "stoploss"), ("takeProfit", "stopLoss")]
+)
+def test_order_push_preset_tpsl_either_spelling(tp_key, sl_key):
+    from nautilus_bitget.api.trading_v3 import BitgetV3Trading
+
+    payload = json.loads((SAMPLES / "ws_order_doc.json").read_text())
+    payload["data"][0].update({tp_key: "90000", sl_key: "80000", "orderStatus": "live"})
+    sink = _Sink()
+    api = BitgetV3Trading(None, hedge=True, margin_mode="crossed")  # type: ignore[arg-type]
+    api.route_private(json.dumps(payload).encode(), sink)
+    assert not sink.bad
+    (row,) = sink.orders
+    assert (row.presetStopSurplusPrice, row.presetStopLossPrice) == ("90000", "80000")
+    decoded = msgspec.convert(payload["data"][0], BitgetV3WsOrder)
+    assert {getattr(decoded, tp_key), getattr(decoded, sl_key)} == {"90000", "80000"}
+
+
+def test_order_push_without_tpsl():
+    row = p3.ws_order(_ws_order(takeprofit="", stopLoss=None), hedge=False)
+    assert row.presetStopSurplusPrice is None and row.presetStopLossPrice is None

@@ -172,7 +172,8 @@ class BitgetV3WsOrder(NullListStruct, frozen=True):
     """
     One private ``order`` push row (4.6): ``holdSide`` (not ``posSide``), lower-case
     ``category``, ``requestId`` echoed after a modify that carried one. Fills come only on
-    ``fill``/``fast-fill``.
+    ``fill``/``fast-fill``. The preset TP/SL arrive as ``takeProfit``/``stopLoss`` or, on the
+    order push, in lower case (``takeprofit``/``stoploss``): both are accepted (read either).
     """
 
     orderId: StrNum
@@ -204,6 +205,8 @@ class BitgetV3WsOrder(NullListStruct, frozen=True):
     requestId: str | None = None
     takeProfit: StrNum | None = None
     stopLoss: StrNum | None = None
+    takeprofit: StrNum | None = None  # the order push's spelling (4.6)
+    stoploss: StrNum | None = None
     createdTime: StrNum | None = None
     updatedTime: StrNum | None = None
 
