@@ -27,6 +27,7 @@ from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.live.execution_engine import LiveExecutionEngine
 from nautilus_trader.live.risk_engine import LiveRiskEngine
 from nautilus_trader.model.currencies import USDT
+from nautilus_trader.model.enums import OmsType
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
@@ -862,15 +863,26 @@ async def test_leverage_margin_mode_and_multi_product_account(sim):
 
 
 async def test_unset_position_mode_with_hedge_account_fails_clearly(sim):
+    """
+    The contract (README, architecture.md 3): ``position_mode=None`` is NETTING on an account
+    that must already be one-way. It cannot adopt a hedge account: NautilusTrader fixes the OMS
+    type at construction and ``ExecutionClient.oms_type`` is read-only (the engine reads it at
+    every fill), while the account's mode is only known after connect.
+    """
     sim.exchange.set_position_mode(SIM_API_KEY, {"productType": PRODUCT, "posMode": "hedge_mode"})
     s = Stack(sim, None)
+    assert s.client.oms_type == OmsType.NETTING
+    with pytest.raises(AttributeError, match="not writable"):
+        s.client.oms_type = OmsType.HEDGING
     s.exec_engine.start()
     try:
-        with pytest.raises(RuntimeError, match="position_mode='hedge'"):
+        refused = r"requires a one-way account.*position_mode='hedge'"
+        with pytest.raises(RuntimeError, match=refused):
             await s.client._connect()
     finally:
         await s.client._disconnect()
         s.exec_engine.stop()
+    assert sim.exchange.account(SIM_API_KEY).get_pos_mode(PRODUCT) == "hedge_mode"  # untouched
 
 
 async def test_position_mode_switch_refused_with_open_position(sim):
