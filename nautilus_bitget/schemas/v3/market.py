@@ -149,7 +149,10 @@ class BitgetV3FundRateRecord(msgspec.Struct, frozen=True):
 
 
 class BitgetV3HistoryFundRate(NullListStruct, frozen=True):
-    """``GET /api/v3/market/history-fund-rate`` (2.7): newest first, paged by ``cursor``."""
+    """
+    ``GET /api/v3/market/history-fund-rate`` (2.7): newest first; pages are asked for by the
+    request's page-number ``cursor`` (the response carries no cursor).
+    """
 
     resultList: NullList[BitgetV3FundRateRecord] = []
     cursor: StrNum | None = None
