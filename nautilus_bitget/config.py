@@ -182,8 +182,11 @@ class BitgetExecClientConfig(LiveExecClientConfig, _BitgetCommonMixin, frozen=Tr
     account_mode : {"auto", "classic", "uta"}, default "auto"
         Classic v2 or unified v3 API.
     position_mode : {"one_way", "hedge"}, optional
-        Switched on connect when it differs from the account's; ``None`` keeps the account's.
-        One-way maps to ``OmsType.NETTING``, hedge to ``OmsType.HEDGING``.
+        Switched on connect when it differs from the account's. One-way maps to
+        ``OmsType.NETTING``, hedge to ``OmsType.HEDGING``. ``None``: NETTING, and the account
+        must already be one-way (it is not switched; a hedge-mode account refuses to start).
+        NautilusTrader fixes the OMS type when the client is built, before the account's mode
+        can be read, so ``None`` cannot adopt a hedge-mode account.
     margin_mode : {"crossed", "isolated"}, default "crossed"
         Margin mode set on connect for every instrument in ``leverages`` and used on orders.
     leverages : dict[str, int], optional

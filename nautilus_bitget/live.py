@@ -182,7 +182,7 @@ def build_live_node(
     record_flush_secs : float, default 2.0
         Recorder flush interval.
     position_mode : {"one_way", "hedge"}, optional
-        Set on connect (``None`` keeps the account's).
+        Set on connect; ``None``: the account must already be one-way (not switched).
     leverages : dict[str, int], optional
         Leverage per Bitget symbol, set on connect.
     trader_id : str, default "TRADER-001"

@@ -45,6 +45,7 @@ from nautilus_bitget.schemas.v3.market import BitgetV3Ticker
 
 HISTORY_CANDLES_MAX: Final[int] = 100  # bitget-protocol-uta.md 2.5: rows per page
 FUND_HISTORY_PAGE: Final[int] = 100  # bitget-protocol-uta.md 2.7
+FUND_HISTORY_MAX_PAGES: Final[int] = 100  # 2.7: the page number ``cursor`` is at most 100
 ORDERBOOK_MAX: Final[int] = 200  # bitget-protocol-uta.md 2.3: levels per side
 # bitget-protocol-uta.md 2.5: intervals whose candles are the same as v2's (no anchor question)
 V3_CANDLE_INTERVALS: Final[frozenset[str]] = frozenset({"1m", "3m", "5m", "15m", "30m", "1H", "4H"})
@@ -127,18 +128,24 @@ class BitgetV3Market:
         start_ms: int | None = None,
         limit: int = 0,
     ) -> list[BitgetHistoryFundRate]:
-        """Return settled funding rates ascending (v3 ``history-fund-rate``, ``cursor``; 2.7)."""
+        """
+        Return settled funding rates ascending (v3 ``history-fund-rate``, 2.7).
+
+        ``cursor`` is a request page number (1, 2, ... at most 100) and the response has only
+        ``resultList`` (newest first): pages are read until a short page, the window start, the
+        ``limit`` or a page with nothing new (a venue ignoring ``cursor``).
+        """
         rows: dict[int, BitgetHistoryFundRate] = {}
-        cursor: str | None = None
-        while True:
+        for page_no in range(1, FUND_HISTORY_MAX_PAGES + 1):
             page = await self._endpoints.history_fund_rate(
                 product_type,
                 symbol,
-                cursor=cursor,
+                cursor=str(page_no),
                 limit=FUND_HISTORY_PAGE,
             )
+            records = page.resultList
             fresh = 0
-            for record in page.resultList:
+            for record in records:
                 ts = int(num_str(record.fundingRateTimestamp))
                 if ts not in rows:
                     fresh += 1
@@ -147,16 +154,13 @@ class BitgetV3Market:
                     fundingRate=record.fundingRate,
                     fundingTime=record.fundingRateTimestamp,
                 )
-            oldest = min((int(num_str(r.fundingRateTimestamp)) for r in page.resultList), default=0)
-            next_cursor = num_str(page.cursor)
-            # newest first: stop once older than the window or the pages run out
-            if not fresh or len(page.resultList) < FUND_HISTORY_PAGE or next_cursor in ("", cursor):
+            oldest = min((int(num_str(r.fundingRateTimestamp)) for r in records), default=0)
+            if len(records) < FUND_HISTORY_PAGE or not fresh:
                 break
             if start_ms is not None and oldest < start_ms:
                 break
             if limit and len(rows) >= limit:
                 break
-            cursor = next_cursor
         return [rows[ts] for ts in sorted(rows)]
 
     async def history_candles(

@@ -93,6 +93,9 @@ class BitgetV3Trading:
         self._margin_mode = margin_mode
         # financial-records watermark per category (see ``funding_bills``)
         self._ledger_since: dict[str, int] = {}
+        # the sign convention of feeDetail per source (bitget-protocol-uta.md 3.7)
+        self._rest_fees = p3.FeeSign()
+        self._ws_fees = p3.FeeSign()
 
     # -- orders ----------------------------------------------------------------------------------
 
@@ -276,7 +279,12 @@ class BitgetV3Trading:
             return list(page.list) if page is not None else [], _cursor(page)
 
         rows = await collect_pages(fetch, max_pages=50)
-        return [p3.fill(r, self._hedge) for r in rows if symbol is None or r.symbol == symbol]
+        self._rest_fees.learn(rows)
+        return [
+            p3.fill(r, self._hedge, self._rest_fees)
+            for r in rows
+            if symbol is None or r.symbol == symbol
+        ]
 
     async def trigger_orders(
         self,
@@ -412,7 +420,7 @@ class BitgetV3Trading:
                     sink.on_order_row(p3.ws_order(order_row, hedge))
             elif topic == "fill":
                 for fill_row in _FILLS.decode(data):
-                    sink.on_fill_row(p3.ws_fill(fill_row))
+                    sink.on_fill_row(p3.ws_fill(fill_row, self._ws_fees))
             elif topic == "strategy-order":
                 for strategy_row in _STRATEGY.decode(data):
                     sink.on_algo_row(_strategy_push(strategy_row, hedge))

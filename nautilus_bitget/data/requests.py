@@ -35,8 +35,9 @@ from nautilus_bitget.parsing.bars import kline_type_for
 from nautilus_bitget.parsing.bars import validate_external
 from nautilus_bitget.parsing.book import BookContext
 from nautilus_bitget.parsing.book import parse_levels_to_snapshot
+from nautilus_bitget.parsing.market import FUNDING_STAMP_BEFORE_NS
 from nautilus_bitget.parsing.market import parse_candle_to_bar
-from nautilus_bitget.parsing.market import parse_funding_history_to_update
+from nautilus_bitget.parsing.market import parse_funding_history_to_updates
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.schemas.common import num_str
@@ -244,26 +245,37 @@ class Requests:
         end: datetime | None,
         limit: int,
     ) -> list[FundingRateUpdate]:
-        """Return the settled funding rates of ``instrument_id`` from ``start`` to ``end``."""
+        """
+        Return the settled funding rates of ``instrument_id`` from ``start`` to ``end``.
+
+        Exactly as ``bitget-nt download`` writes them (``parse_funding_history_to_updates``):
+        the rate of funding time ``T`` stamped ``T - 1 ms`` (``ts_event = ts_init``) with
+        ``next_funding_ns = T`` and the interval, so a backtest settles it at ``T``. ``start``
+        and ``end`` bound the stamps.
+        """
         instrument = self._require(instrument_id)
         symbol = instrument.raw_symbol.value
-        start_ms = _dt_to_ms(start)
-        end_ms = _dt_to_ms(end)
+        start_ms, end_ms = _dt_to_ms(start), _dt_to_ms(end)
+        start_ns = start_ms * 1_000_000 if start_ms is not None else None
+        end_ns = end_ms * 1_000_000 if end_ms is not None else None
         hours = self._provider.funding_interval_hours(instrument_id)
-        interval = hours * 60 if hours else None
         history = await self._market.funding_history(
             symbol,
             self._provider.product_type_for(symbol),
-            start_ms=start_ms,
+            start_ms=(
+                (start_ns + FUNDING_STAMP_BEFORE_NS) // 1_000_000 if start_ns is not None else None
+            ),
             limit=limit or 0,
         )
-        rows = {int(num_str(row.fundingTime)): num_str(row.fundingRate) for row in history}
-        ts_init = self._clock.timestamp_ns()
-        updates: list[FundingRateUpdate] = [
-            parse_funding_history_to_update(rate, str(ts), instrument_id, interval, ts_init)
-            for ts, rate in sorted(rows.items())
-            if (start_ms is None or ts >= start_ms) and (end_ms is None or ts <= end_ms)
-        ]
+        updates = parse_funding_history_to_updates(
+            {int(num_str(row.fundingTime)): num_str(row.fundingRate) for row in history}.items(),
+            instrument_id,
+            hours * 60 if hours else None,
+            keep=lambda stamp: (
+                (start_ns is None or stamp >= start_ns) and (end_ns is None or stamp <= end_ns)
+            ),
+            on_malformed=lambda: self._publisher.malformed("history-fund-rate", "bad rate"),
+        )
         if limit and len(updates) > limit:
             updates = updates[-limit:]
         return updates

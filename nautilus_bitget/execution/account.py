@@ -98,9 +98,12 @@ class AccountSync:
         wanted = self._position_mode
         if wanted is None:
             if current == "hedge_mode":
+                # NautilusTrader fixes the OMS type at construction (ExecutionClient.oms_type is
+                # read-only), before the account's mode is known: None cannot adopt hedge mode
                 raise BitgetPositionModeMismatchError(
                     f"Bitget account is in hedge mode for {label} but "
-                    "BitgetExecClientConfig.position_mode is None (one-way / NETTING); set "
+                    "BitgetExecClientConfig.position_mode is None, which requires a one-way "
+                    "account (the OMS type, NETTING, is fixed when the client is built); set "
                     "position_mode='hedge' (or 'one_way' to switch the account)",
                 )
             return

@@ -20,10 +20,10 @@ class BadInputCounter:
         self._log = log
         self.counts: dict[tuple[str, str], int] = {}
 
-    def count(self, where: str, error: Exception) -> None:
-        """Count one malformed ``where`` message; log the first of each kind only."""
+    def count(self, where: str, error: Exception, *, noun: str = "push") -> None:
+        """Count one malformed ``where`` message (or ``noun``); log the first of each kind only."""
         key = (where, type(error).__name__)
         count = self.counts.get(key, 0) + 1
         self.counts[key] = count
         if count == 1:
-            self._log.warning(f"Malformed private {where} push skipped ({error}); counting")
+            self._log.warning(f"Malformed private {where} {noun} skipped ({error}); counting")

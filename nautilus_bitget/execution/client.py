@@ -226,6 +226,7 @@ class BitgetExecutionClient(LiveExecutionClient):
             account_id=self.account_id,
             hedge=self._hedge,
             use_position_ids=use_position_ids,
+            bad_inputs=self._bad_inputs,
             log=log,
         )
         emitter = OrderEventEmitter(
@@ -396,7 +397,7 @@ class BitgetExecutionClient(LiveExecutionClient):
 
     @property
     def bad_input_counts(self) -> dict[tuple[str, str], int]:
-        """Malformed private pushes skipped, by ``(channel, error type)``."""
+        """Malformed private pushes and report rows skipped, by ``(channel, error type)``."""
         return self._bad_inputs.counts
 
     @property

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+from typing import Final
 
+import msgspec
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
 from nautilus_trader.execution.messages import GenerateFillReports
@@ -21,6 +24,7 @@ from nautilus_trader.model.instruments import Instrument
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
+from nautilus_bitget.execution.bad_input import BadInputCounter
 from nautilus_bitget.execution.common import is_live_plan
 from nautilus_bitget.execution.dedupe import Deduplicator
 from nautilus_bitget.execution.lookup import OrderLookup
@@ -28,6 +32,11 @@ from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.parsing import execution as px
+
+
+# bitget-protocol.md 5.11: trigger plans, and every TP/SL plan type (pos_profit, pos_loss, ...)
+PLAN_LISTINGS: Final[tuple[str, ...]] = ("normal_plan", "profit_loss")
+REPORT_ROW = "order status report"
 
 
 class ReportBuilder:
@@ -61,6 +70,8 @@ class ReportBuilder:
         Whether the account is in hedge mode.
     use_position_ids : bool
         Whether reports carry venue position ids.
+    bad_inputs : BadInputCounter
+        Where rows that cannot become a report are counted (skipped, the first one logged).
     log : Logger
         The client's logger.
 
@@ -80,9 +91,11 @@ class ReportBuilder:
         account_id: AccountId,
         hedge: bool,
         use_position_ids: bool,
+        bad_inputs: BadInputCounter,
         log: Any,
     ) -> None:
         self._api = api
+        self._bad_inputs = bad_inputs
         self._routes = routes
         self._lookup = lookup
         self._registry = registry
@@ -193,7 +206,11 @@ class ReportBuilder:
         self,
         command: GenerateOrderStatusReports,
     ) -> list[OrderStatusReport]:
-        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
+        """
+        Return open orders (and, unless ``open_only``, recent history) incl. trigger and TP/SL
+        plans. A row that cannot become a report is skipped and counted (``bad_input_counts``,
+        the first logged); it never stops the others.
+        """
         reports: list[OrderStatusReport] = []
         instrument_id = command.instrument_id
         symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
@@ -208,16 +225,53 @@ class ReportBuilder:
                 for row in rows:
                     if row.orderId in self._registry.replaced_ids:
                         continue
-                    report = self.order_report(row)
-                    if report is not None:
-                        reports.append(report)
-                for row in await self._plan_rows.fetch(product_type, symbol, history=False):
-                    report = self.order_report(row, plan=True)
-                    if report is not None:
-                        reports.append(report)
+                    self._append(reports, row, plan=False)
+                positions: list[Any] | None = None  # read once, when a plan needs its size
+                for plan_type in PLAN_LISTINGS:
+                    for row in await self._plan_rows.fetch(
+                        product_type, symbol, history=False, plan_type=plan_type
+                    ):
+                        if row.orderId in self._registry.bracket_plan_coid:
+                            continue  # a bracket's venue TP/SL: its child is linked (linking)
+                        if (px.dec(row.size) or Decimal(0)) <= 0:
+                            if positions is None:
+                                positions = await self._api.positions(product_type)
+                            row = self._whole_position(row, positions)
+                            if row is None:
+                                continue
+                        self._append(reports, row, plan=True)
         except BitgetError as e:
             self._log.error(f"Order status reports failed: {e}")
         return reports
+
+    def _append(self, reports: list[OrderStatusReport], row: Any, *, plan: bool) -> None:
+        """Add the report of ``row``; a row that cannot become one is counted and skipped."""
+        try:
+            report = self.order_report(row, plan=plan)
+        except Exception as e:  # one bad row never stops the others
+            self._bad_inputs.count(REPORT_ROW, e, noun=f"row {row.orderId}")
+            return
+        if report is not None:
+            reports.append(report)
+
+    def _whole_position(self, row: Any, positions: list[Any]) -> Any | None:
+        """
+        Return a position TP/SL plan row (``pos_profit``/``pos_loss``: ``size`` ``0`` = the
+        whole position, bitget-protocol.md 5.11) sized to its position, or ``None`` (counted)
+        when the position is not known.
+        """
+        hold = px.text(row.posSide).lower()
+        sides = [p for p in positions if p.symbol == row.symbol and (px.dec(p.total) or 0) > 0]
+        if hold in ("long", "short"):
+            sides = [p for p in sides if p.holdSide == hold]
+        if len(sides) != 1:
+            error = ValueError(
+                f"{row.planType} plan {row.orderId} of {row.symbol} has size {row.size!r} "
+                f"(the whole position) and no single open position to size it",
+            )
+            self._bad_inputs.count(REPORT_ROW, error, noun="row")
+            return None
+        return msgspec.structs.replace(row, size=px.text(sides[0].total))
 
     async def fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
         """Return fills (REST ``order/fills``) since ``command.start``; they count as applied."""

@@ -11,11 +11,13 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.objects import Quantity
 
 from nautilus_bitget.faults.exec_stack import ExecStack
+from nautilus_bitget.faults.harness import PRODUCT
 from nautilus_bitget.faults.harness import sim_running
 from nautilus_bitget.faults.result import Drill
 from nautilus_bitget.faults.result import failed
@@ -24,6 +26,7 @@ from nautilus_bitget.faults.result import failed
 PLACE = "/api/v2/mix/order/place-order"
 MODIFY = "/api/v2/mix/order/modify-order"
 CANCEL = "/api/v2/mix/order/cancel-order"
+POSITIONS_V3 = "/api/v3/position/current-position"
 EXEC_EXPECTED = "fills once, no duplicate order, states + position == venue"
 DONE = (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED)
 
@@ -86,6 +89,57 @@ async def drill_private_lost_pushes() -> Drill:
         EXEC_EXPECTED + " (REST fallback)",
         lambda s: _fill_while(s, lambda: s.sim.faults.lose_private(8)),
     )
+
+
+# -- venue shapes -----------------------------------------------------------------------------
+
+
+class _ErrorLog:
+    """A logger proxy that counts (and forwards) the error lines a collaborator writes."""
+
+    def __init__(self, log: Any) -> None:
+        self._log = log
+        self.errors: list[str] = []
+
+    def error(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.errors.append(message)
+        self._log.error(message, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._log, name)
+
+
+async def drill_uta_flat_reconcile() -> Drill:
+    """
+    Start-up on a flat UTA account: ``current-position`` answers ``{"list": null}``
+    (bitget-protocol-uta.md 3.2); connect, the account refresh and the engine's start-up
+    reconciliation must all succeed with no error logged and no input skipped.
+    """
+    name = "UTA flat account: start-up reconciliation"
+    expected = 'current-position {"list": null} decoded as empty; reconciled, 0 errors'
+    start = time.monotonic()
+    try:
+        async with sim_running(account_mode="uta") as sim:
+            stack = ExecStack(sim, "one_way", account_mode="uta")
+            client: Any = stack.client
+            logs = [_ErrorLog(client._reports._log), _ErrorLog(client._account._log)]
+            client._reports._log, client._account._log = logs
+            try:
+                raw = await client.http.get(POSITIONS_V3, {"category": PRODUCT}, signed=True)
+                answered = msgspec.json.decode(raw)
+                reconciled = await stack.start(reconcile=True)
+                positions = len(stack.cache.positions_open())
+            finally:
+                await stack.stop()
+    except Exception as e:
+        return failed(name, expected, e)
+    errors = sum(len(log.errors) for log in logs) + sum(client.bad_input_counts.values())
+    observed = (
+        f"current-position answered {msgspec.json.encode(answered).decode()}, "
+        f"reconciled {reconciled}, open positions {positions}, errors {errors}"
+    )
+    passed = reconciled and errors == 0 and positions == 0 and answered == {"list": None}
+    return Drill(name, expected, observed, errors, passed, time.monotonic() - start)
 
 
 # -- REST faults ------------------------------------------------------------------------------
@@ -158,6 +212,7 @@ def _rest_drill(
 DRILLS = [
     drill_private_drop,
     drill_private_lost_pushes,
+    drill_uta_flat_reconcile,
     _rest_drill(
         "submit 5xx burst", _submit_under, lambda sim: sim.faults.http_errors(3, 500, PLACE)
     ),

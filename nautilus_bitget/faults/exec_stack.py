@@ -162,14 +162,23 @@ class ExecStack:
         self.exec_engine.register_external_order_claims(self.strategy)
         self._started = False
 
-    async def start(self) -> None:
-        """Start the engines, connect the client and start the strategy."""
+    async def start(self, *, reconcile: bool = False) -> bool:
+        """
+        Start the engines, connect the client and start the strategy.
+
+        With ``reconcile``, the live engine's start-up reconciliation runs after connect (as in a
+        ``TradingNode``); its result is returned (``True`` without it).
+        """
         self.exec_engine.start()
         self.risk_engine.start()
         await self.client._connect()
         self.client._set_connected(True)
+        reconciled = True
+        if reconcile:
+            reconciled = await self.exec_engine.reconcile_execution_state(timeout_secs=10.0)
         self.strategy.start()
         self._started = True
+        return reconciled
 
     async def stop(self) -> None:
         """Stop everything (safe after a failed start)."""

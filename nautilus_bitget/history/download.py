@@ -17,7 +17,9 @@ and it retries 429s and transient errors with backoff):
   A settled rate ``r`` of funding time ``T`` is written as the live ``ticker`` states it just
   before settlement: ``rate=r``, ``next_funding_ns=T``, ``ts_event = ts_init = T - 1 ms``, so the
   backtest's ``FundingSettlementModule`` settles ``r`` at ``T`` (a row stamped ``T`` itself would
-  arrive after that settlement and apply one interval late).
+  arrive after that settlement and apply one interval late). One function
+  (``parsing.market.parse_funding_history_to_updates``) serves this and the data client's
+  funding-rate request, so both give the same updates.
 - instruments: the ``CryptoPerpetual`` of the contracts endpoint (``history.venue``).
 
 Downloaded rows were not received live: ``ts_init = ts_event`` (as the recorder's backfill).
@@ -36,7 +38,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from typing import Final
 
@@ -62,7 +63,9 @@ from nautilus_bitget.history.venue import ResolvedInstrument
 from nautilus_bitget.parsing.bars import BitgetBarSpecError
 from nautilus_bitget.parsing.bars import bar_spec_to_interval
 from nautilus_bitget.parsing.book import BookContext
+from nautilus_bitget.parsing.market import FUNDING_STAMP_BEFORE_NS
 from nautilus_bitget.parsing.market import parse_candle_to_bar
+from nautilus_bitget.parsing.market import parse_funding_history_to_updates
 from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
 from nautilus_bitget.recorder.actor import parse_interval
 from nautilus_bitget.schemas.common import num_str
@@ -78,8 +81,6 @@ TRADES_WINDOW_MS: Final[int] = 7 * DAY_MS - 1
 TRADES_PER_CALL: Final[int] = 10 * FILLS_HISTORY_MAX
 # candles per MarketApi call (20 pages): one catalog file per call
 CANDLES_PER_CALL: Final[int] = 20 * HISTORY_CANDLES_MAX
-FUNDING_STAMP_BEFORE_NS: Final[int] = MS  # a settled rate is stamped 1 ms before its time
-_VALID_FUNDING_MINS: Final[frozenset[int]] = frozenset({60, 120, 240, 480})
 _BAR_KINDS: Final[dict[str, str]] = {"bars": "market", "mark-bars": "mark", "index-bars": "index"}
 INDEX_SUFFIX: Final[str] = "-INDEX"
 SETTLE_NS: Final[int] = 60_000_000_000  # the newest minute is never recorded as fetched
@@ -516,33 +517,13 @@ class Downloader:
             start_ms=(oldest_lo + FUNDING_STAMP_BEFORE_NS) // MS,
         )
         state.requests += 1
-        times = sorted(
-            {int(num_str(r.fundingTime)): num_str(r.fundingRate) for r in history}.items()
+        updates = parse_funding_history_to_updates(
+            {int(num_str(r.fundingTime)): num_str(r.fundingRate) for r in history}.items(),
+            iid,
+            resolved.funding_interval_mins,
+            keep=lambda stamp: any(a <= stamp <= b for a, b in plan),
+            on_malformed=lambda: self.out.manifest.skip("funding: malformed rows"),
         )
-        updates: list[FundingRateUpdate] = []
-        previous: int | None = None
-        for ts_ms, rate in times:
-            funding_ns = ts_ms * MS
-            stamp = funding_ns - FUNDING_STAMP_BEFORE_NS
-            interval = resolved.funding_interval_mins
-            if previous is not None and (ts_ms - previous) // 60_000 in _VALID_FUNDING_MINS:
-                interval = (ts_ms - previous) // 60_000
-            previous = ts_ms
-            if not any(a <= stamp <= b for a, b in plan):
-                continue
-            try:
-                updates.append(
-                    FundingRateUpdate(
-                        iid,
-                        Decimal(rate),
-                        stamp,
-                        stamp,
-                        interval=interval,
-                        next_funding_ns=funding_ns,
-                    ),
-                )
-            except (ArithmeticError, ValueError):
-                self.out.manifest.skip("funding: malformed rows")
         for lo, hi in plan:
             inside = [u.ts_init for u in updates if lo <= u.ts_init <= hi]
             span = hi - lo

@@ -19,6 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 from typing import Final
+from typing import NamedTuple
 
 from nautilus_trader.core.uuid import UUID4
 from nautilus_trader.execution.reports import FillReport
@@ -89,6 +90,50 @@ POSITION_SIDE: Final[dict[str, PositionSide]] = {
 }
 
 
+class TradeSide(NamedTuple):
+    """
+    What a read-back ``tradeSide`` value says (bitget-protocol.md 5.5).
+
+    ``close``: the trade reduces a position. ``direction`` (``buy``/``sell``) and ``position``
+    (``long``/``short``) when the value names them, else ``None`` (then ``side`` and ``posMode``
+    decide: a hedge ``close`` row repeats the position side).
+    """
+
+    close: bool
+    direction: str | None = None
+    position: str | None = None
+
+
+# bitget-protocol.md 5.5: every documented read-back ``tradeSide`` (order rows, fills, pushes).
+# ``*_close_long`` sells a long, ``*_close_short`` buys back a short (reduce = reduce-only,
+# burst = liquidation, offset = netting, delivery, dte_sys_adl = auto-deleveraging); ``*_single``
+# are one-way trades in the named direction, reducing except plain ``buy_single``/``sell_single``.
+V2_TRADE_SIDE: Final[dict[str, TradeSide]] = {
+    "open": TradeSide(close=False),
+    "close": TradeSide(close=True),
+    "buy_single": TradeSide(close=False, direction="buy"),
+    "sell_single": TradeSide(close=False, direction="sell"),
+    "reduce_close_long": TradeSide(close=True, direction="sell", position="long"),
+    "reduce_close_short": TradeSide(close=True, direction="buy", position="short"),
+    "burst_close_long": TradeSide(close=True, direction="sell", position="long"),
+    "burst_close_short": TradeSide(close=True, direction="buy", position="short"),
+    "offset_close_long": TradeSide(close=True, direction="sell", position="long"),
+    "offset_close_short": TradeSide(close=True, direction="buy", position="short"),
+    "delivery_close_long": TradeSide(close=True, direction="sell", position="long"),
+    "delivery_close_short": TradeSide(close=True, direction="buy", position="short"),
+    "dte_sys_adl_close_long": TradeSide(close=True, direction="sell", position="long"),
+    "dte_sys_adl_close_short": TradeSide(close=True, direction="buy", position="short"),
+    "reduce_buy_single": TradeSide(close=True, direction="buy"),
+    "reduce_sell_single": TradeSide(close=True, direction="sell"),
+    "burst_buy_single": TradeSide(close=True, direction="buy"),
+    "burst_sell_single": TradeSide(close=True, direction="sell"),
+    "delivery_buy_single": TradeSide(close=True, direction="buy"),
+    "delivery_sell_single": TradeSide(close=True, direction="sell"),
+    "dte_sys_adl_buy_in_single_side_mode": TradeSide(close=True, direction="buy"),
+    "dte_sys_adl_sell_in_single_side_mode": TradeSide(close=True, direction="sell"),
+}
+
+
 def get(row: Any, name: str) -> Any:
     """Return field ``name`` of a struct or dict row (``None`` when absent)."""
     if isinstance(row, dict):
@@ -150,14 +195,42 @@ def venue_position_id(
     return PositionId(f"{instrument_id}-{hold_side.upper()}")
 
 
-def hold_side_of(row: Any) -> str | None:
-    """Return the hedge position side (``long``/``short``) an order or fill row acts on."""
+def trade_side_of(row: Any) -> TradeSide | None:
+    """Return the meaning of a row's ``tradeSide`` (``None``: absent or not documented, 5.5)."""
+    return V2_TRADE_SIDE.get(text(get(row, "tradeSide")).lower())
+
+
+def is_close(row: Any) -> bool:
+    """
+    Return whether an order row reduces a position: ``reduceOnly``, a hedge ``close``, or a
+    ``tradeSide`` that names a reducing trade (``reduce_``/``burst_``/... values, 5.5).
+    """
+    if text(get(row, "reduceOnly")).lower() == "yes":
+        return True
+    meaning = trade_side_of(row)
+    if meaning is None:
+        return is_hedge(row) and "close" in text(get(row, "tradeSide"))
+    return meaning.close and (is_hedge(row) or meaning.direction is not None)
+
+
+def hold_side_of(row: Any, *, side_is_direction: bool = False) -> str | None:
+    """
+    Return the hedge position side (``long``/``short``) an order or fill row acts on.
+
+    ``posSide``, else the position a ``tradeSide`` names (``burst_close_short``...), else (order
+    rows, REST fills) ``side``, which names the position in hedge mode (5.5). With
+    ``side_is_direction`` (WS ``fill``) only an explicit position is returned.
+    """
     pos_side = get(row, "posSide")
     if pos_side in ("long", "short"):
         return pos_side
+    meaning = trade_side_of(row)
+    if meaning is not None and meaning.position is not None:
+        return meaning.position
+    if side_is_direction:
+        return None
     side = get(row, "side")
     if side in ("buy", "sell"):
-        # Hedge mode: side names the position (5.5).
         return "long" if side == "buy" else "short"
     return None
 
@@ -199,6 +272,10 @@ def order_side_of(row: Any, *, side_is_direction: bool = False) -> OrderSide:
     hedge mode (bitget-protocol.md 5.5); order rows and REST fills repeat the position side.
     """
     side = text(get(row, "side"))
+    meaning = trade_side_of(row)
+    if meaning is not None and meaning.direction is not None:
+        # the tradeSide names the direction (burst_close_long sells, reduce_buy_single buys)
+        return OrderSide.BUY if meaning.direction == "buy" else OrderSide.SELL
     if side_is_direction:
         return OrderSide.BUY if side == "buy" else OrderSide.SELL
     return trade_direction(side, get(row, "tradeSide"), get(row, "posMode"))
@@ -292,8 +369,7 @@ def parse_order_status_report(
         price=instrument.make_price(price) if price and otype != OrderType.MARKET else None,
         avg_px=avg if avg else None,
         post_only=force == "post_only",
-        reduce_only=text(get(row, "reduceOnly")).lower() == "yes"
-        or (hedge and "close" in text(get(row, "tradeSide"))),
+        reduce_only=is_close(row),
         cancel_reason=text(get(row, "cancelReason")) or None,
     )
 
@@ -350,8 +426,7 @@ def parse_plan_status_report(
         price=instrument.make_price(price) if price and has_price else None,
         trigger_price=instrument.make_price(trigger) if trigger else None,
         trigger_type=TRIGGER_TYPE.get(text(get(row, "triggerType")), TriggerType.DEFAULT),
-        reduce_only=text(get(row, "reduceOnly")).lower() == "yes"
-        or (hedge and "close" in text(get(row, "tradeSide"))),
+        reduce_only=is_close(row),
     )
 
 
@@ -418,7 +493,7 @@ def parse_fill_report(
         client_order_id=client_order_id,
         venue_position_id=venue_position_id(
             instrument.id,
-            None if side_is_direction else hold_side_of(row),
+            hold_side_of(row, side_is_direction=side_is_direction),
             hedge=is_hedge(row),
             use_position_ids=use_position_ids,
         ),

@@ -8,12 +8,16 @@ those handlers already take, so the Nautilus output is identical. Differences ha
 
 * sides: v3 ``side`` is the trade direction and ``posSide``/``holdSide`` the position; v2 hedge rows
   repeat the *position* side with ``tradeSide=close`` for closes, so a v3 hedge close flips back;
+  v3 ``tradeSide`` is ``open``/``close`` (WS, orders) or ``open_long``/``open_short``/
+  ``close_long``/``close_short`` (REST fills), read through one table (``V3_TRADE_SIDE``);
 * names: ``qty``/``cumExecQty``/``avgPrice``/``orderStatus``/``timeInForce``/``createdTime``/
   ``updatedTime`` (orders), ``execId``/``execPrice``/``execQty``/``execTime`` (fills), ``total``
   vs ``size``, ``avgPrice``, ``mmr`` (positions);
 * ``orderStatus`` ``cancelled`` (two l's) and ``reduceOnly`` in any case;
-* fees: v3 ``feeDetail[].fee`` is the paid amount as a positive number (3.7; HB, and the CCXT
-  negation), v2 negative = paid, so the sign is flipped;
+* fees: the sign of v3 ``feeDetail[].fee`` differs between sources (3.7: the doc examples and WS
+  fills positive = paid, a REST capture negative = paid). ``FeeSign`` reads the paid amount from
+  the row's role (a taker always pays, so its sign also teaches the source's convention) and
+  writes the v2 convention (negative = paid);
 * strategy (trigger) status ``pending|submitting|success|failed|cancelled`` -> v2 plan states.
 """
 
@@ -23,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 from typing import Final
 
+from nautilus_bitget.parsing.execution import V2_TRADE_SIDE
 from nautilus_bitget.parsing.execution import dec
 from nautilus_bitget.parsing.execution import get
 from nautilus_bitget.parsing.execution import text
@@ -53,6 +58,20 @@ STRATEGY_STATUS: Final[dict[str, str]] = {
 }
 
 
+# bitget-protocol-uta.md 3.5, 3.7: v3 ``tradeSide`` -> (``open``/``close``, position side or
+# ``None``: then the trade direction and the action name it). WS ``order``/``fill`` send ``open``/
+# ``close``; REST fills name the position too. ``side`` is always the trade direction, so
+# ``side=buy, tradeSide=close_short`` buys back a short.
+V3_TRADE_SIDE: Final[dict[str, tuple[str, str | None]]] = {
+    "open": ("open", None),
+    "close": ("close", None),
+    "open_long": ("open", "long"),
+    "open_short": ("open", "short"),
+    "close_long": ("close", "long"),
+    "close_short": ("close", "short"),
+}
+
+
 def v2_side(direction: str | None, trade_side: str | None, hedge: bool) -> str:
     """
     Return the v2 ``side`` of a v3 row (3.5 vs bitget-protocol.md 5.5).
@@ -65,16 +84,40 @@ def v2_side(direction: str | None, trade_side: str | None, hedge: bool) -> str:
     return side
 
 
-def _trade_side(row: Any, hedge: bool) -> str | None:
-    """Return ``open``/``close``: given, or derived from position side and direction (3.5)."""
+def intent(row: Any, hedge: bool) -> tuple[str | None, str | None]:
+    """
+    Return ``(open|close, long|short)`` of a v3 order or fill row (3.5, 3.7); ``None`` parts
+    when the row cannot tell.
+
+    The action and position come from ``tradeSide`` (``V3_TRADE_SIDE``; a v2-style value such
+    as ``burst_close_long`` through the v2 table), the position else from ``posSide``/
+    ``holdSide``; a missing action is derived in hedge mode (buying the long opens it) or from
+    ``reduceOnly``; a missing position from the direction and the action (a closing buy acts on
+    the short).
+    """
+    direction = text(get(row, "side")).lower()
     trade_side = text(get(row, "tradeSide")).lower()
-    if trade_side in ("open", "close"):
-        return trade_side
-    position = text(get(row, "posSide") or get(row, "holdSide")).lower()
+    action, position = V3_TRADE_SIDE.get(trade_side, (None, None))
+    if action is None and (v2 := V2_TRADE_SIDE.get(trade_side)) is not None:
+        action, position = ("close" if v2.close else "open"), v2.position
+    held = text(get(row, "posSide") or get(row, "holdSide")).lower()
+    if position is None and held in ("long", "short"):
+        position = held
+    if action is None:
+        if hedge and position is not None:
+            action = "open" if (direction == "buy") == (position == "long") else "close"
+        elif flag(get(row, "reduceOnly")):
+            action = "close"
+    if position is None and action is not None and direction in ("buy", "sell"):
+        position = "long" if (direction == "buy") == (action == "open") else "short"
+    return action, position
+
+
+def _v2_side(row: Any, action: str | None, position: str | None, hedge: bool) -> str:
+    """The v2 ``side``: the direction (one-way), the position's side (hedge, 5.5)."""
     if hedge and position in ("long", "short"):
-        opening = (text(get(row, "side")).lower() == "buy") == (position == "long")
-        return "open" if opening else "close"
-    return "close" if flag(get(row, "reduceOnly")) else None
+        return "buy" if position == "long" else "sell"
+    return v2_side(get(row, "side"), action, hedge)
 
 
 def _hedge(row: Any, default: bool) -> bool:
@@ -86,14 +129,56 @@ def _yes_no(row: Any) -> str:
     return "YES" if flag(get(row, "reduceOnly")) else "NO"
 
 
-def fee_details(items: Any) -> list[BitgetFeeDetail]:
-    """Return v2 ``feeDetail`` (negative = paid) from v3 ``feeDetail`` (positive = paid)."""
+class FeeSign:
+    """
+    Which sign means "paid" in the ``feeDetail[].fee`` of one v3 source (REST fills, WS fills).
+
+    Real captures disagree (bitget-protocol-uta.md 3.7), so the row decides where it can: a taker
+    fill always pays (Bitget has no negative taker rate), so its amount is paid whatever its sign,
+    and its sign is remembered as the source's convention. A maker fill (or a row without a role)
+    is read in that convention: the paid amount, or negative for a maker rebate. Until a taker
+    row with a fee is seen, the documented convention holds (positive = paid).
+    """
+
+    def __init__(self) -> None:
+        self.paid_sign = 1
+
+    def learn(self, rows: Any) -> None:
+        """Take the convention from the taker rows of a page (before converting any row)."""
+        for row in rows or ():
+            if _is_taker(row):
+                for item in get(row, "feeDetail") or ():
+                    self._learn(dec(get(item, "fee")))
+
+    def paid(self, row: Any, fee: Decimal) -> Decimal:
+        """Return the amount ``row`` paid for ``fee`` (negative: a rebate)."""
+        if _is_taker(row):
+            self._learn(fee)
+            return abs(fee)
+        return fee * self.paid_sign
+
+    def _learn(self, fee: Decimal | None) -> None:
+        if fee:
+            self.paid_sign = 1 if fee > 0 else -1
+
+
+def _is_taker(row: Any) -> bool:
+    return text(get(row, "tradeScope")).lower() in ("taker", "t")
+
+
+def fee_details(row: Any, fees: FeeSign | None = None) -> list[BitgetFeeDetail]:
+    """
+    Return v2 ``feeDetail`` (negative = paid) of a v3 row's ``feeDetail`` (``FeeSign``; without
+    one, the documented convention: positive = paid).
+    """
+    sign = fees or FeeSign()
     out = []
-    for item in items or []:
+    for item in get(row, "feeDetail") or []:
         fee = dec(get(item, "fee"))
         if fee is None:
             continue
-        out.append(BitgetFeeDetail(feeCoin=get(item, "feeCoin"), totalFee=str(-fee)))
+        paid = sign.paid(row, fee)
+        out.append(BitgetFeeDetail(feeCoin=get(item, "feeCoin"), totalFee=str(-paid)))
     return out
 
 
@@ -103,10 +188,18 @@ def _price(value: Any) -> str | None:
     return text(value) if price else None
 
 
+def _preset(row: Any, name: str) -> str | None:
+    """A preset TP/SL price of an ``order`` push: ``takeProfit`` or ``takeprofit`` (4.6)."""
+    value = get(row, name)
+    if value in (None, ""):
+        value = get(row, name.lower())
+    return text(value) if dec(value) else None
+
+
 def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
     """Return a v2 WS ``orders`` row from a v3 ``order`` push row (fills come on ``fill``)."""
     is_hedge = _hedge(row, hedge)
-    trade_side = _trade_side(row, is_hedge)
+    trade_side, position = intent(row, is_hedge)
     return BitgetWsOrder(
         orderId=text(get(row, "orderId")),
         instId=text(get(row, "symbol")),
@@ -115,8 +208,8 @@ def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
         size=get(row, "qty"),
         orderType=get(row, "orderType"),
         force=get(row, "timeInForce"),
-        side=v2_side(get(row, "side"), trade_side, is_hedge),
-        posSide=text(get(row, "holdSide") or get(row, "posSide")) or None,
+        side=_v2_side(row, trade_side, position, is_hedge),
+        posSide=position if is_hedge else text(get(row, "holdSide") or get(row, "posSide")) or None,
         posMode=HEDGE if is_hedge else ONE_WAY,
         tradeSide=trade_side,
         marginMode=get(row, "marginMode"),
@@ -126,7 +219,9 @@ def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
         accBaseVolume=get(row, "cumExecQty"),
         priceAvg=get(row, "avgPrice"),
         cancelReason=get(row, "cancelReason") or None,
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row),
+        presetStopSurplusPrice=_preset(row, "takeProfit"),
+        presetStopLossPrice=_preset(row, "stopLoss"),
         cTime=get(row, "createdTime"),
         uTime=get(row, "updatedTime"),
     )
@@ -135,7 +230,7 @@ def ws_order(row: Any, hedge: bool) -> BitgetWsOrder:
 def order(row: Any, hedge: bool) -> BitgetOrderDetail:
     """Return a v2 order detail/list row from a v3 REST order (``order-info``, lists)."""
     is_hedge = _hedge(row, hedge)
-    trade_side = _trade_side(row, is_hedge)
+    trade_side, position = intent(row, is_hedge)
     return BitgetOrderDetail(
         symbol=text(get(row, "symbol")),
         orderId=text(get(row, "orderId")),
@@ -145,9 +240,9 @@ def order(row: Any, hedge: bool) -> BitgetOrderDetail:
         price=_price(get(row, "price")),
         priceAvg=get(row, "avgPrice"),
         state=norm_order_status(get(row, "orderStatus")),
-        side=v2_side(get(row, "side"), trade_side, is_hedge),
+        side=_v2_side(row, trade_side, position, is_hedge),
         force=get(row, "timeInForce"),
-        posSide=text(get(row, "posSide") or get(row, "holdSide")) or None,
+        posSide=position if is_hedge else text(get(row, "posSide") or get(row, "holdSide")) or None,
         orderType=get(row, "orderType"),
         marginMode=get(row, "marginMode"),
         reduceOnly=_yes_no(row),
@@ -159,11 +254,12 @@ def order(row: Any, hedge: bool) -> BitgetOrderDetail:
     )
 
 
-def ws_fill(row: Any) -> BitgetWsFill:
+def ws_fill(row: Any, fees: FeeSign | None = None) -> BitgetWsFill:
     """
     Return a v2 WS ``fill`` row from a v3 ``fill``/``fast-fill`` row.
 
-    Both carry the trade direction in ``side`` (read with ``side_is_direction=True``).
+    Both carry the trade direction in ``side`` (read with ``side_is_direction=True``); ``fees``:
+    the fee convention of the WS source.
     """
     return BitgetWsFill(
         orderId=text(get(row, "orderId")),
@@ -174,18 +270,23 @@ def ws_fill(row: Any) -> BitgetWsFill:
         clientOid=get(row, "clientOid") or None,
         side=text(get(row, "side")).lower(),
         orderType=get(row, "orderType"),
-        tradeSide=get(row, "tradeSide"),
+        tradeSide=intent(row, hedge=False)[0],
         tradeScope=get(row, "tradeScope"),
         profit=get(row, "execPnl"),
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row, fees),
         cTime=get(row, "execTime") or get(row, "updatedTime"),
     )
 
 
-def fill(row: Any, hedge: bool) -> BitgetFill:
-    """Return a v2 REST fill from a v3 ``trade/fills`` row (v2 hedge side semantics)."""
-    trade_side = text(get(row, "tradeSide")).lower() or None
-    side = v2_side(get(row, "side"), trade_side, hedge)
+def fill(row: Any, hedge: bool, fees: FeeSign | None = None) -> BitgetFill:
+    """
+    Return a v2 REST fill from a v3 ``trade/fills`` row (v2 hedge side semantics): in hedge mode
+    ``side`` names the position and ``tradeSide`` is ``open``/``close`` (bitget-protocol.md 5.5),
+    so ``side=buy, tradeSide=close_short`` becomes ``side=sell, tradeSide=close``: a buy that
+    closes the short.
+    """
+    trade_side, position = intent(row, hedge)
+    side = _v2_side(row, trade_side, position, hedge)
     return BitgetFill(
         tradeId=text(get(row, "execId")),
         orderId=text(get(row, "orderId")),
@@ -193,7 +294,7 @@ def fill(row: Any, hedge: bool) -> BitgetFill:
         price=text(get(row, "execPrice")),
         baseVolume=text(get(row, "execQty")),
         clientOid=get(row, "clientOid") or None,
-        feeDetail=fee_details(get(row, "feeDetail")),
+        feeDetail=fee_details(row, fees),
         side=side,
         quoteVolume=get(row, "execValue"),
         profit=get(row, "execPnl"),
@@ -246,7 +347,7 @@ def _strategy_fields(row: Any, hedge: bool) -> dict[str, Any]:
     if hedge and position_side in ("long", "short"):
         if direction not in ("buy", "sell"):
             direction = "buy" if position_side == "long" else "sell"
-        trade_side = _trade_side({"side": direction, "posSide": position_side}, True)
+        trade_side = intent({"side": direction, "posSide": position_side}, True)[0]
     else:
         trade_side = None
         if direction not in ("buy", "sell") and position_side in ("long", "short"):

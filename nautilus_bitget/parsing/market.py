@@ -9,9 +9,11 @@ keeps per subscription: ``TradeDeduper`` (trade snapshot not re-published, no du
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Final
 
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import BarType
@@ -29,6 +31,11 @@ from nautilus_bitget.parsing.bars import bar_close_ns
 from nautilus_bitget.parsing.book import BookContext
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
+
+
+FUNDING_STAMP_BEFORE_NS: Final[int] = 1_000_000  # a settled rate is stamped 1 ms before its time
+# bitget-protocol.md 4.7: funding intervals (minutes) a gap between settlements may show
+FUNDING_INTERVALS_MINS: Final[frozenset[int]] = frozenset({60, 120, 240, 480})
 
 
 def _ms(value: str | int) -> int:
@@ -135,22 +142,69 @@ def parse_ticker_to_funding_rate(
     )
 
 
-def parse_funding_history_to_update(
-    symbol_rate: str,
-    funding_time_ms: str,
+def parse_funding_history_to_updates(
+    rows: Iterable[tuple[int, str]],
     instrument_id: InstrumentId,
     interval_mins: int | None,
-    ts_init: int,
-) -> FundingRateUpdate:
-    """Return a ``FundingRateUpdate`` from a ``history-fund-rate`` row (section 4.7)."""
-    ts = _ms(funding_time_ms)
-    return FundingRateUpdate(
-        instrument_id,
-        Decimal(symbol_rate),
-        ts,
-        max(ts_init, ts),
-        interval=interval_mins,
-    )
+    *,
+    keep: Callable[[int], bool] | None = None,
+    on_malformed: Callable[[], None] | None = None,
+) -> list[FundingRateUpdate]:
+    """
+    Return settled funding rates as the live ``ticker`` states them just before settlement.
+
+    A rate ``r`` of funding time ``T`` (``history-fund-rate``, sections 4.7) becomes
+    ``FundingRateUpdate(rate=r, ts_event=ts_init=T - 1 ms, next_funding_ns=T, interval)``, so a
+    backtest's ``FundingSettlementModule`` settles ``r`` at ``T`` (a row stamped ``T`` itself
+    arrives after that settlement and applies one interval late). ``interval`` is the gap to the
+    previous settlement when it is a funding interval (a symbol whose interval changed), else
+    ``interval_mins``. One function for the data client's request and ``bitget-nt download``.
+
+    Parameters
+    ----------
+    rows : Iterable[tuple[int, str]]
+        ``(funding time ms, rate)`` pairs, any order (one per time).
+    instrument_id : InstrumentId
+        The perpetual.
+    interval_mins : int, optional
+        The symbol's funding interval (minutes), used where the gaps do not tell.
+    keep : Callable[[int], bool], optional
+        Whether to return the update stamped at this ``ts_event`` (ns); default all.
+    on_malformed : Callable[[], None], optional
+        Called for each kept row whose rate cannot be parsed (the row is skipped).
+
+    Returns
+    -------
+    list[FundingRateUpdate]
+        Ascending by time.
+
+    """
+    updates: list[FundingRateUpdate] = []
+    previous: int | None = None
+    for ts_ms, rate in sorted(rows):
+        funding_ns = ts_ms * 1_000_000
+        stamp = funding_ns - FUNDING_STAMP_BEFORE_NS
+        interval = interval_mins
+        if previous is not None and (ts_ms - previous) // 60_000 in FUNDING_INTERVALS_MINS:
+            interval = (ts_ms - previous) // 60_000
+        previous = ts_ms
+        if keep is not None and not keep(stamp):
+            continue
+        try:
+            updates.append(
+                FundingRateUpdate(
+                    instrument_id,
+                    Decimal(rate),
+                    stamp,
+                    stamp,
+                    interval=interval,
+                    next_funding_ns=funding_ns,
+                ),
+            )
+        except (ArithmeticError, ValueError):
+            if on_malformed is not None:
+                on_malformed()
+    return updates
 
 
 def parse_candle_to_bar(

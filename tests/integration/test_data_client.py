@@ -417,8 +417,12 @@ async def test_requests_bars_trades_funding_snapshot(sim_factory) -> None:
         funding = recorder.historical[FundingRateUpdate]
         history = dict((t, r) for r, t in sim.exchange.funding_history("BTCUSDT"))
         assert funding, "no funding history returned"
-        for update in funding:
-            assert Decimal(str(update.rate)) == Decimal(history[update.ts_event // 1_000_000])
+        interval = sim.exchange.funding("BTCUSDT").interval_hours * 60
+        for update in funding:  # as bitget-nt download writes them: stamped 1 ms before T
+            funding_ms = update.next_funding_ns // 1_000_000
+            assert Decimal(str(update.rate)) == Decimal(history[funding_ms])
+            assert update.ts_event == update.ts_init == update.next_funding_ns - 1_000_000
+            assert update.interval == interval
 
         snapshots = recorder.historical[OrderBookDeltas]
         assert snapshots and snapshots[0].is_snapshot

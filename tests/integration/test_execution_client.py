@@ -11,6 +11,7 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import pytest
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock
@@ -26,6 +27,7 @@ from nautilus_trader.execution.messages import GeneratePositionStatusReports
 from nautilus_trader.live.execution_engine import LiveExecutionEngine
 from nautilus_trader.live.risk_engine import LiveRiskEngine
 from nautilus_trader.model.currencies import USDT
+from nautilus_trader.model.enums import OmsType
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
@@ -668,6 +670,59 @@ async def test_reconciliation_reports_equal_venue(hedge):
     assert by_id[f"{BTC}-SHORT"].position_side == PositionSide.FLAT
 
 
+async def test_position_tpsl_plans_reported_and_bad_rows_skipped(hedge, monkeypatch):
+    """
+    bitget-protocol.md 5.11: ``profit_loss`` plans are reported too; a ``pos_profit`` row with
+    ``size "0"`` (the whole position) is sized from the position; a row that cannot become a
+    report (or a whole-position plan without its position) is counted, and the others reported.
+    """
+    s = hedge
+    long = s.market(OrderSide.BUY, Quantity.from_str("0.020"))
+    await s.until_status(long, OrderStatus.FILLED)
+    rest = s.limit(OrderSide.SELL, s.px("1.05"))
+    await s.until_status(rest, OrderStatus.ACCEPTED)
+    tp = s.sim.exchange.place_tpsl_order(
+        SIM_API_KEY,
+        {"symbol": "BTCUSDT", "productType": PRODUCT, "marginCoin": "USDT",
+         "planType": "pos_profit", "holdSide": "long", "triggerPrice": str(s.px("1.10"))},
+    )  # fmt: skip
+    listed = s.client._api.trigger_orders
+
+    async def as_bitget_sends(product_type, symbol, *, history, plan_type, start_ms):
+        rows = await listed(
+            product_type, symbol, history=history, plan_type=plan_type, start_ms=start_ms
+        )
+        if plan_type != "profit_loss":
+            return rows
+        # Bitget lists position TP/SL with size "0" (the whole position)
+        rows = [msgspec.structs.replace(r, size="0") for r in rows]
+        broken = msgspec.structs.replace(rows[0], orderId="")  # VenueOrderId("") raises
+        no_position = msgspec.structs.replace(
+            rows[0], orderId="999", planType="pos_loss", posSide="short", side="sell"
+        )
+        return [broken, *rows, no_position]
+
+    monkeypatch.setattr(s.client._api, "trigger_orders", as_bitget_sends)
+    reports = await s.client.generate_order_status_reports(
+        GenerateOrderStatusReports(
+            instrument_id=BTC,
+            start=None,
+            end=None,
+            open_only=True,
+            command_id=UUID4(),
+            ts_init=s.clock.timestamp_ns(),
+        ),
+    )
+    by_id = {r.venue_order_id.value: r for r in reports}
+    assert set(by_id) == {tp.order_id, s.cache.order(rest.client_order_id).venue_order_id.value}
+    plan = by_id[tp.order_id]
+    assert plan.quantity == Quantity.from_str("0.020")  # the long it closes
+    assert plan.order_type == OrderType.STOP_MARKET and plan.order_side == OrderSide.SELL
+    assert plan.reduce_only and plan.venue_position_id == PositionId(f"{BTC}-LONG")
+    assert plan.trigger_price == s.instrument.make_price(Decimal(str(s.px("1.10"))))
+    assert s.client.bad_input_counts == {("order status report", "ValueError"): 2}
+
+
 async def test_lost_private_pushes_recovered_by_rest(one_way):
     s = one_way
     warm = s.market(OrderSide.BUY)
@@ -808,15 +863,26 @@ async def test_leverage_margin_mode_and_multi_product_account(sim):
 
 
 async def test_unset_position_mode_with_hedge_account_fails_clearly(sim):
+    """
+    The contract (README, architecture.md 3): ``position_mode=None`` is NETTING on an account
+    that must already be one-way. It cannot adopt a hedge account: NautilusTrader fixes the OMS
+    type at construction and ``ExecutionClient.oms_type`` is read-only (the engine reads it at
+    every fill), while the account's mode is only known after connect.
+    """
     sim.exchange.set_position_mode(SIM_API_KEY, {"productType": PRODUCT, "posMode": "hedge_mode"})
     s = Stack(sim, None)
+    assert s.client.oms_type == OmsType.NETTING
+    with pytest.raises(AttributeError, match="not writable"):
+        s.client.oms_type = OmsType.HEDGING
     s.exec_engine.start()
     try:
-        with pytest.raises(RuntimeError, match="position_mode='hedge'"):
+        refused = r"requires a one-way account.*position_mode='hedge'"
+        with pytest.raises(RuntimeError, match=refused):
             await s.client._connect()
     finally:
         await s.client._disconnect()
         s.exec_engine.stop()
+    assert sim.exchange.account(SIM_API_KEY).get_pos_mode(PRODUCT) == "hedge_mode"  # untouched
 
 
 async def test_position_mode_switch_refused_with_open_position(sim):

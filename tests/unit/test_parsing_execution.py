@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import msgspec
@@ -258,3 +259,48 @@ def test_helpers():
     assert px.ORDER_STATUS["canceled"] == OrderStatus.CANCELED
     assert px.PLAN_STATUS["cancelled"] == OrderStatus.CANCELED
     assert px.client_oid_of({"clientOId": "x"}) == "x"
+
+
+# -- the v2 read-back tradeSide vocabulary (bitget-protocol.md 5.5) -------------------------------
+
+
+def _documented_v2_trade_sides() -> set[str]:
+    """The values listed in bitget-protocol.md 5.5 (``x_close_long/short`` = both)."""
+    text = (SAMPLES.parents[2] / "docs" / "bitget-protocol.md").read_text()
+    start = text.index("`tradeSide` in responses is one of")
+    paragraph = text[start : text.index("`posSide` is", start)]
+    out: set[str] = set()
+    for token in re.findall(r"`([a-z_/]+)`", paragraph):
+        if token.endswith("_long/short"):
+            out |= {token.removesuffix("/short"), token.removesuffix("long/short") + "short"}
+        else:
+            out.add(token)
+    return out
+
+
+def test_v2_trade_side_table_is_the_documented_list():
+    assert set(px.V2_TRADE_SIDE) == _documented_v2_trade_sides()
+
+
+@pytest.mark.parametrize("trade_side", sorted(px.V2_TRADE_SIDE))
+@pytest.mark.parametrize("side", ["buy", "sell"])
+def test_every_v2_trade_side(btc, trade_side, side):
+    meaning = px.V2_TRADE_SIDE[trade_side]
+    hedge = meaning.position is not None or trade_side in ("open", "close")
+    row = {"orderId": "1", "tradeId": "T", "side": side, "tradeSide": trade_side,
+           "posMode": "hedge_mode" if hedge else "one_way_mode", "price": "60000",
+           "baseVolume": "0.01", "size": "0.01", "status": "filled"}  # fmt: skip
+    if meaning.direction is not None:
+        expected = OrderSide.BUY if meaning.direction == "buy" else OrderSide.SELL
+    elif hedge and meaning.close:  # hedge: side names the position, a close trades against it
+        expected = OrderSide.SELL if side == "buy" else OrderSide.BUY
+    else:
+        expected = OrderSide.BUY if side == "buy" else OrderSide.SELL
+    fill = px.parse_fill_report(row, btc, ACCOUNT, TS)
+    assert fill.order_side == expected
+    report = px.parse_order_status_report(row, btc, ACCOUNT, TS)
+    assert report.order_side == expected and report.reduce_only == meaning.close
+    position = meaning.position or ("long" if side == "buy" else "short")
+    assert (fill.venue_position_id is None) == (not hedge)
+    if hedge:
+        assert fill.venue_position_id == PositionId(f"{btc.id}-{position.upper()}")

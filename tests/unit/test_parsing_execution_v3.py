@@ -8,6 +8,7 @@ from decimal import Decimal
 import msgspec
 import pytest
 from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.identifiers import AccountId
 
 from nautilus_bitget.parsing import execution as px
 from nautilus_bitget.parsing import execution_v3 as p3
@@ -135,3 +136,164 @@ def test_funding_bill_from_financial_record(kind, amount, expected):
     )
     assert Decimal(bill.amount) == Decimal(expected)
     assert px.ms_to_ns(bill.cTime) == 1730181468493 * 1_000_000
+
+
+# -- tradeSide vocabulary (bitget-protocol-uta.md 3.7, bitget-protocol.md 5.5) --------------------
+
+
+def _rest_fill(**kw):
+    base = {"execId": "9", "orderId": "1", "symbol": "BTCUSDT", "execPrice": "60000",
+            "execQty": "0.01", "tradeScope": "taker", "createdTime": "1700000000000",
+            "feeDetail": [{"feeCoin": "USDT", "fee": "0.36"}]}  # fmt: skip
+    base.update(kw)
+    return msgspec.convert(base, BitgetV3Fill)
+
+
+@pytest.mark.parametrize(
+    ("side", "trade_side", "direction", "position"),
+    [
+        ("buy", "open_long", OrderSide.BUY, "LONG"),
+        ("sell", "open_short", OrderSide.SELL, "SHORT"),
+        ("sell", "close_long", OrderSide.SELL, "LONG"),
+        ("buy", "close_short", OrderSide.BUY, "SHORT"),  # a buy that closes the short
+        ("buy", "open", OrderSide.BUY, "LONG"),  # the WS / doc spelling
+        ("sell", "close", OrderSide.SELL, "LONG"),
+        ("buy", "close", OrderSide.BUY, "SHORT"),
+        ("BUY", "CLOSE_SHORT", OrderSide.BUY, "SHORT"),  # any case
+    ],
+)
+def test_rest_fill_trade_side_vocabulary_hedge(side, trade_side, direction, position):
+    from tests.unit.test_order_mapping import make_instrument
+
+    row = p3.fill(_rest_fill(side=side, tradeSide=trade_side), hedge=True)
+    assert row.tradeSide in ("open", "close")  # the v2 vocabulary the report builders read
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    assert report.order_side == direction
+    assert report.venue_position_id.value == f"BTCUSDT-PERP.BITGET-{position}"
+
+
+@pytest.mark.parametrize(
+    ("side", "trade_side", "direction"),
+    [
+        ("buy", "open_long", OrderSide.BUY),
+        ("sell", "close_long", OrderSide.SELL),
+        ("buy", "close_short", OrderSide.BUY),
+        ("sell", "open_short", OrderSide.SELL),
+    ],
+)
+def test_rest_fill_trade_side_vocabulary_one_way(side, trade_side, direction):
+    from tests.unit.test_order_mapping import make_instrument
+
+    row = p3.fill(_rest_fill(side=side, tradeSide=trade_side), hedge=False)
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    assert report.order_side == direction and report.venue_position_id is None
+
+
+@pytest.mark.parametrize("trade_side", sorted(p3.V3_TRADE_SIDE))
+def test_every_v3_trade_side_in_orders_and_pushes(trade_side):
+    action, position = p3.V3_TRADE_SIDE[trade_side]
+    side = "buy" if (position or "long") == "long" else "sell"
+    if action == "close":
+        side = "sell" if side == "buy" else "buy"
+    row = p3.ws_order(_ws_order(side=side, tradeSide=trade_side, holdMode="hedge_mode"), True)
+    assert row.tradeSide == action
+    assert px.order_side_of(row) == (OrderSide.BUY if side == "buy" else OrderSide.SELL)
+    assert px.hold_side_of(row) == (position or "long")
+    assert px.is_close(row) == (action == "close")
+
+
+def test_v2_style_trade_side_on_a_v3_row():
+    # a liquidation fill spelled the v2 way still names its position and direction
+    row = p3.fill(_rest_fill(side="sell", tradeSide="burst_close_long"), hedge=True)
+    assert (row.side, row.tradeSide) == ("buy", "close")
+    assert px.order_side_of(row) == OrderSide.SELL and px.hold_side_of(row) == "long"
+
+
+# -- fee sign (bitget-protocol-uta.md 3.7) -------------------------------------------------------
+
+
+def _commission(row) -> Decimal:
+    from tests.unit.test_order_mapping import make_instrument
+
+    report = px.parse_fill_report(row, make_instrument(), AccountId("BITGET-master"), 1)
+    return report.commission.as_decimal()
+
+
+@pytest.mark.parametrize("fee", ["0.6417006", "-0.6417006"])
+def test_taker_fee_is_paid_whatever_the_sign(fee):
+    # the doc example / a capture (positive) and another capture (negative): a taker always pays
+    rest = p3.fill(_rest_fill(feeDetail=[{"feeCoin": "USDT", "fee": fee}]), False, p3.FeeSign())
+    assert _commission(rest) == Decimal("0.6417006")
+    ws_row = msgspec.convert(
+        {"execId": "5", "orderId": "1", "symbol": "BTCUSDT", "side": "buy", "execPrice": "94993",
+         "execQty": "0.01", "tradeScope": "taker", "feeDetail": [{"feeCoin": "USDT", "fee": fee}]},
+        BitgetV3WsFill,
+    )  # fmt: skip
+    assert _commission(p3.ws_fill(ws_row, p3.FeeSign())) == Decimal("0.6417006")
+
+
+@pytest.mark.parametrize(
+    ("taker_fee", "maker_fee", "expected"),
+    [
+        (None, "0.12", "0.12"),  # documented convention: positive = paid
+        (None, "-0.03", "-0.03"),  # ... negative = a maker rebate
+        ("0.64", "0.12", "0.12"),  # a positive taker row confirms it
+        ("-0.64", "-0.12", "0.12"),  # a negative taker row: negative = paid here
+        ("-0.64", "0.03", "-0.03"),  # ... so a positive maker fee is a rebate
+    ],
+)
+def test_maker_fee_read_in_the_sources_convention(taker_fee, maker_fee, expected):
+    rows = [_rest_fill(execId="M", tradeScope="maker",
+                       feeDetail=[{"feeCoin": "USDT", "fee": maker_fee}])]  # fmt: skip
+    if taker_fee is not None:  # later in the page (newest first) than the maker row
+        rows.append(_rest_fill(execId="T", feeDetail=[{"feeCoin": "USDT", "fee": taker_fee}]))
+    fees = p3.FeeSign()
+    fees.learn(rows)
+    converted = [p3.fill(r, False, fees) for r in rows]
+    assert _commission(converted[0]) == Decimal(expected)
+    if taker_fee is not None:
+        assert _commission(converted[1]) == abs(Decimal(taker_fee))
+
+
+def test_documented_rest_fill_sample_commission():
+    payload = json.loads((SAMPLES / "rest_trade_fills_doc.json").read_text())
+    (row,) = msgspec.convert(payload["data"]["list"], list[BitgetV3Fill])
+    assert _commission(p3.fill(row, False, p3.FeeSign())) == Decimal("0.6417006")
+
+
+# -- preset TP/SL spelling on the order push (bitget-protocol-uta.md 4.6) ------------------------
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.orders: list = []
+        self.bad: list = []
+
+    def on_order_row(self, row) -> None:
+        self.orders.append(row)
+
+    def on_bad_input(self, where, error) -> None:
+        self.bad.append((where, error))
+
+
+@pytest.mark.parametrize(
+    ("tp_key", "sl_key"), [("takeprofit", "stoploss"), ("takeProfit", "stopLoss")]
+)
+def test_order_push_preset_tpsl_either_spelling(tp_key, sl_key):
+    from nautilus_bitget.api.trading_v3 import BitgetV3Trading
+
+    payload = json.loads((SAMPLES / "ws_order_doc.json").read_text())
+    payload["data"][0].update({tp_key: "90000", sl_key: "80000", "orderStatus": "live"})
+    sink = _Sink()
+    api = BitgetV3Trading(None, hedge=True, margin_mode="crossed")  # type: ignore[arg-type]
+    api.route_private(json.dumps(payload).encode(), sink)
+    assert not sink.bad
+    (row,) = sink.orders
+    assert (row.presetStopSurplusPrice, row.presetStopLossPrice) == ("90000", "80000")
+    decoded = msgspec.convert(payload["data"][0], BitgetV3WsOrder)
+    assert {getattr(decoded, tp_key), getattr(decoded, sl_key)} == {"90000", "80000"}
+
+
+def test_order_push_without_tpsl():
+    row = p3.ws_order(_ws_order(takeprofit="", stopLoss=None), hedge=False)
+    assert row.presetStopSurplusPrice is None and row.presetStopLossPrice is None

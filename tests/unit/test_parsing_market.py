@@ -281,3 +281,34 @@ def test_symbol_status(ctx: BookContext) -> None:
     assert normal.action == MarketStatusAction.TRADING and normal.is_trading
     unknown = parse_symbol_status_to_instrument_status("weird", ctx.instrument_id, 1, 2)
     assert unknown.action == MarketStatusAction.NOT_AVAILABLE_FOR_TRADING
+
+
+def test_settled_funding_rates_stamped_before_their_time() -> None:
+    """bitget-protocol.md 4.7: the shared shape of the data request and ``bitget-nt download``."""
+    from nautilus_trader.model.identifiers import InstrumentId
+
+    from nautilus_bitget.parsing.market import parse_funding_history_to_updates
+
+    iid = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
+    hour = 3_600_000
+    t0 = 1_700_000_000_000 // (8 * hour) * (8 * hour)
+    rows = [
+        (t0 + 12 * hour, "0.0003"),
+        (t0, "0.0001"),
+        (t0 + 8 * hour, "bad"),
+        (t0 + 16 * hour, "-2E-4"),
+    ]
+    bad: list[int] = []
+    updates = parse_funding_history_to_updates(
+        rows,
+        iid,
+        480,
+        keep=lambda stamp: stamp > t0 * 1_000_000,
+        on_malformed=lambda: bad.append(1),
+    )
+    assert [(u.next_funding_ns // 1_000_000, str(u.rate), u.interval) for u in updates] == [
+        (t0 + 12 * hour, "0.0003", 240),  # 4 h after the previous settlement
+        (t0 + 16 * hour, "-0.0002", 240),
+    ]
+    assert all(u.ts_event == u.ts_init == u.next_funding_ns - 1_000_000 for u in updates)
+    assert bad == [1]  # the malformed row at t0 + 8 h (t0 itself is not kept)

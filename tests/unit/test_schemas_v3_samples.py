@@ -8,6 +8,7 @@ without a mapping fails ``test_every_uta_sample_is_mapped``.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -432,3 +433,59 @@ def test_tolerance_helpers() -> None:
         type=ws.BitgetV3WsOrder,
     )
     assert flag(order.reduceOnly) and num_str(order.orderId) == "123"
+
+
+# -- empty lists arrive as null (bitget-protocol-uta.md 1.3) -------------------------------------
+
+
+def _v3_structs() -> list[type]:
+    return [
+        obj
+        for module in (acc, mkt, trd, ws)
+        for obj in vars(module).values()
+        if isinstance(obj, type)
+        and issubclass(obj, msgspec.Struct)
+        and obj.__module__ == module.__name__
+        and not getattr(obj, "__parameters__", ())
+    ]
+
+
+def _mentions_list(tp: Any) -> bool:
+    return typing.get_origin(tp) is list or any(_mentions_list(a) for a in typing.get_args(tp))
+
+
+LIST_FIELDS = [
+    (cls, f.name)
+    for cls in [*_v3_structs(), ws.BitgetV3WsPush[ws.BitgetV3WsOrder]]
+    for f in msgspec.structs.fields(cls)
+    if _mentions_list(f.type)
+]
+
+
+def test_list_fields_found() -> None:
+    names = {(cls.__name__, name) for cls, name in LIST_FIELDS}
+    assert ("BitgetV3Positions", "list") in names and ("BitgetV3WsOrder", "feeDetail") in names
+    assert len(LIST_FIELDS) >= 20
+
+
+def _required(cls: Any) -> dict[str, Any]:
+    """Minimal values for the required fields of ``cls`` (nested structs: their own minimum)."""
+    out: dict[str, Any] = {}
+    for f in msgspec.structs.fields(cls):
+        if f.required:
+            nested = isinstance(f.type, type) and issubclass(f.type, msgspec.Struct)
+            out[f.encode_name] = _required(f.type) if nested else "1"
+    return out
+
+
+@pytest.mark.parametrize(("cls", "name"), LIST_FIELDS, ids=lambda v: getattr(v, "__name__", v))
+def test_every_v3_list_field_accepts_null_as_empty(cls: Any, name: str) -> None:
+    payload = {**_required(cls), name: None}
+    decoded = msgspec.json.decode(msgspec.json.encode(payload), type=cls)
+    assert getattr(decoded, name) == []
+
+
+def test_flat_uta_account_positions_decode_empty() -> None:
+    raw = b'{"code":"00000","msg":"success","requestTime":1753103840140,"data":{"list":null}}'
+    decoded = msgspec.json.decode(raw, type=BitgetResponse[acc.BitgetV3Positions])
+    assert decoded.data is not None and decoded.data.list == []

@@ -4,11 +4,11 @@ Private account and position payloads of the Bitget UTA API v3 (bitget-protocol-
 
 from __future__ import annotations
 
-import builtins
-
 import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
+from nautilus_bitget.schemas.v3.common import NullList
+from nautilus_bitget.schemas.v3.common import NullListStruct
 
 
 class BitgetV3SymbolConfig(msgspec.Struct, frozen=True):
@@ -27,7 +27,7 @@ class BitgetV3CoinConfig(msgspec.Struct, frozen=True):
     leverage: StrNum | None = None
 
 
-class BitgetV3AccountSettings(msgspec.Struct, frozen=True):
+class BitgetV3AccountSettings(NullListStruct, frozen=True):
     """
     ``GET /api/v3/account/settings`` (3.1): the account-type probe (1.2) and settings.
 
@@ -41,8 +41,8 @@ class BitgetV3AccountSettings(msgspec.Struct, frozen=True):
     holdMode: str | None = None
     posMode: str | None = None  # not documented; some libraries read it "just in case"
     stpMode: str | None = None
-    symbolConfigList: list[BitgetV3SymbolConfig] | None = None
-    coinConfigList: list[BitgetV3CoinConfig] | None = None
+    symbolConfigList: NullList[BitgetV3SymbolConfig] = []
+    coinConfigList: NullList[BitgetV3CoinConfig] = []
 
     @property
     def hold_mode(self) -> str:
@@ -63,7 +63,7 @@ class BitgetV3Asset(msgspec.Struct, frozen=True):
     locked: StrNum | None = None
 
 
-class BitgetV3Assets(msgspec.Struct, frozen=True):
+class BitgetV3Assets(NullListStruct, frozen=True):
     """``GET /api/v3/account/assets`` (3.1); ``imr``/``mmr`` are USD amounts."""
 
     accountEquity: StrNum | None = None
@@ -80,7 +80,7 @@ class BitgetV3Assets(msgspec.Struct, frozen=True):
     positionValue: StrNum | None = None
     leverage: StrNum | None = None
     bonus: StrNum | None = None
-    assets: list[BitgetV3Asset] = []
+    assets: NullList[BitgetV3Asset] = []
 
 
 class BitgetV3FeeRate(msgspec.Struct, frozen=True):
@@ -91,7 +91,7 @@ class BitgetV3FeeRate(msgspec.Struct, frozen=True):
     symbol: str | None = None
 
 
-class BitgetV3AccountInfo(msgspec.Struct, frozen=True):
+class BitgetV3AccountInfo(NullListStruct, frozen=True):
     """``GET /api/v3/account/info`` (1.4)."""
 
     userId: StrNum | None = None
@@ -101,7 +101,7 @@ class BitgetV3AccountInfo(msgspec.Struct, frozen=True):
     channel: str | None = None
     ips: str | None = None
     permType: str | None = None
-    permissions: list[str] = []
+    permissions: NullList[str] = []
     regisTime: StrNum | None = None
 
 
@@ -154,10 +154,10 @@ class BitgetV3Position(msgspec.Struct, frozen=True):
     updatedTime: StrNum | None = None
 
 
-class BitgetV3Positions(msgspec.Struct, frozen=True):
+class BitgetV3Positions(NullListStruct, frozen=True):
     """``GET /api/v3/position/current-position``: ``data = {"list": [...]}`` (3.2)."""
 
-    list: builtins.list[BitgetV3Position] = []
+    list: NullList[BitgetV3Position] = []
 
 
 class BitgetV3HistoryPosition(msgspec.Struct, frozen=True):
@@ -183,10 +183,10 @@ class BitgetV3HistoryPosition(msgspec.Struct, frozen=True):
     updatedTime: StrNum | None = None
 
 
-class BitgetV3HistoryPositions(msgspec.Struct, frozen=True):
+class BitgetV3HistoryPositions(NullListStruct, frozen=True):
     """``GET /api/v3/position/history-position`` (3.2)."""
 
-    list: builtins.list[BitgetV3HistoryPosition] = []
+    list: NullList[BitgetV3HistoryPosition] = []
     cursor: StrNum | None = None
 
 
@@ -204,8 +204,8 @@ class BitgetV3FinancialRecord(msgspec.Struct, frozen=True):
     ts: StrNum | None = None
 
 
-class BitgetV3FinancialRecords(msgspec.Struct, frozen=True):
+class BitgetV3FinancialRecords(NullListStruct, frozen=True):
     """``GET /api/v3/account/financial-records``: ``{list, cursor}`` (3.1)."""
 
-    list: builtins.list[BitgetV3FinancialRecord] = []
+    list: NullList[BitgetV3FinancialRecord] = []
     cursor: StrNum | None = None

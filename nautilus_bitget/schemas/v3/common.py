@@ -8,7 +8,15 @@ pushes), spells flags ``yes``/``no``/``YES``/``NO`` (or booleans), uses ``cancel
 
 from __future__ import annotations
 
+import builtins
+import functools
+import types
+import typing
+from typing import TYPE_CHECKING
+from typing import Any
 from typing import Final
+
+import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.common import num_int
@@ -27,6 +35,51 @@ CATEGORIES: Final[frozenset[str]] = frozenset(
 FUTURES_CATEGORIES: Final[frozenset[str]] = frozenset(
     {"USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"},
 )
+
+if TYPE_CHECKING:
+    NullList = builtins.list
+else:
+
+    class NullList:
+        """
+        ``NullList[X]``: a v3 list field that may arrive as JSON ``null`` (bitget-protocol-uta.md
+        1.3: an empty list is sent as ``null``, e.g. ``current-position`` of a flat account
+        answers ``{"list": null}``).
+
+        Decodes as ``list[X] | None``; a ``NullListStruct`` turns ``None`` into ``[]`` right
+        after decoding, so readers always see a list (type checkers see ``list[X]``).
+        """
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return builtins.list[item] | None
+
+
+@functools.cache
+def _null_list_fields(cls: type) -> tuple[str, ...]:
+    """Return the names of ``cls``'s fields typed ``list[...] | None`` (``NullList``)."""
+    out = []
+    for field in msgspec.structs.fields(cls):
+        args = typing.get_args(field.type)
+        if (
+            typing.get_origin(field.type) in (typing.Union, types.UnionType)
+            and type(None) in args
+            and any(typing.get_origin(a) is builtins.list for a in args)
+        ):
+            out.append(field.name)
+    return tuple(out)
+
+
+class NullListStruct(msgspec.Struct, frozen=True):
+    """
+    Base of the v3 structs with list fields: every ``NullList`` field decoded from ``null`` is
+    ``[]`` after decoding (one rule for the whole v3 wire, bitget-protocol-uta.md 1.3).
+    """
+
+    def __post_init__(self) -> None:
+        for name in _null_list_fields(type(self)):
+            if getattr(self, name) is None:
+                msgspec.structs.force_setattr(self, name, [])
+
 
 _ORDER_STATUS_ALIASES: Final[dict[str, str]] = {
     "canceled": "cancelled",

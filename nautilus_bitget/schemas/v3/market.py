@@ -7,11 +7,11 @@ field that can be absent or ``null`` is optional, so one odd row never fails a w
 
 from __future__ import annotations
 
-import builtins
-
 import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
+from nautilus_bitget.schemas.v3.common import NullList
+from nautilus_bitget.schemas.v3.common import NullListStruct
 
 
 class BitgetV3Instrument(msgspec.Struct, frozen=True):
@@ -97,7 +97,7 @@ class BitgetV3Ticker(msgspec.Struct, frozen=True):
     deliveryStatus: str | None = None
 
 
-class BitgetV3OrderBook(msgspec.Struct, frozen=True):
+class BitgetV3OrderBook(NullListStruct, frozen=True):
     """
     ``GET /api/v3/market/orderbook`` (2.3): ``a``/``b`` levels ``[price, size]``.
 
@@ -105,8 +105,8 @@ class BitgetV3OrderBook(msgspec.Struct, frozen=True):
     ``num_str`` for the shortest round-trip text, which is exact for the venue's decimals).
     """
 
-    a: list[tuple[StrNum, StrNum]] = []
-    b: list[tuple[StrNum, StrNum]] = []
+    a: NullList[tuple[StrNum, StrNum]] = []
+    b: NullList[tuple[StrNum, StrNum]] = []
     ts: StrNum | None = None
 
 
@@ -148,10 +148,13 @@ class BitgetV3FundRateRecord(msgspec.Struct, frozen=True):
     fundingRateTimestamp: StrNum
 
 
-class BitgetV3HistoryFundRate(msgspec.Struct, frozen=True):
-    """``GET /api/v3/market/history-fund-rate`` (2.7): newest first, paged by ``cursor``."""
+class BitgetV3HistoryFundRate(NullListStruct, frozen=True):
+    """
+    ``GET /api/v3/market/history-fund-rate`` (2.7): newest first; pages are asked for by the
+    request's page-number ``cursor`` (the response carries no cursor).
+    """
 
-    resultList: list[BitgetV3FundRateRecord] = []
+    resultList: NullList[BitgetV3FundRateRecord] = []
     cursor: StrNum | None = None
 
 
@@ -162,10 +165,10 @@ class BitgetV3OpenInterestItem(msgspec.Struct, frozen=True):
     openInterest: StrNum
 
 
-class BitgetV3OpenInterest(msgspec.Struct, frozen=True):
+class BitgetV3OpenInterest(NullListStruct, frozen=True):
     """``GET /api/v3/market/open-interest`` (2.8)."""
 
-    list: builtins.list[BitgetV3OpenInterestItem] = []
+    list: NullList[BitgetV3OpenInterestItem] = []
     ts: StrNum | None = None
 
 

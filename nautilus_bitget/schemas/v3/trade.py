@@ -7,12 +7,12 @@ Orders use ``orderStatus`` ``live|partially_filled|filled|cancelled`` (two l's; 
 
 from __future__ import annotations
 
-import builtins
-
 import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.v3.common import Flag
+from nautilus_bitget.schemas.v3.common import NullList
+from nautilus_bitget.schemas.v3.common import NullListStruct
 
 
 class BitgetV3OrderAck(msgspec.Struct, frozen=True):
@@ -44,10 +44,10 @@ class BitgetV3BatchItem(msgspec.Struct, frozen=True):
         return self.code in (None, "", "0", "00000", 0)
 
 
-class BitgetV3ListResult(msgspec.Struct, frozen=True):
+class BitgetV3ListResult(NullListStruct, frozen=True):
     """``cancel-symbol-order`` / ``close-positions``: ``data = {"list": [...]}`` (3.6)."""
 
-    list: builtins.list[BitgetV3BatchItem] = []
+    list: NullList[BitgetV3BatchItem] = []
 
 
 class BitgetV3FeeDetail(msgspec.Struct, frozen=True):
@@ -57,7 +57,7 @@ class BitgetV3FeeDetail(msgspec.Struct, frozen=True):
     fee: StrNum | None = None
 
 
-class BitgetV3Order(msgspec.Struct, frozen=True):
+class BitgetV3Order(NullListStruct, frozen=True):
     """
     One order of ``order-info`` / ``unfilled-orders`` / ``history-orders`` (3.7).
 
@@ -94,21 +94,21 @@ class BitgetV3Order(msgspec.Struct, frozen=True):
     slOrderType: str | None = None
     tpLimitPrice: StrNum | None = None
     slLimitPrice: StrNum | None = None
-    feeDetail: builtins.list[BitgetV3FeeDetail] | None = None
+    feeDetail: NullList[BitgetV3FeeDetail] = []
     cancelReason: str | None = None
     execType: str | None = None
     createdTime: StrNum | None = None
     updatedTime: StrNum | None = None
 
 
-class BitgetV3OrderList(msgspec.Struct, frozen=True):
+class BitgetV3OrderList(NullListStruct, frozen=True):
     """``unfilled-orders`` / ``history-orders``: ``{list, cursor}`` (cursor may be a number)."""
 
-    list: builtins.list[BitgetV3Order] = []
+    list: NullList[BitgetV3Order] = []
     cursor: StrNum | None = None
 
 
-class BitgetV3Fill(msgspec.Struct, frozen=True):
+class BitgetV3Fill(NullListStruct, frozen=True):
     """One execution of ``GET /api/v3/trade/fills`` (3.7); timestamp key ``createdTime``."""
 
     execId: StrNum
@@ -124,17 +124,17 @@ class BitgetV3Fill(msgspec.Struct, frozen=True):
     execValue: StrNum | None = None
     tradeScope: str | None = None  # taker | maker
     tradeSide: str | None = None  # open | close
-    feeDetail: builtins.list[BitgetV3FeeDetail] | None = None
+    feeDetail: NullList[BitgetV3FeeDetail] = []
     execPnl: StrNum | None = None
     isRPI: str | None = None
     createdTime: StrNum | None = None
     updatedTime: StrNum | None = None
 
 
-class BitgetV3FillList(msgspec.Struct, frozen=True):
+class BitgetV3FillList(NullListStruct, frozen=True):
     """``GET /api/v3/trade/fills``: ``{list, cursor}``."""
 
-    list: builtins.list[BitgetV3Fill] = []
+    list: NullList[BitgetV3Fill] = []
     cursor: StrNum | None = None
 
 
@@ -171,8 +171,8 @@ class BitgetV3StrategyOrder(msgspec.Struct, frozen=True):
     updatedTime: StrNum | None = None
 
 
-class BitgetV3StrategyOrderList(msgspec.Struct, frozen=True):
+class BitgetV3StrategyOrderList(NullListStruct, frozen=True):
     """``history-strategy-orders``: ``{list, cursor}``."""
 
-    list: builtins.list[BitgetV3StrategyOrder] = []
+    list: NullList[BitgetV3StrategyOrder] = []
     cursor: StrNum | None = None

@@ -13,6 +13,8 @@ import msgspec
 
 from nautilus_bitget.schemas.common import StrNum
 from nautilus_bitget.schemas.v3.common import Flag
+from nautilus_bitget.schemas.v3.common import NullList
+from nautilus_bitget.schemas.v3.common import NullListStruct
 from nautilus_bitget.schemas.v3.common import SeqNum
 from nautilus_bitget.schemas.v3.trade import BitgetV3FeeDetail
 
@@ -51,7 +53,7 @@ class BitgetV3WsTradeResult(msgspec.Struct, frozen=True):
     msg: str | None = None
 
 
-class BitgetV3WsFrame(msgspec.Struct, frozen=True):
+class BitgetV3WsFrame(NullListStruct, frozen=True):
     """
     Any v3 text frame (except ``pong``), decoded once.
 
@@ -70,7 +72,7 @@ class BitgetV3WsFrame(msgspec.Struct, frozen=True):
     id: str | None = None
     topic: str | None = None
     category: str | None = None
-    args: list[BitgetV3WsTradeResult] | None = None
+    args: NullList[BitgetV3WsTradeResult] = []
     connId: str | None = None
     op: str | None = None
 
@@ -87,17 +89,17 @@ class BitgetV3WsFrame(msgspec.Struct, frozen=True):
         return self.event is not None and self.code not in (None, 0, "0", "", "00000")
 
 
-class BitgetV3WsPush[T](msgspec.Struct, frozen=True):
+class BitgetV3WsPush[T](NullListStruct, frozen=True):
     """A data push with a typed payload list, e.g. ``BitgetV3WsPush[BitgetV3WsOrder]``."""
 
     arg: BitgetV3WsArg
-    data: list[T]
+    data: NullList[T]
     action: str | None = None
     ts: StrNum | None = None
 
 
 # -- public ---------------------------------------------------------------------------------------
-class BitgetV3WsBook(msgspec.Struct, frozen=True):
+class BitgetV3WsBook(NullListStruct, frozen=True):
     """
     One ``books``/``books1``/``books5``/``books50`` element (4.4, 4.5).
 
@@ -106,8 +108,8 @@ class BitgetV3WsBook(msgspec.Struct, frozen=True):
     ``pseq`` 0 and ``checksum`` 0.
     """
 
-    a: list[tuple[StrNum, StrNum]] = []
-    b: list[tuple[StrNum, StrNum]] = []
+    a: NullList[tuple[StrNum, StrNum]] = []
+    b: NullList[tuple[StrNum, StrNum]] = []
     seq: SeqNum | None = None
     pseq: SeqNum | None = None
     checksum: int | str | None = None
@@ -166,11 +168,12 @@ class BitgetV3WsKline(msgspec.Struct, frozen=True):
 
 
 # -- private (instType "UTA") ---------------------------------------------------------------------
-class BitgetV3WsOrder(msgspec.Struct, frozen=True):
+class BitgetV3WsOrder(NullListStruct, frozen=True):
     """
     One private ``order`` push row (4.6): ``holdSide`` (not ``posSide``), lower-case
     ``category``, ``requestId`` echoed after a modify that carried one. Fills come only on
-    ``fill``/``fast-fill``.
+    ``fill``/``fast-fill``. The preset TP/SL arrive as ``takeProfit``/``stopLoss`` or, on the
+    order push, in lower case (``takeprofit``/``stoploss``): both are accepted (read either).
     """
 
     orderId: StrNum
@@ -197,16 +200,18 @@ class BitgetV3WsOrder(msgspec.Struct, frozen=True):
     orderStatus: str | None = None
     cancelReason: str | None = None
     leverage: StrNum | None = None
-    feeDetail: list[BitgetV3FeeDetail] | None = None
+    feeDetail: NullList[BitgetV3FeeDetail] = []
     stpMode: str | None = None
     requestId: str | None = None
     takeProfit: StrNum | None = None
     stopLoss: StrNum | None = None
+    takeprofit: StrNum | None = None  # the order push's spelling (4.6)
+    stoploss: StrNum | None = None
     createdTime: StrNum | None = None
     updatedTime: StrNum | None = None
 
 
-class BitgetV3WsFill(msgspec.Struct, frozen=True):
+class BitgetV3WsFill(NullListStruct, frozen=True):
     """One private ``fill`` row (4.6); time key ``execTime``."""
 
     execId: StrNum
@@ -224,7 +229,7 @@ class BitgetV3WsFill(msgspec.Struct, frozen=True):
     execQty: StrNum | None = None
     execValue: StrNum | None = None
     execPnl: StrNum | None = None
-    feeDetail: list[BitgetV3FeeDetail] | None = None
+    feeDetail: NullList[BitgetV3FeeDetail] = []
     isRPI: str | None = None
     execTime: StrNum | None = None
     updatedTime: StrNum | None = None
@@ -299,7 +304,7 @@ class BitgetV3WsAccountCoin(msgspec.Struct, frozen=True):
     usdValue: StrNum | None = None
 
 
-class BitgetV3WsAccount(msgspec.Struct, frozen=True):
+class BitgetV3WsAccount(NullListStruct, frozen=True):
     """One private ``account`` row (4.6): note ``unrealisedPnL`` (capital L) and ``coin``."""
 
     totalEquity: StrNum | None = None
@@ -310,7 +315,7 @@ class BitgetV3WsAccount(msgspec.Struct, frozen=True):
     mgnRatio: StrNum | None = None
     positionMgnRatio: StrNum | None = None
     bonus: StrNum | None = None
-    coin: list[BitgetV3WsAccountCoin] = []
+    coin: NullList[BitgetV3WsAccountCoin] = []
 
 
 class BitgetV3WsStrategyOrder(msgspec.Struct, frozen=True):

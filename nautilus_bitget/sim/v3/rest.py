@@ -380,7 +380,8 @@ def current_position(ctx: V3Context, call: RestCall) -> dict:
         for p in ex.positions(call.api_key, cat, symbol)
         if pos_side is None or p.hold_side == pos_side
     ]
-    return {"list": out}
+    # bitget-protocol-uta.md 3.2: a flat account (no position matches) answers ``{"list": null}``
+    return {"list": out or None}
 
 
 def history_position(ctx: V3Context, call: RestCall) -> dict:
