@@ -168,8 +168,13 @@ class ReportBuilder:
         order = self._cache.order(coid) if coid else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
         if order is not None and is_live_plan(order):
-            rows = await self._plan_rows.fetch(route.product_type, route.symbol, history=False)
-            rows += await self._plan_rows.fetch(route.product_type, route.symbol, history=True)
+            listing = self._registry.plan_listing(order.client_order_id)
+            rows = await self._plan_rows.fetch(
+                route.product_type, route.symbol, history=False, plan_type=listing
+            )
+            rows += await self._plan_rows.fetch(
+                route.product_type, route.symbol, history=True, plan_type=listing
+            )
             for row in rows:
                 if row.orderId == venue_id or (coid and px.client_oid_of(row) == coid.value):
                     return self.order_report(row, plan=True)
@@ -193,7 +198,10 @@ class ReportBuilder:
         self,
         command: GenerateOrderStatusReports,
     ) -> list[OrderStatusReport]:
-        """Return open orders (and, unless ``open_only``, recent history) incl. plan orders."""
+        """
+        Return open orders (and, unless ``open_only``, recent history) incl. trigger plans and
+        TP/SL plans (v3 TP/SL strategies one report per leg, ``parsing.execution_v3``).
+        """
         reports: list[OrderStatusReport] = []
         instrument_id = command.instrument_id
         symbol = instrument_id.symbol.value.removesuffix("-PERP") if instrument_id else None
@@ -211,10 +219,15 @@ class ReportBuilder:
                     report = self.order_report(row)
                     if report is not None:
                         reports.append(report)
-                for row in await self._plan_rows.fetch(product_type, symbol, history=False):
-                    report = self.order_report(row, plan=True)
-                    if report is not None:
-                        reports.append(report)
+                for listing in ("normal_plan", "profit_loss"):
+                    for row in await self._plan_rows.fetch(
+                        product_type, symbol, history=False, plan_type=listing
+                    ):
+                        if row.orderId in self._registry.bracket_plan_coid:
+                            continue  # a bracket child's venue TP/SL: followed through its bracket
+                        report = self.order_report(row, plan=True)
+                        if report is not None:
+                            reports.append(report)
         except BitgetError as e:
             self._log.error(f"Order status reports failed: {e}")
         return reports

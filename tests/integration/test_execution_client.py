@@ -220,10 +220,15 @@ class Stack:
                 Decimal(0),
             )
             assert net == expected
-        # Open orders (normal + plan) by clientOid
+        # Open orders (normal + plan + stand-alone TP/SL, not a bracket's presets) by clientOid
         venue_open = {o.client_oid for o in ex.pending_orders(SIM_API_KEY, PRODUCT)}
         venue_open |= {
             p.client_oid for p in ex.plan_orders(SIM_API_KEY, PRODUCT, plan_type="normal_plan")
+        }
+        venue_open |= {
+            p.client_oid
+            for p in ex.plan_orders(SIM_API_KEY, PRODUCT, plan_type="profit_loss")
+            if not p.parent_order_id
         }
         ours_open = set()
         for order in self.cache.orders_open(instrument_id=BTC):
