@@ -74,10 +74,6 @@ class _BitgetCommonMixin:
         redacted = msgspec.structs.replace(self, api_secret=None, api_passphrase=None)  # type: ignore[type-var]
         return msgspec.json.encode(redacted, enc_hook=msgspec_encoding_hook)
 
-    def json_primitives(self) -> dict[str, Any]:
-        """Return the config as JSON primitives, without secrets (see ``json``)."""
-        return msgspec.json.decode(self.json_without_secrets())
-
     @property
     def http_url(self) -> str:
         """Return the REST base URL in effect (override or environment default)."""

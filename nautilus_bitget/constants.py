@@ -5,13 +5,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
-from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import Venue
 
 
 BITGET: Final[str] = "BITGET"
 BITGET_VENUE: Final[Venue] = Venue(BITGET)
-BITGET_CLIENT_ID: Final[ClientId] = ClientId(BITGET)
 
 # Suffix of every Bitget perpetual instrument id: ``BTCUSDT-PERP.BITGET``.
 PERP_SUFFIX: Final[str] = "-PERP"

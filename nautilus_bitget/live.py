@@ -16,7 +16,6 @@ import asyncio
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from nautilus_trader.config import InstrumentProviderConfig
@@ -110,17 +109,6 @@ class SimulatorThread:
             await self._stop.wait()
         finally:
             await sim.stop()
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where and how the clients connect."""
-
-    environment: BitgetEnvironment
-    http_url: str | None = None
-    ws_public_url: str | None = None
-    ws_private_url: str | None = None
-    is_sim: bool = False
 
 
 def instrument_ids_in(fields: Any) -> list[str]:
@@ -311,16 +299,6 @@ def node_loop(node: TradingNode) -> asyncio.AbstractEventLoop:
     if loop is None:
         raise BitgetError("the node has no event loop: build it before running")
     return loop
-
-
-def run_node(node: TradingNode, duration: float | None = None) -> None:
-    """Run ``node`` until stopped (SIGINT/SIGTERM) or ``duration`` seconds, then dispose it."""
-    if duration:
-        node_loop(node).call_later(duration, node.stop)
-    try:
-        node.run()
-    finally:
-        dispose_node(node)
 
 
 def run(args: argparse.Namespace) -> int:

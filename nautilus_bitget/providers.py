@@ -285,11 +285,6 @@ class BitgetInstrumentProvider(InstrumentProvider):
         """Return the funding interval in hours of a loaded instrument, or ``None``."""
         return self._funding_interval_hours.get(symbol_from_instrument_id(instrument_id))
 
-    def set_funding_interval_hours(self, symbol: str, hours: int) -> None:
-        """Record a funding interval seen elsewhere (e.g. a ``current-fund-rate`` poll)."""
-        if hours > 0:
-            self._funding_interval_hours[symbol] = hours
-
     # -- internals ----------------------------------------------------------------------------
 
     def _log_summary(self, stats: dict[str, Counter]) -> None:

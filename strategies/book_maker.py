@@ -255,7 +255,11 @@ class BookMaker(Strategy):
         return dict(self.config.order_params) if self.config.order_params else None
 
     def on_stop(self) -> None:
-        """Cancel quotes and flatten (``close_positions_on_stop``)."""
+        """Cancel quotes and flatten (``close_positions_on_stop``); log the activity counters."""
+        self.log.info(
+            f"BookMaker: {self.book_updates} book updates, {self.quotes_submitted} quotes, "
+            f"{self.modifies} modifies, {self.cancels} cancels, {self.reductions} reductions",
+        )
         self.cancel_all_orders(self.config.instrument_id)
         if self.config.close_positions_on_stop:
             self.close_all_positions(self.config.instrument_id, tags=["on_stop"], reduce_only=True)

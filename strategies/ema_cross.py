@@ -277,7 +277,8 @@ class EMACross(Strategy):
         self.submit_order(stop, params=self._params())
 
     def on_stop(self) -> None:
-        """Cancel working orders and flatten (``close_positions_on_stop``)."""
+        """Cancel working orders and flatten (``close_positions_on_stop``); log the activity."""
+        self.log.info(f"EMACross: {self.bars_seen} bars, {len(self.decisions)} decisions")
         self.cancel_all_orders(self.config.instrument_id)
         if self.config.close_positions_on_stop:
             self.close_all_positions(self.config.instrument_id, tags=["on_stop"], reduce_only=True)

@@ -134,7 +134,6 @@ class BitgetExecutionClient(LiveExecutionClient):
     funding_poll_secs = Tunable(60.0)
     unknown_outcome_retries = Tunable(4)
     unknown_outcome_delay_secs = Tunable(0.5)
-    rate_limit_resends = Tunable(3)  # unused: the transport owns 429 resends (kept for configs)
     cancel_confirm_secs = Tunable(2.0)
     watchdog_interval_secs = Tunable(3.0)
     bracket_link_wait_secs = Tunable(1.0)

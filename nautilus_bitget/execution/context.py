@@ -18,7 +18,6 @@ class ExecTimings:
     funding_poll_secs: float
     unknown_outcome_retries: int
     unknown_outcome_delay_secs: float
-    rate_limit_resends: int
     cancel_confirm_secs: float
     watchdog_interval_secs: float
     bracket_link_wait_secs: float
@@ -47,7 +46,7 @@ class Tunable[T]:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: object | None, objtype: type | None = None) -> T:
+    def __get__(self, obj: object | None, _objtype: type | None = None) -> T:
         if obj is None:
             return self.default
         value: T = getattr(_timings_of(obj), self.name)

@@ -34,7 +34,6 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
@@ -231,7 +230,6 @@ class TaskState:
     already: bool = False
     finished: bool = False
     error: str = ""
-    notes: list[str] = field(default_factory=list)
 
     def seen(self, lo: int, hi: int) -> None:
         """Widen the covered range shown in progress."""

@@ -63,7 +63,6 @@ from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import IndexPriceUpdate
 from nautilus_trader.model.data import MarkPriceUpdate
 from nautilus_trader.model.data import OrderBookDelta
-from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.data import OrderBookDepth10
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.data import TradeTick
@@ -110,7 +109,6 @@ class TardisFile:
     kind: str
     symbol: str
     resolved: ResolvedInstrument | None
-    rows_hint: int = 0
 
 
 @dataclass
@@ -218,9 +216,6 @@ def inspect_file(path: str) -> tuple[str, str | None]:
                 "per-symbol files for this data type",
             )
     return kind, symbol
-
-
-Resolver = Callable[[str], Any]  # async: symbol -> ResolvedInstrument
 
 
 class TardisImporter:
@@ -628,17 +623,3 @@ def with_flags(delta: OrderBookDelta, flags: int) -> OrderBookDelta:
         delta.ts_event,
         delta.ts_init,
     )
-
-
-def messages_of(rows: list[OrderBookDelta]) -> list[OrderBookDeltas]:
-    """Group flat deltas back into messages at each ``F_LAST`` (for tests and tools)."""
-    out: list[OrderBookDeltas] = []
-    current: list[OrderBookDelta] = []
-    for d in rows:
-        current.append(d)
-        if d.flags & F_LAST:
-            out.append(OrderBookDeltas(d.instrument_id, current))
-            current = []
-    if current:
-        out.append(OrderBookDeltas(current[0].instrument_id, current))
-    return out

@@ -19,7 +19,6 @@ from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountInfo
 from nautilus_bitget.schemas.v3.account import BitgetV3AccountSettings
 from nautilus_bitget.schemas.v3.account import BitgetV3Assets
-from nautilus_bitget.schemas.v3.account import BitgetV3FeeRate
 from nautilus_bitget.schemas.v3.account import BitgetV3FinancialRecords
 from nautilus_bitget.schemas.v3.account import BitgetV3HistoryPositions
 from nautilus_bitget.schemas.v3.account import BitgetV3Positions
@@ -237,13 +236,6 @@ class BitgetV3AccountHttpAPI:
         """``GET /api/v3/account/info`` (1.4): permissions."""
         return await self.client.get(
             f"{ACCOUNT}/info", None, signed=True, decoder=BitgetV3AccountInfo
-        )
-
-    async def fee_rate(self, category: BitgetProductType | str, symbol: str) -> BitgetV3FeeRate:
-        """``GET /api/v3/account/fee-rate`` (3.1)."""
-        params = {"category": category_param(category), "symbol": symbol}
-        return await self.client.get(
-            f"{ACCOUNT}/fee-rate", params, signed=True, decoder=BitgetV3FeeRate
         )
 
     async def set_leverage(

@@ -51,11 +51,6 @@ _BUY = OrderSide.BUY
 _SELL = OrderSide.SELL
 
 
-def millis_str_to_nanos(value: str) -> int:
-    """Return nanoseconds from a venue millisecond timestamp string (bitget-protocol.md 9.5)."""
-    return int(value) * 1_000_000
-
-
 class FixedPointParser:
     """
     Convert decimal wire strings to fixed-point raw integers at one precision.

@@ -72,16 +72,6 @@ def _decimals(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _required_decimal(contract: BitgetContract, field: str) -> Decimal:
-    value = num_decimal(getattr(contract, field))
-    if value is None:
-        raise BitgetInstrumentParseError(
-            f"{contract.symbol}: contract field {field!r} is missing or not a number "
-            f"({getattr(contract, field)!r})",
-        )
-    return value
-
-
 def _required_place(contract: BitgetContract, field: str) -> int:
     value = num_int(getattr(contract, field))
     if value is None or value < 0 or value > 16:

@@ -24,8 +24,6 @@ from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.enums import MarketStatusAction
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import TradeId
-from nautilus_trader.model.objects import Price
-from nautilus_trader.model.objects import Quantity
 
 from nautilus_bitget.parsing.bars import bar_close_ns
 from nautilus_bitget.parsing.book import BookContext
@@ -310,13 +308,3 @@ class CandleCloser:
             elif start == self._pending_start:
                 self._pending = row
         return closed
-
-
-def price_or_none(ctx: BookContext, value: str | None) -> Price | None:
-    """Return ``ctx.price(value)`` or ``None`` for empty values."""
-    return ctx.price(value) if value else None
-
-
-def quantity_or_none(ctx: BookContext, value: str | None) -> Quantity | None:
-    """Return ``ctx.quantity(value)`` or ``None`` for empty values."""
-    return ctx.quantity(value) if value else None

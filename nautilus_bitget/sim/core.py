@@ -155,11 +155,6 @@ class ExchangeCore:
         """Register ``callback(event)``, called synchronously for every event."""
         self._listeners.append(callback)
 
-    def remove_listener(self, callback: Listener) -> None:
-        """Unregister a listener (no error when absent)."""
-        if callback in self._listeners:
-            self._listeners.remove(callback)
-
     def _emit(self, event: Any) -> None:
         for cb in tuple(self._listeners):
             try:

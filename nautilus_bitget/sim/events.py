@@ -290,7 +290,6 @@ class PlanOrder:
     status: str = "live"  # live | executed | fail_execute | cancelled
     execute_order_id: str = ""
     trigger_time: int = 0
-    fail_reason: str = ""
     stop_surplus_trigger_price: Decimal | None = None
     stop_loss_trigger_price: Decimal | None = None
     parent_order_id: str = ""  # for preset TP/SL: the order that created it

@@ -212,7 +212,6 @@ class PlansMixin(ExchangeCore):
     def _finish_plan(self, plan: PlanOrder, status: str, now: int, reason: str = "") -> None:
         plan.status = status
         plan.u_time = now
-        plan.fail_reason = reason
         if status in ("executed", "fail_execute"):
             plan.trigger_time = now
         self._emit(PlanEvent(plan.api_key, copy(plan)))

@@ -47,14 +47,6 @@ def s(value: Any) -> str:
     return str(value)
 
 
-def fixed(value: Any, places: int) -> str:
-    """Return ``value`` formatted with exactly ``places`` decimals."""
-    if value is None:
-        return ""
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    return format(d.quantize(Decimal(1).scaleb(-places)), "f")
-
-
 def envelope(data: Any, request_time: int | None = None) -> dict:
     """Return the success envelope (bitget-protocol.md 2.4)."""
     return {

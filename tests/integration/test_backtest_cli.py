@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from nautilus_trader.model.currencies import BTC
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import BarType
@@ -41,6 +40,7 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_bitget.backtest.loader import StrategyLoadError
 from nautilus_bitget.backtest.runner import run_backtest
+from tests.instruments import btcusdt_perp
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,17 +54,7 @@ FUNDING_TS = T0 + 40 * 60 * SEC
 
 
 def make_instrument() -> CryptoPerpetual:
-    return CryptoPerpetual(
-        instrument_id=IID,
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=1,
-        size_precision=4,
-        price_increment=Price.from_str("0.1"),
-        size_increment=Quantity.from_str("0.0001"),
+    return btcusdt_perp(
         ts_event=T0,
         ts_init=T0,
         max_quantity=Quantity.from_str("1000.0000"),

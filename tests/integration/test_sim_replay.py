@@ -7,8 +7,6 @@ import json
 from decimal import Decimal
 
 import aiohttp
-from nautilus_trader.model.currencies import BTC
-from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.data import BookOrder
 from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import OrderBookDeltas
@@ -18,7 +16,6 @@ from nautilus_trader.model.enums import BookAction
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.identifiers import Symbol
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.objects import Price
@@ -27,6 +24,7 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_bitget.sim import BitgetSimulator
 from nautilus_bitget.sim import SimConfig
+from tests.instruments import btcusdt_perp
 
 
 IID = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
@@ -36,17 +34,8 @@ MS = 1_000_000
 
 def _instrument() -> CryptoPerpetual:
     # The simulator's BTCUSDT contract: pricePlace 1, volumePlace 3
-    return CryptoPerpetual(
-        instrument_id=IID,
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=1,
+    return btcusdt_perp(
         size_precision=3,
-        price_increment=Price.from_str("0.1"),
-        size_increment=Quantity.from_str("0.001"),
         ts_event=T0,
         ts_init=T0,
         margin_init=Decimal(1),

@@ -62,7 +62,6 @@ class FakeWs:
         self.answer_pings = True
         self.login_error_code: int | None = None
         self._server: TestServer | None = None
-        self.new_conn = asyncio.Event()
 
     @property
     def url(self) -> str:

@@ -9,14 +9,7 @@ import json
 
 import msgspec
 import pytest
-from nautilus_trader.model.currencies import BTC
-from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.data import BarType
-from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.identifiers import Symbol
-from nautilus_trader.model.instruments import CryptoPerpetual
-from nautilus_trader.model.objects import Price
-from nautilus_trader.model.objects import Quantity
 
 from nautilus_bitget.api.family import build_api
 from nautilus_bitget.api.streams import ClassicStreamDialect
@@ -36,6 +29,7 @@ from nautilus_bitget.parsing.market import parse_trade_to_trade_tick
 from nautilus_bitget.schemas.ws_public import BitgetWsBook
 from nautilus_bitget.schemas.ws_public import BitgetWsTicker
 from nautilus_bitget.schemas.ws_public import BitgetWsTrade
+from tests.instruments import btcusdt_perp
 from tests.samples import UTA_SAMPLES
 
 
@@ -46,20 +40,7 @@ V3 = UtaStreamDialect()
 
 @pytest.fixture
 def ctx() -> BookContext:
-    instrument = CryptoPerpetual(
-        instrument_id=InstrumentId.from_str("BTCUSDT-PERP.BITGET"),
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=1,
-        size_precision=4,
-        price_increment=Price.from_str("0.1"),
-        size_increment=Quantity.from_str("0.0001"),
-        ts_event=0,
-        ts_init=0,
-    )
+    instrument = btcusdt_perp()
     return BookContext(instrument)
 
 

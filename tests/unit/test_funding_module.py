@@ -9,7 +9,6 @@ from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.config import BacktestEngineConfig
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.config import StrategyConfig
-from nautilus_trader.model.currencies import BTC
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.data import FundingRateUpdate
 from nautilus_trader.model.data import MarkPriceUpdate
@@ -30,6 +29,7 @@ from nautilus_trader.trading.strategy import Strategy
 from nautilus_bitget.backtest.funding import FundingSettlementModule
 from nautilus_bitget.backtest.funding import funding_payment
 from nautilus_bitget.backtest.funding import next_funding_time
+from tests.instruments import btcusdt_perp
 
 
 VENUE = Venue("BITGET")
@@ -40,19 +40,7 @@ FUNDING_TS = T0 + 60 * SEC
 
 
 def _instrument() -> CryptoPerpetual:
-    return CryptoPerpetual(
-        instrument_id=IID,
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=1,
-        size_precision=4,
-        price_increment=Price.from_str("0.1"),
-        size_increment=Quantity.from_str("0.0001"),
-        ts_event=0,
-        ts_init=0,
+    return btcusdt_perp(
         margin_init=Decimal(1),
         margin_maint=Decimal("0.5"),
         maker_fee=Decimal(0),  # no fees: the balance moves by funding only

@@ -6,10 +6,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from nautilus_trader.model.currencies import BTC
-from nautilus_trader.model.currencies import USDT
-from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.identifiers import Symbol
 from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.objects import PRICE_MAX
 from nautilus_trader.model.objects import QUANTITY_MAX
@@ -17,6 +13,7 @@ from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
 from nautilus_bitget.parsing.book import BookContext
+from tests.instruments import btcusdt_perp
 
 
 def make_instrument(
@@ -28,19 +25,11 @@ def make_instrument(
     """Return a BTCUSDT-PERP.BITGET perpetual with the given precisions."""
     p_inc = price_increment or (f"{Decimal(1).scaleb(-price_precision):f}")
     s_inc = size_increment or (f"{Decimal(1).scaleb(-size_precision):f}")
-    return CryptoPerpetual(
-        instrument_id=InstrumentId.from_str("BTCUSDT-PERP.BITGET"),
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=price_precision,
-        size_precision=size_precision,
+    return btcusdt_perp(
+        price_precision,
+        size_precision,
         price_increment=Price.from_str(p_inc),
         size_increment=Quantity.from_str(s_inc),
-        ts_event=0,
-        ts_init=0,
     )
 
 

@@ -9,7 +9,6 @@ import threading
 from decimal import Decimal
 
 import pytest
-from nautilus_trader.model.currencies import BTC
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.data import BarType
@@ -22,7 +21,6 @@ from nautilus_trader.model.enums import BookAction
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.identifiers import Symbol
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.instruments import CryptoPerpetual
 from nautilus_trader.model.objects import Money
@@ -39,6 +37,7 @@ from nautilus_bitget.recorder.markers import make_marker
 from nautilus_bitget.recorder.writer import TMP_DIR
 from nautilus_bitget.recorder.writer import CatalogWriter
 from nautilus_bitget.recorder.writer import flatten
+from tests.instruments import btcusdt_perp
 
 
 IID = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
@@ -47,17 +46,7 @@ SEC = 1_000_000_000
 
 
 def make_instrument(ts: int = T0) -> CryptoPerpetual:
-    return CryptoPerpetual(
-        instrument_id=IID,
-        raw_symbol=Symbol("BTCUSDT"),
-        base_currency=BTC,
-        quote_currency=USDT,
-        settlement_currency=USDT,
-        is_inverse=False,
-        price_precision=1,
-        size_precision=4,
-        price_increment=Price.from_str("0.1"),
-        size_increment=Quantity.from_str("0.0001"),
+    return btcusdt_perp(
         ts_event=ts,
         ts_init=ts,
         multiplier=Quantity.from_int(1),
