@@ -23,8 +23,8 @@ from nautilus_bitget.parsing import execution_v3 as p3
 from nautilus_bitget.schemas.trade import BitgetPlanOrder
 from nautilus_bitget.schemas.v3.trade import BitgetV3StrategyOrder
 from nautilus_bitget.schemas.v3.ws import BitgetV3WsStrategyOrder
+from tests.instruments import btcusdt_perp
 from tests.samples import UTA_SAMPLES
-from tests.unit.test_order_mapping import make_instrument
 
 
 ACCOUNT = AccountId("BITGET-master")
@@ -33,7 +33,7 @@ TS = 1_000
 
 @pytest.fixture
 def btc():
-    return make_instrument()
+    return btcusdt_perp(size_precision=3)
 
 
 def report(row, instrument):
