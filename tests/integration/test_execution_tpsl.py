@@ -320,3 +320,45 @@ async def test_external_tpsl_with_both_legs_reported_per_leg(
             assert tp.venue_order_id != sl.venue_order_id
     finally:
         await s.stop()
+
+
+TPSL_PLACE = {
+    "classic": "/api/v2/mix/order/place-tpsl-order",
+    "uta": "/api/v3/trade/place-strategy-order",
+}
+
+
+@pytest.mark.parametrize("account_mode", ["classic", "uta"])
+async def test_tpsl_outcomes_from_plan_queries(sim_factory, account_mode):
+    """
+    Without pushes the TP/SL plan listings tell: a hung placement is found by clientOid (never
+    re-sent); with the private pushes lost, a TP/SL canceled at the venue and one that fired are
+    resolved from the plan history (classic ``executeOrderId``; UTA through the fills).
+    """
+    s = await started(sim_factory, account_mode, "one_way", http_timeout_secs=1.0)
+    try:
+        f = s.strategy.order_factory
+        await open_long(s, "0.030")
+        s.sim.faults.hang_requests(1, path=TPSL_PLACE[account_mode], secs=2.5)
+        hung = s.submit(f.stop_market(BTC, OrderSide.SELL, Q, s.px("0.80"), reduce_only=True))
+        await s.until_status(hung, OrderStatus.ACCEPTED, OrderStatus.REJECTED, wait=10.0)
+        assert s.status(hung) == OrderStatus.ACCEPTED
+        assert list(tpsl_plans(s)) == [hung.client_order_id.value]  # placed once
+        fires = s.submit(
+            f.market_if_touched(BTC, OrderSide.SELL, Q, s.px("1.02"), reduce_only=True)
+        )
+        await s.until_status(fires, OrderStatus.ACCEPTED)
+        s.sim.faults.lose_private(1_000_000)
+        gone = tpsl_plans(s)[hung.client_order_id.value]
+        s.sim.exchange.cancel_plan_order(
+            SIM_API_KEY,
+            {"productType": PRODUCT, "planType": gone.plan_type,
+             "orderIdList": [{"orderId": gone.order_id}]},
+        )  # fmt: skip
+        s.sim.exchange.set_last_price("BTCUSDT", str(s.px("1.03")))
+        await s.until_status(hung, OrderStatus.CANCELED, wait=10.0)
+        await s.until_status(fires, OrderStatus.FILLED, wait=10.0)
+        s.sim.faults.lose_private(0)
+        await s.assert_matches_venue()
+    finally:
+        await s.stop()
