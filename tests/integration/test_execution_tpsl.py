@@ -137,13 +137,14 @@ async def test_reduce_only_stops_are_tpsl_plans(sim_factory, account_mode, posit
         # Modify: trigger and quantity of the stop, trigger and limit price of the LIT (a limit
         # under the book, so that the order it spawns when it fires fills)
         q2 = Quantity.from_str("0.020")
-        lit_price = s.px("0.99")
-        s.strategy.modify_order(sl, quantity=q2, trigger_price=s.px("0.88"))
-        s.strategy.modify_order(lit, price=lit_price, trigger_price=s.px("1.12"))
+        # (prices taken once: the simulated book moves)
+        sl_trigger, lit_trigger, lit_price = s.px("0.88"), s.px("1.12"), s.px("0.99")
+        s.strategy.modify_order(sl, quantity=q2, trigger_price=sl_trigger)
+        s.strategy.modify_order(lit, price=lit_price, trigger_price=lit_trigger)
         await s.until(
             lambda: (
                 s.cache.order(sl.client_order_id).quantity == q2
-                and s.cache.order(lit.client_order_id).trigger_price == s.px("1.12")
+                and s.cache.order(lit.client_order_id).trigger_price == lit_trigger
             ),
             what="TP/SL modify",
         )
@@ -151,11 +152,11 @@ async def test_reduce_only_stops_are_tpsl_plans(sim_factory, account_mode, posit
         sl_plan, lit_plan = venue[sl.client_order_id.value], venue[lit.client_order_id.value]
         assert (sl_plan.size, sl_plan.trigger_price) == (
             Decimal("0.020"),
-            s.px("0.88").as_decimal(),
+            sl_trigger.as_decimal(),
         )
         assert sl_plan.trigger_type == "mark_price"
         assert (lit_plan.trigger_price, lit_plan.price) == (
-            s.px("1.12").as_decimal(),
+            lit_trigger.as_decimal(),
             lit_price.as_decimal(),
         )
         for order in (sl, lit):
@@ -231,18 +232,19 @@ async def test_bracket_children_modified_through_venue_tpsl(sim_factory, account
         entry, sl, tp = bracket.orders
         await s.until_status(entry, OrderStatus.FILLED)
         await s.until(lambda: len(s.client.registry.bracket_plans) == 2, what="plans linked")
-        s.strategy.modify_order(sl, trigger_price=s.px("0.88"))
-        s.strategy.modify_order(tp, price=s.px("1.12"))
+        sl_trigger, tp_price = s.px("0.88"), s.px("1.12")  # once: the simulated book moves
+        s.strategy.modify_order(sl, trigger_price=sl_trigger)
+        s.strategy.modify_order(tp, price=tp_price)
         await s.until(
             lambda: (
-                s.cache.order(sl.client_order_id).trigger_price == s.px("0.88")
-                and s.cache.order(tp.client_order_id).price == s.px("1.12")
+                s.cache.order(sl.client_order_id).trigger_price == sl_trigger
+                and s.cache.order(tp.client_order_id).price == tp_price
             ),
             what="bracket legs modified",
         )
         venue = {p.plan_type: p for p in tpsl_plans(s).values()}
-        assert venue["loss_plan"].trigger_price == s.px("0.88").as_decimal()
-        assert venue["profit_plan"].trigger_price == s.px("1.12").as_decimal()
+        assert venue["loss_plan"].trigger_price == sl_trigger.as_decimal()
+        assert venue["profit_plan"].trigger_price == tp_price.as_decimal()
         assert venue["profit_plan"].price is None  # still executes at market, as placed
         # the old TP level no longer fires; the new one does (OCO cancels the SL child)
         s.sim.exchange.set_last_price("BTCUSDT", str(s.px("1.11")))
