@@ -12,6 +12,13 @@ once. Differences that are behaviour, not shape, are capabilities:
   clientOid (bitget-protocol.md 5.7).
 - ``max_batch``: orders per batch place / cancel request (v2 50, v3 20).
 
+Closing TP/SL (a reduce-only stop / if-touched order on an open position; which orders go there
+is decided once, in ``execution.entry``) has its own methods: ``build_tpsl`` / ``place_tpsl`` /
+``modify_tpsl`` (v2 ``place-tpsl-order`` / ``modify-tpsl-order``, bitget-protocol.md 5.11; v3
+``place-strategy-order`` ``type=tpsl`` / ``modify-strategy-order``, bitget-protocol-uta.md 3.8),
+canceled with ``cancel_batch(trigger=True, plan_type=...)``. ``plan_type`` is always named in the
+v2 vocabulary (``profit_plan``, ``loss_plan``, ``pos_profit``, ``pos_loss``).
+
 A third family (or WebSocket order entry) is one more implementation of ``TradingApi``.
 """
 
@@ -115,6 +122,21 @@ class TradingApi(Protocol):
         """Place one order; return its venue order id (``None`` when the ack has none)."""
         ...
 
+    def build_tpsl(
+        self,
+        order: Any,
+        route: Route,
+        *,
+        hold_side: str,
+        client_oid: str,
+    ) -> dict[str, Any]:
+        """Return the wire body of a closing TP/SL of the open position ``hold_side``."""
+        ...
+
+    async def place_tpsl(self, body: dict[str, Any]) -> str | None:
+        """Place a closing TP/SL built by ``build_tpsl``; return its venue order id."""
+        ...
+
     async def place_batch(self, route: Route, bodies: Sequence[dict[str, Any]]) -> BatchResult:
         """Place up to ``max_batch`` orders of one symbol."""
         ...
@@ -147,6 +169,21 @@ class TradingApi(Protocol):
         """Modify a trigger (plan / strategy) order."""
         ...
 
+    async def modify_tpsl(
+        self,
+        route: Route,
+        *,
+        order_id: str | None,
+        client_oid: str,
+        plan_type: str,
+        qty: str,
+        trigger_price: str,
+        price: str | None,
+        trigger_type: Any,
+    ) -> None:
+        """Modify a TP/SL plan in place (``price`` ``None``: executes at market)."""
+        ...
+
     async def cancel(self, route: Route, ref: dict[str, str]) -> None:
         """Cancel one normal order by ``{"orderId"}`` or ``{"clientOid"}``."""
         ...
@@ -157,8 +194,9 @@ class TradingApi(Protocol):
         refs: Sequence[dict[str, str]],
         *,
         trigger: bool,
+        plan_type: str = "normal_plan",
     ) -> list[BatchFailure]:
-        """Cancel normal or trigger orders of one symbol; return the refused items."""
+        """Cancel normal or trigger orders (one ``plan_type``) of one symbol; return refusals."""
         ...
 
     async def cancel_position_tpsl(self, route: Route, order_id: str, plan_type: str) -> None:

@@ -23,7 +23,10 @@ from nautilus_bitget.common.orders import batch_item
 from nautilus_bitget.common.orders import batch_request
 from nautilus_bitget.common.orders import modify_plan_request
 from nautilus_bitget.common.orders import modify_request
+from nautilus_bitget.common.orders import modify_tpsl_request
 from nautilus_bitget.common.orders import order_request
+from nautilus_bitget.common.orders import plan_type_name
+from nautilus_bitget.common.orders import tpsl_request
 from nautilus_bitget.common.orders import trigger_type_wire
 from nautilus_bitget.http.account import BitgetAccountHttpAPI
 from nautilus_bitget.http.client import BitgetHttpClient
@@ -115,6 +118,30 @@ class BitgetV2Trading:
         ack = await send(body)
         return text(ack.orderId) or None if ack is not None else None
 
+    def build_tpsl(
+        self,
+        order: Any,
+        route: Route,
+        *,
+        hold_side: str,
+        client_oid: str,
+    ) -> dict[str, Any]:
+        """Return a ``place-tpsl-order`` body (5.11: ``loss_plan`` / ``profit_plan``)."""
+        return tpsl_request(
+            order,
+            symbol=route.symbol,
+            product_type=route.product_type,
+            margin_coin=route.margin_coin,
+            hedge=self._hedge,
+            hold_side=hold_side,
+            client_oid=client_oid,
+        )
+
+    async def place_tpsl(self, body: dict[str, Any]) -> str | None:
+        """``place-tpsl-order`` (5.11): ``{orderId, clientOid}``."""
+        ack = await self._trade.place_tpsl_order(body)
+        return text(ack.orderId) or None if ack is not None else None
+
     async def place_batch(self, route: Route, bodies: Sequence[dict[str, Any]]) -> BatchResult:
         """``batch-place-order`` (5.6): the items share symbol, product type and margin."""
         body = batch_request(
@@ -181,6 +208,33 @@ class BitgetV2Trading:
         body["symbol"] = route.symbol
         await self._trade.modify_plan_order(body)
 
+    async def modify_tpsl(
+        self,
+        route: Route,
+        *,
+        order_id: str | None,
+        client_oid: str,
+        plan_type: str,
+        qty: str,
+        trigger_price: str,
+        price: str | None,
+        trigger_type: Any,
+    ) -> None:
+        """``modify-tpsl-order`` (5.11): in place, ``size`` ``""`` for position TP/SL."""
+        body = modify_tpsl_request(
+            symbol=route.symbol,
+            product_type=route.product_type,
+            margin_coin=route.margin_coin,
+            order_id=order_id,
+            client_oid=client_oid,
+            plan_type=plan_type,
+            size=qty,
+            trigger_price=trigger_price,
+            execute_price=price,
+            trigger_type=trigger_type_wire(trigger_type) if trigger_type is not None else None,
+        )
+        await self._trade.modify_tpsl_order(body)
+
     def _base(self, route: Route) -> dict[str, Any]:
         return {
             "symbol": route.symbol,
@@ -198,17 +252,26 @@ class BitgetV2Trading:
         refs: Sequence[dict[str, str]],
         *,
         trigger: bool,
+        plan_type: str = "normal_plan",
     ) -> list[BatchFailure]:
-        """``batch-cancel-orders`` (5.8) or ``cancel-plan-order`` of ``normal_plan`` (5.11)."""
+        """
+        ``batch-cancel-orders`` (5.8) or ``cancel-plan-order`` (5.11) of one plan type: the
+        page's ``planType`` values (``normal_plan``, ``profit_plan``, ``loss_plan``,
+        ``pos_profit``, ``pos_loss``, ``moving_plan``) name the plans of ``orderIdList``.
+        """
         body = {**self._base(route), "orderIdList": list(refs)}
         if trigger:
-            body["planType"] = "normal_plan"
+            body["planType"] = plan_type_name(plan_type)
             return _failures(await self._trade.cancel_plan_order(body))
         return _failures(await self._trade.batch_cancel_orders(body))
 
     async def cancel_position_tpsl(self, route: Route, order_id: str, plan_type: str) -> None:
         """Cancel a ``profit_plan`` / ``loss_plan`` with ``cancel-plan-order`` (5.11)."""
-        body = {**self._base(route), "planType": plan_type, "orderIdList": [{"orderId": order_id}]}
+        body = {
+            **self._base(route),
+            "planType": plan_type_name(plan_type),
+            "orderIdList": [{"orderId": order_id}],
+        }
         failures = _failures(await self._trade.cancel_plan_order(body))
         if failures:
             _, _, code, message = failures[0]

@@ -26,13 +26,14 @@ from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders_v3 import cancel_item_v3
 from nautilus_bitget.common.orders_v3 import modify_strategy_request_v3
+from nautilus_bitget.common.orders_v3 import modify_tpsl_request_v3
 from nautilus_bitget.common.orders_v3 import order_request_v3
+from nautilus_bitget.common.orders_v3 import tpsl_request_v3
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.http.v3 import BATCH_MAX
 from nautilus_bitget.http.v3 import BitgetV3AccountHttpAPI
 from nautilus_bitget.http.v3 import BitgetV3TradeHttpAPI
 from nautilus_bitget.parsing import execution_v3 as p3
-from nautilus_bitget.parsing.execution import dec
 from nautilus_bitget.parsing.execution import text
 from nautilus_bitget.schemas.v3.trade import BitgetV3BatchItem
 from nautilus_bitget.schemas.v3.ws import BitgetV3WsAccount
@@ -61,10 +62,6 @@ def _failures(items: list[BitgetV3BatchItem] | None) -> list[BatchFailure]:
     return [
         (text(i.orderId), i.clientOid or "", text(i.code), i.msg) for i in items or [] if not i.ok
     ]
-
-
-def _tpsl_plan_type(take_profit: Any) -> str:
-    return "profit_plan" if (dec(take_profit) or 0) > 0 else "loss_plan"
 
 
 class BitgetV3Trading:
@@ -128,6 +125,29 @@ class BitgetV3Trading:
         ack = await send(body)
         return (text(ack.orderId) or None) if ack is not None else None
 
+    def build_tpsl(
+        self,
+        order: Any,
+        route: Route,
+        *,
+        hold_side: str,
+        client_oid: str,
+    ) -> dict[str, Any]:
+        """Return a ``place-strategy-order`` ``type=tpsl`` ``tpslMode=partial`` body (3.8)."""
+        return tpsl_request_v3(
+            order,
+            symbol=route.symbol,
+            category=route.product_type,
+            hedge=self._hedge,
+            hold_side=hold_side,
+            client_oid=client_oid,
+        )
+
+    async def place_tpsl(self, body: dict[str, Any]) -> str | None:
+        """``place-strategy-order`` (3.8): ``{orderId, clientOid}``."""
+        ack = await self._trade.place_strategy_order(body)
+        return (text(ack.orderId) or None) if ack is not None else None
+
     async def place_batch(self, route: Route, bodies: Sequence[dict[str, Any]]) -> BatchResult:
         """``place-batch`` (3.6): a bare JSON array of place-order bodies."""
         items = await self._trade.place_batch(list(bodies))
@@ -186,6 +206,32 @@ class BitgetV3Trading:
         )
         await self._trade.modify_strategy_order(body)
 
+    async def modify_tpsl(
+        self,
+        route: Route,
+        *,
+        order_id: str | None,
+        client_oid: str,
+        plan_type: str,
+        qty: str,
+        trigger_price: str,
+        price: str | None,
+        trigger_type: Any,
+    ) -> None:
+        """``modify-strategy-order`` of a TP/SL leg (3.8: ``qty`` is required with the id)."""
+        body = modify_tpsl_request_v3(
+            category=route.product_type,
+            symbol=route.symbol,
+            order_id=order_id,
+            client_oid=client_oid,
+            plan_type=plan_type,
+            qty=qty,
+            trigger_price=trigger_price,
+            price=price,
+            trigger_type=trigger_type,
+        )
+        await self._trade.modify_strategy_order(body)
+
     async def cancel(self, route: Route, ref: dict[str, str]) -> None:
         """``cancel-order`` (3.6)."""
         await self._trade.cancel_order(
@@ -201,10 +247,12 @@ class BitgetV3Trading:
         refs: Sequence[dict[str, str]],
         *,
         trigger: bool,
+        plan_type: str = "normal_plan",
     ) -> list[BatchFailure]:
         """
-        ``cancel-batch`` (3.6); strategy orders have no batch cancel (3.8) and are canceled one
-        by one. An order already gone is not a refusal: the caller confirms every cancel.
+        ``cancel-batch`` (3.6); strategy orders (trigger or TP/SL: ``plan_type`` does not matter,
+        3.8) have no batch cancel and are canceled one by one. An order already gone is not a
+        refusal: the caller confirms every cancel.
         """
         if not trigger:
             items = [cancel_item_v3(route.product_type, route.symbol, ref) for ref in refs]
@@ -295,7 +343,10 @@ class BitgetV3Trading:
         plan_type: str,
         start_ms: int | None,
     ) -> list[Any]:
-        """Strategy orders (3.8) as v2 plan rows: ``trigger``, or ``tpsl`` for TP/SL plans."""
+        """
+        Strategy orders (3.8) as v2 plan rows: ``trigger``, or ``tpsl`` for TP/SL plans (one
+        row per leg, ``p3.tpsl_orders``).
+        """
         kind = "trigger" if plan_type == "normal_plan" else "tpsl"
         if history:
             page = await self._trade.history_strategy_orders(product_type, kind, limit=_PAGE)
@@ -306,12 +357,10 @@ class BitgetV3Trading:
         for row in rows:
             if symbol is not None and row.symbol != symbol:
                 continue
-            converted = p3.strategy_order(row, self._hedge)
             if kind == "tpsl":
-                converted = msgspec.structs.replace(
-                    converted, planType=_tpsl_plan_type(row.takeProfit)
-                )
-            out.append(converted)
+                out.extend(p3.tpsl_orders(row, self._hedge))
+            else:
+                out.append(p3.strategy_order(row, self._hedge))
         return out
 
     async def order_detail(
@@ -438,12 +487,10 @@ class BitgetV3Trading:
 
 
 def _strategy_push(row: BitgetV3WsStrategyOrder, hedge: bool) -> Any:
-    algo = p3.strategy_push(row, hedge)
     if (row.type or "trigger").lower() == "trigger":
-        return algo
-    # A position TP/SL (bracket presets): the bracket logic keys on the v2 planType
-    plan_type = "profit_plan" if (row.triggerType or "") == "takeProfit" else "loss_plan"
-    return msgspec.structs.replace(algo, planType=plan_type)
+        return p3.strategy_push(row, hedge)
+    # A TP/SL leg (4.6: one push per leg): the bracket logic keys on the v2 planType
+    return p3.tpsl_push(row, hedge)
 
 
 def _cursor(page: Any) -> str | None:

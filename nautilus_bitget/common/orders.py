@@ -56,6 +56,30 @@ SUPPORTED_ORDER_TYPES: Final[frozenset[OrderType]] = PLAN_ORDER_TYPES | {
     OrderType.LIMIT,
 }
 
+# bitget-protocol.md 5.11: a reduce-only trigger order on an open position is a closing TP/SL plan.
+# A stop closes on an adverse move (stop-loss), an if-touched order on a favourable one
+# (take-profit): the same side rule the venue checks (40829 / 40830).
+TPSL_PLAN_TYPE: Final[dict[OrderType, str]] = {
+    OrderType.STOP_MARKET: "loss_plan",
+    OrderType.STOP_LIMIT: "loss_plan",
+    OrderType.MARKET_IF_TOUCHED: "profit_plan",
+    OrderType.LIMIT_IF_TOUCHED: "profit_plan",
+}
+# TP/SL plan types that take profit: full names (REST, 5.11) and ``orders-algo`` short codes (6.2)
+TP_PLAN_TYPES: Final[frozenset[str]] = frozenset({"profit_plan", "pos_profit", "tp", "ptp"})
+# ``orders-algo`` short codes -> the plan types of ``cancel-plan-order`` / ``modify-tpsl-order``
+_PLAN_TYPE_NAMES: Final[dict[str, str]] = {
+    "tp": "profit_plan",
+    "sl": "loss_plan",
+    "ptp": "pos_profit",
+    "psl": "pos_loss",
+    "mtpsl": "moving_plan",
+    "pl": "normal_plan",
+    "track": "track_plan",
+}
+# position TP/SL plans close the whole position: ``size`` is "" on modify (5.11)
+_WHOLE_POSITION_PLANS: Final[frozenset[str]] = frozenset({"pos_profit", "pos_loss"})
+
 _FORCE: Final[dict[TimeInForce, str]] = {
     TimeInForce.GTC: "gtc",
     TimeInForce.IOC: "ioc",
@@ -257,6 +281,29 @@ def check_order(order: Any) -> tuple[bool, bool]:
     return is_plan, has_price
 
 
+def tpsl_plan_type(order: Any) -> str | None:
+    """
+    Return the TP/SL plan a reduce-only stop / if-touched order is (``loss_plan`` /
+    ``profit_plan``), ``None`` for any other order (bitget-protocol.md 5.11).
+
+    Whether it goes to the TP/SL endpoint also depends on its position being open (the caller).
+    """
+    if not order.is_reduce_only:
+        return None
+    return TPSL_PLAN_TYPE.get(order.order_type)
+
+
+def closed_hold_side(order_side: OrderSide) -> str:
+    """Return the position (``long`` / ``short``) a closing order of ``order_side`` reduces."""
+    return "long" if order_side == OrderSide.SELL else "short"
+
+
+def plan_type_name(plan_type: str | None) -> str:
+    """Return the REST plan type of an ``orders-algo`` short code (6.2); full names pass."""
+    value = plan_type or ""
+    return _PLAN_TYPE_NAMES.get(value, value)
+
+
 def time_in_force_wire(order: Any) -> str:
     """Return the wire time in force of a LIMIT order (``post_only`` for post-only)."""
     return "post_only" if order.is_post_only else _FORCE[order.time_in_force]
@@ -345,6 +392,89 @@ def order_request(
         if stop_loss:
             body["presetStopLossPrice"] = stop_loss
     return is_plan, body
+
+
+def tpsl_request(
+    order: Any,
+    *,
+    symbol: str,
+    product_type: str,
+    margin_coin: str,
+    hedge: bool,
+    hold_side: str,
+    client_oid: str,
+) -> dict[str, str]:
+    """
+    Return a ``place-tpsl-order`` body (bitget-protocol.md 5.11) of a reduce-only stop /
+    if-touched order that closes the open position ``hold_side``.
+
+    STOP_MARKET / STOP_LIMIT -> ``loss_plan``, MARKET_IF_TOUCHED / LIMIT_IF_TOUCHED ->
+    ``profit_plan``; ``executePrice`` the limit price (``0`` = market); ``holdSide`` names the
+    position (hedge ``long``/``short``, one-way ``buy`` = long / ``sell`` = short); ``size`` the
+    order's quantity.
+
+    Raises
+    ------
+    BitgetOrderDenied
+        If the order is not a stop / if-touched order Bitget can take.
+
+    """
+    _, has_price = check_order(order)
+    plan_type = TPSL_PLAN_TYPE.get(order.order_type)
+    if plan_type is None:
+        raise BitgetOrderDenied(f"{order.type_string()} is not a Bitget TP/SL order")
+    if not hedge:
+        hold_side = "buy" if hold_side == "long" else "sell"
+    return {
+        "marginCoin": margin_coin,
+        "productType": product_type,
+        "symbol": symbol,
+        "planType": plan_type,
+        "triggerPrice": str(order.trigger_price),
+        "triggerType": _TRIGGER_TYPE[order.trigger_type],
+        "executePrice": str(order.price) if has_price else "0",
+        "holdSide": hold_side,
+        "size": str(order.quantity),
+        "clientOid": client_oid,
+    }
+
+
+def modify_tpsl_request(
+    *,
+    symbol: str,
+    product_type: str,
+    margin_coin: str,
+    order_id: str | None,
+    client_oid: str,
+    plan_type: str,
+    size: str,
+    trigger_price: str,
+    execute_price: str | None,
+    trigger_type: str | None,
+) -> dict[str, str]:
+    """
+    Return a ``modify-tpsl-order`` body (bitget-protocol.md 5.11): ``triggerPrice`` and ``size``
+    are required (``size`` ``""`` for ``pos_profit`` / ``pos_loss``), ``executePrice`` ``0`` =
+    market; the plan keeps its orderId.
+    """
+    body = {}
+    if order_id:
+        body["orderId"] = order_id
+    else:
+        body["clientOid"] = client_oid
+    body.update(
+        {
+            "marginCoin": margin_coin,
+            "productType": product_type,
+            "symbol": symbol,
+            "triggerPrice": trigger_price,
+        },
+    )
+    if trigger_type:
+        body["triggerType"] = trigger_type
+    body["executePrice"] = execute_price or "0"
+    body["size"] = "" if plan_type_name(plan_type) in _WHOLE_POSITION_PLANS else size
+    return body
 
 
 def batch_item(body: dict[str, str]) -> dict[str, str]:

@@ -30,7 +30,11 @@ from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.enums import TriggerType
 
+from nautilus_bitget.common.errors import BitgetOrderDenied
+from nautilus_bitget.common.orders import TP_PLAN_TYPES
+from nautilus_bitget.common.orders import TPSL_PLAN_TYPE
 from nautilus_bitget.common.orders import check_order
+from nautilus_bitget.common.orders import plan_type_name
 from nautilus_bitget.common.orders import time_in_force_wire
 
 
@@ -179,6 +183,90 @@ def modify_strategy_request_v3(
     )
     if price is not None:
         body["triggerOrderPrice"] = price
+    return body
+
+
+def _tpsl_leg(plan_type: str) -> tuple[str, str]:
+    """Return ``(prefix, trigger field)`` of a leg: ``tp``/``takeProfit``, ``sl``/``stopLoss``."""
+    return ("tp", "takeProfit") if plan_type in TP_PLAN_TYPES else ("sl", "stopLoss")
+
+
+def tpsl_request_v3(
+    order: Any,
+    *,
+    symbol: str,
+    category: str,
+    hedge: bool,
+    hold_side: str,
+    client_oid: str,
+) -> dict[str, str]:
+    """
+    Return a ``place-strategy-order`` ``type=tpsl`` body (3.8) of a reduce-only stop /
+    if-touched order that closes the open position ``hold_side``: ``tpslMode=partial`` with the
+    order's ``qty``; a stop is the ``stopLoss`` leg, an if-touched order the ``takeProfit`` leg
+    (``*TriggerBy``, ``*OrderType``, ``*LimitPrice``). ``side`` is the trade direction (3.5, as
+    ccxt's one-way TP/SL); ``posSide`` names the position in hedge mode.
+
+    Raises
+    ------
+    BitgetOrderDenied
+        If the order is not a stop / if-touched order Bitget can take.
+
+    """
+    _, has_price = check_order(order)
+    plan_type = TPSL_PLAN_TYPE.get(order.order_type)
+    if plan_type is None:
+        raise BitgetOrderDenied(f"{order.type_string()} is not a Bitget TP/SL order")
+    prefix, key = _tpsl_leg(plan_type)
+    body = {
+        "category": category,
+        "symbol": symbol,
+        "clientOid": client_oid,
+        "type": "tpsl",
+        "tpslMode": "partial",
+        "qty": str(order.quantity),
+        "side": "buy" if order.side == OrderSide.BUY else "sell",
+    }
+    if hedge:
+        body["posSide"] = hold_side
+    body[key] = str(order.trigger_price)
+    body[f"{prefix}TriggerBy"] = _TRIGGER_BY[order.trigger_type]
+    body[f"{prefix}OrderType"] = "limit" if has_price else "market"
+    if has_price:
+        body[f"{prefix}LimitPrice"] = str(order.price)
+    return body
+
+
+def modify_tpsl_request_v3(
+    *,
+    category: str,
+    symbol: str,
+    order_id: str | None,
+    client_oid: str,
+    plan_type: str,
+    qty: str,
+    trigger_price: str,
+    price: str | None,
+    trigger_type: TriggerType | None,
+) -> dict[str, str]:
+    """
+    Return a ``modify-strategy-order`` body of a TP/SL strategy leg (3.8: ``qty`` is required
+    with the id): the leg's trigger (``takeProfit`` / ``stopLoss``), trigger source, order type
+    and limit price.
+    """
+    prefix, key = _tpsl_leg(plan_type_name(plan_type))
+    body = {"category": category, "symbol": symbol}
+    if order_id:
+        body["orderId"] = order_id
+    else:
+        body["clientOid"] = client_oid
+    body["qty"] = qty
+    body[key] = trigger_price
+    if trigger_type is not None:
+        body[f"{prefix}TriggerBy"] = _TRIGGER_BY.get(trigger_type, "market")
+    body[f"{prefix}OrderType"] = "limit" if price is not None else "market"
+    if price is not None:
+        body[f"{prefix}LimitPrice"] = price
     return body
 
 

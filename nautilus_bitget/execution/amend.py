@@ -32,11 +32,13 @@ class OrderAmender:
     """
     Modify orders and confirm the outcome.
 
-    Trigger orders are modified in place on both families (``OrderUpdated`` on the ack). Limit
-    orders: v2 re-creates the order under a new clientOid alias (bitget-protocol.md 5.7), the
-    ``orders`` push of the alias confirms; v3 amends in place and the push echoing the
-    ``requestId`` confirms (bitget-protocol-uta.md 3.6). Without a confirmation the order is
-    queried; unchanged at the venue, the modify is ``OrderModifyRejected``.
+    Trigger orders are modified in place on both families (``OrderUpdated`` on the ack); a
+    stand-alone TP/SL, and a bracket child through its venue TP/SL plan, with the TP/SL modify
+    (``TradingApi.modify_tpsl``). Limit orders: v2 re-creates the order under a new clientOid
+    alias (bitget-protocol.md 5.7), the ``orders`` push of the alias confirms; v3 amends in place
+    and the push echoing the ``requestId`` confirms (bitget-protocol-uta.md 3.6). Without a
+    confirmation the order is queried; unchanged at the venue, the modify is
+    ``OrderModifyRejected``.
 
     Parameters
     ----------
@@ -91,19 +93,36 @@ class OrderAmender:
         venue_id = vid.value if vid else None
         quantity = command.quantity or order.quantity
         client_oid = self._orders.venue_coid.get(order.client_order_id, order.client_order_id.value)
+        if order.client_order_id in self._orders.bracket_parent:
+            await self._modify_bracket_leg(order, route, command, quantity)
+            return
         if is_live_plan(order):
             trigger = command.trigger_price or order.trigger_price
             price = command.price or (order.price if order.has_price else None)
+            plan_type = self._orders.tpsl_plans.get(order.client_order_id)
             try:
-                await self._api.modify_trigger(
-                    route,
-                    order_id=venue_id,
-                    client_oid=client_oid,
-                    qty=str(quantity),
-                    trigger_price=str(trigger),
-                    price=str(price) if price is not None else None,
-                    trigger_type=order.trigger_type,
-                )
+                if plan_type is not None:
+                    # a stand-alone TP/SL: modify-tpsl-order (5.11) / modify-strategy-order (3.8)
+                    await self._api.modify_tpsl(
+                        route,
+                        order_id=venue_id,
+                        client_oid=client_oid,
+                        plan_type=plan_type,
+                        qty=str(quantity),
+                        trigger_price=str(trigger),
+                        price=str(price) if price is not None else None,
+                        trigger_type=order.trigger_type,
+                    )
+                else:
+                    await self._api.modify_trigger(
+                        route,
+                        order_id=venue_id,
+                        client_oid=client_oid,
+                        qty=str(quantity),
+                        trigger_price=str(trigger),
+                        price=str(price) if price is not None else None,
+                        trigger_type=order.trigger_type,
+                    )
             except BitgetError as e:
                 self._emitter.modify_rejected(order, e)
                 return
@@ -124,6 +143,54 @@ class OrderAmender:
             await self._amend_in_place(order, route, venue_id, client_oid, quantity, price)
         else:
             await self._replace_with_alias(order, route, venue_id, client_oid, quantity, price)
+
+    async def _modify_bracket_leg(
+        self,
+        order: Order,
+        route: Route,
+        command: ModifyOrder,
+        quantity: Any,
+    ) -> None:
+        """
+        Modify a bracket child through its venue TP/SL plan (``modify-tpsl-order``, 5.11;
+        ``modify-strategy-order``, bitget-protocol-uta.md 3.8), which exists once the entry
+        filled. The plan keeps executing at market, as the presets were placed
+        (``OrderEntry._submit_bracket``); a LIMIT take-profit's price is its trigger.
+        """
+        plan = self._orders.bracket_plans.get(order.client_order_id)
+        if plan is None:
+            self._emitter.modify_rejected(
+                order,
+                None,
+                "Bitget creates a bracket's TP/SL plan when the entry fills; modify it after that",
+            )
+            return
+        plan_id, plan_type = plan
+        if order.has_trigger_price:
+            trigger = command.trigger_price or order.trigger_price
+            price = command.price or (order.price if order.has_price else None)
+        else:
+            trigger = price = command.price or order.price
+        try:
+            await self._api.modify_tpsl(
+                route,
+                order_id=plan_id,
+                client_oid="",
+                plan_type=plan_type,
+                qty=str(quantity),
+                trigger_price=str(trigger),
+                price=None,
+                trigger_type=order.trigger_type if order.has_trigger_price else None,
+            )
+        except BitgetError as e:
+            self._emitter.modify_rejected(order, e)
+            return
+        self._emitter.updated(
+            order,
+            quantity,
+            price,
+            trigger if order.has_trigger_price else None,
+        )
 
     def on_modify_echo(self, request_id: str, qty: Any, price: Any) -> None:
         """Confirm an in-place modify whose ``requestId`` the ``order`` push echoes."""

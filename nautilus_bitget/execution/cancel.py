@@ -142,25 +142,34 @@ class OrderCanceller:
     async def cancel_orders(self, orders: list[Order]) -> None:
         """
         Cancel orders: a single normal order with cancel-order, several (per symbol, at most the
-        family's batch size) with one batch request; trigger orders by trigger-order cancel.
+        family's batch size) with one batch request; trigger orders and stand-alone TP/SL plans
+        by plan cancel, per plan type.
         """
         normal: dict[InstrumentId, list[Any]] = {}
-        plans: dict[InstrumentId, list[Any]] = {}
+        plans: dict[tuple[InstrumentId, str], list[Any]] = {}
         for order in orders:
-            self._orders.cancel_requested.add(order.client_order_id)
-            if order.client_order_id in self._orders.bracket_parent:
+            coid = order.client_order_id
+            self._orders.cancel_requested.add(coid)
+            if coid in self._orders.bracket_parent:
                 self._cancel_bracket_child(order)
                 continue
-            target = plans if is_live_plan(order) else normal
-            target.setdefault(order.instrument_id, []).append(order)
-        for trigger, groups in ((False, normal), (True, plans)):
-            for instrument_id, items in groups.items():
-                route = self._routes.of(instrument_id)
-                for chunk in chunks(items, self._api.max_batch):
-                    if len(chunk) == 1 and not trigger:
-                        await self._cancel_one(chunk[0], route)
-                    else:
-                        await self._cancel_batch(route, chunk, trigger)
+            if is_live_plan(order):
+                # trigger plans and stand-alone TP/SL plans are canceled per plan type (5.11)
+                plan_type = self._orders.tpsl_plans.get(coid, "normal_plan")
+                plans.setdefault((order.instrument_id, plan_type), []).append(order)
+            else:
+                normal.setdefault(order.instrument_id, []).append(order)
+        for instrument_id, items in normal.items():
+            route = self._routes.of(instrument_id)
+            for chunk in chunks(items, self._api.max_batch):
+                if len(chunk) == 1:
+                    await self._cancel_one(chunk[0], route)
+                else:
+                    await self._cancel_batch(route, chunk, False)
+        for (instrument_id, plan_type), items in plans.items():
+            route = self._routes.of(instrument_id)
+            for chunk in chunks(items, self._api.max_batch):
+                await self._cancel_batch(route, chunk, True, plan_type)
 
     async def cancel_venue_tpsl(self, order: Order, order_id: str, plan_type: str) -> None:
         """Cancel the venue TP/SL plan of a bracket child (failures are logged)."""
@@ -205,10 +214,18 @@ class OrderCanceller:
             self._log.warning(f"Cancel {order.client_order_id}: outcome unknown ({e})")
         self._spawn(self._confirm_cancel([order.client_order_id]))
 
-    async def _cancel_batch(self, route: Route, chunk: list[Order], trigger: bool) -> None:
+    async def _cancel_batch(
+        self,
+        route: Route,
+        chunk: list[Order],
+        trigger: bool,
+        plan_type: str = "normal_plan",
+    ) -> None:
         refs = [self._ref(o) for o in chunk]
         try:
-            failures = await self._api.cancel_batch(route, refs, trigger=trigger)
+            failures = await self._api.cancel_batch(
+                route, refs, trigger=trigger, plan_type=plan_type
+            )
         except BitgetRequestError as e:
             for order in chunk:
                 self._emitter.cancel_rejected(order, e.message, e.code)

@@ -1,8 +1,16 @@
-"""``OrderEntry``: place our orders (single, batch lists, brackets with venue TP/SL)."""
+"""
+``OrderEntry``: place our orders (single, batch lists, brackets with venue TP/SL, closing TP/SL).
+
+Where a Nautilus order goes (bitget-protocol.md 5.4, 5.11; bitget-protocol-uta.md 3.4, 3.8):
+MARKET / LIMIT -> place-order; STOP_MARKET / STOP_LIMIT / MARKET_IF_TOUCHED / LIMIT_IF_TOUCHED ->
+a trigger plan, except a reduce-only one whose position is open: that is a closing TP/SL
+(``TradingApi.build_tpsl`` / ``place_tpsl``; stop = stop-loss, if-touched = take-profit).
+"""
 
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 from nautilus_trader.cache.cache import Cache
@@ -11,6 +19,7 @@ from nautilus_trader.execution.messages import SubmitOrder
 from nautilus_trader.execution.messages import SubmitOrderList
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import OrderType
+from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.orders import Order
@@ -22,7 +31,9 @@ from nautilus_bitget.common.errors import BitgetRequestError
 from nautilus_bitget.common.orders import BitgetOrderDenied
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import client_oid_error
+from nautilus_bitget.common.orders import closed_hold_side
 from nautilus_bitget.common.orders import is_close
+from nautilus_bitget.common.orders import tpsl_plan_type
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry
@@ -154,22 +165,50 @@ class OrderEntry:
                 position_id.value if position_id else None,
                 position.side if position is not None else None,
             )
-        result = self._api.build_order(
-            order,
-            self._routes.route(instrument),
-            close=close,
-            client_oid=coid,
-            take_profit=take_profit,
-            stop_loss=stop_loss,
-        )
+        route = self._routes.route(instrument)
+        plan_type = tpsl_plan_type(order) if take_profit is None and stop_loss is None else None
+        hold_side = self._open_position_closed_by(order) if plan_type is not None else None
+        if plan_type is not None and hold_side is not None:
+            # a closing TP/SL of the open position (bitget-protocol.md 5.11, -uta.md 3.8)
+            body = self._api.build_tpsl(order, route, hold_side=hold_side, client_oid=coid)
+            self._orders.tpsl_plans[order.client_order_id] = plan_type
+            result: tuple[bool, dict[str, Any]] = (True, body)
+        else:
+            result = self._api.build_order(
+                order,
+                route,
+                close=close,
+                client_oid=coid,
+                take_profit=take_profit,
+                stop_loss=stop_loss,
+            )
         if close:
             self._orders.close_orders.add(order.client_order_id)
         self._orders.venue_coid[order.client_order_id] = coid
         return result
 
+    def _open_position_closed_by(self, order: Order) -> str | None:
+        """
+        Return the position side (``long`` / ``short``) a reduce-only order closes when that
+        position is open in the cache (hedge: the side's positions; one-way: the net of the
+        instrument's positions), else ``None``.
+        """
+        hold_side = closed_hold_side(order.side)
+        positions = self._cache.positions_open(instrument_id=order.instrument_id)
+        if self._hedge:
+            wanted = PositionSide.LONG if hold_side == "long" else PositionSide.SHORT
+            is_open = any(p.side == wanted for p in positions)
+        else:
+            net = sum((p.signed_decimal_qty() for p in positions), Decimal(0))
+            is_open = net > 0 if hold_side == "long" else net < 0
+        return hold_side if is_open else None
+
     async def _place(self, order: Order, is_plan: bool, body: dict[str, Any]) -> None:
         try:
-            venue_order_id = await self._api.place(body, trigger=is_plan)
+            if order.client_order_id in self._orders.tpsl_plans:
+                venue_order_id = await self._api.place_tpsl(body)
+            else:
+                venue_order_id = await self._api.place(body, trigger=is_plan)
         except BitgetRequestError as e:
             self._emitter.rejected_by_venue(order, e)
             return

@@ -26,6 +26,8 @@ from nautilus_trader.model.orders import Order
 
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.orders import PLAN_ORDER_TYPES
+from nautilus_bitget.common.orders import TP_PLAN_TYPES
+from nautilus_bitget.common.orders import plan_type_name
 from nautilus_bitget.common.symbol import instrument_id_for_symbol
 from nautilus_bitget.execution.common import text_lower
 from nautilus_bitget.execution.context import ExecTimings
@@ -35,9 +37,6 @@ from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.plan_rows import PlanRows
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.parsing import execution as px
-
-
-TP_PLAN_TYPES = ("tp", "ptp", "profit_plan", "pos_profit")
 
 
 class OrderLinker:
@@ -120,7 +119,11 @@ class OrderLinker:
             order = self._cache.order(coid)
             if order is None or self._orders.is_closed(order):
                 continue
-            if order.side == direction and (size is None or size == order.quantity.as_decimal()):
+            if (
+                order.side == direction
+                and (size is None or size == order.quantity.as_decimal())
+                and _spawns(order, row)
+            ):
                 pending = self._orders.triggered_plans.get(row.instId)
                 if pending and coid in pending:
                     pending.remove(coid)
@@ -143,6 +146,10 @@ class OrderLinker:
         return None
 
     # -- bracket TP/SL executions ------------------------------------------------------------------
+
+    def is_bracket_child(self, order: Order) -> bool:
+        """Whether ``order`` is a bracket's TP/SL child (its venue plan is the bracket's)."""
+        return order.client_order_id in self._orders.bracket_parent
 
     def is_bracket_close(self, row: Any) -> bool:
         """Whether ``row`` is a closing order/fill on a symbol with an active bracket."""
@@ -222,7 +229,9 @@ class OrderLinker:
         if coid is None or child is None:
             return
         self._orders.coid_by_venue_id[row.orderId] = coid
-        plan_type = "profit_plan" if is_tp else "loss_plan"
+        # the plan's own type (tp -> profit_plan, ptp -> pos_profit, 6.2): cancel and modify
+        # name it (5.11)
+        plan_type = plan_type_name(row.planType) or ("profit_plan" if is_tp else "loss_plan")
         self._orders.bracket_plans[coid] = (row.orderId, plan_type)
         self._orders.bracket_plan_coid[row.orderId] = coid
         if row.status == "live" and coid in self._orders.cancel_requested:
@@ -280,3 +289,17 @@ class OrderLinker:
             self.bracket_child(row, guess=True)
         for handler, row in rows:
             handler(row)
+
+
+def _spawns(order: Order, row: Any) -> bool:
+    """
+    Whether ``row`` can be the order ``order``'s plan spawns: a limit order at its price for
+    STOP_LIMIT / LIMIT_IF_TOUCHED, a market order otherwise (rows without an ``orderType`` pass).
+    """
+    order_type = px.get(row, "orderType")
+    if order_type not in ("limit", "market"):
+        return True
+    if (order_type == "limit") != order.has_price:
+        return False
+    price = px.dec(px.get(row, "price"))
+    return order_type == "market" or price is None or price == order.price.as_decimal()

@@ -104,8 +104,13 @@ class OutcomeResolver:
             try:
                 if is_plan:
                     symbol, product_type = route.symbol, route.product_type
-                    rows = await self._plan_rows.fetch(product_type, symbol, history=False)
-                    rows += await self._plan_rows.fetch(product_type, symbol, history=True)
+                    listing = self._orders.plan_listing(coid)
+                    rows = await self._plan_rows.fetch(
+                        product_type, symbol, history=False, plan_type=listing
+                    )
+                    rows += await self._plan_rows.fetch(
+                        product_type, symbol, history=True, plan_type=listing
+                    )
                     match = [r for r in rows if px.client_oid_of(r) == coid.value]
                     if match:
                         self.apply_plan_row(order, match[0])

@@ -144,13 +144,15 @@ class PushRouter:
         self._emitter.apply_fill_row(order, row, side_is_direction=True)
 
     def on_algo_row(self, row: BitgetWsAlgoOrder) -> None:
-        """Apply a trigger / TP-SL plan row."""
-        if row.planType in BRACKET_PLAN_TYPES:
-            self._linker.on_bracket_plan(row)
-            return
+        """
+        Apply a trigger / TP-SL plan row: a plan of ours (trigger order or stand-alone TP/SL)
+        by clientOid / orderId, else a bracket's venue TP/SL plan.
+        """
         order = self._lookup.order(px.client_oid_of(row), row.orderId)
-        if order is not None:
+        if order is not None and not self._linker.is_bracket_child(order):
             self._emitter.apply_plan_row(order, row)
+        elif row.planType in BRACKET_PLAN_TYPES:
+            self._linker.on_bracket_plan(row)
 
     def on_positions(self, product_type: str | None, rows: list[Any], snapshot: bool) -> None:
         """Replace a product type's positions (snapshot) or merge per-side updates."""

@@ -315,12 +315,27 @@ class Reconciler:
         return True
 
     async def _watch_plans(self, product_type: str, plans: list[Order]) -> bool:
-        live_rows = await self._plan_rows.fetch(product_type, None, history=False)
+        """Compare trigger plans and TP/SL plans with their own listings (5.11, -uta.md 3.8)."""
+        listings: dict[str, list[Order]] = {}
+        for order in plans:
+            listing = self._orders.plan_listing(order.client_order_id)
+            listings.setdefault(listing, []).append(order)
+        changed = False
+        for listing, orders in listings.items():
+            changed |= await self._watch_listing(product_type, orders, listing)
+        return changed
+
+    async def _watch_listing(self, product_type: str, plans: list[Order], listing: str) -> bool:
+        live_rows = await self._plan_rows.fetch(
+            product_type, None, history=False, plan_type=listing
+        )
         live = {r.orderId for r in live_rows}
         missing = [o for o in plans if self._venue_id(o) not in live]
         if not missing:
             return False
-        history_rows = await self._plan_rows.fetch(product_type, None, history=True)
+        history_rows = await self._plan_rows.fetch(
+            product_type, None, history=True, plan_type=listing
+        )
         history = {r.orderId: r for r in history_rows}
         changed = False
         unnamed_since: int | None = None  # executed plans without executeOrderId

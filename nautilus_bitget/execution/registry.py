@@ -112,6 +112,8 @@ class OrderRegistry:
         # trigger orders: symbol -> plans awaiting their spawned order; plans already linked
         self.triggered_plans: dict[str, list[ClientOrderId]] = {}
         self.linked_plans: set[ClientOrderId] = set()
+        # stand-alone closing TP/SL (bitget-protocol.md 5.11): coid -> plan type (loss_plan, ...)
+        self.tpsl_plans: dict[ClientOrderId, str] = {}
         # brackets: entry -> (tp, sl); child -> entry; symbol -> filled entry / child that fired;
         # child -> venue plan (id, planType); venue plan id -> child; rows awaiting links
         self.brackets: dict[ClientOrderId, tuple[ClientOrderId | None, ClientOrderId | None]] = {}
@@ -141,6 +143,10 @@ class OrderRegistry:
         """Return the order quantity (as last amended in place, else the order's)."""
         qty: Decimal = self.qty.get(order.client_order_id) or order.quantity.as_decimal()
         return qty
+
+    def plan_listing(self, coid: ClientOrderId) -> str:
+        """Return the plan listing of an order of ours: ``profit_loss`` (TP/SL), ``normal_plan``."""
+        return "profit_loss" if coid in self.tpsl_plans else "normal_plan"
 
     def filled_qty(self, coid: ClientOrderId) -> Decimal:
         """Return the quantity we emitted fills for."""
@@ -186,6 +192,7 @@ class OrderRegistry:
             "pending_modify": self.pending_modify,
             "modify_requests": self.modify_requests,
             "linked_plans": self.linked_plans,
+            "tpsl_plans": self.tpsl_plans,
             "brackets": self.brackets,
             "bracket_parent": self.bracket_parent,
             "bracket_active": self.bracket_active,
@@ -219,6 +226,7 @@ class OrderRegistry:
             self.filled,
             self.qty,
             self.modify_count,
+            self.tpsl_plans,
             self.brackets,
             self.bracket_parent,
             self.bracket_plans,

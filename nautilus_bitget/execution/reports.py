@@ -181,8 +181,13 @@ class ReportBuilder:
         order = self._cache.order(coid) if coid else None
         venue_id = command.venue_order_id.value if command.venue_order_id else None
         if order is not None and is_live_plan(order):
-            rows = await self._plan_rows.fetch(route.product_type, route.symbol, history=False)
-            rows += await self._plan_rows.fetch(route.product_type, route.symbol, history=True)
+            listing = self._registry.plan_listing(order.client_order_id)
+            rows = await self._plan_rows.fetch(
+                route.product_type, route.symbol, history=False, plan_type=listing
+            )
+            rows += await self._plan_rows.fetch(
+                route.product_type, route.symbol, history=True, plan_type=listing
+            )
             for row in rows:
                 if row.orderId == venue_id or (coid and px.client_oid_of(row) == coid.value):
                     return self.order_report(row, plan=True)
@@ -208,8 +213,9 @@ class ReportBuilder:
     ) -> list[OrderStatusReport]:
         """
         Return open orders (and, unless ``open_only``, recent history) incl. trigger and TP/SL
-        plans. A row that cannot become a report is skipped and counted (``bad_input_counts``,
-        the first logged); it never stops the others.
+        plans (v3 TP/SL strategies one report per leg, ``parsing.execution_v3``). A row that
+        cannot become a report is skipped and counted (``bad_input_counts``, the first logged);
+        it never stops the others.
         """
         reports: list[OrderStatusReport] = []
         instrument_id = command.instrument_id

@@ -83,6 +83,10 @@ class BitgetTradeHttpAPI:
         """``POST place-plan-order`` (5.11): trigger (stop / if-touched) orders."""
         return await self._place("place-plan-order", body, BitgetOrderId)
 
+    async def place_tpsl_order(self, body: dict[str, Any]) -> BitgetOrderId | None:
+        """``POST place-tpsl-order`` (5.11): a TP/SL plan closing (part of) a position."""
+        return await self._place("place-tpsl-order", body, BitgetOrderId)
+
     async def batch_place_order(self, body: dict[str, Any]) -> BitgetBatchResult | None:
         """``POST batch-place-order`` (5.6): ``{successList, failureList}``."""
         return await self._place("batch-place-order", body, BitgetBatchResult)
@@ -94,6 +98,10 @@ class BitgetTradeHttpAPI:
     async def modify_plan_order(self, body: dict[str, Any]) -> None:
         """``POST modify-plan-order`` (5.11)."""
         await self._place("modify-plan-order", body, None)
+
+    async def modify_tpsl_order(self, body: dict[str, Any]) -> None:
+        """``POST modify-tpsl-order`` (5.11): a TP/SL plan changed in place (same orderId)."""
+        await self._place("modify-tpsl-order", body, None)
 
     async def cancel_order(self, body: dict[str, Any]) -> None:
         """``POST cancel-order`` (5.8)."""

@@ -43,6 +43,7 @@ from nautilus_trader.model.objects import Currency
 from nautilus_trader.model.objects import MarginBalance
 from nautilus_trader.model.objects import Money
 
+from nautilus_bitget.common.orders import TP_PLAN_TYPES
 from nautilus_bitget.common.orders import trade_direction
 
 
@@ -84,6 +85,9 @@ LIQUIDITY_SIDE: Final[dict[str, LiquiditySide]] = {
     "M": LiquiditySide.MAKER,
     "maker": LiquiditySide.MAKER,
 }
+# bitget-protocol.md 5.11, 6.2: TP/SL plan types (REST names and ``orders-algo`` short codes); a
+# TP/SL closes a position, so it is reduce-only
+TPSL_PLAN_TYPES: Final[frozenset[str]] = TP_PLAN_TYPES | {"loss_plan", "pos_loss", "sl", "psl"}
 POSITION_SIDE: Final[dict[str, PositionSide]] = {
     "long": PositionSide.LONG,
     "short": PositionSide.SHORT,
@@ -282,8 +286,13 @@ def order_side_of(row: Any, *, side_is_direction: bool = False) -> OrderSide:
 
 
 def order_type_of(row: Any, *, plan: bool = False) -> OrderType:
-    """Return the Nautilus order type of an order row (plan rows: STOP_MARKET / STOP_LIMIT)."""
+    """
+    Return the Nautilus order type of an order row. Plan rows: STOP_MARKET / STOP_LIMIT; a
+    take-profit plan (``profit_plan``, ``pos_profit``) MARKET_IF_TOUCHED / LIMIT_IF_TOUCHED.
+    """
     limit = get(row, "orderType") == "limit"
+    if plan and get(row, "planType") in TP_PLAN_TYPES:
+        return OrderType.LIMIT_IF_TOUCHED if limit else OrderType.MARKET_IF_TOUCHED
     if plan:
         return OrderType.STOP_LIMIT if limit else OrderType.STOP_MARKET
     return OrderType.LIMIT if limit else OrderType.MARKET
@@ -426,7 +435,7 @@ def parse_plan_status_report(
         price=instrument.make_price(price) if price and has_price else None,
         trigger_price=instrument.make_price(trigger) if trigger else None,
         trigger_type=TRIGGER_TYPE.get(text(get(row, "triggerType")), TriggerType.DEFAULT),
-        reduce_only=is_close(row),
+        reduce_only=is_close(row) or get(row, "planType") in TPSL_PLAN_TYPES,
     )
 
 

@@ -18,7 +18,11 @@ those handlers already take, so the Nautilus output is identical. Differences ha
   fills positive = paid, a REST capture negative = paid). ``FeeSign`` reads the paid amount from
   the row's role (a taker always pays, so its sign also teaches the source's convention) and
   writes the v2 convention (negative = paid);
-* strategy (trigger) status ``pending|submitting|success|failed|cancelled`` -> v2 plan states.
+* strategy (trigger) status ``pending|submitting|success|failed|cancelled`` -> v2 plan states;
+* TP/SL strategies (3.8, ``type=tpsl``) -> v2 TP/SL plan rows, one per leg (``tpsl_orders``,
+  ``tpsl_push``): ``profit_plan`` from ``takeProfit``/``tpTriggerBy``/``tpOrderType``/
+  ``tpLimitPrice``, ``loss_plan`` from the ``stopLoss``/``sl*`` fields, on the side that closes
+  the position ``posSide``.
 """
 
 from __future__ import annotations
@@ -368,6 +372,92 @@ def _strategy_fields(row: Any, hedge: bool) -> dict[str, Any]:
         "posMode": HEDGE if hedge else ONE_WAY,
         "orderType": "limit" if limit else "market",
     }
+
+
+# bitget-protocol-uta.md 3.8: the legs of a TP/SL strategy -> (field prefix, trigger field, v2 plan
+# type, venue-id tag when a row carries both legs)
+TPSL_LEGS: Final[tuple[tuple[str, str, str, str], ...]] = (
+    ("tp", "takeProfit", "profit_plan", "TP"),
+    ("sl", "stopLoss", "loss_plan", "SL"),
+)
+
+
+def _tpsl_fields(row: Any, hedge: bool, prefix: str, key: str, plan_type: str) -> dict[str, Any]:
+    """
+    Return the v2 plan-row fields of one TP/SL leg (3.8): it closes the position ``posSide``
+    (a long's TP and SL sell); without ``posSide`` (one-way, ccxt's shape) ``side`` is the
+    closing direction.
+    """
+    position_side = text(get(row, "posSide")).lower()
+    if position_side in ("long", "short"):
+        direction = "sell" if position_side == "long" else "buy"
+    else:
+        direction = text(get(row, "side")).lower()
+        position_side = "long" if direction == "sell" else "short"
+    trade_side = "close" if hedge else None
+    limit = text(get(row, f"{prefix}OrderType")).lower() == "limit"
+    by = text(get(row, f"{prefix}TriggerBy")).lower()
+    return {
+        "planType": plan_type,
+        "size": get(row, "qty"),
+        "executePrice": get(row, f"{prefix}LimitPrice") if limit else None,
+        "triggerPrice": get(row, key),
+        "triggerType": "mark_price" if by == "mark" else "fill_price",
+        "side": v2_side(direction, trade_side, hedge),
+        "tradeSide": trade_side,
+        "posSide": position_side if hedge else "net",
+        "posMode": HEDGE if hedge else ONE_WAY,
+        "orderType": "limit" if limit else "market",
+    }
+
+
+def tpsl_orders(row: Any, hedge: bool) -> list[BitgetPlanOrder]:
+    """
+    Return the v2 TP/SL plan rows of a v3 ``tpsl`` strategy row (``unfilled-`` /
+    ``history-strategy-orders``, 3.8): one row per leg present.
+
+    A row carrying both legs is one strategy with one ``orderId`` (the legs cancel each other),
+    but Nautilus needs one venue order id per order: its legs become ``<orderId>-TP`` and
+    ``<orderId>-SL`` (``clientOid`` likewise suffixed), as the children of a bracket. A
+    one-leg row keeps the venue's ``orderId`` and ``clientOid``, so a TP/SL placed by this
+    client matches the id its ack returned. Both legs carry the strategy's status.
+    """
+    status = text(get(row, "status")).lower()
+    legs = [leg for leg in TPSL_LEGS if dec(get(row, leg[1]))]
+    order_id = text(get(row, "orderId"))
+    client_oid = get(row, "clientOid") or None
+    both = len(legs) > 1
+    return [
+        BitgetPlanOrder(
+            orderId=f"{order_id}-{tag}" if both else order_id,
+            clientOid=f"{client_oid}-{tag}" if both and client_oid else client_oid,
+            symbol=text(get(row, "symbol")),
+            planStatus=STRATEGY_STATUS.get(status, status),
+            **_tpsl_fields(row, hedge, prefix, key, plan_type),
+            cTime=get(row, "createdTime"),
+            uTime=get(row, "updatedTime"),
+        )
+        for prefix, key, plan_type, tag in legs
+    ]
+
+
+def tpsl_push(row: Any, hedge: bool) -> BitgetWsAlgoOrder:
+    """
+    Return a v2 ``orders-algo`` row from a v3 ``strategy-order`` push of a TP/SL leg (4.6: one
+    push per leg, ``triggerType`` ``takeProfit`` | ``stopLoss``; the ``orderId`` is the
+    strategy's).
+    """
+    status = text(get(row, "status")).lower()
+    take_profit = text(get(row, "triggerType")) == "takeProfit"
+    prefix, key, plan_type, _ = TPSL_LEGS[0] if take_profit else TPSL_LEGS[1]
+    return BitgetWsAlgoOrder(
+        orderId=text(get(row, "orderId")),
+        instId=text(get(row, "symbol")),
+        clientOid=get(row, "clientOid") or None,
+        status=STRATEGY_STATUS.get(status, status),
+        **_tpsl_fields(row, hedge, prefix, key, plan_type),
+        uTime=get(row, "updatedTime"),
+    )
 
 
 def strategy_push(row: Any, hedge: bool) -> BitgetWsAlgoOrder:

@@ -222,10 +222,15 @@ class Stack:
                 Decimal(0),
             )
             assert net == expected
-        # Open orders (normal + plan) by clientOid
+        # Open orders (normal + plan + stand-alone TP/SL, not a bracket's presets) by clientOid
         venue_open = {o.client_oid for o in ex.pending_orders(SIM_API_KEY, PRODUCT)}
         venue_open |= {
             p.client_oid for p in ex.plan_orders(SIM_API_KEY, PRODUCT, plan_type="normal_plan")
+        }
+        venue_open |= {
+            p.client_oid
+            for p in ex.plan_orders(SIM_API_KEY, PRODUCT, plan_type="profit_loss")
+            if not p.parent_order_id
         }
         ours_open = set()
         for order in self.cache.orders_open(instrument_id=BTC):
@@ -717,7 +722,8 @@ async def test_position_tpsl_plans_reported_and_bad_rows_skipped(hedge, monkeypa
     assert set(by_id) == {tp.order_id, s.cache.order(rest.client_order_id).venue_order_id.value}
     plan = by_id[tp.order_id]
     assert plan.quantity == Quantity.from_str("0.020")  # the long it closes
-    assert plan.order_type == OrderType.STOP_MARKET and plan.order_side == OrderSide.SELL
+    # a take-profit closes on a touch from the favourable side: MARKET_IF_TOUCHED (5.11)
+    assert plan.order_type == OrderType.MARKET_IF_TOUCHED and plan.order_side == OrderSide.SELL
     assert plan.reduce_only and plan.venue_position_id == PositionId(f"{BTC}-LONG")
     assert plan.trigger_price == s.instrument.make_price(Decimal(str(s.px("1.10"))))
     assert s.client.bad_input_counts == {("order status report", "ValueError"): 2}

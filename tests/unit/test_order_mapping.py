@@ -11,6 +11,7 @@ from nautilus_trader.common.factories import OrderFactory
 from nautilus_trader.model.currencies import BTC
 from nautilus_trader.model.currencies import USDT
 from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import OrderType
 from nautilus_trader.model.enums import PositionSide
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TriggerType
@@ -24,16 +25,22 @@ from nautilus_trader.model.objects import Money
 from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.common.orders import TPSL_PLAN_TYPE
 from nautilus_bitget.common.orders import BitgetOrderDenied
 from nautilus_bitget.common.orders import alias_base
 from nautilus_bitget.common.orders import batch_item
 from nautilus_bitget.common.orders import batch_request
 from nautilus_bitget.common.orders import chunks
 from nautilus_bitget.common.orders import client_oid_error
+from nautilus_bitget.common.orders import closed_hold_side
 from nautilus_bitget.common.orders import is_close
 from nautilus_bitget.common.orders import modify_alias
 from nautilus_bitget.common.orders import modify_request
+from nautilus_bitget.common.orders import modify_tpsl_request
 from nautilus_bitget.common.orders import order_request
+from nautilus_bitget.common.orders import plan_type_name
+from nautilus_bitget.common.orders import tpsl_plan_type
+from nautilus_bitget.common.orders import tpsl_request
 from nautilus_bitget.common.orders import trade_direction
 from nautilus_bitget.common.orders import wire_side
 
@@ -345,3 +352,112 @@ def test_wire_side_and_direction_roundtrip():
 def test_chunks():
     assert chunks(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
     assert chunks([], 50) == []
+
+
+# -- closing TP/SL: place-tpsl-order / modify-tpsl-order (bitget-protocol.md 5.11) ---------------
+
+
+def tpsl(order, *, hedge=False, hold_side="long", coid="C1"):
+    return tpsl_request(
+        order,
+        symbol="BTCUSDT",
+        product_type="USDT-FUTURES",
+        margin_coin="USDT",
+        hedge=hedge,
+        hold_side=hold_side,
+        client_oid=coid,
+    )
+
+
+TPSL_ROUTE = {"marginCoin": "USDT", "productType": "USDT-FUTURES", "symbol": "BTCUSDT"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "side", "trigger_type", "plan_type", "execute", "wire_trigger"),
+    [
+        ("stop_market", OrderSide.SELL, TriggerType.MARK_PRICE, "loss_plan", "0", "mark_price"),
+        ("stop_limit", OrderSide.SELL, TriggerType.DEFAULT, "loss_plan", "65000.1", "fill_price"),
+        ("market_if_touched", OrderSide.SELL, TriggerType.LAST_PRICE, "profit_plan", "0",
+         "fill_price"),
+        ("limit_if_touched", OrderSide.BUY, TriggerType.MARK_PRICE, "profit_plan", "65000.1",
+         "mark_price"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("hedge", [False, True])
+def test_tpsl_request_table(factory, kind, side, trigger_type, plan_type, execute, wire_trigger,
+                            hedge):  # fmt: skip
+    """Stop = loss_plan, if-touched = profit_plan; the limit price is executePrice (0 =
+    market); holdSide names the position: hedge long/short, one-way buy (long) / sell (short)."""
+    make = getattr(factory, kind)
+    if kind in ("stop_market", "market_if_touched"):
+        order = make(INSTRUMENT_ID, side, Q, T, trigger_type=trigger_type, reduce_only=True)
+    else:
+        order = make(INSTRUMENT_ID, side, Q, P, T, trigger_type=trigger_type, reduce_only=True)
+    assert tpsl_plan_type(order) == plan_type
+    hold = closed_hold_side(side)
+    assert hold == ("long" if side == OrderSide.SELL else "short")
+    body = tpsl(order, hedge=hedge, hold_side=hold)
+    assert body == {
+        **TPSL_ROUTE,
+        "planType": plan_type,
+        "triggerPrice": "60000.0",
+        "triggerType": wire_trigger,
+        "executePrice": execute,
+        "holdSide": hold if hedge else {"long": "buy", "short": "sell"}[hold],
+        "size": "0.010",
+        "clientOid": "C1",
+    }
+    assert not {"side", "tradeSide", "reduceOnly", "orderType", "marginMode"} & set(body)
+
+
+def test_tpsl_plan_type_only_for_reduce_only_triggers(factory):
+    assert tpsl_plan_type(factory.stop_market(INSTRUMENT_ID, OrderSide.SELL, Q, T)) is None
+    assert (
+        tpsl_plan_type(factory.market(INSTRUMENT_ID, OrderSide.SELL, Q, reduce_only=True)) is None
+    )
+    assert (
+        tpsl_plan_type(factory.limit(INSTRUMENT_ID, OrderSide.SELL, Q, P, reduce_only=True)) is None
+    )
+    assert TPSL_PLAN_TYPE[OrderType.STOP_LIMIT] == "loss_plan"
+    with pytest.raises(BitgetOrderDenied, match="not a Bitget TP/SL"):
+        tpsl(factory.limit(INSTRUMENT_ID, OrderSide.SELL, Q, P, reduce_only=True))
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "price", "trigger_type", "expected"),
+    [
+        ("loss_plan", None, "mark_price", {"triggerType": "mark_price", "executePrice": "0",
+                                            "size": "0.020"}),
+        ("profit_plan", "66000.0", None, {"executePrice": "66000.0", "size": "0.020"}),
+        # position TP/SL: size "" (the page)
+        ("pos_loss", None, "fill_price", {"triggerType": "fill_price", "executePrice": "0",
+                                           "size": ""}),
+        ("ptp", None, None, {"executePrice": "0", "size": ""}),  # orders-algo short code
+    ],
+)  # fmt: skip
+def test_modify_tpsl_request(plan_type, price, trigger_type, expected):
+    body = modify_tpsl_request(
+        symbol="BTCUSDT",
+        product_type="USDT-FUTURES",
+        margin_coin="USDT",
+        order_id="77",
+        client_oid="C1",
+        plan_type=plan_type,
+        size="0.020",
+        trigger_price="61000.0",
+        execute_price=price,
+        trigger_type=trigger_type,
+    )
+    assert body == {"orderId": "77", **TPSL_ROUTE, "triggerPrice": "61000.0", **expected}
+    by_coid = modify_tpsl_request(
+        symbol="BTCUSDT", product_type="USDT-FUTURES", margin_coin="USDT", order_id=None,
+        client_oid="C1", plan_type=plan_type, size="0.020", trigger_price="61000.0",
+        execute_price=price, trigger_type=trigger_type,
+    )  # fmt: skip
+    assert by_coid["clientOid"] == "C1" and "orderId" not in by_coid
+
+
+def test_plan_type_names():
+    assert [plan_type_name(t) for t in ("tp", "sl", "ptp", "psl", "pl", "loss_plan", None)] == [
+        "profit_plan", "loss_plan", "pos_profit", "pos_loss", "normal_plan", "loss_plan", "",
+    ]  # fmt: skip

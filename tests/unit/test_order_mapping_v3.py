@@ -17,7 +17,9 @@ from nautilus_trader.model.objects import Quantity
 
 from nautilus_bitget.common.orders import BitgetOrderDenied
 from nautilus_bitget.common.orders_v3 import modify_request_v3
+from nautilus_bitget.common.orders_v3 import modify_tpsl_request_v3
 from nautilus_bitget.common.orders_v3 import order_request_v3
+from nautilus_bitget.common.orders_v3 import tpsl_request_v3
 
 
 BTC = InstrumentId.from_str("BTCUSDT-PERP.BITGET")
@@ -113,4 +115,106 @@ def test_modify_body():
         "price": "59000",
         "autoCancel": "no",
         "requestId": "m1",
+    }
+
+
+# -- closing TP/SL: place-strategy-order type=tpsl, modify-strategy-order (3.8) -------------------
+
+
+def tpsl(order, *, hedge=False, hold_side="long"):
+    return tpsl_request_v3(
+        order,
+        symbol="BTCUSDT",
+        category="USDT-FUTURES",
+        hedge=hedge,
+        hold_side=hold_side,
+        client_oid="abc",
+    )
+
+
+T = Price.from_str("61000.0")
+
+
+@pytest.mark.parametrize("hedge", [False, True])
+def test_tpsl_stop_loss_leg(factory, hedge):
+    """A reduce-only stop closing a long: the stopLoss leg, partial with the order's qty."""
+    order = factory.stop_limit(
+        BTC, OrderSide.SELL, Q, P, T, trigger_type=TriggerType.MARK_PRICE, reduce_only=True
+    )
+    expected = {
+        "category": "USDT-FUTURES",
+        "symbol": "BTCUSDT",
+        "clientOid": "abc",
+        "type": "tpsl",
+        "tpslMode": "partial",
+        "qty": "0.010",
+        "side": "sell",
+        "stopLoss": "61000.0",
+        "slTriggerBy": "mark",
+        "slOrderType": "limit",
+        "slLimitPrice": "60000.0",
+    }
+    if hedge:
+        expected["posSide"] = "long"
+    assert tpsl(order, hedge=hedge) == expected
+
+
+@pytest.mark.parametrize("hedge", [False, True])
+def test_tpsl_take_profit_leg(factory, hedge):
+    """A reduce-only market-if-touched buy closing a short: the takeProfit leg at market."""
+    order = factory.market_if_touched(BTC, OrderSide.BUY, Q, P, reduce_only=True)
+    expected = {
+        "category": "USDT-FUTURES",
+        "symbol": "BTCUSDT",
+        "clientOid": "abc",
+        "type": "tpsl",
+        "tpslMode": "partial",
+        "qty": "0.010",
+        "side": "buy",
+        "takeProfit": "60000.0",
+        "tpTriggerBy": "market",
+        "tpOrderType": "market",
+    }
+    if hedge:
+        expected["posSide"] = "short"
+    b = tpsl(order, hedge=hedge, hold_side="short")
+    assert b == expected
+    for v2_key in ("planType", "holdSide", "triggerPrice", "executePrice", "marginMode"):
+        assert v2_key not in b
+
+
+def test_tpsl_denied_for_other_types(factory):
+    with pytest.raises(BitgetOrderDenied, match="not a Bitget TP/SL"):
+        tpsl(factory.market(BTC, OrderSide.SELL, Q, reduce_only=True))
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "price", "trigger_type", "expected"),
+    [
+        ("loss_plan", None, TriggerType.MARK_PRICE,
+         {"stopLoss": "59000.0", "slTriggerBy": "mark", "slOrderType": "market"}),
+        ("profit_plan", "62000.0", TriggerType.DEFAULT,
+         {"takeProfit": "59000.0", "tpTriggerBy": "market", "tpOrderType": "limit",
+          "tpLimitPrice": "62000.0"}),
+        ("tp", None, None, {"takeProfit": "59000.0", "tpOrderType": "market"}),  # a bracket TP
+    ],
+)  # fmt: skip
+def test_modify_tpsl_body(plan_type, price, trigger_type, expected):
+    b = modify_tpsl_request_v3(
+        category="USDT-FUTURES",
+        symbol="BTCUSDT",
+        order_id="9",
+        client_oid="abc",
+        plan_type=plan_type,
+        qty="0.02",
+        trigger_price="59000.0",
+        price=price,
+        trigger_type=trigger_type,
+    )
+    assert b == {
+        "category": "USDT-FUTURES",
+        "symbol": "BTCUSDT",
+        "orderId": "9",
+        "qty": "0.02",
+        **expected,
     }
