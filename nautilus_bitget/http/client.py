@@ -21,11 +21,13 @@ import yarl
 from nautilus_bitget.common.backoff import backoff_secs
 from nautilus_bitget.common.credentials import BitgetCredentials
 from nautilus_bitget.common.errors import BitgetAuthenticationError
+from nautilus_bitget.common.errors import BitgetClassicAccountError
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.common.errors import BitgetRateLimitError
 from nautilus_bitget.common.errors import BitgetServerError
 from nautilus_bitget.common.errors import BitgetTimestampError
 from nautilus_bitget.common.errors import BitgetTransportError
+from nautilus_bitget.common.errors import BitgetUtaAccountError
 from nautilus_bitget.common.errors import error_from_response
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.http.ratelimit import BitgetRateLimiter
@@ -315,7 +317,14 @@ class BitgetHttpClient:
                     retry or isinstance(e, _NotSentError) or (resend_rate_limited and rate_limited)
                 )
                 if not (may_retry and e.is_retryable) or attempt >= self._max_retries:
-                    self._log.warning(
+                    # An account-type answer (40084 / 40085) is the expected outcome of the
+                    # account-mode probe; callers that did not expect it say what to change
+                    log = (
+                        self._log.debug
+                        if isinstance(e, BitgetClassicAccountError | BitgetUtaAccountError)
+                        else self._log.warning
+                    )
+                    log(
                         f"{method} {path} failed: {type(e).__name__} "
                         f"status={e.status} code={e.code}",
                     )
