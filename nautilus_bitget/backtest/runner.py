@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import BacktestEngineConfig
 from nautilus_trader.config import BacktestRunConfig
 from nautilus_trader.config import DataEngineConfig
@@ -33,12 +32,16 @@ from nautilus_bitget.backtest.loader import build_config
 from nautilus_bitget.backtest.loader import load_config_dict
 from nautilus_bitget.backtest.loader import load_strategy
 from nautilus_bitget.backtest.sampler import EquitySampler
+from nautilus_bitget.backtest.streaming import DEFAULT_CHUNK_SIZE
+from nautilus_bitget.backtest.streaming import StreamingBacktestNode
 from nautilus_bitget.backtest.venue import INSTRUMENT_DATA_TYPES
 from nautilus_bitget.backtest.venue import build_data_configs
 from nautilus_bitget.backtest.venue import build_venue_config
 from nautilus_bitget.backtest.venue import inspect_catalog
 from nautilus_bitget.backtest.venue import referenced_instruments
 from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.recorder.cli import storage_options_from_env
+from nautilus_bitget.recorder.writer import open_catalog
 from nautilus_bitget.constants import BITGET
 
 
@@ -94,6 +97,8 @@ def run_backtest(
     end: str | int | None = None,
     fill_model: Any | None = None,
     settle_funding: bool = True,
+    chunk_size: int | None = DEFAULT_CHUNK_SIZE,
+    storage_options: dict[str, Any] | None = None,
     log_level: str = "ERROR",
     trader_id: str = "BACKTESTER-001",
 ) -> BacktestResult:
@@ -122,6 +127,10 @@ def run_backtest(
         Fill model of the simulated venue.
     settle_funding : bool, default True
         Apply funding payments (``FundingSettlementModule``).
+    chunk_size : int, optional
+        Stream the catalog this many records at a time (``streaming.py``); None loads it whole.
+    storage_options : dict, optional
+        fsspec options of a remote catalog (default: ``$BITGET_NT_STORAGE_OPTIONS``).
     log_level : str, default "ERROR"
         Nautilus log level during the run.
     trader_id : str, default "BACKTESTER-001"
@@ -143,13 +152,14 @@ def run_backtest(
     fields = load_config_dict(config)
     build_config(loaded, fields)  # fail fast, naming the bad field
     catalog_str = str(catalog_path)
-    catalog = ParquetDataCatalog.from_uri(catalog_str)
+    # local path or fsspec URI; S3 credentials and endpoint from $BITGET_NT_STORAGE_OPTIONS
+    catalog = open_catalog(catalog_str, storage_options or storage_options_from_env())
     contents = inspect_catalog(catalog)
     if not contents.instruments:
         raise BacktestError(f"catalog {catalog_str}: no '-PERP.BITGET' instruments found")
     instrument_ids = referenced_instruments(fields, contents)
     data_configs = build_data_configs(
-        catalog_str,
+        catalog,
         contents,
         instrument_ids,
         start_time=start,
@@ -199,10 +209,11 @@ def run_backtest(
         engine=engine_config,
         venues=[venue_config],
         data=data_configs,
+        chunk_size=chunk_size or None,
         raise_exception=True,
         dispose_on_completion=False,
     )
-    node = BacktestNode(configs=[run_config])
+    node = StreamingBacktestNode(configs=[run_config])
     wall_start = time.perf_counter()
     try:
         node.run()
