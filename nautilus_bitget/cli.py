@@ -24,6 +24,18 @@ def _add_url_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ws-private-url", help="private WebSocket URL override")
 
 
+def _add_backtest_run_options(parser: argparse.ArgumentParser) -> None:
+    # the options of one backtest run: shared by backtest and sweep (backtest/cli.py run_options)
+    parser.add_argument("--balance", default="10000 USDT")
+    parser.add_argument("--leverage", type=float, default=None)
+    parser.add_argument("--position-mode", choices=("one_way", "hedge"), default="one_way")
+    parser.add_argument("--start", default=None, help="ISO time (default: catalog start)")
+    parser.add_argument("--end", default=None, help="ISO time (default: catalog end)")
+    parser.add_argument(
+        "--chunk-size", type=int, default=None, help="records per streamed chunk (0: load whole)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``bitget-nt`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -83,10 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--strategy", required=True, help="package.module:Class or file.py:Class")
     backtest.add_argument("--config", required=True, help="JSON file of the strategy config")
     backtest.add_argument("--out", default="backtest-out")
-    backtest.add_argument("--balance", default="10000 USDT")
-    backtest.add_argument("--leverage", type=float, default=None)
-    backtest.add_argument("--position-mode", choices=("one_way", "hedge"), default="one_way")
+    _add_backtest_run_options(backtest)
     backtest.set_defaults(target="nautilus_bitget.backtest.cli:run")
+
+    sweep = sub.add_parser("sweep", help="backtest a grid of strategy configs on Ray")
+    sweep.add_argument("--catalog", default="data/catalog", help="catalog path or fsspec URI")
+    sweep.add_argument("--strategy", required=True, help="package.module:Class or file.py:Class")
+    sweep.add_argument("--config", required=True, help="JSON file of the base strategy config")
+    sweep.add_argument("--grid", required=True, help="JSON: {field: [values]} or [{overrides}]")
+    sweep.add_argument("--out", required=True, help="output folder (re-runs skip finished runs)")
+    sweep.add_argument("--workers", type=int, default=None, help="parallel runs (default: CPUs)")
+    sweep.add_argument("--ray-address", default=None, help="a running Ray cluster (ray://...)")
+    sweep.add_argument("--metric", default="return_pct", help="heatmap metric of report.html")
+    _add_backtest_run_options(sweep)
+    sweep.set_defaults(target="nautilus_bitget.backtest.sweep:run")
 
     live = sub.add_parser("live", help="run a strategy live (simulator, demo or mainnet)")
     live.add_argument("--strategy", required=True)
