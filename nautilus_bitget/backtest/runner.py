@@ -40,9 +40,9 @@ from nautilus_bitget.backtest.venue import build_venue_config
 from nautilus_bitget.backtest.venue import inspect_catalog
 from nautilus_bitget.backtest.venue import referenced_instruments
 from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.constants import BITGET
 from nautilus_bitget.recorder.cli import storage_options_from_env
 from nautilus_bitget.recorder.writer import open_catalog
-from nautilus_bitget.constants import BITGET
 
 
 SKIP_FIRST_BAR = False

@@ -24,7 +24,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -123,7 +122,8 @@ def load_grid(source: str | Path | dict | list) -> list[dict[str, Any]]:
             if not isinstance(values, list) or not values:
                 raise SweepError(f"--grid: field {name!r} must map to a non-empty list of values")
         names = list(data)
-        combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*data.values())]
+        product = itertools.product(*data.values())
+        combos = [dict(zip(names, values, strict=True)) for values in product]
     elif isinstance(data, list) and all(isinstance(o, dict) for o in data):
         combos = [dict(o) for o in data]
     else:
@@ -428,7 +428,6 @@ class _Progress:
         self._bar: Any = None
         self._task: Any = None
         self._tty = tty
-        self._t0 = time.monotonic()
 
     def update(self, row: dict[str, Any], done: int, total: int) -> None:
         line = _describe(row)

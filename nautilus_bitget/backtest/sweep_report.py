@@ -112,8 +112,7 @@ def heatmap(rows: list[dict[str, Any]], fields: list[str], metric: str) -> str:
     width = _LABEL_W + _CELL_W * len(xs) + 10
     height = _TOP + _CELL_H * len(ys) + 10
     parts = [
-        f'<svg class="chart" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
         f'<text class="title" x="10" y="20">{escape(metric)} by {escape(fx)} (rows) and '
         f"{escape(fy)} (columns)</text>",
     ]

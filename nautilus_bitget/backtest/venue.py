@@ -260,7 +260,7 @@ def build_data_configs(
     list[BacktestDataConfig]
 
     """
-    where = {
+    where: dict[str, Any] = {
         "catalog_path": catalog.path,
         "catalog_fs_protocol": catalog.fs_protocol,
         "catalog_fs_storage_options": catalog.fs_storage_options or None,
