@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -313,9 +314,24 @@ def _init_ray(workers: int | None, address: str | None) -> None:
         "configure_logging": True,
     }
     if address:
-        ray.init(address=address, **kwargs)
+        _check_reachable(address)
+        try:
+            ray.init(address=address, **kwargs)
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            raise SweepError(f"--ray-address {address}: cannot connect ({e})") from None
     else:
         ray.init(num_cpus=workers or os.cpu_count() or 1, **kwargs)
+
+
+def _check_reachable(address: str) -> None:
+    # ray.init retries an unreachable GCS for minutes: fail at start instead
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" or a name Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as e:
+        raise SweepError(f"--ray-address {address}: cannot connect ({e})") from None
 
 
 def _finished_row(out: Path, run_id: str) -> dict[str, Any] | None:
