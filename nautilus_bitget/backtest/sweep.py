@@ -320,7 +320,7 @@ def _init_ray(workers: int | None, address: str | None) -> None:
         except (ConnectionError, RuntimeError, ValueError) as e:
             raise SweepError(f"--ray-address {address}: cannot connect ({e})") from None
     else:
-        ray.init(num_cpus=workers or os.cpu_count() or 1, **kwargs)
+        ray.init(address="local", num_cpus=workers or os.cpu_count() or 1, **kwargs)
 
 
 def _check_reachable(address: str) -> None:

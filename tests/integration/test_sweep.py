@@ -55,7 +55,13 @@ def catalog(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", autouse=True)
 def ray_runtime():
     # one local runtime for the module; run_sweep reuses an initialized Ray
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
+    )
     yield
     ray.shutdown()
 
