@@ -194,7 +194,7 @@ def run_sweep(
     workers: int | None = None,
     ray_address: str | None = None,
     metric: str = "return_pct",
-    progress: Callable[[dict[str, Any], int, int], None] | None = None,
+    progress: Callable[[dict[str, Any] | None, int, int], None] | None = None,
 ) -> SweepOutcome:
     """
     Backtest every grid combination on Ray and write the sweep outputs into ``out_dir``.
@@ -214,7 +214,8 @@ def run_sweep(
     metric : str, default "return_pct"
         The heatmap metric of ``report.html``.
     progress : callable, optional
-        Called with ``(row, done, total)`` after each combination.
+        Called with ``(None, done, total)`` at the start, then ``(row, done, total)`` after each
+        combination.
 
     Returns
     -------
@@ -252,6 +253,8 @@ def run_sweep(
         todo.append(combo)
     outcome = SweepOutcome(rows=[], grid_fields=grid_fields(combos), skipped=skipped, out_dir=out)
     total, finished = len(combinations), len(combinations) - len(todo)
+    if progress is not None:
+        progress(None, finished, total)
     results = _ray_map(todo, workers, ray_address) if todo else iter(())
     try:
         for combo, result in results:
@@ -296,10 +299,11 @@ def _ray_map(todo: list[Combination], workers: int | None, ray_address: str | No
                     result = {"status": "error", "error": f"{type(e).__name__}: {e}"}
                 yield combo, result
     finally:
-        for ref in pending:
-            ray.cancel(ref, force=True)
         if started_here:
-            ray.shutdown()
+            ray.shutdown()  # ends the tasks still running (they belong to this driver)
+        else:
+            for ref in pending:
+                ray.cancel(ref)
 
 
 def _init_ray(workers: int | None, address: str | None) -> None:
@@ -445,17 +449,21 @@ class _Progress:
         self._task: Any = None
         self._tty = tty
 
-    def update(self, row: dict[str, Any], done: int, total: int) -> None:
-        line = _describe(row)
-        if not self._tty:
-            print(f"[{done}/{total}] {line}", flush=True)
-            return
-        if self._bar is None:
+    def update(self, row: dict[str, Any] | None, done: int, total: int) -> None:
+        if row is None:  # the start
+            if not self._tty:
+                print(f"sweep: {total} combinations, {done} already finished", flush=True)
+                return
             from rich.progress import Progress
 
             self._bar = Progress(transient=False)
             self._bar.start()
-            self._task = self._bar.add_task("sweep", total=total, completed=done - 1)
+            self._task = self._bar.add_task("sweep", total=total, completed=done)
+            return
+        line = _describe(row)
+        if self._bar is None:
+            print(f"[{done}/{total}] {line}", flush=True)
+            return
         self._bar.update(self._task, completed=done)
         self._bar.console.print(line)
 
