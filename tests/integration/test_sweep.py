@@ -246,3 +246,23 @@ def test_workers_read_an_s3_catalog(catalog: Path, tmp_path: Path, s3_endpoint: 
         {k: r[k] for k in keys} for r in local.rows
     ]
     assert '"secret"' not in (tmp_path / "s3" / "results.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--grid", "/nonexistent/grid.json"], "--grid /nonexistent/grid.json: file not found"),
+        (["--workers", "0"], "--workers must be >= 1"),
+        (["--metric", "sharpe"], "--metric 'sharpe'"),
+    ],
+)
+def test_bad_arguments_fail_in_one_line(catalog: Path, tmp_path: Path, capsys, extra, message):
+    from nautilus_bitget.cli import main
+
+    grid = tmp_path / "grid.json"
+    grid.write_text(json.dumps(GRID))
+    args = ["sweep", "--catalog", str(catalog), "--strategy", EMA, "--grid", str(grid)]
+    args += ["--config", str(CONFIGS / "ema_cross.json"), "--out", str(tmp_path / "out"), *extra]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bitget-nt sweep: ") and message in err and "\n" not in err
