@@ -61,6 +61,9 @@ class ChunkAssembler:
 
     def __init__(self, ranks: dict[tuple[type, Any], int]) -> None:
         self._ranks = ranks
+        books = [iid for cls, iid in ranks if cls is OrderBookDelta]
+        # one book instrument (the usual case): no per-delta instrument id lookup
+        self._only_book = books[0] if len(books) == 1 else None
         self._pending: dict[Any, list[OrderBookDelta]] = {}
         self._carry: list = []
 
@@ -82,9 +85,10 @@ class ChunkAssembler:
         prev_ts = prev.ts_init if prev is not None else -1
         prev_rank: int | None = None
         need_sort = False
+        only_book = self._only_book
         for item in data:
             if type(item) is OrderBookDelta:
-                iid = item.instrument_id
+                iid = only_book if only_book is not None else item.instrument_id
                 batch = pending.get(iid)
                 if batch is None:
                     batch = pending[iid] = []
