@@ -31,6 +31,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from nautilus_bitget.backtest.cli import BacktestSettings
 from nautilus_bitget.backtest.cli import execute
 from nautilus_bitget.backtest.cli import settings_from_args
@@ -233,6 +235,12 @@ def run_sweep(
         raise SweepError(f"--metric {metric!r}: one of {', '.join(FIGURES)}")
     loaded = load_strategy(base.strategy)
     combos = load_grid(grid)
+    known = {f.name for f in msgspec.structs.fields(loaded.config_cls)}
+    unknown = [f for f in grid_fields(combos) if f not in known]
+    if unknown:
+        raise SweepError(
+            f"--grid: {', '.join(map(repr, unknown))} not a field of {loaded.config_cls.__name__}",
+        )
     combinations = plan(base, combos)
     out = Path(out_dir)
     (out / "runs").mkdir(parents=True, exist_ok=True)

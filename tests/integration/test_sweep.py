@@ -254,6 +254,7 @@ def test_workers_read_an_s3_catalog(catalog: Path, tmp_path: Path, s3_endpoint: 
         (["--grid", "/nonexistent/grid.json"], "--grid /nonexistent/grid.json: file not found"),
         (["--workers", "0"], "--workers must be >= 1"),
         (["--metric", "sharpe"], "--metric 'sharpe'"),
+        (["--grid", "TYPO"], "'fast_ema_perod' not a field of EMACrossConfig"),
     ],
 )
 def test_bad_arguments_fail_in_one_line(catalog: Path, tmp_path: Path, capsys, extra, message):
@@ -261,6 +262,9 @@ def test_bad_arguments_fail_in_one_line(catalog: Path, tmp_path: Path, capsys, e
 
     grid = tmp_path / "grid.json"
     grid.write_text(json.dumps(GRID))
+    typo = tmp_path / "typo.json"
+    typo.write_text(json.dumps({"fast_ema_perod": [3, 5]}))
+    extra = [str(typo) if e == "TYPO" else e for e in extra]
     args = ["sweep", "--catalog", str(catalog), "--strategy", EMA, "--grid", str(grid)]
     args += ["--config", str(CONFIGS / "ema_cross.json"), "--out", str(tmp_path / "out"), *extra]
     assert main(args) == 2
