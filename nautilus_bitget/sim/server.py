@@ -22,6 +22,7 @@ from aiohttp import web
 from nautilus_bitget.constants import SIM_API_PASSPHRASE
 from nautilus_bitget.constants import SIM_API_SECRET
 from nautilus_bitget.constants import sim_urls
+from nautilus_bitget.sim import key_info
 from nautilus_bitget.sim import rest_private
 from nautilus_bitget.sim import rest_public
 from nautilus_bitget.sim.auth import SimApiKey
@@ -96,7 +97,7 @@ class BitgetSimulator:
                 "/api/",
                 rest_private.DIALECT,
                 RestContext(self.exchange, self.now_ms),
-                rest_public.ROUTES + rest_private.ROUTES,
+                rest_public.ROUTES + rest_private.ROUTES + key_info.V2_ROUTES,
             )
         )
         self.rest.mount(self.v3.rest)

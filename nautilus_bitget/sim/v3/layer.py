@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nautilus_bitget.sim import key_info
 from nautilus_bitget.sim.context import WsContext
 from nautilus_bitget.sim.events import MARKET_EVENTS
 from nautilus_bitget.sim.pipeline import RestApi
@@ -38,7 +39,10 @@ class SimV3:
         self.public = V3PublicWs(ctx)
         self.private = V3PrivateWs(ctx, self.orders)
         self.rest: RestApi[V3Context] = RestApi(
-            "/api/v3/", rest.DIALECT, V3Context(ctx.exchange, now_ms, self.orders), rest.ROUTES
+            "/api/v3/",
+            rest.DIALECT,
+            V3Context(ctx.exchange, now_ms, self.orders),
+            rest.ROUTES + key_info.V3_ROUTES,
         )
 
     @property
