@@ -41,6 +41,7 @@ from nautilus_bitget.constants import SIM_API_PASSPHRASE
 from nautilus_bitget.constants import SIM_API_SECRET
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.logs import default_log_level
 
 
 ENVS = ("sim", "demo", "live")
@@ -301,6 +302,40 @@ def node_loop(node: TradingNode) -> asyncio.AbstractEventLoop:
     return loop
 
 
+def check_credentials(env: str) -> None:
+    """
+    Fail before anything is built when ``env`` needs credentials that are not set.
+
+    Raises
+    ------
+    BitgetConfigError
+        Naming the missing environment variables.
+
+    """
+    if env == "sim":
+        return
+    from nautilus_bitget.common.credentials import resolve_credentials
+
+    try:
+        resolve_credentials(None, None, None, required=True)
+    except BitgetConfigError as e:
+        raise BitgetConfigError(
+            f"{e}; export them (a {env} key) and check with `bitget-nt doctor --env {env}`"
+        ) from None
+
+
+def status_actors(args: argparse.Namespace, instrument_ids: list[str]) -> list:
+    """Return the status-line actor when wanted (a terminal, not ``--quiet``), else nothing."""
+    from nautilus_bitget.live_status import LiveStatus
+    from nautilus_bitget.live_status import LiveStatusConfig
+
+    env = os.environ.get("BITGET_NT_STATUS")
+    wanted = env == "1" or (env != "0" and sys.stderr.isatty())
+    if getattr(args, "quiet", False) or not wanted:
+        return []
+    return [LiveStatus(LiveStatusConfig(instrument_ids=tuple(instrument_ids)))]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt live`` with parsed ``args``; return the exit code."""
     from nautilus_bitget.backtest.loader import StrategyLoadError
@@ -311,6 +346,7 @@ def run(args: argparse.Namespace) -> int:
     except StrategyLoadError as e:
         print(f"bitget-nt live: {e}", file=sys.stderr)
         return 2
+    check_credentials(args.env)  # before the node prints anything
     urls = (args.http_url, args.ws_public_url, args.ws_private_url)
     sim = None
     if args.env == "sim" and not args.http_url:
@@ -327,7 +363,8 @@ def run(args: argparse.Namespace) -> int:
             ws_private_url=urls[2],
             record_path=args.record,
             position_mode=args.position_mode,
-            log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO"),
+            log_level=getattr(args, "log_level", None) or default_log_level(),
+            extra_actors=status_actors(args, instrument_ids_in(fields)),
         )
         if args.duration:
             node_loop(node).call_later(args.duration, node.stop)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from nautilus_bitget.backtest.loader import StrategyLoadError
+from nautilus_bitget.backtest.progress import BacktestProgress
 from nautilus_bitget.backtest.runner import BacktestError
 from nautilus_bitget.backtest.runner import run_backtest
 
@@ -55,19 +56,21 @@ def format_summary(summary: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt backtest`` with parsed ``args``; return the exit code."""
     try:
-        result = run_backtest(
-            args.catalog,
-            args.strategy,
-            args.config,
-            args.out,
-            balance=args.balance,
-            leverage=args.leverage,
-            position_mode=args.position_mode,
-        )
+        with BacktestProgress(args.catalog, False if getattr(args, "quiet", False) else None):
+            result = run_backtest(
+                args.catalog,
+                args.strategy,
+                args.config,
+                args.out,
+                balance=args.balance,
+                leverage=args.leverage,
+                position_mode=args.position_mode,
+            )
     except (StrategyLoadError, BacktestError) as e:
         print(f"bitget-nt backtest: {e}", file=sys.stderr)
         return 2
     print(f"Backtest of {args.strategy}")
     print(format_summary(result.summary))
-    print(f"Results written to {result.out_dir}")
+    print(f"  {'wall time':<22}{result.summary.get('wall_secs', '?')} s")
+    print(f"Results written to {result.out_dir} (open report.html)")
     return 0

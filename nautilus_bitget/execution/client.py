@@ -65,6 +65,7 @@ from nautilus_bitget.api.family import select_api
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.tasks import until_cancelled
 from nautilus_bitget.compat import track_task
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
@@ -447,9 +448,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         await self._ws.connect()
         await self._ws.subscribe(self._api.private_subscriptions(self._routes.product_types))
         await self._await_account_registered(timeout_secs=30.0)
-        self._funding_task = self.create_task(self._funding.run(), log_msg="funding poll")
+        self._funding_task = self.create_task(
+            until_cancelled(self._funding.run()), log_msg="funding poll"
+        )
         self._watchdog_task = self.create_task(
-            self._reconciler.run_watchdog(),
+            until_cancelled(self._reconciler.run_watchdog()),
             log_msg="order watchdog",
         )
 
