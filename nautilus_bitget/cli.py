@@ -205,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--out", default="backtest-out", help="output folder")
     backtest.add_argument("--balance", default="10000 USDT", help="starting balance")
     backtest.add_argument(
-        "--leverage", type=float, default=None, help="account leverage (default: 1, no leverage)"
+        "--leverage", type=float, default=None, help="leverage of every instrument (default: 10)"
     )
     backtest.add_argument(
         "--position-mode",

@@ -21,7 +21,9 @@ class HelpFormatter(RawDescriptionRichHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
-        if "default" in text.lower() or action.default in (None, False, argparse.SUPPRESS):
+        if "default" in text.lower() or any(
+            action.default is d for d in (None, False, argparse.SUPPRESS)
+        ):
             return text
         if isinstance(action, argparse._StoreConstAction | argparse._HelpAction):
             return text

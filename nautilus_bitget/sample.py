@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,8 @@ It holds (see `bitget-nt catalog info data/sample`):
 
 - order book deltas (L2, with snapshots), quotes and trades;
 - 1-minute bars (`{iid}-1-MINUTE-LAST-EXTERNAL`, as Bitget's candles) and 1-second bars
-  (`{second}`, aggregated from the trades);
+  (`{second}`, aggregated from the trades; a second without trades is a flat bar with no
+  volume);
 - mark, index and funding rates, with a funding settlement every minute (the simulator's
   `--funding-interval-secs 60`; Bitget settles every 1-8 hours);
 - the instrument (`CryptoPerpetual`) and the recording session's manifest.
@@ -56,27 +58,38 @@ def second_bars(catalog: str) -> list:
     from nautilus_trader.model.objects import Quantity
     from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
-    trades = ParquetDataCatalog(catalog).query(TradeTick, identifiers=[INSTRUMENT_ID])
+    trades = sorted(
+        ParquetDataCatalog(catalog).query(TradeTick, identifiers=[INSTRUMENT_ID]),
+        key=lambda t: t.ts_event,
+    )
     bar_type = BarType.from_str(SECOND_BAR_TYPE)
     second = 1_000_000_000
     bars = []
     groups: dict[int, list] = {}
-    for t in sorted(trades, key=lambda t: t.ts_event):
+    for t in trades:
         groups.setdefault(t.ts_event // second, []).append(t)
-    for key in sorted(groups):
-        group = groups[key]
-        prices = [t.price.as_decimal() for t in group]
-        precision = group[0].price.precision
+    if not groups:
+        return bars
+    first = min(groups)
+    price_precision = trades[0].price.precision
+    size_precision = trades[0].size.precision
+    close = trades[0].price.as_decimal()
+    # a second without trades is a flat bar at the last close with no volume, as Nautilus's
+    # time-bar aggregator builds it (time_bars_build_with_no_updates)
+    for key in range(first, max(groups) + 1):
+        group = groups.get(key, [])
+        prices = [t.price.as_decimal() for t in group] or [close]
         size = sum((t.size.as_decimal() for t in group), Decimal(0))
+        close = prices[-1]
         ts = (key + 1) * second
         bars.append(
             Bar(
                 bar_type,
-                Price(prices[0], precision),
-                Price(max(prices), precision),
-                Price(min(prices), precision),
-                Price(prices[-1], precision),
-                Quantity(size, group[0].size.precision),
+                Price(prices[0], price_precision),
+                Price(max(prices), price_precision),
+                Price(min(prices), price_precision),
+                Price(close, price_precision),
+                Quantity(size, size_precision),
                 ts,
                 ts,
             ),
@@ -89,29 +102,42 @@ def make_sample(out: Path, minutes: float, seed: int = 7) -> int:
     from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
     from nautilus_bitget.cli import main
-    from nautilus_bitget.sim import BitgetSimulator
-    from nautilus_bitget.sim import SimConfig
 
     if out.exists():
         shutil.rmtree(out)
-    sim = BitgetSimulator(
-        SimConfig(
-            symbols=[SYMBOL],
-            seed=seed,
-            funding_interval_secs=FUNDING_INTERVAL_SECS,
-            history_days=0.0,
-            book_levels=50,
-        ),
+    # the simulator in its own process: the recording node keeps this one's CPU to itself
+    sim = subprocess.Popen(  # noqa: S603 - our own CLI
+        [
+            sys.executable,
+            "-m",
+            "nautilus_bitget.cli",
+            "sim",
+            "--port",
+            "0",
+            "--symbols",
+            SYMBOL,
+            "--seed",
+            str(seed),
+            "--history-days",
+            "0",
+            "--funding-interval-secs",
+            str(FUNDING_INTERVAL_SECS),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    sim.start_background()
     try:
+        ready = sim.stdout.readline() if sim.stdout else ""
+        if not ready.startswith("READY "):
+            raise RuntimeError(f"simulator did not start: {ready!r}")
+        http_url = ready.split()[1].removeprefix("http=")
         code = main(
             [
                 "record",
                 "--env",
                 "sim",
                 "--http-url",
-                sim.http_url,
+                http_url,
                 "--symbols",
                 SYMBOL,
                 "--catalog",
@@ -126,7 +152,8 @@ def make_sample(out: Path, minutes: float, seed: int = 7) -> int:
             ],
         )
     finally:
-        sim.stop_background()
+        sim.terminate()
+        sim.wait(15)
     if code != 0:
         return code
     bars = second_bars(str(out))
