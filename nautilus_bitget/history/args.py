@@ -82,7 +82,7 @@ def add_history_commands(sub: Any, add_url_overrides: Any) -> None:
         "--env",
         choices=("live", "demo", "sim"),
         default="live",
-        help="sim needs --http-url (a running `bitget-nt sim`)",
+        help="sim starts a simulator in-process unless --http-url is given",
     )
     download.add_argument(
         "--http-url", help="REST base URL override, e.g. a simulator (default: the --env host)"

@@ -10,6 +10,7 @@ removed, or it does not and the sources are untouched.
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from collections import defaultdict
@@ -118,13 +119,29 @@ def _missing_bars(identifier: str, rows: int, start: int, end: int) -> int | Non
     return max(0, (end - start) // step + 1 - rows)
 
 
+# Streams the venue pushes continuously while connected: a longer silence between two files is a
+# gap even when the recorder saw no disconnect (e.g. the process was starved or suspended)
+CONTINUOUS_TYPES = frozenset({"order_book_deltas", "order_book_depth10", "quote_tick"})
+SILENCE_GAP_NS = 60_000_000_000
+
+
+def _silences(writer: CatalogWriter, type_dir: str, identifier: str) -> int:
+    """Return how many silences longer than ``SILENCE_GAP_NS`` lie between a stream's files."""
+    if type_dir not in CONTINUOUS_TYPES:
+        return 0
+    files = _files_with_intervals(writer, f"{writer.root}/data/{type_dir}/{identifier}")
+    return sum(1 for a, b in itertools.pairwise(files) if b[1] - a[2] > SILENCE_GAP_NS)
+
+
 def info_dict(writer: CatalogWriter) -> dict[str, Any]:
     """
     Return a JSON-compatible summary of the catalog: per stream (instrument and data type) rows,
     first / last time and gaps; the instruments, gap markers and recording sessions.
 
-    A stream's ``gaps`` counts the recorder's gap markers of its instrument inside its time range
-    plus, for bars, the bars missing between the first and the last (``missing_bars``).
+    A stream's ``gaps`` counts the recorder's gap markers of its instrument inside its time range,
+    for bars the bars missing between the first and the last (``missing_bars``), and for streams
+    pushed continuously (books, quotes) the silences of more than 60 s between files
+    (``silences``).
     """
     streams = summarize(writer)
     markers = []
@@ -154,6 +171,7 @@ def info_dict(writer: CatalogWriter) -> dict[str, Any]:
             and m["instrument_id"] == instrument
             and (not m["start_ns"] or s.start <= m["start_ns"] <= s.end)
         )
+        silences = _silences(writer, s.type_dir, s.identifier)
         rows.append(
             {
                 "type": s.type_dir,
@@ -165,7 +183,8 @@ def info_dict(writer: CatalogWriter) -> dict[str, Any]:
                 "bytes": s.bytes,
                 "start": unix_nanos_to_iso8601(s.start),
                 "end": unix_nanos_to_iso8601(s.end),
-                "gaps": marker_gaps + (missing or 0),
+                "gaps": marker_gaps + (missing or 0) + silences,
+                "silences": silences,
                 "missing_bars": missing,
             },
         )
@@ -210,6 +229,8 @@ def format_info(info: dict[str, Any]) -> str:
         gaps = str(s["gaps"])
         if s.get("missing_bars"):
             gaps += f" ({s['missing_bars']} missing bars)"
+        if s.get("silences"):
+            gaps += f" ({s['silences']} silent > {SILENCE_GAP_NS // 1_000_000_000}s)"
         lines.append(
             f"{shown:<24} {s['data']:<{width}} {s['rows']:>10,}  {_when(s['start']):<19}  "
             f"{_when(s['end']):<19}  {gaps}",
