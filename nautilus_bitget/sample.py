@@ -64,7 +64,7 @@ def second_bars(catalog: str) -> list:
     )
     bar_type = BarType.from_str(SECOND_BAR_TYPE)
     second = 1_000_000_000
-    bars = []
+    bars: list[Bar] = []
     groups: dict[int, list] = {}
     for t in trades:
         groups.setdefault(t.ts_event // second, []).append(t)

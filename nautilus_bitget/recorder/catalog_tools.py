@@ -226,14 +226,14 @@ def format_info(info: dict[str, Any]) -> str:
     for s in streams:
         shown = s["instrument"] if s["instrument"] != previous else ""
         previous = s["instrument"]
-        gaps = str(s["gaps"])
+        shown_gaps = str(s["gaps"])
         if s.get("missing_bars"):
-            gaps += f" ({s['missing_bars']} missing bars)"
+            shown_gaps += f" ({s['missing_bars']} missing bars)"
         if s.get("silences"):
-            gaps += f" ({s['silences']} silent > {SILENCE_GAP_NS // 1_000_000_000}s)"
+            shown_gaps += f" ({s['silences']} silent > {SILENCE_GAP_NS // 1_000_000_000}s)"
         lines.append(
             f"{shown:<24} {s['data']:<{width}} {s['rows']:>10,}  {_when(s['start']):<19}  "
-            f"{_when(s['end']):<19}  {gaps}",
+            f"{_when(s['end']):<19}  {shown_gaps}",
         )
     if not streams:
         lines.append("(no data)")
