@@ -91,6 +91,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         flush_interval_secs=args.flush_secs,
         storage_options=storage_options_from_env(),
         status=status,
+        status_duration_secs=args.duration,
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId("RECORDER-001"),
