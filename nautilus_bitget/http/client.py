@@ -319,15 +319,14 @@ class BitgetHttpClient:
                 if not (may_retry and e.is_retryable) or attempt >= self._max_retries:
                     # An account-type answer (40084 / 40085) is the expected outcome of the
                     # account-mode probe; callers that did not expect it say what to change
-                    log = (
-                        self._log.debug
-                        if isinstance(e, BitgetClassicAccountError | BitgetUtaAccountError)
-                        else self._log.warning
-                    )
-                    log(
-                        f"{method} {path} failed: {type(e).__name__} "
-                        f"status={e.status} code={e.code}",
-                    )
+                    if isinstance(e, BitgetClassicAccountError | BitgetUtaAccountError):
+                        kind = "classic" if isinstance(e, BitgetClassicAccountError) else "UTA"
+                        self._log.debug(f"{method} {path}: code {e.code}, a {kind} account")
+                    else:
+                        self._log.warning(
+                            f"{method} {path} failed: {type(e).__name__} "
+                            f"status={e.status} code={e.code}",
+                        )
                     if isinstance(e, _NotSentError):
                         raise BitgetTransportError(
                             e.message,
