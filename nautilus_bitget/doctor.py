@@ -307,17 +307,22 @@ class Doctor:
         uta = self._account_type == "uta"
         settings: dict[str, Any] = {}
         if uta:
+            from nautilus_bitget.schemas.v3.account import BitgetV3AccountSettings
+
             try:
-                data = msgspec.json.decode(await self._http.get(V3_SETTINGS, None, signed=True))
+                data = await self._http.get(
+                    V3_SETTINGS, None, signed=True, decoder=BitgetV3AccountSettings
+                )
             except BitgetError as e:
                 self.add("leverage", WARN, f"account settings not readable: {e}")
                 return
-            for row in data.get("symbolConfig") or data.get("config") or []:
-                settings[row.get("symbol", "")] = row
+            for config in (data.symbolConfigList if data is not None else None) or []:
+                settings[config.symbol] = config
         for symbol, route in self._routes.items():
             if uta:
-                row = settings.get(symbol, {})
-                margin, leverage = row.get("marginMode"), row.get("leverage")
+                config = settings.get(symbol)
+                margin = config.marginMode if config is not None else None
+                leverage = config.leverage if config is not None else None
             else:
                 try:
                     raw = await self._http.get(

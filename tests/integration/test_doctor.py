@@ -75,6 +75,12 @@ async def test_uta_account_and_unknown_instrument(sim_factory, tmp_path) -> None
     code, lines = await _doctor("--env", "sim", "--http-url", sim.http_url, "--config", str(config))
     assert code == 1, lines
     assert "unified trading account (UTA) detected" in _line(lines, "account")
+    code, lines = await _doctor("--env", "sim", "--http-url", sim.http_url, "--config", CONFIG)
+    assert code == 0, lines
+    assert "crossed margin, leverage 20x" in _line(lines, "leverage")
+    assert "account: one_way" in _line(lines, "position")
+    code, lines = await _doctor("--env", "sim", "--http-url", sim.http_url, "--config", str(config))
+    assert code == 1, lines
     assert "withdraw" in _line(lines, "permissions")
     assert _line(lines, "instrument").startswith("FAIL") and "NOPEUSDT" in _line(
         lines, "instrument"
