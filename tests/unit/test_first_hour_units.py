@@ -128,3 +128,23 @@ def test_catalog_info_counts_a_silent_book_stream_as_a_gap(tmp_path, capsys) -> 
     streams = {s["data"]: s for s in json.loads(capsys.readouterr().out)["streams"]}
     assert streams["order_book_deltas"]["silences"] == 1
     assert streams["order_book_deltas"]["gaps"] == 1
+
+
+def test_backtest_reports_its_simulated_time_to_the_progress_display(tmp_path) -> None:
+    from nautilus_bitget.backtest import progress
+    from nautilus_bitget.backtest.progress import catalog_range
+    from nautilus_bitget.backtest.runner import run_backtest
+
+    seen: list[int] = []
+    progress._listener = seen.append
+    try:
+        run_backtest(
+            SAMPLE,
+            "strategies.ema_cross:EMACross",
+            REPO / "strategies" / "configs" / "ema_cross_demo.json",
+        )
+    finally:
+        progress._listener = None
+    first, last = catalog_range(str(SAMPLE))
+    assert len(seen) > 100 and seen == sorted(seen)
+    assert first <= seen[0] and seen[-1] <= last and seen[-1] - seen[0] > (last - first) // 2
