@@ -192,8 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
             "bitget-nt backtest --strategy strategies.ema_cross:EMACross --config cfg.json "
             "--out runs/ema --quiet",
         ],
-        notes="Writes OUT/report.html (open it in a browser), summary.json, orders, fills and "
-        "positions.",
+        notes="Writes OUT/report.html (open it in a browser), results.json and CSVs of the "
+        "orders, fills and positions.",
     )
     backtest.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog path")
     backtest.add_argument(
