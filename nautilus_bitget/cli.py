@@ -361,6 +361,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"bitget-nt {args.command}: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (`bitget-nt catalog info | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return int(result or 0)
 
 
