@@ -232,8 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
         "live; sim uses the simulator's key). Check them first with `bitget-nt doctor`.\n"
         "Shows a status line (positions, open orders, PnL, last data time) on a terminal.",
     )
-    live.add_argument("--strategy", required=True, help="package.module:Class or file.py:Class")
-    live.add_argument("--config", required=True, help="JSON file of the strategy config")
+    live.add_argument(
+        "--strategy", required=True, help="package.module:Class or file.py:Class (required)"
+    )
+    live.add_argument("--config", required=True, help="JSON file of the strategy config (required)")
     live.add_argument(
         "--env",
         choices=("sim", "demo", "live"),
@@ -308,7 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the --position-mode `live` would be given (default: the account's, must be one_way)",
     )
-    _add_url_overrides(doctor)
+    doctor.add_argument(
+        "--http-url", help="REST base URL override, e.g. a simulator (default: the --env host)"
+    )
     doctor.set_defaults(target="nautilus_bitget.doctor:run")
 
     catalog = _command(
