@@ -105,7 +105,9 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     from nautilus_bitget.live import SimulatorThread
     from nautilus_bitget.live import build_live_node
     from nautilus_bitget.live import dispose_node
+    from nautilus_bitget.live import instrument_ids_in
     from nautilus_bitget.live import node_loop
+    from nautilus_bitget.live import status_actors
     from nautilus_bitget.parity import compare
     from nautilus_bitget.parity import format_report
 
@@ -131,6 +133,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
             record_path=str(catalog),
             log_level=log_level,
             trader_id="DEMO-001",
+            extra_actors=status_actors(instrument_ids_in(config_fields)),  # on a terminal
         )
         node_loop(node).call_later(duration, node.stop)
         try:

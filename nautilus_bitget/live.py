@@ -324,14 +324,14 @@ def check_credentials(env: str) -> None:
         ) from None
 
 
-def status_actors(args: argparse.Namespace, instrument_ids: list[str]) -> list:
+def status_actors(instrument_ids: list[str], *, quiet: bool = False) -> list:
     """Return the status-line actor when wanted (a terminal, not ``--quiet``), else nothing."""
     from nautilus_bitget.live_status import LiveStatus
     from nautilus_bitget.live_status import LiveStatusConfig
 
     env = os.environ.get("BITGET_NT_STATUS")
     wanted = env == "1" or (env != "0" and sys.stderr.isatty())
-    if getattr(args, "quiet", False) or not wanted:
+    if quiet or not wanted:
         return []
     return [LiveStatus(LiveStatusConfig(instrument_ids=tuple(instrument_ids)))]
 
@@ -364,7 +364,9 @@ def run(args: argparse.Namespace) -> int:
             record_path=args.record,
             position_mode=args.position_mode,
             log_level=getattr(args, "log_level", None) or default_log_level(),
-            extra_actors=status_actors(args, instrument_ids_in(fields)),
+            extra_actors=status_actors(
+                instrument_ids_in(fields), quiet=getattr(args, "quiet", False)
+            ),
         )
         if args.duration:
             node_loop(node).call_later(args.duration, node.stop)
