@@ -86,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--balance", default="10000 USDT")
     backtest.add_argument("--leverage", type=float, default=None)
     backtest.add_argument("--position-mode", choices=("one_way", "hedge"), default="one_way")
+    backtest.add_argument(
+        "--fill-model",
+        choices=("auto", "queue", "touch"),
+        default="auto",
+        help="resting-order fills: queue position on the L2 book, or at the touch "
+        "(auto: queue when the catalog has order book deltas and trades)",
+    )
+    latency = backtest.add_mutually_exclusive_group()
+    latency.add_argument("--latency-ms", type=float, default=None, help="order command delay")
+    latency.add_argument("--latency-file", default=None, help="a live run's latency.json")
+    latency.add_argument(
+        "--latency-from", default=None, help="live run folder (--record PATH) with latency.json"
+    )
     backtest.set_defaults(target="nautilus_bitget.backtest.cli:run")
 
     live = sub.add_parser("live", help="run a strategy live (simulator, demo or mainnet)")
@@ -101,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="simulator -> record -> live -> backtest -> parity report")
     demo.add_argument("--out", default=None, help="output folder (default: a new one)")
     demo.add_argument("--duration", type=float, default=None, help="live run seconds")
+    demo.add_argument(
+        "--strategy",
+        choices=("bar", "book"),
+        default="bar",
+        help="bar: EMACross on 1 s bars (make demo); book: the BookMaker maker parity",
+    )
     demo.set_defaults(target="nautilus_bitget.demo:run")
 
     from nautilus_bitget.history.args import add_history_commands

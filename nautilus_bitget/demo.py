@@ -301,6 +301,10 @@ reach the simulator) and by the backtest fill model.</p>
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt demo``; return 0 when the parity target is met, else 1."""
     out_dir = Path(args.out) if args.out else _default_out()
+    if getattr(args, "strategy", "bar") == "book":
+        from nautilus_bitget.demo_book import run_book_main
+
+        return run_book_main(out_dir, args.duration)
     duration = float(args.duration) if args.duration else DEFAULT_DURATION_SECS
     parity = run_demo(out_dir, duration)
     if not parity["target_met"]:
