@@ -124,10 +124,7 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
     dict
 
     """
-    from nautilus_bitget.backtest.fills import FillOptions
-    from nautilus_bitget.backtest.fills import LatencyProfile
     from nautilus_bitget.backtest.loader import create_strategy
-    from nautilus_bitget.backtest.runner import run_backtest
     from nautilus_bitget.backtest.timeline import order_event_rows
     from nautilus_bitget.live import SimulatorThread
     from nautilus_bitget.live import build_live_node
@@ -136,9 +133,7 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
 
     out_dir.mkdir(parents=True, exist_ok=True)
     catalog = out_dir / "catalog"
-    config_path = _config_path()
-    config_fields = json.loads(config_path.read_text())
-    strategy, _, _ = create_strategy(STRATEGY, config_path)
+    strategy, _, _ = create_strategy(STRATEGY, _config_path())
     t0 = time.monotonic()
     print(f"[demo] BookMaker live for {duration:.0f}s, recording to {catalog}", flush=True)
     sim = SimulatorThread(["BTCUSDT"])
@@ -164,13 +159,35 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
     finally:
         sim.stop()
     time.sleep(0.3)  # the Rust logger writes asynchronously: let it flush first
-    latency = LatencyProfile.from_file(catalog)
+    (out_dir / "live_fills.json").write_text(json.dumps(live_fills, default=str))
+    (out_dir / "live_order_events.json").write_text(json.dumps(live_events, default=str))
     print(
-        f"[demo] live done in {time.monotonic() - t0:.0f}s: {len(live_fills)} fills; "
-        f"latency submit {latency.insert_ms} ms, modify {latency.update_ms} ms, "
-        f"cancel {latency.cancel_ms} ms (p50)",
+        f"[demo] live done in {time.monotonic() - t0:.0f}s: {len(live_fills)} fills",
         flush=True,
     )
+    report = analyse(out_dir, duration)
+    report["wall_secs"] = round(time.monotonic() - t0, 1)
+    (out_dir / "parity.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(format_summary(report))
+    return report
+
+
+def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
+    """
+    Backtest the recording in ``out_dir`` (queue and touch) and compare with the saved live run.
+
+    Reads ``catalog/`` (with ``latency.json``), ``live_fills.json`` and
+    ``live_order_events.json``; writes ``parity.json`` and ``report.html``.
+    """
+    from nautilus_bitget.backtest.fills import FillOptions
+    from nautilus_bitget.backtest.fills import LatencyProfile
+    from nautilus_bitget.backtest.runner import run_backtest
+
+    catalog = out_dir / "catalog"
+    config_fields = json.loads(_config_path().read_text())
+    live_fills = json.loads((out_dir / "live_fills.json").read_text())
+    live_events = json.loads((out_dir / "live_order_events.json").read_text())
+    latency = LatencyProfile.from_file(catalog)
     rec = Recording(catalog)
     runs = {}
     for model, sub in (("queue", "backtest"), ("touch", "backtest-touch")):
@@ -182,6 +199,7 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
             balance=SIM_BALANCE,
             fills=FillOptions(model=model, latency=latency),
         )
+        (out_dir / sub / "order_events.json").write_text(json.dumps(bt.order_events, default=str))
         runs[model] = (bt, compare_run(live_fills, live_events, bt, rec))
     queue_bt, report = runs["queue"]
     report = dict(report)
@@ -202,13 +220,10 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
             "duration_secs": duration,
             "strategy": STRATEGY,
             "config": config_fields,
-            "wall_secs": round(time.monotonic() - t0, 1),
         },
     )
     (out_dir / "parity.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    (out_dir / "live_order_events.json").write_text(json.dumps(live_events, default=str))
     (out_dir / "report.html").write_text(render_html(report, rec, live_events, queue_bt))
-    print(format_summary(report))
     return report
 
 

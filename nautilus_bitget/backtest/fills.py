@@ -30,6 +30,7 @@ from pathlib import Path
 import msgspec
 
 from nautilus_trader.config import BacktestVenueConfig
+from nautilus_trader.config import ImportableActorConfig
 from nautilus_trader.config import ImportableLatencyModelConfig
 from nautilus_trader.model.identifiers import InstrumentId
 
@@ -214,3 +215,21 @@ def fill_options(args: object) -> FillOptions:
     elif path:
         latency = LatencyProfile.from_file(path)
     return FillOptions(model=getattr(args, "fill_model", None) or "auto", latency=latency)
+
+
+def arrival_actors(options: FillOptions | None) -> list[ImportableActorConfig]:
+    """Return the ``CommandArrivals`` actor config when ``options`` delays commands (else none)."""
+    lat = options.latency if options is not None else None
+    if lat is None or max(lat.insert_ms, lat.update_ms, lat.cancel_ms) <= 0:
+        return []
+    return [
+        ImportableActorConfig(
+            actor_path="nautilus_bitget.backtest.arrivals:CommandArrivals",
+            config_path="nautilus_bitget.backtest.arrivals:CommandArrivalsConfig",
+            config={
+                "insert_ns": int(lat.insert_ms * 1e6),
+                "update_ns": int(lat.update_ms * 1e6),
+                "cancel_ns": int(lat.cancel_ms * 1e6),
+            },
+        ),
+    ]

@@ -30,6 +30,7 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_bitget.backtest.fills import FillOptions
 from nautilus_bitget.backtest.fills import apply_fill_options
+from nautilus_bitget.backtest.fills import arrival_actors
 from nautilus_bitget.backtest.funding import read_funding_payments
 from nautilus_bitget.backtest.loader import build_config
 from nautilus_bitget.backtest.loader import load_config_dict
@@ -195,7 +196,7 @@ def run_backtest(
         # the same bar settings as the live node (live.py): internal time bars start with the
         # first full bar in both, so a live run and its backtest aggregate identical bars
         data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=SKIP_FIRST_BAR),
-        actors=[sampler],
+        actors=[sampler, *arrival_actors(fills)],
         strategies=[
             ImportableStrategyConfig(
                 strategy_path=loaded.strategy_path,
