@@ -243,9 +243,7 @@ def format_summary(report: dict[str, Any]) -> str:
         q = r["quotes"]
         lines.append(
             "       quotes live/backtest/aligned: "
-            + ", ".join(
-                f"{k} {v['live']}/{v['backtest']}/{v['aligned']}" for k, v in q.items()
-            ),
+            + ", ".join(f"{k} {v['live']}/{v['backtest']}/{v['aligned']}" for k, v in q.items()),
         )
     met = "met" if report["target_met"] else "NOT met"
     lines.append(
@@ -379,7 +377,6 @@ def _fmt_ts(ns: int) -> str:
     from datetime import datetime
 
     return datetime.fromtimestamp(ns / 1e9, tz=UTC).strftime("%H:%M:%S.%f")[:-3]
-
 
 
 def run_book_main(out_dir: Path, duration: float | None) -> int:

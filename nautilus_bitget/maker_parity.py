@@ -15,9 +15,11 @@ Every unmatched fill is explained from what the *other* run was doing at that ti
   fills also come from the book moving across a quote, or from trades the recorder missed), so a
   backtest cannot reproduce it from trades;
 - ``position state``: the other run had no order working on that side (inventory limit reached,
-  quote cancelled, a reduce-only order in one run only);
-- ``latency``: the other run had a quote on that side, but at another price (it was requoted
-  earlier or later, or the command had not reached the venue yet);
+  quote cancelled, a reduce-only order in one run only), or it quoted another price while its
+  position differed (the inventory skew moves the quotes: one earlier fill differing shifts later
+  quotes);
+- ``latency``: the other run had a quote on that side, at another price, with the same position
+  (it was requoted earlier or later, or the command had not reached the venue yet);
 - ``queue``: the other run had a quote at the same price and it did not fill (or filled over 1 s
   later): the size ahead of it in the queue was not consumed in that run.
 
@@ -198,7 +200,7 @@ class TradeTape:
         return len(self._trades)
 
     def reaches(self, side: str, price: Decimal, lo: int, hi: int) -> bool:
-        """Return whether a trade in ``[lo, hi]`` could fill a resting ``side`` order at ``price``."""
+        """Return whether a trade in ``[lo, hi]`` could fill a resting ``side`` at ``price``."""
         i = bisect.bisect_left(self._ts, lo)
         while i < len(self._trades) and self._trades[i][0] <= hi:
             _, px, aggressor = self._trades[i]
@@ -210,11 +212,38 @@ class TradeTape:
         return False
 
 
+class PositionPath:
+    """
+    Net position over time from one run's fills.
+
+    Parameters
+    ----------
+    fills : list[Fill]
+        The run's fills.
+
+    """
+
+    def __init__(self, fills: list[Fill]) -> None:
+        self._ts: list[int] = []
+        self._net: list[Decimal] = []
+        net = Decimal(0)
+        for f in sorted(fills, key=lambda f: f.ts):
+            net += f.qty if f.side == "BUY" else -f.qty
+            self._ts.append(f.ts)
+            self._net.append(net)
+
+    def before(self, ts: int) -> Decimal:
+        """Return the net position just before ``ts``."""
+        k = bisect.bisect_left(self._ts, ts) - 1
+        return self._net[k] if k >= 0 else Decimal(0)
+
+
 def explain(
     fill: Fill,
     other: QuoteBook,
     tape: TradeTape | None,
     window_ns: int = MATCH_WINDOW_NS,
+    positions: tuple[PositionPath, PositionPath] | None = None,
 ) -> str:
     """
     Return why ``fill`` (of one run) has no match in the other run (one of ``REASONS``).
@@ -229,14 +258,23 @@ def explain(
         The recorded trades; ``None`` skips the ``trade not recorded`` check.
     window_ns : int
         The matching window.
+    positions : tuple[PositionPath, PositionPath], optional
+        Net positions of (this run, the other run): a quote at another price while the positions
+        differ is ``position state``, with equal positions ``latency``.
 
     """
     lo, hi = fill.ts - window_ns, fill.ts + window_ns
-    if fill.role == "quote" and tape is not None and not tape.reaches(fill.side, fill.price, lo, hi):
+    if (
+        fill.role == "quote"
+        and tape is not None
+        and not tape.reaches(fill.side, fill.price, lo, hi)
+    ):
         return "trade not recorded"
     if other.worked_at(fill.side, fill.price, lo, hi):
         return "queue"
     if other.worked_at(fill.side, None, lo, hi):
+        if positions is not None and positions[0].before(fill.ts) != positions[1].before(fill.ts):
+            return "position state"
         return "latency"
     return "position state"
 
@@ -273,6 +311,7 @@ def compare_fills(
     bt = aggregate_fills(backtest_rows)
     pairs = match_fills(live, bt)
     live_q, bt_q = QuoteBook(live_events), QuoteBook(backtest_events)
+    live_pos, bt_pos = PositionPath(live), PositionPath(bt)
     rows: list[dict[str, Any]] = []
     matched_l = {i for i, _ in pairs}
     matched_b = {j for _, j in pairs}
@@ -293,15 +332,15 @@ def compare_fills(
     phantom: dict[str, int] = dict.fromkeys(REASONS, 0)
     for i, f in enumerate(live):
         if i not in matched_l:
-            why = explain(f, bt_q, tape)
+            why = explain(f, bt_q, tape, positions=(live_pos, bt_pos))
             unmatched_live[why] += 1
             rows.append({"status": "live only", "live": f.as_dict(), "explanation": why})
     for j, f in enumerate(bt):
         if j not in matched_b:
-            why = explain(f, live_q, tape)
+            why = explain(f, live_q, tape, positions=(bt_pos, live_pos))
             phantom[why] += 1
             rows.append({"status": "backtest only", "backtest": f.as_dict(), "explanation": why})
-    rows.sort(key=lambda r: (r.get("live") or r.get("backtest"))["ts"])
+    rows.sort(key=lambda r: (r.get("live") or r["backtest"])["ts"])
     n_live, n_bt, n_m = len(live), len(bt), len(pairs)
     return {
         "fills_live": n_live,

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
-
 from nautilus_trader.config import BacktestVenueConfig
 from nautilus_trader.config import ImportableActorConfig
 from nautilus_trader.config import ImportableLatencyModelConfig
 from nautilus_trader.model.identifiers import InstrumentId
 
+from nautilus_bitget.backtest.arrivals import CommandArrivals
+from nautilus_bitget.backtest.arrivals import CommandArrivalsConfig
 from nautilus_bitget.backtest.venue import CatalogContents
 from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.latency import LATENCY_FILE
@@ -194,7 +195,7 @@ def apply_fill_options(
         changes.update(trade_execution=True, queue_position=True, liquidity_consumption=True)
     if options.latency is not None:
         changes["latency_model"] = options.latency.to_config()
-    described = {
+    described: dict[str, object] = {
         "fill_model": model,
         "latency": options.latency.as_dict() if options.latency is not None else None,
     }
@@ -224,8 +225,8 @@ def arrival_actors(options: FillOptions | None) -> list[ImportableActorConfig]:
         return []
     return [
         ImportableActorConfig(
-            actor_path="nautilus_bitget.backtest.arrivals:CommandArrivals",
-            config_path="nautilus_bitget.backtest.arrivals:CommandArrivalsConfig",
+            actor_path=f"{CommandArrivals.__module__}:{CommandArrivals.__name__}",
+            config_path=f"{CommandArrivalsConfig.__module__}:{CommandArrivalsConfig.__name__}",
             config={
                 "insert_ns": int(lat.insert_ms * 1e6),
                 "update_ns": int(lat.update_ms * 1e6),

@@ -1,4 +1,4 @@
-"""Simulator queue semantics (bitget-protocol.md 9.8): back of the level, queue ahead consumed first."""
+"""Simulator queue semantics (bitget-protocol.md 9.8): back of the level, queue ahead first."""
 
 from __future__ import annotations
 
