@@ -20,8 +20,8 @@ Every unmatched fill is explained from what the *other* run was doing at that ti
   quotes);
 - ``latency``: the other run had a quote on that side, at another price, with the same position
   (it was requoted earlier or later, or the command had not reached the venue yet);
-- ``queue``: the other run had a quote at the same price and it did not fill (or filled over 1 s
-  later): the size ahead of it in the queue was not consumed in that run.
+- ``queue``: the other run had a quote resting at the same price at that time and it did not fill
+  (or filled over 1 s later): the size ahead of it in the queue was not consumed in that run.
 
 Quotes placed, modified and canceled are aligned by the data that caused them: each command is
 stamped with the node clock at the decision, which is the receive time of the book update that
@@ -270,7 +270,7 @@ def explain(
         and not tape.reaches(fill.side, fill.price, lo, hi)
     ):
         return "trade not recorded"
-    if other.worked_at(fill.side, fill.price, lo, hi):
+    if other.worked_at(fill.side, fill.price, fill.ts, fill.ts):
         return "queue"
     if other.worked_at(fill.side, None, lo, hi):
         if positions is not None and positions[0].before(fill.ts) != positions[1].before(fill.ts):
