@@ -100,6 +100,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     dict
 
     """
+    from nautilus_bitget.backtest.fills import FillOptions
     from nautilus_bitget.backtest.loader import create_strategy
     from nautilus_bitget.backtest.runner import run_backtest
     from nautilus_bitget.live import SimulatorThread
@@ -153,6 +154,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
         config_fields,
         out_dir / "backtest",
         balance=SIM_BALANCE,
+        fills=FillOptions(model="touch"),  # market orders on bars: as before the queue model
     )
     window = _recorded_window(catalog)
     bar_ns = _bar_ns(config_fields.get("bar_type", ""))
