@@ -88,9 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--position-mode", choices=("one_way", "hedge"), default="one_way")
     backtest.add_argument(
         "--fill-model",
-        choices=("auto", "queue", "touch"),
+        choices=("auto", "queue", "touch", "fifo"),
         default="auto",
-        help="resting-order fills: queue position on the L2 book, or at the touch "
+        help="resting-order fills: queue position on the L2 book, at the touch, or strict FIFO "
         "(auto: queue when the catalog has order book deltas and trades)",
     )
     latency = backtest.add_mutually_exclusive_group()

@@ -32,6 +32,8 @@ INSTRUMENT = "BTCUSDT-PERP.BITGET"
 TARGET_MATCHED_PCT = 80.0
 TARGET_PHANTOM_PCT = 20.0
 _STOP_ROLE = "on_stop"
+# the reported model first; the others alongside (backtest/ folder names)
+MODELS = (("queue", "backtest"), ("touch", "backtest-touch"), ("fifo", "backtest-fifo"))
 
 
 def _config_path() -> Path:
@@ -190,7 +192,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
     latency = LatencyProfile.from_file(catalog)
     rec = Recording(catalog)
     runs = {}
-    for model, sub in (("queue", "backtest"), ("touch", "backtest-touch")):
+    for model, sub in MODELS:
         bt = run_backtest(
             catalog,
             STRATEGY,
@@ -207,6 +209,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
         {
             "fill_model": "queue",
             "touch": runs["touch"][1],
+            "fifo": runs["fifo"][1],
             "targets": {
                 "fills_matched_pct": TARGET_MATCHED_PCT,
                 "phantom_fills_pct": TARGET_PHANTOM_PCT,
@@ -230,7 +233,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
 def format_summary(report: dict[str, Any]) -> str:
     """Return the headline figures as text (queue model, then touch)."""
     lines = []
-    for name, r in (("queue", report), ("touch", report["touch"])):
+    for name, r in (("queue", report), ("touch", report["touch"]), ("fifo", report["fifo"])):
         why_l = ", ".join(f"{k} {v}" for k, v in r["unmatched_live"].items() if v)
         why_b = ", ".join(f"{k} {v}" for k, v in r["phantom"].items() if v)
         lines.append(
@@ -292,12 +295,14 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
     from nautilus_bitget.backtest.charts import Series
     from nautilus_bitget.backtest.charts import time_chart
 
-    touch = report["touch"]
+    touch, fifo = report["touch"], report["fifo"]
     cards = {
         "fills matched (queue)": f"{report['fills_matched_pct']}% of {report['fills_live']} live",
         "phantom fills (queue)": f"{report['phantom_fills_pct']}% of {report['fills_backtest']}",
         "fills matched (touch)": f"{touch['fills_matched_pct']}% of {touch['fills_live']} live",
         "phantom fills (touch)": f"{touch['phantom_fills_pct']}% of {touch['fills_backtest']}",
+        "fills matched (fifo)": f"{fifo['fills_matched_pct']}% of {fifo['fills_live']} live",
+        "phantom fills (fifo)": f"{fifo['phantom_fills_pct']}% of {fifo['fills_backtest']}",
         "targets": "met" if report["target_met"] else "NOT met",
         "submit latency p50": f"{report['latency']['submit_accepted']['p50_ms']} ms",
     }
@@ -351,7 +356,7 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
 <h1>Maker parity: live vs backtest</h1>
 <div class="sub">{escape(report["strategy"])} with {escape(json.dumps(report["config"]))}<br>
 live for {report["duration_secs"]:.0f}s against the local simulator, recorded, then backtested on
-the recording with the measured latency; queue fill model, touch fill model alongside</div>
+the recording with the measured latency; queue fill model, touch and fifo models alongside</div>
 <div class="cards">{card_html}</div>
 {time_chart(chart)}
 <h2>Quotes, aligned by the book update that caused them</h2>

@@ -11,6 +11,9 @@ Fill models (``--fill-model``):
   size. Needs recorded order book deltas and trades; the default when the catalog has both.
 - ``touch``: Nautilus's default, a resting order fills as soon as the book or a trade touches its
   price (optimistic for a maker: it is always first in the queue). The default otherwise.
+- ``fifo``: strict price-time priority (``queue.py``): like ``queue``, but a level shrinking below
+  the size ahead moves the order up and a trade through its price fills it (Nautilus's tracking
+  keeps both from happening, bitget-protocol.md 9.8). Needs the same data as ``queue``.
 
 Latency (``--latency-ms``, ``--latency-file``, ``--latency-from``): NautilusTrader's
 ``LatencyModel`` delays each submit / modify / cancel by the measured live round trip
@@ -24,12 +27,14 @@ that caused it.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 from nautilus_trader.config import BacktestVenueConfig
 from nautilus_trader.config import ImportableActorConfig
+from nautilus_trader.config import ImportableFillModelConfig
 from nautilus_trader.config import ImportableLatencyModelConfig
 from nautilus_trader.model.identifiers import InstrumentId
 
@@ -40,7 +45,7 @@ from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.latency import LATENCY_FILE
 
 
-FILL_MODELS = ("queue", "touch")
+FILL_MODELS = ("queue", "touch", "fifo")
 
 
 @dataclass(frozen=True)
@@ -155,9 +160,9 @@ def resolve_model(
     queue_ok = has_queue_data(contents, instrument_ids)
     if options.model == "auto":
         return "queue" if queue_ok else "touch"
-    if options.model == "queue" and not queue_ok:
+    if options.model in ("queue", "fifo") and not queue_ok:
         raise BitgetConfigError(
-            "--fill-model queue needs recorded order book deltas and trades for "
+            f"--fill-model {options.model} needs recorded order book deltas and trades for "
             f"{', '.join(map(str, instrument_ids))}; use --fill-model touch",
         )
     return options.model
@@ -193,6 +198,8 @@ def apply_fill_options(
     changes: dict[str, object] = {}
     if model == "queue":
         changes.update(trade_execution=True, queue_position=True, liquidity_consumption=True)
+    elif model == "fifo":
+        changes.update(_fifo_queue(venue))
     if options.latency is not None:
         changes["latency_model"] = options.latency.to_config()
     described: dict[str, object] = {
@@ -234,3 +241,30 @@ def arrival_actors(options: FillOptions | None) -> list[ImportableActorConfig]:
             },
         ),
     ]
+
+
+def _fifo_queue(venue: BacktestVenueConfig) -> dict[str, object]:
+    """Return the venue changes of the ``fifo`` model: the FIFO module and its fill model."""
+    from nautilus_bitget.backtest.queue import FifoQueueFillModel
+    from nautilus_bitget.backtest.queue import FifoQueueFillModelConfig
+    from nautilus_bitget.backtest.queue import FifoQueueModule
+    from nautilus_bitget.backtest.queue import FifoQueueModuleConfig
+
+    key = uuid.uuid4().hex
+    module = ImportableActorConfig(
+        actor_path=f"{FifoQueueModule.__module__}:{FifoQueueModule.__name__}",
+        config_path=f"{FifoQueueModuleConfig.__module__}:{FifoQueueModuleConfig.__name__}",
+        config={"key": key},
+    )
+    fill_model = ImportableFillModelConfig(
+        fill_model_path=f"{FifoQueueFillModel.__module__}:{FifoQueueFillModel.__name__}",
+        config_path=f"{FifoQueueFillModelConfig.__module__}:{FifoQueueFillModelConfig.__name__}",
+        config={"key": key},
+    )
+    return {
+        "trade_execution": True,
+        "queue_position": False,
+        "liquidity_consumption": True,
+        "fill_model": fill_model,
+        "modules": [*(venue.modules or []), module],
+    }

@@ -66,3 +66,20 @@ def test_cli_fill_options(catalog: Path, tmp_path: Path) -> None:  # noqa: F811
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0
     assert "latency.json" in bad.stderr
+
+
+def test_fifo_model_fills_the_maker(catalog: Path) -> None:  # noqa: F811
+    result = run_backtest(
+        catalog,
+        "strategies.book_maker:BookMaker",
+        CONFIGS / "book_maker.json",
+        fills=FillOptions("fifo"),
+        start=T0,
+        end=T0 + 5 * 60 * SEC,
+    )
+    assert result.summary["fill_model"] == "fifo"
+    makers = [f for f in result.fills if f["liquidity_side"] == "MAKER"]
+    assert makers
+    # a maker fill is at the quote's own price
+    prices = {o["client_order_id"]: o["price"] for o in result.orders}
+    assert all(f["price"] == prices[f["client_order_id"]] for f in makers)
