@@ -8,9 +8,9 @@ clock (``ts_init`` of the events):
 - ``cancel_canceled``: ``OrderPendingCancel`` -> ``OrderCanceled``;
 - ``modify_updated``: ``OrderPendingUpdate`` -> ``OrderUpdated``.
 
-Rejections end a round trip without a sample. On stop it writes the counts and the p50/p90/mean
-(milliseconds) of each kind as JSON; ``bitget-nt backtest --latency-from DIR`` reads them back
-(``nautilus_bitget.backtest.fills``).
+Rejections end a round trip without a sample. On stop (and again on dispose) it writes the counts
+and the p50/p90/mean (milliseconds) of each kind as JSON; ``bitget-nt backtest --latency-from DIR``
+reads them back (``nautilus_bitget.backtest.fills``).
 """
 
 from __future__ import annotations
@@ -139,6 +139,10 @@ class LatencyRecorder(Actor):
 
     def on_stop(self) -> None:
         """Write ``out_path``."""
+        self.write()
+
+    def on_dispose(self) -> None:
+        """Write ``out_path`` again: the cancels sent on stop complete after ``on_stop``."""
         self.write()
 
     def write(self) -> Path:
