@@ -5,8 +5,9 @@
    ``strategies/configs/book_maker.json`` live against it for ``--duration`` seconds (default 180)
    while ``BitgetRecorder`` records the market to ``DIR/catalog`` and ``LatencyRecorder`` the order
    round trips to ``DIR/catalog/latency.json``;
-2. backtest the same strategy on the recording with the measured latency, once with the queue fill
-   model (``DIR/backtest``) and once with the touch fill model (``DIR/backtest-touch``);
+2. backtest the same strategy on the recording with the measured latency, with the queue fill
+   model (``DIR/backtest``, the reported one), the touch model (``DIR/backtest-touch``) and the
+   fifo model (``DIR/backtest-fifo``);
 3. compare quotes and fills (``nautilus_bitget.maker_parity``), write ``DIR/parity.json`` and
    ``DIR/report.html``, print the figures and ``DIR`` last.
 
