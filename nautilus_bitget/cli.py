@@ -214,6 +214,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="one_way nets positions, hedge keeps long and short apart",
     )
     _add_quiet(backtest)
+    backtest.add_argument(
+        "--fill-model",
+        choices=("auto", "queue", "touch", "fifo"),
+        default="auto",
+        help="resting-order fills: queue position on the L2 book, at the touch, or strict FIFO "
+        "(auto: queue when the catalog has order book deltas and trades, else touch)",
+    )
+    latency = backtest.add_mutually_exclusive_group()
+    latency.add_argument(
+        "--latency-ms", type=float, default=None, help="order command delay (default: none)"
+    )
+    latency.add_argument(
+        "--latency-file", default=None, help="a live run's latency.json (default: none)"
+    )
+    latency.add_argument(
+        "--latency-from",
+        default=None,
+        help="live run folder (live --record DIR) holding latency.json (default: none)",
+    )
     backtest.set_defaults(target="nautilus_bitget.backtest.cli:run")
 
     live = _command(
@@ -269,12 +288,22 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "demo",
         "simulator -> record -> live -> backtest -> parity report",
-        ["bitget-nt demo", "bitget-nt demo --duration 60 --out demo-out/quick"],
+        [
+            "bitget-nt demo",
+            "bitget-nt demo --duration 60 --out demo-out/quick",
+            "bitget-nt demo --strategy book --duration 180",
+        ],
         notes="Prints the output folder last; open its report.html.",
     )
     demo.add_argument("--out", default=None, help="output folder (default: demo-out/<UTC time>)")
     demo.add_argument(
         "--duration", type=float, default=None, help="live run seconds (default: 150)"
+    )
+    demo.add_argument(
+        "--strategy",
+        choices=("bar", "book"),
+        default="bar",
+        help="bar: EMACross on 1 s bars (what make demo runs); book: the BookMaker maker parity",
     )
     demo.set_defaults(target="nautilus_bitget.demo:run")
 

@@ -179,7 +179,8 @@ def build_live_node(
     instrument_ids : list[str], optional
         Instruments to load (default: those named in the strategy config).
     record_path : str, optional
-        Also record the instruments' market data to this catalog (``BitgetRecorder``).
+        Also record the instruments' market data to this catalog (``BitgetRecorder``) and the
+        order round-trip latency to ``latency.json`` in it (``LatencyRecorder``).
     record_flush_secs : float, default 2.0
         Recorder flush interval.
     position_mode : {"one_way", "hedge"}, optional
@@ -263,6 +264,9 @@ def build_live_node(
                 ),
             ),
         )
+        from nautilus_bitget.latency import latency_recorder_for
+
+        node.trader.add_actor(latency_recorder_for(record_path))  # RECORD/latency.json
     for actor in extra_actors or []:
         node.trader.add_actor(actor)
     node.trader.add_strategy(strategy)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nautilus_bitget.backtest.fills import fill_options
 from nautilus_bitget.backtest.loader import StrategyLoadError
 from nautilus_bitget.backtest.progress import BacktestProgress
 from nautilus_bitget.backtest.runner import BacktestError
 from nautilus_bitget.backtest.runner import run_backtest
+from nautilus_bitget.common.errors import BitgetConfigError
 
 
 SUMMARY_LINES = [
@@ -16,6 +18,7 @@ SUMMARY_LINES = [
     ("start", "start"),
     ("end", "end"),
     ("book_type", "book type"),
+    ("fill_model", "fill model"),
     ("orders", "orders"),
     ("fills", "fills"),
     ("starting_balance", "starting balance"),
@@ -56,6 +59,7 @@ def format_summary(summary: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt backtest`` with parsed ``args``; return the exit code."""
     try:
+        fills = fill_options(args)
         with BacktestProgress(args.catalog, False if getattr(args, "quiet", False) else None):
             result = run_backtest(
                 args.catalog,
@@ -65,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
                 balance=args.balance,
                 leverage=args.leverage,
                 position_mode=args.position_mode,
+                fills=fills,
             )
-    except (StrategyLoadError, BacktestError) as e:
+    except (StrategyLoadError, BacktestError, BitgetConfigError) as e:
         print(f"bitget-nt backtest: {e}", file=sys.stderr)
         return 2
     print(f"Backtest of {args.strategy}")
