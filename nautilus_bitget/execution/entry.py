@@ -38,6 +38,7 @@ from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes
+from nautilus_bitget.execution.transport import OrderTransport
 
 
 class OrderEntry:
@@ -52,7 +53,9 @@ class OrderEntry:
     Parameters
     ----------
     api : TradingApi
-        The API family in use (wire bodies, place endpoints, batch size).
+        The API family in use (wire bodies, TP/SL endpoints, batch size).
+    transport : OrderTransport
+        Where place requests go (``order_entry``: REST or the trade socket).
     routes : Routes
         Instrument routes.
     registry : OrderRegistry
@@ -77,6 +80,7 @@ class OrderEntry:
     def __init__(
         self,
         api: TradingApi,
+        transport: OrderTransport,
         routes: Routes,
         registry: OrderRegistry,
         cache: Cache,
@@ -89,6 +93,7 @@ class OrderEntry:
         log: Any,
     ) -> None:
         self._api = api
+        self._transport = transport
         self._routes = routes
         self._orders = registry
         self._cache = cache
@@ -208,7 +213,8 @@ class OrderEntry:
             if order.client_order_id in self._orders.tpsl_plans:
                 venue_order_id = await self._api.place_tpsl(body)
             else:
-                venue_order_id = await self._api.place(body, trigger=is_plan)
+                route = self._routes.of(order.instrument_id)
+                venue_order_id = await self._transport.place(route, body, trigger=is_plan)
         except BitgetRequestError as e:
             self._emitter.rejected_by_venue(order, e)
             return
@@ -221,7 +227,7 @@ class OrderEntry:
 
     async def _place_batch(self, chunk: list[tuple[Any, dict[str, Any]]], route: Route) -> None:
         try:
-            result = await self._api.place_batch(route, [body for _, body in chunk])
+            result = await self._transport.place_batch(route, [body for _, body in chunk])
         except BitgetRequestError as e:
             for order, _ in chunk:
                 self._emitter.rejected_by_venue(order, e)
