@@ -256,8 +256,12 @@ class WsServerBase:
         elif op == "login" and isinstance(args, list):
             await self._login(conn, args)
         else:
-            # bitget-protocol.md 8.3: e.g. {"op":"ping"} -> 30002
-            conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
+            await self._on_other_op(conn, msg, text)
+
+    async def _on_other_op(self, conn: WsConn, msg: dict, text: str) -> None:
+        """Answer an op this socket does not serve (private sockets add ``trade``)."""
+        # bitget-protocol.md 8.3: e.g. {"op":"ping"} -> 30002
+        conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
 
     def _subscribe_allowed(self, conn: WsConn, now: float) -> bool:
         # bitget-protocol.md 3.1: 240 subscribe requests per hour per connection

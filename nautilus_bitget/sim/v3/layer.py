@@ -17,6 +17,7 @@ from nautilus_bitget.sim.v3.orders import V3Context
 from nautilus_bitget.sim.v3.orders import V3Orders
 from nautilus_bitget.sim.v3.ws import V3PrivateWs
 from nautilus_bitget.sim.v3.ws import V3PublicWs
+from nautilus_bitget.sim.v3.ws_trade import UtaWsTradeOps
 from nautilus_bitget.sim.ws_public import drop_sockets
 
 
@@ -37,9 +38,9 @@ class SimV3:
         self.orders = V3Orders(ctx.exchange)
         self.public = V3PublicWs(ctx)
         self.private = V3PrivateWs(ctx, self.orders)
-        self.rest: RestApi[V3Context] = RestApi(
-            "/api/v3/", rest.DIALECT, V3Context(ctx.exchange, now_ms, self.orders), rest.ROUTES
-        )
+        v3ctx = V3Context(ctx.exchange, now_ms, self.orders)
+        self.private.trade_ops = UtaWsTradeOps(v3ctx, ctx.faults)
+        self.rest: RestApi[V3Context] = RestApi("/api/v3/", rest.DIALECT, v3ctx, rest.ROUTES)
 
     @property
     def seq_as_string(self) -> bool:
