@@ -6,7 +6,7 @@ A family's ``WsTradeDialect`` builds the request frames of the trade ops from th
 request by ``id``). Capabilities say what the family can do over the socket; the rest goes over
 REST (``execution.transport``):
 
-- classic v2 (bitget-protocol.md 3.7): ``place-order`` and ``cancel-order``; no batch, no modify.
+- classic v2 (bitget-protocol.md 3.5): ``place-order`` and ``cancel-order``; no batch, no modify.
 - UTA v3 (bitget-protocol-uta.md 4.7): ``place-order``, ``cancel-order``, ``modify-order``,
   ``batch-place`` and ``batch-cancel`` (at most 20 orders).
 """

@@ -1,4 +1,4 @@
-"""``WsTradeDialect`` of the classic account: v2 ``op: "trade"`` (bitget-protocol.md 3.7)."""
+"""``WsTradeDialect`` of the classic account: v2 ``op: "trade"`` (bitget-protocol.md 3.5)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ _ROUTED: Final[frozenset[str]] = frozenset({"symbol", "productType"})
 
 
 class ClassicWsTrade:
-    """Classic v2: ``place-order`` / ``cancel-order`` only (3.7); batches and modify use REST."""
+    """Classic v2: ``place-order`` / ``cancel-order`` only (3.5); batches and modify use REST."""
 
     name: str = "v2"
     modifies: bool = False
@@ -40,21 +40,21 @@ class ClassicWsTrade:
         return _ENCODE({"op": "trade", "args": [arg]}).decode()
 
     def place(self, req_id: str, route: Route, body: dict[str, Any]) -> str:
-        """``place-order``: ``params`` are the REST place-order fields (3.7)."""
+        """``place-order``: ``params`` are the REST place-order fields (3.5)."""
         params = {k: v for k, v in body.items() if k not in _ROUTED}
         return self._frame(req_id, route, "place-order", params)
 
     def cancel(self, req_id: str, route: Route, ref: dict[str, str]) -> str:
-        """``cancel-order``: ``orderId`` or ``clientOid`` and the margin coin (3.7)."""
+        """``cancel-order``: ``orderId`` or ``clientOid`` and the margin coin (3.5)."""
         return self._frame(req_id, route, "cancel-order", {**ref, "marginCoin": route.margin_coin})
 
     def place_batch(self, req_id: str, route: Route, bodies: Sequence[dict[str, Any]]) -> str:
         """Not offered on the classic socket (``batch_max`` 0)."""
-        raise NotImplementedError("classic v2 has no WebSocket batch place (3.7)")
+        raise NotImplementedError("classic v2 has no WebSocket batch place (3.5)")
 
     def cancel_batch(self, req_id: str, route: Route, refs: Sequence[dict[str, str]]) -> str:
         """Not offered on the classic socket (``batch_max`` 0)."""
-        raise NotImplementedError("classic v2 has no WebSocket batch cancel (3.7)")
+        raise NotImplementedError("classic v2 has no WebSocket batch cancel (3.5)")
 
     def modify(
         self,
@@ -68,7 +68,7 @@ class ClassicWsTrade:
         request_id: str | None,
     ) -> str:
         """Not offered on the classic socket (``modifies`` False)."""
-        raise NotImplementedError("classic v2 has no WebSocket modify (3.7)")
+        raise NotImplementedError("classic v2 has no WebSocket modify (3.5)")
 
     def decode(self, raw: bytes) -> WsTradeReply | None:
         """Return the reply of a ``trade`` / ``error`` frame naming a request id in ``arg``."""

@@ -7,7 +7,7 @@ picks one once (``order_transport``):
 - ``RestOrderTransport``: the family's REST endpoints (``TradingApi``).
 - ``WsOrderTransport``: the family's trade ops on a dedicated, logged-in socket
   (``websocket.trade``), falling back to REST for what the family cannot do there (trigger plans;
-  classic batches and modify, bitget-protocol.md 3.7) and for every request while the socket is
+  classic batches and modify, bitget-protocol.md 3.5) and for every request while the socket is
   down. A request written to the socket whose reply is lost is an unknown outcome, like a REST
   timeout: the caller resolves it by clientOid (``OutcomeResolver``) and it is never re-sent, over
   either transport, so the fallback cannot duplicate an order.

@@ -1,7 +1,7 @@
 """
 Replies of the WebSocket order-entry ops (``op: "trade"``), both API families.
 
-Classic v2 (bitget-protocol.md 3.7): the request id and the ack are inside ``arg``:
+Classic v2 (bitget-protocol.md 3.5): the request id and the ack are inside ``arg``:
 ``{"event":"trade","arg":[{"id","instType","channel","instId","params":{"orderId","clientOid"}}],
 "code":0,"msg":"Success"}``; a refusal is the same frame (or ``event: "error"``) with a non-zero
 ``code``.

@@ -1,6 +1,6 @@
 """
 WebSocket order entry (``op: "trade"``) on the private sockets, classic v2 (bitget-protocol.md
-3.7); the UTA v3 ops are in :mod:`.v3.ws_trade`, on the same base.
+3.5); the UTA v3 ops are in :mod:`.v3.ws_trade`, on the same base.
 
 A trade request runs the same engine path as its REST twin (the REST handler is called), so the
 order, its pushes and its refusals are the venue's; only the envelope differs. Replies go to the
@@ -8,7 +8,7 @@ socket that sent the request. Per-UID rate limits per kind of op (place / cancel
 batches 5/s; over: ``30006``). Faults (``SimFaults``): ``drop_trade_ws`` executes a request and
 aborts its socket before the reply; ``delay_trade`` holds replies.
 
-Classic request / reply (3.7)::
+Classic request / reply (3.5)::
 
     {"op":"trade","args":[{"id":"r1","instType":"USDT-FUTURES","instId":"BTCUSDT",
       "channel":"place-order","params":{...REST place-order fields...}}]}
@@ -16,7 +16,7 @@ Classic request / reply (3.7)::
       "instId":"BTCUSDT","params":{"orderId":"...","clientOid":"..."}}],"code":0,"msg":"Success"}
     refused: {"event":"error","arg":[{"id":"r1",...}],"code":25212,"msg":"..."}
 
-Refusal codes are the WS trade ``25xxx`` family (3.7), the same numbers as v3.
+Refusal codes are the WS trade ``25xxx`` family (3.5), the same numbers as v3.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from nautilus_bitget.sim.v3.rest import v3_error
 from nautilus_bitget.sim.ws_public import WsConn
 
 
-# requests per second per UID by kind of op (bitget-protocol.md 3.7 / 7.2)
+# requests per second per UID by kind of op (bitget-protocol.md 3.5 / 7.2)
 TRADE_RATES: Final[dict[str, int]] = {"place": 10, "cancel": 10, "modify": 10, "batch": 5}
 RATE_LIMIT_CODE: Final[int] = 30006
 PARAM_ERROR_CODE: Final[int] = 30016
@@ -87,7 +87,7 @@ class WsTradeOps:
 
 
 class ClassicWsTradeOps(WsTradeOps):
-    """Classic v2 ``place-order`` / ``cancel-order`` (3.7)."""
+    """Classic v2 ``place-order`` / ``cancel-order`` (3.5)."""
 
     def __init__(self, ctx: RestContext, faults: SimFaults) -> None:
         super().__init__(faults)
@@ -98,7 +98,7 @@ class ClassicWsTradeOps(WsTradeOps):
         }
 
     async def handle(self, conn: WsConn, key: SimApiKey, msg: dict[str, Any]) -> None:
-        """Execute the request's one ``arg`` (3.7)."""
+        """Execute the request's one ``arg`` (3.5)."""
         args = msg.get("args")
         if not isinstance(args, list) or len(args) != 1 or not isinstance(args[0], dict):
             conn.send(wire.event("error", code=PARAM_ERROR_CODE, msg="Param error", op="trade"))

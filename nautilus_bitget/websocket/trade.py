@@ -2,7 +2,7 @@
 The trade socket: a dedicated, logged-in private connection for WebSocket order entry.
 
 Requests are written with a fresh ``id`` and the reply carrying that ``id`` completes them
-(bitget-protocol.md 3.7, bitget-protocol-uta.md 4.7). A request whose reply does not come (the
+(bitget-protocol.md 3.5, bitget-protocol-uta.md 4.7). A request whose reply does not come (the
 socket dropped after the write, or no reply within ``timeout_secs``) fails with
 ``BitgetTransportError``: its outcome is unknown and it is never re-sent here (the caller resolves
 it by clientOid). A request not written because the socket is not open fails with
@@ -81,7 +81,7 @@ class BitgetTradeSocket:
         self._timeout = timeout_secs
         self._on_bad_input = on_bad_input
         self._pending: dict[str, asyncio.Future[WsTradeReply]] = {}
-        # ids unique across reconnects and processes sharing a key (<= 40 chars, 3.7)
+        # ids unique across reconnects and processes sharing a key (<= 40 chars, 3.5)
         self._prefix = f"n{os.getpid() % 100000}x{id(self) % 10000}t"
         self._seq = itertools.count(1)
         self._limits = {k: RollingWindowLimiter(v) for k, v in TRADE_RATE_LIMITS.items()}

@@ -2,7 +2,8 @@
 WebSocket order entry on the UTA private socket (bitget-protocol-uta.md 4.7).
 
 Topics ``place-order``, ``batch-place`` (<= 20), ``cancel-order``, ``batch-cancel`` (<= 20) and
-``modify-order``; ``category`` in lower case on the request (upper case is refused). Each runs the
+``modify-order``; ``category`` in lower case on the request (upper case is refused; optional for
+cancel and modify). Each runs the
 REST twin (3.6), so ids, pushes and refusal codes are the v3 ones::
 
     {"op":"trade","id":"r1","category":"usdt-futures","topic":"place-order","args":[{...}]}
@@ -31,6 +32,8 @@ from nautilus_bitget.sim.ws_trade import WsTradeOps
 
 
 _Handler = Callable[[V3Context, RestCall], Any]
+# 4.7: topics whose ``category`` may be left out
+OPTIONAL_CATEGORY = frozenset({"cancel-order", "batch-cancel", "modify-order"})
 
 
 class UtaWsTradeOps(WsTradeOps):
@@ -60,9 +63,7 @@ class UtaWsTradeOps(WsTradeOps):
             or not isinstance(args, list)
             or not args
             or not all(isinstance(a, dict) for a in args)
-            or not isinstance(category, str)
-            or category != category.lower()  # 4.7: lower case on the socket
-            or category.upper() not in FUTURES
+            or not _category_ok(category, str(topic))
         ):
             self._error(conn, head, rest.PARAM_ERROR, "Parameter verification failed")
             return
@@ -74,7 +75,8 @@ class UtaWsTradeOps(WsTradeOps):
             self._error(conn, head, str(RATE_LIMIT_CODE), "Request too many")
             return
         self.requests += 1
-        items = [{**a, "category": category.upper()} for a in args]
+        extra = {"category": category.upper()} if isinstance(category, str) else {}
+        items = [{**a, **extra} for a in args]
         try:
             data = handler(self._ctx, RestCall(key, {}, items if batch else items[0]))
         except SimError as e:
@@ -99,3 +101,12 @@ class UtaWsTradeOps(WsTradeOps):
 
     def _error(self, conn: WsConn, head: dict[str, Any], code: str, msg: str) -> None:
         self._reply(conn, wire.encode({"event": "error", **head, "code": code, "msg": msg}))
+
+
+def _category_ok(category: Any, topic: str) -> bool:
+    """4.7: lower case on the socket; optional for cancel and modify."""
+    if category is None:
+        return topic in OPTIONAL_CATEGORY
+    return (
+        isinstance(category, str) and category == category.lower() and category.upper() in FUTURES
+    )
