@@ -10,6 +10,7 @@ a trigger plan, except a reduce-only one whose position is open: that is a closi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,29 @@ from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes
 from nautilus_bitget.execution.transport import OrderTransport
+
+
+class DeferredSubmitted:
+    """
+    ``OrderSubmitted`` of one order, emitted once: on the next loop pass, or at once when the
+    venue's answer is handled first (whichever comes first).
+
+    The place request is written before the event is generated, so NautilusTrader's bookkeeping
+    of the event runs while the request is in flight instead of before it (tick-to-trade). Any
+    answer arrives by I/O, later than the next loop pass, so the event order is unchanged.
+    """
+
+    __slots__ = ("_emit", "_order")
+
+    def __init__(self, emit: Callable[[Order], None], order: Order) -> None:
+        self._emit: Callable[[Order], None] | None = emit
+        self._order = order
+
+    def __call__(self) -> None:
+        """Emit the event unless it was emitted already."""
+        emit, self._emit = self._emit, None
+        if emit is not None:
+            emit(self._order)
 
 
 class OrderEntry:
@@ -114,8 +138,9 @@ class OrderEntry:
         except BitgetOrderDenied as e:
             self._emitter.denied(order, str(e))
             return
-        self._emitter.submitted(order)
-        await self._place(order, is_plan, body)
+        submitted = DeferredSubmitted(self._emitter.submitted, order)
+        asyncio.get_running_loop().call_soon(submitted)
+        await self._place(order, is_plan, body, submitted)
 
     async def submit_list(self, command: SubmitOrderList) -> None:
         """
@@ -208,7 +233,13 @@ class OrderEntry:
             is_open = net > 0 if hold_side == "long" else net < 0
         return hold_side if is_open else None
 
-    async def _place(self, order: Order, is_plan: bool, body: dict[str, Any]) -> None:
+    async def _place(
+        self,
+        order: Order,
+        is_plan: bool,
+        body: dict[str, Any],
+        submitted: DeferredSubmitted | None = None,
+    ) -> None:
         try:
             if order.client_order_id in self._orders.tpsl_plans:
                 venue_order_id = await self._api.place_tpsl(body)
@@ -216,12 +247,18 @@ class OrderEntry:
                 route = self._routes.of(order.instrument_id)
                 venue_order_id = await self._transport.place(route, body, trigger=is_plan)
         except BitgetRequestError as e:
+            if submitted is not None:
+                submitted()
             self._emitter.rejected_by_venue(order, e)
             return
         except BitgetError as e:
+            if submitted is not None:
+                submitted()
             self._log.warning(f"Submit {order.client_order_id}: outcome unknown ({e}); querying")
             await self._resolver.resolve_unknown(order, is_plan)
             return
+        if submitted is not None:
+            submitted()
         if venue_order_id:
             self._emitter.accepted(order, venue_order_id, self._clock.timestamp_ns())
 

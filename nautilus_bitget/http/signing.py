@@ -8,8 +8,7 @@ Nothing here logs or stores a secret; every function takes the secret and return
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import binascii
 import hmac
 from collections.abc import Mapping
 from typing import Any
@@ -41,8 +40,9 @@ def sign(secret: str, prehash: str) -> str:
     str
 
     """
-    digest = hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    # one-shot C HMAC (hmac.digest): several times cheaper than an hmac.new object per request
+    digest = hmac.digest(secret.encode(), prehash.encode(), "sha256")
+    return binascii.b2a_base64(digest, newline=False).decode()
 
 
 def rest_prehash(timestamp: str, method: str, path: str, query: str = "", body: str = "") -> str:
