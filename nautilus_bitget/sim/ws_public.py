@@ -106,6 +106,20 @@ class WsConn:
             return
         self._wake.set()
 
+    async def send_now(self, data: bytes) -> None:
+        """
+        Write one text frame from the calling task (a reply written as soon as it exists, as a
+        REST response is); queued behind earlier frames when any are waiting.
+        """
+        if self._out or self.closed:
+            self.send(data)
+            return
+        try:
+            await self.ws.send_frame(data, WSMsgType.TEXT)
+            self.sent += 1
+        except (ConnectionError, RuntimeError):
+            self.abort()
+
     async def run_writer(self) -> None:
         """Drain the outbound queue into the socket."""
         ws = self.ws

@@ -75,7 +75,7 @@ class WsTradeOps:
         taken.append(now)
         return True
 
-    def _reply(self, conn: WsConn, data: bytes) -> None:
+    async def _reply(self, conn: WsConn, data: bytes) -> None:
         faults = self._faults
         if faults.take_drop_trade():
             conn.abort()  # executed, reply lost
@@ -83,7 +83,8 @@ class WsTradeOps:
         if faults.trade_delay_ms > 0:
             asyncio.get_running_loop().call_later(faults.trade_delay_ms / 1000.0, conn.send, data)
             return
-        conn.send(data)
+        # written now, like a REST response (the request's pushes go out on their own sockets)
+        await conn.send_now(data)
 
 
 class ClassicWsTradeOps(WsTradeOps):
@@ -114,11 +115,13 @@ class ClassicWsTradeOps(WsTradeOps):
         route = self._channels.get(str(channel))
         params = arg.get("params")
         if not arg.get("id") or route is None or not isinstance(params, dict):
-            self._reply(conn, wire.event("error", [echo], code=PARAM_ERROR_CODE, msg="Param error"))
+            await self._reply(
+                conn, wire.event("error", [echo], code=PARAM_ERROR_CODE, msg="Param error")
+            )
             return
         handler, kind = route
         if not self._allowed(key.uid, kind):
-            self._reply(
+            await self._reply(
                 conn, wire.event("error", [echo], code=RATE_LIMIT_CODE, msg="Request too many")
             )
             return
@@ -129,6 +132,8 @@ class ClassicWsTradeOps(WsTradeOps):
         except SimError as e:
             err = v3_error(e.code, e.msg)
             code: int | str = int(err.code) if err.code.isdigit() else err.code
-            self._reply(conn, wire.event("error", [echo], code=code, msg=err.msg))
+            await self._reply(conn, wire.event("error", [echo], code=code, msg=err.msg))
             return
-        self._reply(conn, wire.event("trade", [{**echo, "params": data}], code=0, msg="Success"))
+        await self._reply(
+            conn, wire.event("trade", [{**echo, "params": data}], code=0, msg="Success")
+        )

@@ -65,14 +65,16 @@ class UtaWsTradeOps(WsTradeOps):
             or not all(isinstance(a, dict) for a in args)
             or not _category_ok(category, str(topic))
         ):
-            self._error(conn, head, rest.PARAM_ERROR, "Parameter verification failed")
+            await self._error(conn, head, rest.PARAM_ERROR, "Parameter verification failed")
             return
         handler, kind, batch = route
         if not batch and len(args) != 1:
-            self._error(conn, head, rest.PARAM_ERROR, "Parameter verification failed: one order")
+            await self._error(
+                conn, head, rest.PARAM_ERROR, "Parameter verification failed: one order"
+            )
             return
         if not self._allowed(key.uid, kind):
-            self._error(conn, head, str(RATE_LIMIT_CODE), "Request too many")
+            await self._error(conn, head, str(RATE_LIMIT_CODE), "Request too many")
             return
         self.requests += 1
         extra = {"category": category.upper()} if isinstance(category, str) else {}
@@ -81,7 +83,7 @@ class UtaWsTradeOps(WsTradeOps):
             data = handler(self._ctx, RestCall(key, {}, items if batch else items[0]))
         except SimError as e:
             err = rest.v3_error(e.code, e.msg)
-            self._error(conn, head, err.code, err.msg)
+            await self._error(conn, head, err.code, err.msg)
             return
         now = str(self._ctx.now_ms())
         if batch:
@@ -97,10 +99,10 @@ class UtaWsTradeOps(WsTradeOps):
         else:
             out = [{"symbol": items[0].get("symbol", ""), **data, "cTime": now}]
         reply = {**head, "args": out, "code": "0", "msg": "success", "ts": now}
-        self._reply(conn, wire.encode({"event": "trade", **reply}))
+        await self._reply(conn, wire.encode({"event": "trade", **reply}))
 
-    def _error(self, conn: WsConn, head: dict[str, Any], code: str, msg: str) -> None:
-        self._reply(conn, wire.encode({"event": "error", **head, "code": code, "msg": msg}))
+    async def _error(self, conn: WsConn, head: dict[str, Any], code: str, msg: str) -> None:
+        await self._reply(conn, wire.encode({"event": "error", **head, "code": code, "msg": msg}))
 
 
 def _category_ok(category: Any, topic: str) -> bool:
