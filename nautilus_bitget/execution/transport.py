@@ -157,10 +157,8 @@ class WsOrderTransport:
         self._dialect = socket.dialect
         self._rest = rest
         self._log = log
-        self.rest_fallbacks = 0
 
     def _fallback(self, what: str) -> None:
-        self.rest_fallbacks += 1
         self._log.warning(f"Trade socket down: {what} sent over REST")
 
     async def place(self, route: Route, body: dict[str, Any], *, trigger: bool) -> str | None:
