@@ -157,9 +157,13 @@ class WsOrderTransport:
         self._dialect = socket.dialect
         self._rest = rest
         self._log = log
+        self._on_rest = False
 
     def _fallback(self, what: str) -> None:
-        self._log.warning(f"Trade socket down: {what} sent over REST")
+        # once per outage: every order of it goes over REST
+        if not self._on_rest:
+            self._on_rest = True
+            self._log.warning(f"Trade socket down: {what} and later orders go over REST until back")
 
     async def place(self, route: Route, body: dict[str, Any], *, trigger: bool) -> str | None:
         """``place-order`` on the socket (trigger plans over REST)."""
@@ -172,6 +176,7 @@ class WsOrderTransport:
             except TradeSocketDown:
                 self._fallback("place")
             else:
+                self._on_rest = False
                 return reply.items[0][0] if reply.items else None
         elif not trigger:
             self._fallback("place")
