@@ -4,8 +4,8 @@ The private socket ``/v2/ws/private``: login and the account channels (bitget-pr
 Channels ``orders``, ``fill``, ``positions``, ``account`` (selector ``coin``), ``orders-algo``,
 ``positions-history``, per ``instType``. ``positions`` and ``account`` push the full set on
 subscribe and on every change; ``orders`` does not push existing orders on subscribe.
-:class:`PrivateWsBase` (login, sockets per key, push delivery under the private faults) is shared
-with the v3 private socket.
+:class:`PrivateWsBase` (login, sockets per key, push delivery under the private faults, and the
+``op: "trade"`` order entry of :mod:`.ws_trade`) is shared with the v3 private socket.
 """
 
 from __future__ import annotations
