@@ -6,13 +6,16 @@ import json
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from nautilus_bitget.api.trade_ws_v2 import ClassicWsTrade
 from nautilus_bitget.api.trade_ws_v3 import UtaWsTrade
 from nautilus_bitget.api.trading import Route
+from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.common.errors import BitgetDuplicateClientOidError
 from nautilus_bitget.common.errors import BitgetOrderNotFoundError
 from nautilus_bitget.common.errors import error_from_response
+from nautilus_bitget.config import BitgetExecClientConfig
 
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bitget" / "uta"
@@ -98,3 +101,13 @@ def test_uta_batch_items_and_whole_refusal():
     refused = dialect.decode(b'{"event":"error","id":"x","code":"25204","msg":"not exist"}')
     assert refused is not None and not refused.ok
     assert isinstance(error_from_response(None, refused.code, ""), BitgetOrderNotFoundError)
+
+
+def test_order_entry_config_is_validated_at_start_in_one_line():
+    assert BitgetExecClientConfig().order_entry == "rest"
+    assert BitgetExecClientConfig(order_entry="websocket").order_entry == "websocket"
+    with pytest.raises(BitgetConfigError) as e:
+        BitgetExecClientConfig(order_entry="ws")
+    message = str(e.value)
+    assert "\n" not in message
+    assert "order_entry" in message and "'rest', 'websocket'" in message
