@@ -38,9 +38,11 @@ class SimV3:
         self.orders = V3Orders(ctx.exchange)
         self.public = V3PublicWs(ctx)
         self.private = V3PrivateWs(ctx, self.orders)
-        v3ctx = V3Context(ctx.exchange, now_ms, self.orders)
-        self.private.trade_ops = UtaWsTradeOps(v3ctx, ctx.faults)
-        self.rest: RestApi[V3Context] = RestApi("/api/v3/", rest.DIALECT, v3ctx, rest.ROUTES)
+        self.rest: RestApi[V3Context] = RestApi(
+            "/api/v3/", rest.DIALECT, V3Context(ctx.exchange, now_ms, self.orders), rest.ROUTES
+        )
+        # WebSocket order entry runs the REST handlers with the same context
+        self.private.trade_ops = UtaWsTradeOps(self.rest.context, ctx.faults)
 
     @property
     def seq_as_string(self) -> bool:
