@@ -41,7 +41,9 @@ class ClassicWsTrade:
 
     def place(self, req_id: str, route: Route, body: dict[str, Any]) -> str:
         """``place-order``: ``params`` are the REST place-order fields (3.5)."""
-        params = {k: v for k, v in body.items() if k not in _ROUTED}
+        params = dict(body)  # a copy: the body stays whole for a REST fallback
+        for key in _ROUTED:
+            params.pop(key, None)
         return self._frame(req_id, route, "place-order", params)
 
     def cancel(self, req_id: str, route: Route, ref: dict[str, str]) -> str:

@@ -42,7 +42,9 @@ class UtaWsTrade:
 
     @staticmethod
     def _order(body: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in body.items() if k != "category"}
+        order = dict(body)  # a copy: the body stays whole for a REST fallback
+        order.pop("category", None)
+        return order
 
     def place(self, req_id: str, route: Route, body: dict[str, Any]) -> str:
         """``place-order``: the REST place-order fields without ``category`` (4.7)."""

@@ -582,7 +582,8 @@ class BitgetWebSocketClient:
             await self._send(msgspec.json.encode({"op": op, "args": batch}).decode())
 
     async def _send(self, text: str) -> None:
-        await self._send_limiter.acquire()
+        if self._send_limiter.try_acquire() != 0.0:
+            await self._send_limiter.acquire()
         ws = self._ws
         if ws is None or ws.closed:
             raise WebSocketNotConnected("websocket not connected", endpoint=self._url)
