@@ -41,6 +41,7 @@ from nautilus_bitget.sim.ws_private import PrivateWsServer
 from nautilus_bitget.sim.ws_public import PublicWsServer
 from nautilus_bitget.sim.ws_public import WsServerBase
 from nautilus_bitget.sim.ws_public import drop_sockets
+from nautilus_bitget.sim.ws_trade import ClassicWsTradeOps
 
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ class BitgetSimulator:
         ws = WsContext(self.exchange, cfg, self.faults, self.auth)
         self.public = PublicWsServer(ws)
         self.private = PrivateWsServer(ws)
+        self.private.trade_ops = ClassicWsTradeOps(
+            RestContext(self.exchange, self.now_ms), self.faults
+        )
         self.v3 = SimV3(ws, self.now_ms)
         self._sockets: tuple[WsServerBase, ...] = (
             self.public,

@@ -18,6 +18,7 @@ from nautilus_bitget.sim.v3.orders import V3Context
 from nautilus_bitget.sim.v3.orders import V3Orders
 from nautilus_bitget.sim.v3.ws import V3PrivateWs
 from nautilus_bitget.sim.v3.ws import V3PublicWs
+from nautilus_bitget.sim.v3.ws_trade import UtaWsTradeOps
 from nautilus_bitget.sim.ws_public import drop_sockets
 
 
@@ -44,6 +45,8 @@ class SimV3:
             V3Context(ctx.exchange, now_ms, self.orders),
             rest.ROUTES + key_info.V3_ROUTES,
         )
+        # WebSocket order entry runs the REST handlers with the same context
+        self.private.trade_ops = UtaWsTradeOps(self.rest.context, ctx.faults)
 
     @property
     def seq_as_string(self) -> bool:
