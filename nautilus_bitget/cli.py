@@ -274,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="set on connect (default: the account's mode, which must be one_way)",
     )
     live.add_argument(
+        "--order-entry",
+        choices=("rest", "websocket"),
+        default="rest",
+        help="place / cancel (UTA: also modify) over REST or the logged-in trade socket "
+        "(BitgetExecClientConfig.order_entry)",
+    )
+    live.add_argument(
         "--log-level",
         default=os.environ.get("BITGET_NT_LOG_LEVEL", "WARNING"),
         type=str.upper,

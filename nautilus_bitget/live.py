@@ -164,6 +164,7 @@ def build_live_node(
     trader_id: str = "TRADER-001",
     log_level: str = "INFO",
     extra_actors: list | None = None,
+    order_entry: str = "rest",
 ) -> TradingNode:
     """
     Return a built ``TradingNode`` running ``strategy`` on Bitget.
@@ -193,6 +194,9 @@ def build_live_node(
         Nautilus log level.
     extra_actors : list[Actor], optional
         More actors to add.
+    order_entry : {"rest", "websocket"}, default "rest"
+        ``BitgetExecClientConfig.order_entry``: place / cancel (/ modify) over REST or the
+        logged-in trade socket.
 
     Returns
     -------
@@ -233,6 +237,7 @@ def build_live_node(
         **common,
         position_mode=position_mode,
         leverages=leverages,
+        order_entry=order_entry,
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId(trader_id),
@@ -367,6 +372,7 @@ def run(args: argparse.Namespace) -> int:
             ws_private_url=urls[2],
             record_path=args.record,
             position_mode=args.position_mode,
+            order_entry=getattr(args, "order_entry", "rest"),
             log_level=getattr(args, "log_level", None) or default_log_level(),
             extra_actors=status_actors(
                 instrument_ids_in(fields), quiet=getattr(args, "quiet", False)
