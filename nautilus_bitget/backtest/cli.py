@@ -10,10 +10,13 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from nautilus_bitget.backtest.fills import fill_options
 from nautilus_bitget.backtest.loader import StrategyLoadError
+from nautilus_bitget.backtest.progress import BacktestProgress
 from nautilus_bitget.backtest.runner import BacktestError
 from nautilus_bitget.backtest.runner import BacktestResult
 from nautilus_bitget.backtest.runner import run_backtest
+from nautilus_bitget.common.errors import BitgetConfigError
 
 
 SUMMARY_LINES = [
@@ -21,6 +24,7 @@ SUMMARY_LINES = [
     ("start", "start"),
     ("end", "end"),
     ("book_type", "book type"),
+    ("fill_model", "fill model"),
     ("orders", "orders"),
     ("fills", "fills"),
     ("starting_balance", "starting balance"),
@@ -98,6 +102,7 @@ def run_options(args: argparse.Namespace) -> dict[str, Any]:
         "position_mode": args.position_mode,
         "start": getattr(args, "start", None),
         "end": getattr(args, "end", None),
+        "fills": fill_options(args),  # --fill-model, --latency-ms/-file/-from (fills.py)
         **({"chunk_size": chunk or None} if chunk is not None else {}),
     }
 
@@ -127,11 +132,14 @@ def execute(settings: BacktestSettings) -> BacktestResult:
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt backtest`` with parsed ``args``; return the exit code."""
     try:
-        result = execute(settings_from_args(args))
-    except (StrategyLoadError, BacktestError) as e:
+        settings = settings_from_args(args)
+        with BacktestProgress(args.catalog, False if getattr(args, "quiet", False) else None):
+            result = execute(settings)
+    except (StrategyLoadError, BacktestError, BitgetConfigError) as e:
         print(f"bitget-nt backtest: {e}", file=sys.stderr)
         return 2
     print(f"Backtest of {args.strategy}")
     print(format_summary(result.summary))
-    print(f"Results written to {result.out_dir}")
+    print(f"  {'wall time':<22}{result.summary.get('wall_secs', '?')} s")
+    print(f"Results written to {result.out_dir} (open report.html)")
     return 0

@@ -27,6 +27,9 @@ from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_bitget.backtest.fills import FillOptions
+from nautilus_bitget.backtest.fills import apply_fill_options
+from nautilus_bitget.backtest.fills import arrival_actors
 from nautilus_bitget.backtest.funding import read_funding_payments
 from nautilus_bitget.backtest.loader import build_config
 from nautilus_bitget.backtest.loader import load_config_dict
@@ -34,6 +37,7 @@ from nautilus_bitget.backtest.loader import load_strategy
 from nautilus_bitget.backtest.sampler import EquitySampler
 from nautilus_bitget.backtest.streaming import DEFAULT_CHUNK_SIZE
 from nautilus_bitget.backtest.streaming import StreamingBacktestNode
+from nautilus_bitget.backtest.timeline import order_event_rows
 from nautilus_bitget.backtest.venue import INSTRUMENT_DATA_TYPES
 from nautilus_bitget.backtest.venue import build_data_configs
 from nautilus_bitget.backtest.venue import build_venue_config
@@ -79,6 +83,7 @@ class BacktestResult:
     samples: list[tuple] = field(default_factory=list)
     funding: list[tuple] = field(default_factory=list)
     out_dir: Path | None = None
+    order_events: list[dict[str, Any]] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Any:
         return self.summary[key]
@@ -96,6 +101,7 @@ def run_backtest(
     start: str | int | None = None,
     end: str | int | None = None,
     fill_model: Any | None = None,
+    fills: FillOptions | None = None,
     settle_funding: bool = True,
     chunk_size: int | None = DEFAULT_CHUNK_SIZE,
     storage_options: dict[str, Any] | None = None,
@@ -125,6 +131,9 @@ def run_backtest(
         Time range (ISO string or UNIX ns).
     fill_model : ImportableFillModelConfig, optional
         Fill model of the simulated venue.
+    fills : FillOptions, optional
+        Queue or touch fills and command latency (``fills.py``); default: queue when the catalog
+        has order book deltas and trades, no latency.
     settle_funding : bool, default True
         Apply funding payments (``FundingSettlementModule``).
     chunk_size : int, optional
@@ -178,6 +187,7 @@ def run_backtest(
         fill_model=fill_model,
         settle_funding=settle_funding,
     )
+    venue_config, fill_info = apply_fill_options(venue_config, fills, contents, instrument_ids)
     currency = balance.split()[-1]
     span_ns = _time_span_ns(catalog, contents, instrument_ids)
     sampler = ImportableActorConfig(
@@ -196,7 +206,7 @@ def run_backtest(
         # the same bar settings as the live node (live.py): internal time bars start with the
         # first full bar in both, so a live run and its backtest aggregate identical bars
         data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=SKIP_FIRST_BAR),
-        actors=[sampler],
+        actors=[sampler, *arrival_actors(fills)],
         strategies=[
             ImportableStrategyConfig(
                 strategy_path=loaded.strategy_path,
@@ -228,6 +238,7 @@ def run_backtest(
             "catalog": catalog_str,
             "instruments": [str(i) for i in instrument_ids],
             "book_type": venue_config.book_type,
+            **fill_info,
             "oms_type": venue_config.oms_type,
             "leverage": venue_config.default_leverage,
             "data_types": sorted(
@@ -340,6 +351,7 @@ def _collect(engine, currency_code: str, balance: str) -> BacktestResult:
         positions=positions,
         samples=samples,
         funding=[(ts, iid, str(a), c) for ts, iid, a, c in funding],
+        order_events=order_event_rows(cache.orders()),
     )
 
 

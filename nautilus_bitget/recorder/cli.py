@@ -53,7 +53,6 @@ def _parse_symbols(text: str) -> tuple[str, ...] | None:
 def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str | None]):
     """Return ``(node, recorder)``: a data-only TradingNode with a ``BitgetRecorder``."""
     from nautilus_trader.config import InstrumentProviderConfig
-    from nautilus_trader.config import LoggingConfig
     from nautilus_trader.config import TradingNodeConfig
     from nautilus_trader.live.node import TradingNode
     from nautilus_trader.model.identifiers import ClientId
@@ -61,6 +60,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
 
     from nautilus_bitget.config import BitgetDataClientConfig
     from nautilus_bitget.factories import BitgetLiveDataClientFactory
+    from nautilus_bitget.logs import node_logging
     from nautilus_bitget.recorder.actor import BitgetRecorder
     from nautilus_bitget.recorder.actor import BitgetRecorderConfig
 
@@ -82,6 +82,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     env_status = os.environ.get(STATUS_ENV)
     status = bool(getattr(args, "status", False)) or env_status == "1"
     status = status or (env_status != "0" and sys.stderr.isatty())
+    status = status and not getattr(args, "quiet", False)
     recorder_config = BitgetRecorderConfig(
         catalog_path=args.catalog,
         symbols=symbols,
@@ -90,10 +91,11 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         flush_interval_secs=args.flush_secs,
         storage_options=storage_options_from_env(),
         status=status,
+        status_duration_secs=args.duration,
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId("RECORDER-001"),
-        logging=LoggingConfig(log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO")),
+        logging=node_logging(data_only=True),
         data_clients={"BITGET": data_config},
         timeout_connection=30.0,
         timeout_disconnection=5.0,
@@ -168,6 +170,11 @@ def info(args: argparse.Namespace) -> int:
     from nautilus_bitget.recorder.catalog_tools import info_dict
     from nautilus_bitget.recorder.writer import CatalogWriter
 
+    if "://" not in args.path and not os.path.isdir(args.path):
+        raise ValueError(
+            f"no catalog at {args.path}: record or download into it first, or try "
+            "`bitget-nt catalog info data/sample`"
+        )
     writer = CatalogWriter(args.path, storage_options_from_env())
     data = info_dict(writer)
     if getattr(args, "json", False):

@@ -49,6 +49,10 @@ CONNECT_TIMEOUT_SECS: Final[float] = 10.0
 SubscriptionKey = tuple[tuple[str, str], ...]
 
 
+class WebSocketNotConnected(BitgetTransportError):
+    """A send on a socket that is not open: nothing was written."""
+
+
 class _Event(msgspec.Struct, frozen=True):
     event: str | None = None
     code: str | int | None = None
@@ -550,6 +554,20 @@ class BitgetWebSocketClient:
 
     # -- sending ------------------------------------------------------------------------------
 
+    async def send(self, text: str) -> None:
+        """
+        Send one text frame (within the per-connection message limit, bitget-protocol.md 3.1).
+
+        Raises
+        ------
+        WebSocketNotConnected
+            If the socket is not open (nothing was written).
+        BitgetTransportError
+            If the write fails.
+
+        """
+        await self._send(text)
+
     async def _sync_subscriptions(self) -> None:
         # Mark before awaiting, so concurrent callers never send the same arg twice
         while True:
@@ -564,10 +582,11 @@ class BitgetWebSocketClient:
             await self._send(msgspec.json.encode({"op": op, "args": batch}).decode())
 
     async def _send(self, text: str) -> None:
-        await self._send_limiter.acquire()
+        if self._send_limiter.try_acquire() != 0.0:
+            await self._send_limiter.acquire()
         ws = self._ws
         if ws is None or ws.closed:
-            raise BitgetTransportError("websocket not connected", endpoint=self._url)
+            raise WebSocketNotConnected("websocket not connected", endpoint=self._url)
         try:
             await ws.send_str(text)
         except (aiohttp.ClientError, ConnectionError, RuntimeError) as e:

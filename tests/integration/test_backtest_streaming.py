@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from nautilus_bitget.backtest.fills import FillOptions
+from nautilus_bitget.backtest.fills import LatencyProfile
 from nautilus_bitget.backtest.runner import run_backtest
 from tests.integration.test_backtest_cli import CONFIGS
 from tests.integration.test_backtest_cli import build_catalog
@@ -40,4 +42,22 @@ def test_streamed_equals_one_shot(catalog: Path, strategy: str, config: str) -> 
     assert whole.summary["funding_payments"] == 1  # the funding update came through
     for chunk_size in (500_000, 1000, 7):
         streamed = run_backtest(catalog, strategy, CONFIGS / config, chunk_size=chunk_size)
+        assert _figures(streamed) == _figures(whole), chunk_size
+
+
+@pytest.mark.parametrize(
+    "fills",
+    [
+        FillOptions("touch"),
+        FillOptions("fifo"),
+        FillOptions("queue", LatencyProfile.constant(250.0)),
+    ],
+    ids=["touch", "fifo", "queue-latency"],
+)
+def test_streamed_equals_one_shot_for_every_fill_model(catalog: Path, fills: FillOptions) -> None:
+    maker, config = "strategies.book_maker:BookMaker", CONFIGS / "book_maker.json"
+    whole = run_backtest(catalog, maker, config, fills=fills, chunk_size=None)
+    assert whole.summary["fills"] > 0
+    for chunk_size in (1000, 7):
+        streamed = run_backtest(catalog, maker, config, fills=fills, chunk_size=chunk_size)
         assert _figures(streamed) == _figures(whole), chunk_size
