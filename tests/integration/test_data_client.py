@@ -429,7 +429,7 @@ async def test_requests_bars_trades_funding_snapshot(sim_factory) -> None:
         assert snapshots[0].deltas[-1].flags & F_LAST
 
         bars = recorder.historical[Bar]
-        assert all(b.ts_event <= time.time_ns() for b in bars)
+        assert bars and all(b.ts_event <= time.time_ns() for b in bars)
         for bar_type in {b.bar_type for b in bars}:  # last and mark bars, each in order
             ts = [b.ts_event for b in bars if b.bar_type == bar_type]
             assert ts == sorted(set(ts))

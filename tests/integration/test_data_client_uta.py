@@ -442,7 +442,7 @@ async def test_uta_requests_come_from_v3(sim_factory) -> None:
         for bar_type in {b.bar_type for b in bars}:  # last and mark bars, each in order
             ts = [b.ts_event for b in bars if b.bar_type == bar_type]
             assert ts == sorted(set(ts))
-        assert all(b.ts_event <= time.time_ns() for b in bars)
+        assert bars and all(b.ts_event <= time.time_ns() for b in bars)
         await client.instrument_provider.refresh_funding_intervals()  # v3 current-fund-rate
         await client.status.poll()  # v3 instruments
         assert client.stats.malformed == 0

@@ -772,7 +772,10 @@ async def test_submit_5xx_and_timeout_no_duplicates(sim_factory, account_mode):
         path = PLACE_PATH[account_mode]
         sim.faults.http_errors(1, 500, path=path)
         first = s.market(OrderSide.BUY)
+        # the injected 5xx answers before the venue sees the request: no order exists, the
+        # resolver finds none and the order is rejected (never re-sent)
         await s.until_status(first, OrderStatus.FILLED, OrderStatus.REJECTED, wait=10.0)
+        assert s.status(first) == OrderStatus.REJECTED
         sim.faults.hang_requests(1, path=path, secs=2.5)
         second = s.market(OrderSide.BUY)
         await s.until_status(second, OrderStatus.FILLED, OrderStatus.REJECTED, wait=10.0)

@@ -508,7 +508,6 @@ def _schema_types() -> dict[str, Any]:
 
 
 async def test_sim_output_decodes_with_client_schemas(produced):
-    pytest.importorskip("nautilus_bitget.schemas.ws_private")
     import msgspec
 
     from nautilus_bitget.schemas.envelope import BitgetResponse

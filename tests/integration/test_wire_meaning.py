@@ -28,8 +28,10 @@ from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import TriggerType
+from nautilus_trader.model.objects import Price
 from nautilus_trader.model.objects import Quantity
 
+from nautilus_bitget.constants import SIM_API_KEY
 from tests.integration.test_data_client import book_matches_sim
 from tests.integration.test_data_client import running_node
 from tests.integration.test_data_client import wait_for
@@ -158,5 +160,29 @@ async def test_reduce_only_reaches_the_wire_in_one_way_mode(sim) -> None:
         assert sent(plain)[1]["reduceOnly"] == "NO"
         path, body = sent(stop)
         assert path == PLAN and body["reduceOnly"] == "no"  # lower case on plan orders (9.7)
+    finally:
+        await s.stop()
+
+
+async def test_refused_modify_keeps_the_price_and_emits_the_rejection(sim) -> None:
+    s = Stack(sim, "one_way")
+    await s.start()
+    try:
+        price = s.px("0.90")
+        order = s.limit(OrderSide.BUY, price, Quantity.from_str("0.010"))
+        await s.until_status(order, OrderStatus.ACCEPTED)
+        # BTCUSDT's tick is 0.1 (bitget-protocol.md 9.1): the venue refuses an off-tick price
+        off_tick = Price.from_str(f"{price.as_decimal() - Decimal('0.95'):.2f}")
+        s.strategy.modify_order(order, price=off_tick)
+
+        def events() -> list[str]:
+            return [type(e).__name__ for e in s.cache.order(order.client_order_id).events]
+
+        await s.until(lambda: "OrderModifyRejected" in events(), what="modify rejected")
+        assert "OrderUpdated" not in events()
+        assert s.cache.order(order.client_order_id).price == price
+        assert s.status(order) == OrderStatus.ACCEPTED
+        (venue,) = sim.exchange.pending_orders(SIM_API_KEY, "USDT-FUTURES")
+        assert Decimal(venue.price) == price.as_decimal()
     finally:
         await s.stop()
