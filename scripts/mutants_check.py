@@ -6,9 +6,9 @@ Usage::
     .venv/bin/python scripts/mutants_check.py [--tier integration|unit|both] [--only NAME ...]
 
 Tier ``integration`` runs ``tests/integration`` and ``tests/e2e`` (no unit tests); ``unit`` runs
-``tests/unit``. Each run stops at the first failure (``-x``) and lists the tests most likely to
-fail first, so a caught mutant is quick; a surviving mutant runs its whole tier. The source is
-restored even when interrupted. Exit status 1 when any mutant survives.
+``tests/unit``. Each run stops at the first failure (``-x``); the tier's test files most likely to
+fail are run first on their own (a caught mutant is quick), and only when they pass is the whole
+tier run. The source is restored even when interrupted. Exit status 1 when any mutant survives.
 """
 
 from __future__ import annotations
@@ -101,24 +101,24 @@ TIERS = {"integration": ("tests/integration", "tests/e2e"), "unit": ("tests/unit
 
 def run_tier(mutant: Mutant, tier: str) -> tuple[bool, float, str]:
     """Return (caught, seconds, the first failing test) of ``mutant`` under ``tier``."""
-    first = [p for p in mutant.first.get(tier, ()) if (ROOT / p).exists()]
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-x",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "addopts=",
-        *first,
-        *TIERS[tier],
-    ]
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    first = [p for p in mutant.first.get(tier, ()) if (ROOT / p).exists()]
+    for paths in (first, list(TIERS[tier])):
+        if not paths:
+            continue
+        caught, failure = _pytest(paths)
+        if caught:
+            return True, time.monotonic() - start, failure
+    return False, time.monotonic() - start, ""
+
+
+def _pytest(paths: list[str]) -> tuple[bool, str]:
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+    proc = subprocess.run(  # noqa: S603 - our own interpreter
+        [*cmd, *paths], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     failed = [ln for ln in proc.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))]
-    return proc.returncode != 0, time.monotonic() - start, failed[0] if failed else ""
+    return proc.returncode != 0, failed[0] if failed else ""
 
 
 def main() -> int:

@@ -157,14 +157,14 @@ class Stack:
     def status(self, order: Any) -> OrderStatus:
         return self.cache.order(order.client_order_id).status
 
-    async def until(self, predicate: Any, wait: float = 8.0, what: str = "") -> None:
+    async def until(self, predicate: Any, wait: float = 20.0, what: str = "") -> None:
         deadline = self.loop.time() + wait
         while not predicate():
             if self.loop.time() > deadline:
                 raise AssertionError(f"timed out waiting for {what or predicate}")
             await asyncio.sleep(0.02)
 
-    async def until_status(self, order: Any, *statuses: OrderStatus, wait: float = 8.0) -> None:
+    async def until_status(self, order: Any, *statuses: OrderStatus, wait: float = 20.0) -> None:
         await self.until(
             lambda: self.status(order) in statuses,
             wait,
@@ -192,9 +192,20 @@ class Stack:
     def sim_fills(self) -> list[Any]:
         return self.sim.exchange.fills(SIM_API_KEY, PRODUCT, limit=100_000)
 
-    async def assert_matches_venue(self) -> None:
-        # Let in-flight pushes land.
-        await asyncio.sleep(0.3)
+    async def assert_matches_venue(self, wait: float = 15.0) -> None:
+        # In-flight pushes land asynchronously: retry the whole comparison until it holds (a
+        # generous deadline, no fixed sleep), then report the last difference.
+        deadline = self.loop.time() + wait
+        while True:
+            try:
+                self._check_matches_venue()
+                return
+            except AssertionError:
+                if self.loop.time() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    def _check_matches_venue(self) -> None:
         ex = self.sim.exchange
         sim_trade_ids = sorted(f.trade_id for f in self.sim_fills())
         ours = self.nautilus_trade_ids()
