@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = Path(sys.executable).parent / "mutmut"
+# mutmut 3 names: <module>.x_<function>__mutmut_<n> or <module>.x\u01c1<Class>\u01c1<method>__mutmut_<n>
+MUTANT = re.compile(r"^(.*?)\.x[_\u01c1]")
 
 
 def main() -> int:
@@ -39,7 +42,8 @@ def main() -> int:
         name, _, status = line.strip().rpartition(": ")
         if not name:
             continue
-        module = name.split(".x")[0].rsplit(".", 1)[0] if ".x" in name else name
+        match = MUTANT.match(name)
+        module = match.group(1) if match else name
         by_module[module][status] += 1
         if status == "survived":
             survivors.append(name)
