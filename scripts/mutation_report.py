@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = Path(sys.executable).parent / "mutmut"
-# mutmut 3 names: <module>.x_<function>__mutmut_<n> or <module>.x\u01c1<Class>\u01c1<method>__mutmut_<n>
+# mutmut 3 names: <module>.x_<function>__mutmut_<n> and, for methods,
+# <module>.x\u01c1<Class>\u01c1<method>__mutmut_<n>
 MUTANT = re.compile(r"^(.*?)\.x[_\u01c1]")
 
 
