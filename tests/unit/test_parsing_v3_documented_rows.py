@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
+
 from nautilus_bitget.parsing import execution_v3 as p3
 from tests.samples import SAMPLES
 
@@ -157,3 +159,58 @@ def test_strategy_push_every_field() -> None:
     )
     no_oid = p3.strategy_push({**row, "clientOid": ""}, hedge=False)
     assert (no_oid.clientOid, no_oid.side, no_oid.tradeSide) == (None, "buy", None)
+
+
+def test_ws_order_every_field() -> None:
+    (row,) = _data("ws_order_doc.json")
+    order = p3.ws_order(row, hedge=False)  # holdMode hedge_mode in the row wins
+    got = {k: v for k, v in msgspec.structs.asdict(order).items() if v is not None}
+    fee = got.pop("feeDetail")
+    assert got == {
+        "orderId": "xxx",
+        "instId": "BTCUSDT",
+        "clientOid": "xxx",
+        "size": "0.001",
+        "orderType": "market",
+        "force": "gtc",
+        "side": "buy",
+        "posSide": "long",
+        "posMode": "hedge_mode",
+        "tradeSide": "open",
+        "marginMode": "crossed",
+        "marginCoin": "USDT",
+        "reduceOnly": "no",
+        "status": "filled",
+        "accBaseVolume": "0.001",
+        "priceAvg": "83131.5",
+        "cTime": "1742367838101",
+        "uTime": "1742367838115",
+    }
+    assert [(d.feeCoin, d.totalFee) for d in fee] == [("USDT", "-0.0332526")]
+    limit = p3.ws_order({**row, "price": "80000", "orderType": "limit"}, hedge=False)
+    assert (limit.price, limit.orderType) == ("80000", "limit")
+
+
+def test_rest_fill_every_field() -> None:
+    data = _data("rest_trade_fills_doc.json")
+    row = (data["list"] if isinstance(data, dict) else data)[0]
+    for hedge, mode in ((True, "hedge_mode"), (False, "one_way_mode")):
+        fill = p3.fill(row, hedge=hedge)
+        got = {k: v for k, v in msgspec.structs.asdict(fill).items() if v is not None}
+        fee = got.pop("feeDetail")
+        assert got == {
+            "tradeId": "131111111111111111",
+            "orderId": "131111111111111111",
+            "symbol": "BTCUSDT",
+            "price": "106950.1",
+            "baseVolume": "0.01",
+            "clientOid": "131111111111111111",
+            "side": "sell",
+            "quoteVolume": "1069.501",
+            "profit": "-0.002",
+            "tradeSide": "open",
+            "posMode": mode,
+            "tradeScope": "taker",
+            "cTime": "1750141421721",
+        }
+        assert [(d.feeCoin, d.totalFee) for d in fee] == [("USDT", "-0.6417006")]
