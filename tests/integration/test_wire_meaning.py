@@ -186,3 +186,29 @@ async def test_refused_modify_keeps_the_price_and_emits_the_rejection(sim) -> No
         assert Decimal(venue.price) == price.as_decimal()
     finally:
         await s.stop()
+
+
+async def test_hedge_close_reaches_the_wire_as_trade_side_close(sim) -> None:
+    # bitget-protocol.md 5.5: in hedge mode a close names the position's side ("close long" is
+    # side=buy, tradeSide=close) and carries no reduceOnly
+    s = Stack(sim, "hedge")
+    await s.start()
+    try:
+        q = Quantity.from_str("0.010")
+        buy = s.market(OrderSide.BUY, q)
+        await s.until_status(buy, OrderStatus.FILLED)
+        close = s.market(OrderSide.SELL, q, reduce_only=True)
+        await s.until_status(close, OrderStatus.FILLED)
+        bodies = {}
+        for method, path, raw in sim.rest.journal:
+            if method == "POST" and path == PLACE:
+                body = msgspec.json.decode(raw)
+                bodies[body["clientOid"]] = body
+        opened = bodies[buy.client_order_id.value]
+        closed = bodies[close.client_order_id.value]
+        assert (opened["side"], opened["tradeSide"]) == ("buy", "open")
+        assert (closed["side"], closed["tradeSide"]) == ("buy", "close")
+        assert "reduceOnly" not in opened and "reduceOnly" not in closed
+        assert not sim.exchange.positions(SIM_API_KEY, "USDT-FUTURES")
+    finally:
+        await s.stop()
