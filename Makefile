@@ -51,3 +51,16 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Mutation testing of the modules where meaning lives ([tool.mutmut] in pyproject.toml); slow,
+# not part of make test. Prints the survival rate and the surviving mutants (README "Testing").
+.PHONY: mutation mutants-check
+mutation: $(STAMP)
+	$(PY) -m pip install -q -e '.[test,mutation]'
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $${MUTATION_JOBS:-2}
+	$(PY) scripts/mutation_report.py
+
+# The issue-19 meaning mutants, each against tests/integration + tests/e2e and tests/unit
+mutants-check: $(STAMP)
+	$(PY) scripts/mutants_check.py

@@ -9,8 +9,10 @@ settles funding (the exchange never sees it). ``FundingSettlementModule`` does, 
 
 - linear (USDT-M / USDC-M): ``-signed_qty * multiplier * mark * rate`` in the quote (settlement)
   currency, e.g. long 0.5 BTC, mark 60000, rate 0.0001 -> -3 USDT;
-- inverse (COIN-M): ``-signed_qty * multiplier / mark * rate`` in the base (settlement) currency,
-  which is ``Instrument.notional_value`` for inverse contracts.
+- inverse (COIN-M): quantities are in the base coin as on the wire (bitget-protocol.md 9.1), so the
+  position's USD face is ``signed_qty * multiplier * avg_px_open`` and its value is that face /
+  mark, in the base (settlement) currency: ``-signed_qty * multiplier * avg_px_open / mark * rate``,
+  e.g. long 1 BTC opened at 60000, mark 60000, rate 0.0001 -> -0.0001 BTC.
 
 A positive rate means longs pay shorts. Funding times come from the recorded
 ``FundingRateUpdate.next_funding_ns``; when absent, from ``interval`` (minutes, default 480) aligned
@@ -49,6 +51,7 @@ def funding_payment(
     *,
     multiplier: Decimal = Decimal(1),
     inverse: bool = False,
+    avg_px_open: Decimal | None = None,
 ) -> Decimal:
     """
     Return the funding amount credited to a position (negative = paid).
@@ -65,13 +68,20 @@ def funding_payment(
         Contract multiplier.
     inverse : bool, default False
         Inverse contract: the result is in the base currency.
+    avg_px_open : Decimal, optional
+        Average open price of an inverse position (its USD face is ``qty * avg_px_open``);
+        defaults to ``mark``.
 
     Returns
     -------
     Decimal
 
     """
-    notional = signed_qty * multiplier / mark if inverse else signed_qty * multiplier * mark
+    if inverse:
+        entry = mark if avg_px_open is None else avg_px_open
+        notional = signed_qty * multiplier * entry / mark
+    else:
+        notional = signed_qty * multiplier * mark
     return -notional * rate
 
 
@@ -239,6 +249,7 @@ class FundingSettlementModule(SimulationModule):
                 state.rate,
                 multiplier=instrument.multiplier.as_decimal(),
                 inverse=instrument.is_inverse,
+                avg_px_open=Decimal(str(position.avg_px_open)),
             )
             currency = instrument.get_settlement_currency()
             money = Money(amount, currency)

@@ -210,6 +210,15 @@ def build_venue_config(
                 config={},
             ),
         ]
+    # COIN-M PnL and fees in Bitget's base-coin-size terms (a no-op for linear contracts)
+    modules = [
+        *(modules or []),
+        ImportableActorConfig(
+            actor_path="nautilus_bitget.backtest.inverse:InverseSettlementModule",
+            config_path="nautilus_bitget.backtest.inverse:InverseSettlementModuleConfig",
+            config={},
+        ),
+    ]
     return BacktestVenueConfig(
         name=BITGET,
         oms_type=POSITION_MODES[position_mode],

@@ -470,18 +470,18 @@ def parse_books15_to_depth10(
     ]
     bid_counts = [1] * len(bids)
     ask_counts = [1] * len(asks)
+    # pad whenever the sides differ: a full side next to one that lost a zero-size level too
     depth = max(len(bids), len(asks))
-    if depth < 10:
-        null = BookOrder(
-            OrderSide.NO_ORDER_SIDE,
-            Price.from_raw(0, ctx.price_precision),
-            Quantity.from_raw(0, ctx.size_precision),
-            0,
-        )
-        for orders, counts in ((bids, bid_counts), (asks, ask_counts)):
-            missing = depth - len(orders)
-            orders.extend([null] * missing)
-            counts.extend([0] * missing)
+    null = BookOrder(
+        OrderSide.NO_ORDER_SIDE,
+        Price.from_raw(0, ctx.price_precision),
+        Quantity.from_raw(0, ctx.size_precision),
+        0,
+    )
+    for orders, counts in ((bids, bid_counts), (asks, ask_counts)):
+        missing = depth - len(orders)
+        orders.extend([null] * missing)
+        counts.extend([0] * missing)
     return OrderBookDepth10(
         ctx.instrument_id,
         bids,

@@ -594,8 +594,10 @@ def parse_margins(
     """
     Return per-instrument ``MarginBalance`` from ``(position row, instrument)`` pairs.
 
-    initial = ``marginSize``; maintenance = ``total * markPrice * keepMarginRate`` when the row
-    has them (hedge long and short of one instrument are summed).
+    initial = ``marginSize``; maintenance = position value x ``keepMarginRate`` when the row has
+    them: value ``total * markPrice`` (linear), ``total * openPriceAvg / markPrice`` in the base
+    coin (COIN-M: sizes in coins, USD face ``total * openPriceAvg``, bitget-protocol.md 4.7, 9.1);
+    hedge long and short of one instrument are summed.
     """
     sums: dict[InstrumentId, tuple[Decimal, Decimal, Currency]] = {}
     for row, instrument in rows:
@@ -606,7 +608,8 @@ def parse_margins(
         rate = dec(get(row, "keepMarginRate")) or Decimal(0)
         maint = total * mark * rate
         if instrument.is_inverse and mark:
-            maint = total * rate
+            entry = dec(get(row, "openPriceAvg")) or mark
+            maint = total * entry / mark * rate
         prev = sums.get(instrument.id)
         if prev is not None:
             initial += prev[0]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN
 from decimal import Decimal
 
 from nautilus_bitget.sim.core import ExchangeCore
@@ -10,6 +11,7 @@ from nautilus_bitget.sim.events import AccountChanged
 from nautilus_bitget.sim.events import FundingSettled
 from nautilus_bitget.sim.events import PositionsChanged
 from nautilus_bitget.sim.market import MarketState
+from nautilus_bitget.sim.money import MONEY_Q
 from nautilus_bitget.sim.records import FundingInfo
 
 
@@ -47,9 +49,16 @@ class FundingMixin(ExchangeCore):
         for pos in list(self._positions.values()):
             if pos.symbol != market.symbol:
                 continue
-            # linear: value = size * mark (quote); inverse (size in base coin): value = size (BTC)
-            value = pos.total if spec.inverse else pos.total * mark
+            # position value (bitget-protocol.md 4.7): linear size * mark (quote); inverse: the
+            # USD face (size * entry, sizes in base coin, 9.1) / mark, in the base coin
+            value = (
+                (pos.open_cost / mark if mark > 0 else pos.total)
+                if spec.inverse
+                else pos.total * mark
+            )
             amount = -value * rate if pos.hold_side == "long" else value * rate
+            if spec.inverse:
+                amount = amount.quantize(MONEY_Q, ROUND_HALF_EVEN)
             acct = self.accounts[pos.api_key]
             balance = acct.balances.get(pos.margin_coin, Decimal(0)) + amount
             acct.balances[pos.margin_coin] = balance

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from nautilus_bitget.sim.faults import SimFaults
 
 _log = logging.getLogger(__name__)
 
+JOURNAL_SIZE = 2000
 REMAIN_HEADER = "x-mbx-used-remain-limit"  # bitget-protocol.md 7.1: remaining quota
 
 
@@ -218,6 +220,9 @@ class RestPipeline:
         self._apis: list[tuple[RestApi[Any], dict[tuple[str, str], Route[Any]]]] = []
         # requests served per path (tests tell which transport an order took)
         self.request_counts: dict[str, int] = {}
+        # (method, path, raw body) of the latest requests, for tests that check what reached the
+        # wire independently of how the engine read it
+        self.journal: deque[tuple[str, str, bytes]] = deque(maxlen=JOURNAL_SIZE)
 
     def mount(self, api: RestApi[Any]) -> None:
         """Serve ``api``'s routes through this pipeline."""
@@ -239,6 +244,7 @@ class RestPipeline:
         if route is None:
             return wire.error("40404", "Request URL NOT FOUND", status=404)
         raw = await request.read()
+        self.journal.append((request.method, path, raw))
         try:
             key = self._authenticate(request, raw, route, dialect)
             remaining = self._take_token(request, key, route)

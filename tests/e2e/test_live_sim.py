@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 
-pytest.importorskip("nautilus_bitget.factories", reason="Bitget client factories not available")
-
 REPO = Path(__file__).resolve().parents[2]
 CONFIGS = REPO / "strategies" / "configs"
 DURATION = "25"

@@ -196,6 +196,18 @@ def test_ema_cross_from_python(catalog: Path, tmp_path: Path) -> None:
     # a position was open at the funding time: exactly one payment, never zero
     assert s["funding_payments"] == 1
     assert Decimal(s["funding_total"]) != 0
+    # its sign and size by hand: -(position at the funding time) x last mark x 0.0001
+    signed = sum(
+        Decimal(f["quantity"]) * (1 if f["side"] == "BUY" else -1)
+        for f in result.fills
+        if f["ts_event"] <= FUNDING_TS
+    )
+    # the mark in force: the last one before the funding time (the settlement comes first)
+    marks = ParquetDataCatalog(str(catalog)).query(MarkPriceUpdate, end=FUNDING_TS - 1)
+    mark = max(marks, key=lambda m: m.ts_event).value.as_decimal()
+    assert signed != 0
+    expected = -signed * mark * Decimal("0.0001")
+    assert abs(Decimal(s["funding_total"]) - expected) < Decimal("0.00000002")
     assert all(f["tags"].startswith(("decision=", "on_stop")) for f in result.fills)
     _check_outputs(out, s)
 

@@ -24,16 +24,14 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
+import ccxt.async_support as ccxt  # in the test extras: a missing ccxt fails, never skips
+import ccxt.pro as ccxtpro
 import pytest
 
-
-ccxt = pytest.importorskip("ccxt.async_support")
-ccxtpro = pytest.importorskip("ccxt.pro")
-
-from nautilus_bitget.constants import SIM_API_KEY  # noqa: E402
-from nautilus_bitget.constants import SIM_API_PASSPHRASE  # noqa: E402
-from nautilus_bitget.constants import SIM_API_SECRET  # noqa: E402
-from nautilus_bitget.sim import BitgetSimulator  # noqa: E402
+from nautilus_bitget.constants import SIM_API_KEY
+from nautilus_bitget.constants import SIM_API_PASSPHRASE
+from nautilus_bitget.constants import SIM_API_SECRET
+from nautilus_bitget.sim import BitgetSimulator
 
 
 BTC = "BTC/USDT:USDT"

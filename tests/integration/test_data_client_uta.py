@@ -250,9 +250,9 @@ async def test_uta_seq_gap_resyncs_with_string_seqs(sim_factory) -> None:
     async with running_node(sim, everything=False, **CREDS) as (_node, recorder, client):
         await book_matches_sim(recorder, sim)
         sim.faults.skip_book_seq("BTCUSDT")
-        await wait_for(lambda: client.stats.gaps >= 1, 5.0, "gap detected")
-        await wait_for(lambda: client.stats.resynced >= 1, 2.0, "fresh snapshot")
-        assert await book_matches_sim(recorder, sim, timeout=1.0) < 1.0
+        await wait_for(lambda: client.stats.gaps >= 1, 15.0, "gap detected")
+        await wait_for(lambda: client.stats.resynced >= 1, 15.0, "fresh snapshot")
+        await book_matches_sim(recorder, sim, timeout=15.0)
         assert client.stats.malformed == 0
 
 
@@ -262,9 +262,9 @@ async def test_uta_bad_checksum_resyncs(sim_factory) -> None:
         await book_matches_sim(recorder, sim)
         assert client.books.integrity("BTCUSDT").tracking_book  # v3 updates carry a checksum
         sim.faults.bad_checksum("BTCUSDT")
-        await wait_for(lambda: client.stats.checksum_failures >= 1, 5.0, "checksum failure")
-        await wait_for(lambda: client.stats.resynced >= 1, 2.0, "fresh snapshot")
-        await book_matches_sim(recorder, sim, timeout=1.0)
+        await wait_for(lambda: client.stats.checksum_failures >= 1, 15.0, "checksum failure")
+        await wait_for(lambda: client.stats.resynced >= 1, 15.0, "fresh snapshot")
+        await book_matches_sim(recorder, sim, timeout=15.0)
         assert client.stats.gaps == 0
 
 
@@ -274,10 +274,10 @@ async def test_uta_checksums_that_never_match_stop_being_verified(sim_factory) -
     sim = await sim_factory(account_mode="uta", checksum=True)
     sim.v3.public._mirror_checksum = lambda symbol: 123456789  # sim hook: "another algorithm"
     async with running_node(sim, everything=False, **CREDS) as (_node, recorder, client):
-        await wait_for(lambda: not client.books.verify_checksum, 5.0, "verification given up")
+        await wait_for(lambda: not client.books.verify_checksum, 15.0, "verification given up")
         assert client.stats.checksum_failures == CHECKSUM_GIVE_UP
-        await wait_for(lambda: client.book_synced(BTC), 2.0, "book in sync")
-        await book_matches_sim(recorder, sim, timeout=2.0)
+        await wait_for(lambda: client.book_synced(BTC), 15.0, "book in sync")
+        await book_matches_sim(recorder, sim, timeout=15.0)
         await asyncio.sleep(0.3)
         assert client.stats.checksum_failures == CHECKSUM_GIVE_UP
         assert not client.books.integrity("BTCUSDT").tracking_book
@@ -302,7 +302,7 @@ async def test_classic_and_uta_streams_give_identical_books(sim_factory, direct)
         return books[0] == books[1] == sim_levels(sim)
 
     await asyncio.sleep(1.0)
-    await wait_for(rebuilt, 3.0, "classic book == UTA book == simulator book")
+    await wait_for(rebuilt, 15.0, "classic book == UTA book == simulator book")
 
     # every update both saw is the same Nautilus object (ts_init aside)
     updates = [{d.deltas[0].sequence: _wire(d) for d in e.deltas() if not d.is_snapshot}
@@ -359,7 +359,7 @@ async def test_account_mode_picks_the_api(
     assert entry.client.instrument_provider.account_type == expected
     assert entry.client.instrument_provider.find(BTC) is not None
     await entry.subscribe_book()
-    await wait_for(lambda: entry.deltas(), 3.0, "a book snapshot")
+    await wait_for(lambda: entry.deltas(), 15.0, "a book snapshot")
 
 
 async def test_uta_account_forced_classic_fails_at_start(sim_factory, direct) -> None:
@@ -442,7 +442,7 @@ async def test_uta_requests_come_from_v3(sim_factory) -> None:
         for bar_type in {b.bar_type for b in bars}:  # last and mark bars, each in order
             ts = [b.ts_event for b in bars if b.bar_type == bar_type]
             assert ts == sorted(set(ts))
-        assert all(b.ts_event <= time.time_ns() for b in bars)
+        assert bars and all(b.ts_event <= time.time_ns() for b in bars)
         await client.instrument_provider.refresh_funding_intervals()  # v3 current-fund-rate
         await client.status.poll()  # v3 instruments
         assert client.stats.malformed == 0
@@ -470,7 +470,7 @@ async def test_subscriptions_follow_one_reference_count(sim_factory, direct) -> 
     await client._unsubscribe_quote_ticks(command(UnsubscribeQuoteTicks))
     await client._unsubscribe_mark_prices(command(UnsubscribeMarkPrices))
     assert channels() == {"ticker"}  # funding still reads the shared ticker
-    await wait_for(lambda: entry.of(FundingRateUpdate), 3.0, "funding from the ticker")
+    await wait_for(lambda: entry.of(FundingRateUpdate), 15.0, "funding from the ticker")
     marks = len(entry.of(MarkPriceUpdate))
     await asyncio.sleep(0.4)
     assert len(entry.of(MarkPriceUpdate)) == marks  # mark no longer parsed from it
@@ -479,7 +479,7 @@ async def test_subscriptions_follow_one_reference_count(sim_factory, direct) -> 
     stray = client.subscriptions.arg("trade", "BTCUSDT")
     await client.ws.subscribe([stray])
     sim.faults.drop_ws("public")
-    await wait_for(lambda: client.stats.reconnects >= 1, 5.0, "reconnect")
-    await wait_for(lambda: channels() == {"ticker"}, 2.0, "socket == reference count")
+    await wait_for(lambda: client.stats.reconnects >= 1, 15.0, "reconnect")
+    await wait_for(lambda: channels() == {"ticker"}, 15.0, "socket == reference count")
     await client._unsubscribe_funding_rates(command(UnsubscribeFundingRates))
     assert not client.ws.subscriptions

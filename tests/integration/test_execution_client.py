@@ -157,14 +157,14 @@ class Stack:
     def status(self, order: Any) -> OrderStatus:
         return self.cache.order(order.client_order_id).status
 
-    async def until(self, predicate: Any, wait: float = 8.0, what: str = "") -> None:
+    async def until(self, predicate: Any, wait: float = 20.0, what: str = "") -> None:
         deadline = self.loop.time() + wait
         while not predicate():
             if self.loop.time() > deadline:
                 raise AssertionError(f"timed out waiting for {what or predicate}")
             await asyncio.sleep(0.02)
 
-    async def until_status(self, order: Any, *statuses: OrderStatus, wait: float = 8.0) -> None:
+    async def until_status(self, order: Any, *statuses: OrderStatus, wait: float = 20.0) -> None:
         await self.until(
             lambda: self.status(order) in statuses,
             wait,
@@ -192,9 +192,20 @@ class Stack:
     def sim_fills(self) -> list[Any]:
         return self.sim.exchange.fills(SIM_API_KEY, PRODUCT, limit=100_000)
 
-    async def assert_matches_venue(self) -> None:
-        # Let in-flight pushes land.
-        await asyncio.sleep(0.3)
+    async def assert_matches_venue(self, wait: float = 15.0) -> None:
+        # In-flight pushes land asynchronously: retry the whole comparison until it holds (a
+        # generous deadline, no fixed sleep), then report the last difference.
+        deadline = self.loop.time() + wait
+        while True:
+            try:
+                self._check_matches_venue()
+                return
+            except AssertionError:
+                if self.loop.time() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    def _check_matches_venue(self) -> None:
         ex = self.sim.exchange
         sim_trade_ids = sorted(f.trade_id for f in self.sim_fills())
         ours = self.nautilus_trade_ids()
@@ -772,7 +783,10 @@ async def test_submit_5xx_and_timeout_no_duplicates(sim_factory, account_mode):
         path = PLACE_PATH[account_mode]
         sim.faults.http_errors(1, 500, path=path)
         first = s.market(OrderSide.BUY)
+        # the injected 5xx answers before the venue sees the request: no order exists, the
+        # resolver finds none and the order is rejected (never re-sent)
         await s.until_status(first, OrderStatus.FILLED, OrderStatus.REJECTED, wait=10.0)
+        assert s.status(first) == OrderStatus.REJECTED
         sim.faults.hang_requests(1, path=path, secs=2.5)
         second = s.market(OrderSide.BUY)
         await s.until_status(second, OrderStatus.FILLED, OrderStatus.REJECTED, wait=10.0)

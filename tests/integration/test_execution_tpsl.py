@@ -220,8 +220,10 @@ async def test_bracket_children_modified_through_venue_tpsl(sim_factory, account
         s.strategy.submit_order_list(resting)
         r_entry, r_sl, _ = resting.orders
         await s.until_status(r_sl, OrderStatus.ACCEPTED)
+        trigger_before = s.cache.order(r_sl.client_order_id).trigger_price
         s.strategy.modify_order(r_sl, trigger_price=s.px("0.79"))
         await s.until(lambda: "OrderModifyRejected" in event_types(s, r_sl), what="refused")
+        assert s.cache.order(r_sl.client_order_id).trigger_price == trigger_before
         s.strategy.cancel_order(r_entry)
         await s.until_status(r_entry, OrderStatus.CANCELED)
 

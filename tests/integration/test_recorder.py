@@ -184,7 +184,9 @@ async def test_record_from_simulator_and_read_back(sim_factory, tmp_path) -> Non
     # the book rebuilt from recorded deltas equals the simulator's book at stop time
     for iid, symbol in ((BTC, "BTCUSDT"), (ETH, "ETHUSDT")):
         deltas = cat.order_book_deltas(instrument_ids=[iid.value])
-        assert all(d.order.price.precision == precision[iid] for d in deltas if d.action != 4)
+        assert deltas and all(
+            d.order.price.precision == precision[iid] for d in deltas if d.action != 4
+        )
         book = OrderBook(iid, BookType.L2_MBP)
         for delta in deltas:
             book.apply_delta(delta)

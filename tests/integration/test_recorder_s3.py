@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 
+import moto.server  # noqa: F401 - test extras (with s3fs): missing, the test fails, never skips
 import pytest
 from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import TradeTick
@@ -28,9 +29,6 @@ from tests.unit.test_recorder_writer import book_msg
 from tests.unit.test_recorder_writer import make_instrument
 from tests.unit.test_recorder_writer import trade
 
-
-pytest.importorskip("moto.server")
-pytest.importorskip("s3fs")
 
 BUCKET = "recorder-test"
 

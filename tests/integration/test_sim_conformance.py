@@ -369,7 +369,24 @@ async def _ws_outputs(sim) -> dict[str, Any]:
             subs = [arg(c, "default") for c in names if c != "account"]
             subs.append({"instType": USDT, "channel": "account", "coin": "default"})
             await ws.send_str(json.dumps({"op": "subscribe", "args": subs}))
-            await asyncio.sleep(0.2)
+
+            def take(f: dict) -> None:
+                channel = f.get("arg", {}).get("channel")
+                if "data" not in f or not f["data"]:
+                    return
+                if channel == "orders" and "tradeId" not in f["data"][0]:
+                    return  # compare the fill message (the sample is one)
+                out.setdefault(names[channel], f)
+
+            acks = 0  # every subscription acknowledged before the orders that feed them
+            deadline = time.monotonic() + 20
+            while acks < len(subs) and time.monotonic() < deadline:
+                f = await recv_json(ws)
+                if f.get("event") == "subscribe":
+                    acks += 1
+                else:
+                    take(f)
+            assert acks == len(subs), f"{acks} of {len(subs)} subscriptions acknowledged"
             await signed(
                 sim, "POST", "/api/v2/mix/order/place-order", body=order_body(clientOid="w1")
             )
@@ -393,15 +410,9 @@ async def _ws_outputs(sim) -> dict[str, Any]:
                 "/api/v2/mix/order/place-order",
                 body=order_body(side="sell", reduceOnly="YES", clientOid="w2"),
             )
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not all(v in out for v in names.values()):
-                f = await recv_json(ws)
-                channel = f.get("arg", {}).get("channel")
-                if "data" not in f or not f["data"]:
-                    continue
-                if channel == "orders" and "tradeId" not in f["data"][0]:
-                    continue  # compare the fill message (the sample is one)
-                out.setdefault(names[channel], f)
+                take(await recv_json(ws))
     return out
 
 
@@ -508,7 +519,6 @@ def _schema_types() -> dict[str, Any]:
 
 
 async def test_sim_output_decodes_with_client_schemas(produced):
-    pytest.importorskip("nautilus_bitget.schemas.ws_private")
     import msgspec
 
     from nautilus_bitget.schemas.envelope import BitgetResponse

@@ -148,7 +148,7 @@ async def test_candles_forming_vs_history(sim):
         "/api/v2/mix/market/history-candles",
         {"symbol": "BTCUSDT", "productType": USDT, "granularity": "1m"},
     )
-    assert all(int(r[0]) + 60_000 <= now + 1000 for r in hist["data"])
+    assert hist["data"] and all(int(r[0]) + 60_000 <= now + 1000 for r in hist["data"])
     status, js = await public(
         sim,
         "/api/v2/mix/market/history-candles",

@@ -175,9 +175,9 @@ async def test_public_market_endpoints_decode(uta) -> None:
     assert len(book.a) == 5 and isinstance(book.a[0][0], int | float)  # JSON numbers (2.3)
     assert float(book.a[0][0]) > float(book.b[0][0]) and isinstance(book.ts, str)
     rows = await _wait_for(lambda: market.candles("USDT-FUTURES", "BTCUSDT", "1m", limit=3))
-    assert all(len(r) == 7 for r in rows)
+    assert rows and all(len(r) == 7 for r in rows)
     fills = await market.fills("USDT-FUTURES", "BTCUSDT", limit=5)
-    assert all(f.side in ("buy", "sell") for f in fills)
+    assert fills and all(f.side in ("buy", "sell") for f in fills)
     rate = (await market.current_fund_rate("BTCUSDT"))[0]
     assert rate.symbol == "BTCUSDT" and int(rate.nextUpdate) > 0
     oi = await market.open_interest("USDT-FUTURES", "BTCUSDT")

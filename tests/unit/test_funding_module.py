@@ -151,9 +151,17 @@ def test_payment_formula_by_hand() -> None:
     assert funding_payment(Decimal("0.5"), Decimal(60000), Decimal("0.0001")) == Decimal(-3)
     assert funding_payment(Decimal("-0.5"), Decimal(60000), Decimal("0.0001")) == Decimal(3)
     assert funding_payment(Decimal("2"), Decimal(60000), Decimal("-0.0002")) == Decimal(24)
-    # inverse: 1000 x 1 USD at mark 50000 = 0.02 BTC notional; rate 0.0001 -> -0.000002 BTC
-    inverse = funding_payment(Decimal(1000), Decimal(50000), Decimal("0.0001"), inverse=True)
-    assert inverse == Decimal("-0.000002")
+
+    # inverse (COIN-M, qty in BTC as on the wire): long 1 BTC opened at 60000 is a 60000 USD face;
+    # at mark 60000 its value is 1 BTC -> pays 0.0001 BTC; at mark 50000 it is 1.2 BTC -> 0.00012
+    def inverse(qty: str, mark: int) -> Decimal:
+        return funding_payment(
+            Decimal(qty), Decimal(mark), Decimal("0.0001"), inverse=True, avg_px_open=Decimal(60000)
+        )
+
+    assert inverse("1", 60000) == Decimal("-0.0001")
+    assert inverse("1", 50000) == Decimal("-0.00012")
+    assert inverse("-1", 50000) == Decimal("0.00012")
 
 
 def test_next_funding_time_on_utc_grid() -> None:

@@ -364,6 +364,7 @@ async def test_signed_call_without_credentials_fails_fast(fake: FakeRest) -> Non
 
 
 async def test_close_then_reuse_opens_a_new_session(client: BitgetHttpClient) -> None:
-    await client.get("/api/v2/mix/market/contracts")
+    first = await client.get("/api/v2/mix/market/contracts")
     await client.close()
-    await client.get("/api/v2/mix/market/contracts")
+    again = await client.get("/api/v2/mix/market/contracts")  # a new session, same answer
+    assert again and again == first

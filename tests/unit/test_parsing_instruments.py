@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import msgspec
@@ -212,7 +213,9 @@ def test_numbers_as_json_numbers() -> None:
 
 
 def test_unknown_coin_registered_before_from_str() -> None:
-    code = "QZXB"  # a coin Nautilus does not know
+    # a coin Nautilus does not know, new on every run (registration is process-global: a second
+    # run in one process, as mutmut's, would otherwise find it registered)
+    code = "QZ" + "".join(chr(65 + int(c, 16) % 26) for c in uuid.uuid4().hex[:6])
     assert Currency.from_str(code, strict=True) is None
     inst = parse_contract_to_instrument(
         _contract(symbol=f"{code}USDT", baseCoin=code, volumePlace="0", sizeMultiplier="1"),

@@ -63,13 +63,8 @@ class Case:
 
 
 def _ws_public(name: str) -> Any:
-    """Return a type from ``schemas.ws_public`` (owned by the market-data helper) or skip."""
-    try:
-        module = importlib.import_module("nautilus_bitget.schemas.ws_public")
-    except ImportError as e:
-        pytest.skip(f"schemas.ws_public not importable yet: {e}")
-    if not hasattr(module, name):
-        pytest.skip(f"schemas.ws_public has no {name} yet")
+    """Return a type from ``schemas.ws_public`` (a missing module or type fails the test)."""
+    module = importlib.import_module("nautilus_bitget.schemas.ws_public")
     return getattr(module, name)
 
 

@@ -68,9 +68,18 @@ def test_inverse_funding_in_base_coin():
     ex = make(lambda: T0)
     ex.place_order("sim-key", market_order("buy", "1.000", "BTCUSD", "COIN-FUTURES", "BTC"))
     before = ex.account("sim-key").balances["BTC"]
+    ex.set_mark_price("BTCUSD", "60000.5")  # the entry (the ask)
     ex.settle_funding("BTCUSD", "0.0001")
-    # size is in BTC: 1.0 * 0.0001 = 0.0001 BTC
+    # size in BTC: face 1.0 * 60000.5 USD, worth 1 BTC at the mark: 1 * 0.0001 = 0.0001 BTC
     assert ex.account("sim-key").balances["BTC"] - before == Decimal("-0.0001")
+    # at mark 50000.5 the same face is worth 60000.5 / 50000.5 BTC (bitget-protocol.md 4.7)
+    ex.set_mark_price("BTCUSD", "50000.5")
+    before = ex.account("sim-key").balances["BTC"]
+    ex.settle_funding("BTCUSD", "0.0001")
+    expected = (-Decimal("60000.5") / Decimal("50000.5") * Decimal("0.0001")).quantize(
+        Decimal("0.00000001")
+    )
+    assert ex.account("sim-key").balances["BTC"] - before == expected
 
 
 def test_scheduled_settlement_advances_next_funding_time():
