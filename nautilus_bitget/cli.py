@@ -216,10 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiet(backtest)
     backtest.add_argument(
         "--fill-model",
-        choices=("auto", "queue", "touch", "fifo"),
+        choices=("auto", "queue", "touch", "nautilus-queue"),
         default="auto",
-        help="resting-order fills: queue position on the L2 book, at the touch, or strict FIFO "
-        "(auto: queue when the catalog has order book deltas and trades, else touch)",
+        help="resting-order fills: price-time queue position on the L2 book, at the touch, or "
+        "Nautilus's own queue tracking (auto: queue when the catalog has order book deltas and "
+        "trades, else touch)",
     )
     latency = backtest.add_mutually_exclusive_group()
     latency.add_argument(

@@ -6,8 +6,8 @@
    while ``BitgetRecorder`` records the market to ``DIR/catalog`` and ``LatencyRecorder`` the order
    round trips to ``DIR/catalog/latency.json``;
 2. backtest the same strategy on the recording with the measured latency, with the queue fill
-   model (``DIR/backtest``, the reported one), the touch model (``DIR/backtest-touch``) and the
-   fifo model (``DIR/backtest-fifo``);
+   model (price-time priority, ``DIR/backtest``, the reported one), the touch model
+   (``DIR/backtest-touch``) and NautilusTrader's own queue tracking (``DIR/backtest-nautilus-queue``);
 3. compare quotes and fills (``nautilus_bitget.maker_parity``), write ``DIR/parity.json`` and
    ``DIR/report.html``, print the figures and ``DIR`` last.
 
@@ -34,7 +34,11 @@ TARGET_MATCHED_PCT = 80.0
 TARGET_PHANTOM_PCT = 20.0
 _STOP_ROLE = "on_stop"
 # the reported model first; the others alongside (backtest/ folder names)
-MODELS = (("queue", "backtest"), ("touch", "backtest-touch"), ("fifo", "backtest-fifo"))
+MODELS = (
+    ("queue", "backtest"),
+    ("touch", "backtest-touch"),
+    ("nautilus-queue", "backtest-nautilus-queue"),
+)
 
 
 def _config_path() -> Path:
@@ -210,7 +214,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
         {
             "fill_model": "queue",
             "touch": runs["touch"][1],
-            "fifo": runs["fifo"][1],
+            "nautilus_queue": runs["nautilus-queue"][1],
             "targets": {
                 "fills_matched_pct": TARGET_MATCHED_PCT,
                 "phantom_fills_pct": TARGET_PHANTOM_PCT,
@@ -234,11 +238,15 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
 def format_summary(report: dict[str, Any]) -> str:
     """Return the headline figures as text (queue model, then touch)."""
     lines = []
-    for name, r in (("queue", report), ("touch", report["touch"]), ("fifo", report["fifo"])):
+    for name, r in (
+        ("queue", report),
+        ("touch", report["touch"]),
+        ("nt-queue", report["nautilus_queue"]),
+    ):
         why_l = ", ".join(f"{k} {v}" for k, v in r["unmatched_live"].items() if v)
         why_b = ", ".join(f"{k} {v}" for k, v in r["phantom"].items() if v)
         lines.append(
-            f"{name:<6} fills live {r['fills_live']}, backtest {r['fills_backtest']}, matched "
+            f"{name:<8} fills live {r['fills_live']}, backtest {r['fills_backtest']}, matched "
             f"{r['fills_matched']} = {r['fills_matched_pct']}% of live; phantom "
             f"{r['phantom_fills_pct']}%"
             + (f"; live only: {why_l}" if why_l else "")
@@ -246,7 +254,7 @@ def format_summary(report: dict[str, Any]) -> str:
         )
         q = r["quotes"]
         lines.append(
-            "       quotes live/backtest/aligned: "
+            "         quotes live/backtest/aligned: "
             + ", ".join(f"{k} {v['live']}/{v['backtest']}/{v['aligned']}" for k, v in q.items()),
         )
     met = "met" if report["target_met"] else "NOT met"
@@ -296,14 +304,14 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
     from nautilus_bitget.backtest.charts import Series
     from nautilus_bitget.backtest.charts import time_chart
 
-    touch, fifo = report["touch"], report["fifo"]
+    touch, ntq = report["touch"], report["nautilus_queue"]
     cards = {
         "fills matched (queue)": f"{report['fills_matched_pct']}% of {report['fills_live']} live",
         "phantom fills (queue)": f"{report['phantom_fills_pct']}% of {report['fills_backtest']}",
         "fills matched (touch)": f"{touch['fills_matched_pct']}% of {touch['fills_live']} live",
         "phantom fills (touch)": f"{touch['phantom_fills_pct']}% of {touch['fills_backtest']}",
-        "fills matched (fifo)": f"{fifo['fills_matched_pct']}% of {fifo['fills_live']} live",
-        "phantom fills (fifo)": f"{fifo['phantom_fills_pct']}% of {fifo['fills_backtest']}",
+        "fills matched (nautilus-queue)": f"{ntq['fills_matched_pct']}% of {ntq['fills_live']} live",
+        "phantom fills (nautilus-queue)": f"{ntq['phantom_fills_pct']}% of {ntq['fills_backtest']}",
         "targets": "met" if report["target_met"] else "NOT met",
         "submit latency p50": f"{report['latency']['submit_accepted']['p50_ms']} ms",
     }
@@ -357,7 +365,8 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
 <h1>Maker parity: live vs backtest</h1>
 <div class="sub">{escape(report["strategy"])} with {escape(json.dumps(report["config"]))}<br>
 live for {report["duration_secs"]:.0f}s against the local simulator, recorded, then backtested on
-the recording with the measured latency; queue fill model, touch and fifo models alongside</div>
+the recording with the measured latency; queue fill model (price-time priority), touch and
+NautilusTrader's own queue tracking alongside</div>
 <div class="cards">{card_html}</div>
 {time_chart(chart)}
 <h2>Quotes, aligned by the book update that caused them</h2>

@@ -8,9 +8,16 @@ Driven by L2 order book deltas (``subscribe_order_book_deltas``): on every book 
 with ``imbalance = (bid_vol - ask_vol) / (bid_vol + ask_vol)`` over the top ``imbalance_levels``
 levels, then keeps one post-only bid and one post-only ask ``half_spread_ticks`` away from it.
 Working quotes are moved with ``modify_order`` when the wanted price drifts ``requote_ticks`` or
-more; a side is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit
+more (a partly filled quote is cancelled instead, and requoted once the cancel is confirmed); a side is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit
 is reduced with a reduce-only market order. All timing uses book timestamps (``ts_event``), never
 wall time, so backtest and live decide alike.
+
+Each book update is decided on the fills known *before it arrived* (fill ``ts_init`` earlier than
+the update's ``ts_init``). Live, a fill caused by the same venue step as a book update reaches the
+node after that update (public and private pushes travel on separate sockets; the simulator sends
+the book first, bitget-protocol.md 9.8); a backtest applies the fills a data point causes before
+handing that data point to the strategy. Without the rule the backtest would requote one book
+update earlier than live after every fill the book itself caused.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import book_type_from_str
+from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
@@ -121,6 +129,9 @@ class BookMaker(Strategy):
         }
         self._last_modify_ns: dict[OrderSide, int] = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id: ClientOrderId | None = None
+        # (fill ts_init, signed qty) of recent fills: those not known before an update arrived
+        self._recent_fills: list[tuple[int, Decimal]] = []
+        self._arrived_ns = 0  # ts_init of the book update being decided
 
     def on_start(self) -> None:
         """Subscribe to the L2 order book deltas."""
@@ -144,7 +155,16 @@ class BookMaker(Strategy):
         bid, ask = book.best_bid_price(), book.best_ask_price()
         if bid is None or ask is None or bid >= ask:
             return
+        self._arrived_ns = deltas.ts_init
+        self._recent_fills = [f for f in self._recent_fills if f[0] >= deltas.ts_init]
         self._update_quotes(book, bid.as_decimal(), ask.as_decimal(), deltas.ts_event)
+
+    def on_order_filled(self, event: OrderFilled) -> None:
+        """Remember when each fill arrived (see the module docstring)."""
+        qty = event.last_qty.as_decimal()
+        self._recent_fills.append(
+            (event.ts_init, qty if event.order_side == OrderSide.BUY else -qty),
+        )
 
     # -- quoting --------------------------------------------------------------------------------
 
@@ -164,7 +184,9 @@ class BookMaker(Strategy):
         return (bid + ask) / 2 + imbalance * weight * (ask - bid) / 2 - skew
 
     def _update_quotes(self, book: OrderBook, bid: Decimal, ask: Decimal, ts: int) -> None:
-        inventory = self._net_qty()
+        inventory = self._net_qty() - sum(
+            (q for t, q in self._recent_fills if t >= self._arrived_ns), Decimal(0)
+        )
         max_inv = Decimal(str(self.config.max_inventory))
         tick = self.instrument.price_increment.as_decimal()
         fair = self.fair_value(book, bid, ask, inventory)
@@ -178,6 +200,8 @@ class BookMaker(Strategy):
             self._reduce(inventory, max_inv, ts)
 
     def _quote_side(self, side: OrderSide, price: Decimal, allowed: bool, ts: int) -> None:
+        if self._filled_since_arrival(self._quote_ids[side]):
+            return  # filled by what this update shows: decide on the next one, as live does
         order = self._live_order(self._quote_ids[side])
         if order is None:
             self._quote_ids[side] = None
@@ -198,6 +222,11 @@ class BookMaker(Strategy):
             and ts - self._last_modify_ns[side] >= min_gap_ns
         ):
             self._last_modify_ns[side] = ts
+            if order.status == OrderStatus.PARTIALLY_FILLED:
+                # Bitget modifies only unfilled orders (bitget-protocol.md 5.7): replace it
+                self.cancels += 1
+                self.cancel_order(order)
+                return
             self.modifies += 1
             self.modify_order(order, price=self.instrument.make_price(price))
 
@@ -230,6 +259,14 @@ class BookMaker(Strategy):
         self._reducer_id = order.client_order_id
         self.reductions += 1
         self.submit_order(order, params=self._params())
+
+    def _filled_since_arrival(self, client_order_id: ClientOrderId | None) -> bool:
+        if client_order_id is None:
+            return False
+        order = self.cache.order(client_order_id)
+        if order is None or order.status != OrderStatus.FILLED:
+            return False
+        return order.last_event.ts_init >= self._arrived_ns
 
     def _live_order(self, client_order_id: ClientOrderId | None) -> Order | None:
         if client_order_id is None:
@@ -269,6 +306,8 @@ class BookMaker(Strategy):
         self._quote_ids = {OrderSide.BUY: None, OrderSide.SELL: None}
         self._last_modify_ns = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id = None
+        self._recent_fills = []
+        self._arrived_ns = 0
         self.book_updates = self.quotes_submitted = self.modifies = 0
         self.cancels = self.reductions = 0
 

@@ -60,7 +60,7 @@ def test_book_demo_short_run(tmp_path: Path) -> None:
     report = json.loads((out / "parity.json").read_text())
     _sane(report)
     _sane(report["touch"])
-    _sane(report["fifo"])
+    _sane(report["nautilus_queue"])
     assert report["fill_model"] == "queue"
     assert report["fills_live"] > 0, proc.stdout[-3000:]
     assert report["quotes"]["placed"]["live"] > 0
@@ -70,7 +70,7 @@ def test_book_demo_short_run(tmp_path: Path) -> None:
     bt = json.loads((out / "backtest" / "results.json").read_text())
     assert bt["fill_model"] == "queue"
     assert bt["latency"]["insert_ms"] == report["latency"]["submit_accepted"]["p50_ms"]
-    for model, sub in (("touch", "backtest-touch"), ("fifo", "backtest-fifo")):
+    for model, sub in (("touch", "backtest-touch"), ("nautilus-queue", "backtest-nautilus-queue")):
         assert json.loads((out / sub / "results.json").read_text())["fill_model"] == model
     html = (out / "report.html").read_text()
     assert "Maker parity" in html
