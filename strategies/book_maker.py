@@ -12,12 +12,12 @@ more (a partly filled quote is cancelled instead, and requoted once the cancel i
 is reduced with a reduce-only market order. All timing uses book timestamps (``ts_event``), never
 wall time, so backtest and live decide alike.
 
-Each book update is decided on the fills known *before it arrived* (fill ``ts_init`` earlier than
-the update's ``ts_init``). Live, a fill caused by the same venue step as a book update reaches the
-node after that update (public and private pushes travel on separate sockets; the simulator sends
-the book first, bitget-protocol.md 9.8); a backtest applies the fills a data point causes before
-handing that data point to the strategy. Without the rule the backtest would requote one book
-update earlier than live after every fill the book itself caused.
+Each book update is decided on the fills stamped (``ts_event``) *before* the update: a fill of the
+same venue instant as the update is left to the next update. Public and private pushes travel on
+separate sockets with no documented order between them (bitget-protocol.md 9.8): live, such a fill
+reaches the node just before or just after the book update, from run to run; a backtest applies
+the fills a data point causes before handing that data point to the strategy. Deciding on the
+fills stamped before the update makes all three decide alike.
 """
 
 from __future__ import annotations
@@ -129,9 +129,9 @@ class BookMaker(Strategy):
         }
         self._last_modify_ns: dict[OrderSide, int] = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id: ClientOrderId | None = None
-        # (fill ts_init, signed qty) of recent fills: those not known before an update arrived
+        # (fill ts_event, signed qty) of fills not older than the book update being decided
         self._recent_fills: list[tuple[int, Decimal]] = []
-        self._arrived_ns = 0  # ts_init of the book update being decided
+        self._book_ns = 0  # ts_event of the book update being decided
 
     def on_start(self) -> None:
         """Subscribe to the L2 order book deltas."""
@@ -155,15 +155,15 @@ class BookMaker(Strategy):
         bid, ask = book.best_bid_price(), book.best_ask_price()
         if bid is None or ask is None or bid >= ask:
             return
-        self._arrived_ns = deltas.ts_init
-        self._recent_fills = [f for f in self._recent_fills if f[0] >= deltas.ts_init]
+        self._book_ns = deltas.ts_event
+        self._recent_fills = [f for f in self._recent_fills if f[0] >= deltas.ts_event]
         self._update_quotes(book, bid.as_decimal(), ask.as_decimal(), deltas.ts_event)
 
     def on_order_filled(self, event: OrderFilled) -> None:
-        """Remember when each fill arrived (see the module docstring)."""
+        """Remember each fill's venue time (see the module docstring)."""
         qty = event.last_qty.as_decimal()
         self._recent_fills.append(
-            (event.ts_init, qty if event.order_side == OrderSide.BUY else -qty),
+            (event.ts_event, qty if event.order_side == OrderSide.BUY else -qty),
         )
 
     # -- quoting --------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ class BookMaker(Strategy):
 
     def _update_quotes(self, book: OrderBook, bid: Decimal, ask: Decimal, ts: int) -> None:
         inventory = self._net_qty() - sum(
-            (q for t, q in self._recent_fills if t >= self._arrived_ns), Decimal(0)
+            (q for t, q in self._recent_fills if t >= self._book_ns), Decimal(0)
         )
         max_inv = Decimal(str(self.config.max_inventory))
         tick = self.instrument.price_increment.as_decimal()
@@ -200,8 +200,8 @@ class BookMaker(Strategy):
             self._reduce(inventory, max_inv, ts)
 
     def _quote_side(self, side: OrderSide, price: Decimal, allowed: bool, ts: int) -> None:
-        if self._filled_since_arrival(self._quote_ids[side]):
-            return  # filled by what this update shows: decide on the next one, as live does
+        if self._filled_at_or_after_book(self._quote_ids[side]):
+            return  # filled at this update's instant: decide on the next update
         order = self._live_order(self._quote_ids[side])
         if order is None:
             self._quote_ids[side] = None
@@ -260,13 +260,13 @@ class BookMaker(Strategy):
         self.reductions += 1
         self.submit_order(order, params=self._params())
 
-    def _filled_since_arrival(self, client_order_id: ClientOrderId | None) -> bool:
+    def _filled_at_or_after_book(self, client_order_id: ClientOrderId | None) -> bool:
         if client_order_id is None:
             return False
         order = self.cache.order(client_order_id)
         if order is None or order.status != OrderStatus.FILLED:
             return False
-        return order.last_event.ts_init >= self._arrived_ns
+        return order.last_event.ts_event >= self._book_ns
 
     def _live_order(self, client_order_id: ClientOrderId | None) -> Order | None:
         if client_order_id is None:
@@ -307,7 +307,7 @@ class BookMaker(Strategy):
         self._last_modify_ns = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id = None
         self._recent_fills = []
-        self._arrived_ns = 0
+        self._book_ns = 0
         self.book_updates = self.quotes_submitted = self.modifies = 0
         self.cancels = self.reductions = 0
 
