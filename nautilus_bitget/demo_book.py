@@ -13,6 +13,11 @@
 
 Fills of the ``on_stop`` flattening order are left out of the comparison (the live node stops on
 the wall clock, the backtest at the end of the recording): they are reported as ``stop_fills``.
+
+The backtests run on ``DIR/backtest-catalog``: the recording without the public prints of the live
+run's own fills (same trade id, bitget-protocol.md 9.8). The recorded book never shows the user's
+orders, so this is the market without the user; left in, a print of a live fill would fill the
+backtest's copy of that quote a second time.
 """
 
 from __future__ import annotations
@@ -193,13 +198,14 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
     catalog = out_dir / "catalog"
     config_fields = json.loads(_config_path().read_text())
     live_fills = json.loads((out_dir / "live_fills.json").read_text())
+    market, own_trades = without_own_trades(catalog, {str(f["trade_id"]) for f in live_fills})
     live_events = json.loads((out_dir / "live_order_events.json").read_text())
     latency = LatencyProfile.from_file(catalog)
     rec = Recording(catalog)
     runs = {}
     for model, sub in MODELS:
         bt = run_backtest(
-            catalog,
+            market,
             STRATEGY,
             config_fields,
             out_dir / sub,
@@ -224,6 +230,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
             and report["fills_live"] > 0,
             "latency": json.loads((catalog / "latency.json").read_text()),
             "recorded_trades": rec.trades,
+            "own_trades_left_out": own_trades,
             "recorded_book_updates": len(rec.data_ts),
             "duration_secs": duration,
             "strategy": STRATEGY,
@@ -233,6 +240,40 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
     (out_dir / "parity.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     (out_dir / "report.html").write_text(render_html(report, rec, live_events, queue_bt))
     return report
+
+
+def without_own_trades(catalog: Path, trade_ids: set[str]) -> tuple[Path, int]:
+    """
+    Return a copy of ``catalog`` (``backtest-catalog`` beside it) without the trades ``trade_ids``.
+
+    Parameters
+    ----------
+    catalog : Path
+        The live run's recording.
+    trade_ids : set[str]
+        Trade ids of the live run's own fills.
+
+    Returns
+    -------
+    tuple[Path, int]
+        The copy and how many trades it left out.
+
+    """
+    import shutil
+
+    from nautilus_trader.persistence.catalog import ParquetDataCatalog
+
+    dest = catalog.parent / "backtest-catalog"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(catalog, dest, ignore=shutil.ignore_patterns("recorder"))
+    cat = ParquetDataCatalog(str(dest))
+    trades = cat.trade_ticks(instrument_ids=[INSTRUMENT])
+    kept = [t for t in trades if t.trade_id.value not in trade_ids]
+    if len(kept) < len(trades):
+        shutil.rmtree(dest / "data" / "trade_tick")
+        if kept:
+            cat.write_data(kept)
+    return dest, len(trades) - len(kept)
 
 
 def format_summary(report: dict[str, Any]) -> str:
