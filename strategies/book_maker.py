@@ -12,8 +12,8 @@ more (a partly filled quote is cancelled instead, and requoted once the cancel i
 is reduced with a reduce-only market order. All timing uses book timestamps (``ts_event``), never
 wall time, so backtest and live decide alike.
 
-Each book update is decided on the fills stamped (``ts_event``) *before* the update: a fill of the
-same venue instant as the update is left to the next update. Public and private pushes travel on
+Each book update is decided on the maker fills stamped (``ts_event``) *before* the update: a quote
+filled at the same venue instant as the update is left to the next update. Public and private pushes travel on
 separate sockets with no documented order between them (bitget-protocol.md 9.8): live, such a fill
 reaches the node just before or just after the book update, from run to run; a backtest applies
 the fills a data point causes before handing that data point to the strategy. Deciding on the
@@ -33,6 +33,7 @@ from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import BookType
+from nautilus_trader.model.enums import LiquiditySide
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import TimeInForce
@@ -160,7 +161,9 @@ class BookMaker(Strategy):
         self._update_quotes(book, bid.as_decimal(), ask.as_decimal(), deltas.ts_event)
 
     def on_order_filled(self, event: OrderFilled) -> None:
-        """Remember each fill's venue time (see the module docstring)."""
+        """Remember each maker fill's venue time (see the module docstring)."""
+        if event.liquidity_side != LiquiditySide.MAKER:
+            return  # a taker fill answers our own order: counted once it is known
         qty = event.last_qty.as_decimal()
         self._recent_fills.append(
             (event.ts_event, qty if event.order_side == OrderSide.BUY else -qty),

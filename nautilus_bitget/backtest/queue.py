@@ -14,6 +14,10 @@ level. ``QueuePositions`` keeps the queue position that way:
 - a trade through the order's price fills it up to the trade's size;
 - the size ahead is capped at the level's size once the trades of a book message are applied.
 
+So the trades of one venue instant fill the same whatever order they are replayed in (a sweep's
+prints share one receive time, and the backtest's data order among equal times is not the
+venue's).
+
 The last point is about order: the venue matches a taker, then publishes the book message showing
 the level without what the taker took, then the trade (``books`` and ``trade`` are separate
 pushes of the same match, bitget-protocol.md 9.8). Capping the size ahead as soon as the book
@@ -154,8 +158,7 @@ class QueuePositions:
                 continue  # a buyer takes asks, a seller takes bids
             through = price < slot.price if slot.is_buy else price > slot.price
             if through:
-                slot.ahead = Decimal(0)
-                slot.allowance = size
+                slot.allowance = size  # the size ahead stays: the cap settles it
             elif price == slot.price:
                 used = min(slot.ahead, size)
                 slot.ahead -= used

@@ -35,9 +35,22 @@ def test_buyer_trades_do_not_touch_bids_and_a_trade_through_fills() -> None:
     q.rest("a", BID, D("100.0"), D("3"))
     q.trade(D("100.0"), D("5"), True, T1, book({}))
     assert q.ahead("a") == 3
-    q.trade(D("99.9"), D("0.004"), False, T2, book({}))  # through our bid: the level is gone
-    assert q.ahead("a") == 0
+    q.trade(D("99.9"), D("0.004"), False, T2, book({(BID, "100.0"): "3"}))  # through our bid
     assert q.take_allowance("a", D("0.01")) == D("0.004")
+
+
+def test_the_trades_of_one_instant_fill_the_same_in_any_order() -> None:
+    # a buyer sweeps 0.154 at our ask's level (all of it ahead of us), then 0.002 one tick higher
+    sweep = [(D("100.1"), D("0.154")), (D("100.2"), D("0.002"))]
+    for trades in (sweep, sweep[::-1]):
+        q = QueuePositions()
+        q.rest("a", ASK, D("100.1"), D("0.154"))
+        q.book_message(T1, book({(ASK, "100.1"): "0.154"}))
+        granted = Decimal(0)
+        for price, size in trades:
+            q.trade(price, size, True, T1, book({(ASK, "100.1"): "0.154"}))
+            granted += q.take_allowance("a", D("0.01") - granted)
+        assert granted == D("0.002")
 
 
 def test_shrinking_level_moves_the_order_up_after_the_same_time_trades() -> None:
