@@ -7,7 +7,8 @@
    round trips to ``DIR/catalog/latency.json``;
 2. backtest the same strategy on the recording with the measured latency, with the queue fill
    model (price-time priority, ``DIR/backtest``, the reported one), the touch model
-   (``DIR/backtest-touch``) and NautilusTrader's own queue tracking (``DIR/backtest-nautilus-queue``);
+   (``DIR/backtest-touch``) and NautilusTrader's own queue tracking
+   (``DIR/backtest-nautilus-queue``);
 3. compare quotes and fills (``nautilus_bitget.maker_parity``), write ``DIR/parity.json`` and
    ``DIR/report.html``, print the figures and ``DIR`` last.
 
@@ -351,8 +352,12 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
         "phantom fills (queue)": f"{report['phantom_fills_pct']}% of {report['fills_backtest']}",
         "fills matched (touch)": f"{touch['fills_matched_pct']}% of {touch['fills_live']} live",
         "phantom fills (touch)": f"{touch['phantom_fills_pct']}% of {touch['fills_backtest']}",
-        "fills matched (nautilus-queue)": f"{ntq['fills_matched_pct']}% of {ntq['fills_live']} live",
-        "phantom fills (nautilus-queue)": f"{ntq['phantom_fills_pct']}% of {ntq['fills_backtest']}",
+        "fills matched (nautilus-queue)": (
+            f"{ntq['fills_matched_pct']}% of {ntq['fills_live']} live"
+        ),
+        "phantom fills (nautilus-queue)": (
+            f"{ntq['phantom_fills_pct']}% of {ntq['fills_backtest']}"
+        ),
         "targets": "met" if report["target_met"] else "NOT met",
         "submit latency p50": f"{report['latency']['submit_accepted']['p50_ms']} ms",
     }

@@ -8,16 +8,17 @@ Driven by L2 order book deltas (``subscribe_order_book_deltas``): on every book 
 with ``imbalance = (bid_vol - ask_vol) / (bid_vol + ask_vol)`` over the top ``imbalance_levels``
 levels, then keeps one post-only bid and one post-only ask ``half_spread_ticks`` away from it.
 Working quotes are moved with ``modify_order`` when the wanted price drifts ``requote_ticks`` or
-more (a partly filled quote is cancelled instead, and requoted once the cancel is confirmed); a side is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit
-is reduced with a reduce-only market order. All timing uses book timestamps (``ts_event``), never
-wall time, so backtest and live decide alike.
+more (a partly filled quote is cancelled instead, and requoted once the cancel is confirmed); a side
+is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit is reduced
+with a reduce-only market order. All timing uses book timestamps (``ts_event``), never wall time,
+so backtest and live decide alike.
 
 Each book update is decided on the maker fills stamped (``ts_event``) *before* the update: a quote
-filled at the same venue instant as the update is left to the next update. Public and private pushes travel on
-separate sockets with no documented order between them (bitget-protocol.md 9.8): live, such a fill
-reaches the node just before or just after the book update, from run to run; a backtest applies
-the fills a data point causes before handing that data point to the strategy. Deciding on the
-fills stamped before the update makes all three decide alike.
+filled at the same venue instant as the update is left to the next update. Public and private
+pushes travel on separate sockets with no documented order between them (bitget-protocol.md 9.8):
+live, such a fill reaches the node just before or just after the book update, from run to run; a
+backtest applies the fills a data point causes before handing that data point to the strategy.
+Deciding on the fills stamped before the update makes all three decide alike.
 """
 
 from __future__ import annotations

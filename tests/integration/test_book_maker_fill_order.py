@@ -46,7 +46,9 @@ CONFIG = {
 
 def _book(ts_event: int, bid_ticks: int) -> OrderBookDeltas:
     ts_init = ts_event + RECV
-    deltas = [OrderBookDelta(IID, BookAction.CLEAR, None, RecordFlag.F_SNAPSHOT, 0, ts_event, ts_init)]
+    deltas = [
+        OrderBookDelta(IID, BookAction.CLEAR, None, RecordFlag.F_SNAPSHOT, 0, ts_event, ts_init)
+    ]
     levels = [(OrderSide.BUY, bid_ticks - i) for i in range(3)]
     levels += [(OrderSide.SELL, bid_ticks + 1 + i) for i in range(3)]
     for j, (side, ticks) in enumerate(levels):
