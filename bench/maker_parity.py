@@ -2,8 +2,9 @@
 Maker parity of ``BookMaker``: ``bitget-nt demo --strategy book`` once, figures and targets.
 
 Targets (issue 17): ``fills_matched_pct >= 80`` and ``phantom_fills_pct <= 20`` with the queue fill
-model in a 180 s run; the touch and fifo models are printed alongside. Writes the figures to
-``bench/results.json`` under ``maker_parity`` (read-modify-write) and keeps the run's folder.
+model in a 180 s run; the touch and nautilus-queue models are printed alongside. Writes the
+figures to ``bench/results.json`` under ``maker_parity`` (read-modify-write) and keeps the run's
+folder.
 
 Run: ``.venv/bin/python bench/maker_parity.py [--secs 180] [--out DIR]`` (about 4-5 minutes).
 """
@@ -38,7 +39,7 @@ def main() -> int:
         "out": str(out),
         "latency_p50_ms": report["latency"]["submit_accepted"]["p50_ms"],
         **{m: {k: r[k] for k in KEYS} for m, r in (("queue", report), ("touch", report["touch"]))},
-        "fifo": {k: report["fifo"][k] for k in KEYS},
+        "nautilus_queue": {k: report["nautilus_queue"][k] for k in KEYS},
         "target_met": report["target_met"],
     }
     data = {}

@@ -71,10 +71,11 @@ def _add_backtest_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fill-model",
-        choices=("auto", "queue", "touch", "fifo"),
+        choices=("auto", "queue", "touch", "nautilus-queue"),
         default="auto",
-        help="resting-order fills: queue position on the L2 book, at the touch, or strict FIFO "
-        "(auto: queue when the catalog has order book deltas and trades, else touch)",
+        help="resting-order fills: price-time queue position on the L2 book, at the touch, or "
+        "Nautilus's own queue tracking (auto: queue when the catalog has order book deltas and "
+        "trades, else touch)",
     )
     latency = parser.add_mutually_exclusive_group()
     latency.add_argument(

@@ -6,13 +6,19 @@
    while ``BitgetRecorder`` records the market to ``DIR/catalog`` and ``LatencyRecorder`` the order
    round trips to ``DIR/catalog/latency.json``;
 2. backtest the same strategy on the recording with the measured latency, with the queue fill
-   model (``DIR/backtest``, the reported one), the touch model (``DIR/backtest-touch``) and the
-   fifo model (``DIR/backtest-fifo``);
+   model (price-time priority, ``DIR/backtest``, the reported one), the touch model
+   (``DIR/backtest-touch``) and NautilusTrader's own queue tracking
+   (``DIR/backtest-nautilus-queue``);
 3. compare quotes and fills (``nautilus_bitget.maker_parity``), write ``DIR/parity.json`` and
    ``DIR/report.html``, print the figures and ``DIR`` last.
 
 Fills of the ``on_stop`` flattening order are left out of the comparison (the live node stops on
 the wall clock, the backtest at the end of the recording): they are reported as ``stop_fills``.
+
+The backtests run on ``DIR/backtest-catalog``: the recording without the public prints of the live
+run's own fills (same trade id, bitget-protocol.md 9.8). The recorded book never shows the user's
+orders, so this is the market without the user; left in, a print of a live fill would fill the
+backtest's copy of that quote a second time.
 """
 
 from __future__ import annotations
@@ -34,7 +40,11 @@ TARGET_MATCHED_PCT = 80.0
 TARGET_PHANTOM_PCT = 20.0
 _STOP_ROLE = "on_stop"
 # the reported model first; the others alongside (backtest/ folder names)
-MODELS = (("queue", "backtest"), ("touch", "backtest-touch"), ("fifo", "backtest-fifo"))
+MODELS = (
+    ("queue", "backtest"),
+    ("touch", "backtest-touch"),
+    ("nautilus-queue", "backtest-nautilus-queue"),
+)
 
 
 def _config_path() -> Path:
@@ -189,13 +199,14 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
     catalog = out_dir / "catalog"
     config_fields = json.loads(_config_path().read_text())
     live_fills = json.loads((out_dir / "live_fills.json").read_text())
+    market, own_trades = without_own_trades(catalog, {str(f["trade_id"]) for f in live_fills})
     live_events = json.loads((out_dir / "live_order_events.json").read_text())
     latency = LatencyProfile.from_file(catalog)
     rec = Recording(catalog)
     runs = {}
     for model, sub in MODELS:
         bt = run_backtest(
-            catalog,
+            market,
             STRATEGY,
             config_fields,
             out_dir / sub,
@@ -210,7 +221,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
         {
             "fill_model": "queue",
             "touch": runs["touch"][1],
-            "fifo": runs["fifo"][1],
+            "nautilus_queue": runs["nautilus-queue"][1],
             "targets": {
                 "fills_matched_pct": TARGET_MATCHED_PCT,
                 "phantom_fills_pct": TARGET_PHANTOM_PCT,
@@ -220,6 +231,7 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
             and report["fills_live"] > 0,
             "latency": json.loads((catalog / "latency.json").read_text()),
             "recorded_trades": rec.trades,
+            "own_trades_left_out": own_trades,
             "recorded_book_updates": len(rec.data_ts),
             "duration_secs": duration,
             "strategy": STRATEGY,
@@ -231,14 +243,52 @@ def analyse(out_dir: Path, duration: float) -> dict[str, Any]:
     return report
 
 
+def without_own_trades(catalog: Path, trade_ids: set[str]) -> tuple[Path, int]:
+    """
+    Return a copy of ``catalog`` (``backtest-catalog`` beside it) without the trades ``trade_ids``.
+
+    Parameters
+    ----------
+    catalog : Path
+        The live run's recording.
+    trade_ids : set[str]
+        Trade ids of the live run's own fills.
+
+    Returns
+    -------
+    tuple[Path, int]
+        The copy and how many trades it left out.
+
+    """
+    import shutil
+
+    from nautilus_trader.persistence.catalog import ParquetDataCatalog
+
+    dest = catalog.parent / "backtest-catalog"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(catalog, dest, ignore=shutil.ignore_patterns("recorder"))
+    cat = ParquetDataCatalog(str(dest))
+    trades = cat.trade_ticks(instrument_ids=[INSTRUMENT])
+    kept = [t for t in trades if t.trade_id.value not in trade_ids]
+    if len(kept) < len(trades):
+        shutil.rmtree(dest / "data" / "trade_tick")
+        if kept:
+            cat.write_data(kept)
+    return dest, len(trades) - len(kept)
+
+
 def format_summary(report: dict[str, Any]) -> str:
     """Return the headline figures as text (queue model, then touch)."""
     lines = []
-    for name, r in (("queue", report), ("touch", report["touch"]), ("fifo", report["fifo"])):
+    for name, r in (
+        ("queue", report),
+        ("touch", report["touch"]),
+        ("nt-queue", report["nautilus_queue"]),
+    ):
         why_l = ", ".join(f"{k} {v}" for k, v in r["unmatched_live"].items() if v)
         why_b = ", ".join(f"{k} {v}" for k, v in r["phantom"].items() if v)
         lines.append(
-            f"{name:<6} fills live {r['fills_live']}, backtest {r['fills_backtest']}, matched "
+            f"{name:<8} fills live {r['fills_live']}, backtest {r['fills_backtest']}, matched "
             f"{r['fills_matched']} = {r['fills_matched_pct']}% of live; phantom "
             f"{r['phantom_fills_pct']}%"
             + (f"; live only: {why_l}" if why_l else "")
@@ -246,7 +296,7 @@ def format_summary(report: dict[str, Any]) -> str:
         )
         q = r["quotes"]
         lines.append(
-            "       quotes live/backtest/aligned: "
+            "         quotes live/backtest/aligned: "
             + ", ".join(f"{k} {v['live']}/{v['backtest']}/{v['aligned']}" for k, v in q.items()),
         )
     met = "met" if report["target_met"] else "NOT met"
@@ -296,14 +346,18 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
     from nautilus_bitget.backtest.charts import Series
     from nautilus_bitget.backtest.charts import time_chart
 
-    touch, fifo = report["touch"], report["fifo"]
+    touch, ntq = report["touch"], report["nautilus_queue"]
     cards = {
         "fills matched (queue)": f"{report['fills_matched_pct']}% of {report['fills_live']} live",
         "phantom fills (queue)": f"{report['phantom_fills_pct']}% of {report['fills_backtest']}",
         "fills matched (touch)": f"{touch['fills_matched_pct']}% of {touch['fills_live']} live",
         "phantom fills (touch)": f"{touch['phantom_fills_pct']}% of {touch['fills_backtest']}",
-        "fills matched (fifo)": f"{fifo['fills_matched_pct']}% of {fifo['fills_live']} live",
-        "phantom fills (fifo)": f"{fifo['phantom_fills_pct']}% of {fifo['fills_backtest']}",
+        "fills matched (nautilus-queue)": (
+            f"{ntq['fills_matched_pct']}% of {ntq['fills_live']} live"
+        ),
+        "phantom fills (nautilus-queue)": (
+            f"{ntq['phantom_fills_pct']}% of {ntq['fills_backtest']}"
+        ),
         "targets": "met" if report["target_met"] else "NOT met",
         "submit latency p50": f"{report['latency']['submit_accepted']['p50_ms']} ms",
     }
@@ -357,7 +411,8 @@ def render_html(report: dict[str, Any], rec: Recording, live_events: list[dict],
 <h1>Maker parity: live vs backtest</h1>
 <div class="sub">{escape(report["strategy"])} with {escape(json.dumps(report["config"]))}<br>
 live for {report["duration_secs"]:.0f}s against the local simulator, recorded, then backtested on
-the recording with the measured latency; queue fill model, touch and fifo models alongside</div>
+the recording with the measured latency; queue fill model (price-time priority), touch and
+NautilusTrader's own queue tracking alongside</div>
 <div class="cards">{card_html}</div>
 {time_chart(chart)}
 <h2>Quotes, aligned by the book update that caused them</h2>

@@ -8,9 +8,17 @@ Driven by L2 order book deltas (``subscribe_order_book_deltas``): on every book 
 with ``imbalance = (bid_vol - ask_vol) / (bid_vol + ask_vol)`` over the top ``imbalance_levels``
 levels, then keeps one post-only bid and one post-only ask ``half_spread_ticks`` away from it.
 Working quotes are moved with ``modify_order`` when the wanted price drifts ``requote_ticks`` or
-more; a side is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit
-is reduced with a reduce-only market order. All timing uses book timestamps (``ts_event``), never
-wall time, so backtest and live decide alike.
+more (a partly filled quote is cancelled instead, and requoted once the cancel is confirmed); a side
+is cancelled when inventory reaches ``max_inventory``, and inventory beyond the limit is reduced
+with a reduce-only market order. All timing uses book timestamps (``ts_event``), never wall time,
+so backtest and live decide alike.
+
+Each book update is decided on the maker fills stamped (``ts_event``) *before* the update: a quote
+filled at the same venue instant as the update is left to the next update. Public and private
+pushes travel on separate sockets with no documented order between them (bitget-protocol.md 9.8):
+live, such a fill reaches the node just before or just after the book update, from run to run; a
+backtest applies the fills a data point causes before handing that data point to the strategy.
+Deciding on the fills stamped before the update makes all three decide alike.
 """
 
 from __future__ import annotations
@@ -26,10 +34,12 @@ from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import BookType
+from nautilus_trader.model.enums import LiquiditySide
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import book_type_from_str
+from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
@@ -121,6 +131,9 @@ class BookMaker(Strategy):
         }
         self._last_modify_ns: dict[OrderSide, int] = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id: ClientOrderId | None = None
+        # (fill ts_event, signed qty) of fills not older than the book update being decided
+        self._recent_fills: list[tuple[int, Decimal]] = []
+        self._book_ns = 0  # ts_event of the book update being decided
 
     def on_start(self) -> None:
         """Subscribe to the L2 order book deltas."""
@@ -144,7 +157,18 @@ class BookMaker(Strategy):
         bid, ask = book.best_bid_price(), book.best_ask_price()
         if bid is None or ask is None or bid >= ask:
             return
+        self._book_ns = deltas.ts_event
+        self._recent_fills = [f for f in self._recent_fills if f[0] >= deltas.ts_event]
         self._update_quotes(book, bid.as_decimal(), ask.as_decimal(), deltas.ts_event)
+
+    def on_order_filled(self, event: OrderFilled) -> None:
+        """Remember each maker fill's venue time (see the module docstring)."""
+        if event.liquidity_side != LiquiditySide.MAKER:
+            return  # a taker fill answers our own order: counted once it is known
+        qty = event.last_qty.as_decimal()
+        self._recent_fills.append(
+            (event.ts_event, qty if event.order_side == OrderSide.BUY else -qty),
+        )
 
     # -- quoting --------------------------------------------------------------------------------
 
@@ -164,7 +188,9 @@ class BookMaker(Strategy):
         return (bid + ask) / 2 + imbalance * weight * (ask - bid) / 2 - skew
 
     def _update_quotes(self, book: OrderBook, bid: Decimal, ask: Decimal, ts: int) -> None:
-        inventory = self._net_qty()
+        inventory = self._net_qty() - sum(
+            (q for t, q in self._recent_fills if t >= self._book_ns), Decimal(0)
+        )
         max_inv = Decimal(str(self.config.max_inventory))
         tick = self.instrument.price_increment.as_decimal()
         fair = self.fair_value(book, bid, ask, inventory)
@@ -178,6 +204,8 @@ class BookMaker(Strategy):
             self._reduce(inventory, max_inv, ts)
 
     def _quote_side(self, side: OrderSide, price: Decimal, allowed: bool, ts: int) -> None:
+        if self._filled_at_or_after_book(self._quote_ids[side]):
+            return  # filled at this update's instant: decide on the next update
         order = self._live_order(self._quote_ids[side])
         if order is None:
             self._quote_ids[side] = None
@@ -198,6 +226,11 @@ class BookMaker(Strategy):
             and ts - self._last_modify_ns[side] >= min_gap_ns
         ):
             self._last_modify_ns[side] = ts
+            if order.status == OrderStatus.PARTIALLY_FILLED:
+                # Bitget modifies only unfilled orders (bitget-protocol.md 5.7): replace it
+                self.cancels += 1
+                self.cancel_order(order)
+                return
             self.modifies += 1
             self.modify_order(order, price=self.instrument.make_price(price))
 
@@ -230,6 +263,14 @@ class BookMaker(Strategy):
         self._reducer_id = order.client_order_id
         self.reductions += 1
         self.submit_order(order, params=self._params())
+
+    def _filled_at_or_after_book(self, client_order_id: ClientOrderId | None) -> bool:
+        if client_order_id is None:
+            return False
+        order = self.cache.order(client_order_id)
+        if order is None or order.status != OrderStatus.FILLED:
+            return False
+        return order.last_event.ts_event >= self._book_ns
 
     def _live_order(self, client_order_id: ClientOrderId | None) -> Order | None:
         if client_order_id is None:
@@ -269,6 +310,8 @@ class BookMaker(Strategy):
         self._quote_ids = {OrderSide.BUY: None, OrderSide.SELL: None}
         self._last_modify_ns = {OrderSide.BUY: 0, OrderSide.SELL: 0}
         self._reducer_id = None
+        self._recent_fills = []
+        self._book_ns = 0
         self.book_updates = self.quotes_submitted = self.modifies = 0
         self.cancels = self.reductions = 0
 

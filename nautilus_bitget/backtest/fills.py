@@ -3,17 +3,19 @@ How the backtest venue fills resting orders and how long orders take to reach it
 
 Fill models (``--fill-model``):
 
-- ``queue``: NautilusTrader's queue-position tracking on the L2 book
-  (``BacktestVenueConfig.queue_position``): a limit order joins the back of its price level, the
-  size shown there when it arrives is ahead of it, recorded trades at that price consume that
-  queue first, and the order fills only from what is left (or when the level is deleted, or the
-  book crosses it). ``liquidity_consumption`` is on too, so two fills cannot take the same recorded
-  size. Needs recorded order book deltas and trades; the default when the catalog has both.
+- ``queue``: price-time priority on the L2 book (``queue.py``), the venue's matching rule
+  (bitget-protocol.md 9.8): a limit order joins the back of its price level, the size shown there
+  when it arrives is ahead of it, recorded trades at that price consume that queue first and the
+  order fills only from what is left; a trade through its price fills it; a level shrinking below
+  the size ahead moves it up; the book crossing it fills it. ``liquidity_consumption`` is on, so
+  two fills cannot take the same recorded size. Needs recorded order book deltas and trades; the
+  default when the catalog has both.
 - ``touch``: Nautilus's default, a resting order fills as soon as the book or a trade touches its
   price (optimistic for a maker: it is always first in the queue). The default otherwise.
-- ``fifo``: strict price-time priority (``queue.py``): like ``queue``, but a level shrinking below
-  the size ahead moves the order up and a trade through its price fills it (Nautilus's tracking
-  keeps both from happening, bitget-protocol.md 9.8). Needs the same data as ``queue``.
+- ``nautilus-queue``: NautilusTrader 1.231's own queue-position tracking
+  (``BacktestVenueConfig.queue_position``), for comparison: it never moves an order up when its
+  level shrinks and, while size is counted ahead, a trade through the price does not fill it, so
+  it is more pessimistic than the venue. Needs the same data as ``queue``.
 
 Latency (``--latency-ms``, ``--latency-file``, ``--latency-from``): NautilusTrader's
 ``LatencyModel`` delays each submit / modify / cancel by the measured live round trip
@@ -45,7 +47,7 @@ from nautilus_bitget.common.errors import BitgetConfigError
 from nautilus_bitget.latency import LATENCY_FILE
 
 
-FILL_MODELS = ("queue", "touch", "fifo")
+FILL_MODELS = ("queue", "touch", "nautilus-queue")
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class FillOptions:
 
     Parameters
     ----------
-    model : {"auto", "queue", "touch"}, default "auto"
+    model : {"auto", "queue", "touch", "nautilus-queue"}, default "auto"
         ``auto``: ``queue`` when the catalog has order book deltas and trades for every traded
         instrument, else ``touch``.
     latency : LatencyProfile, optional
@@ -156,11 +158,11 @@ def has_queue_data(contents: CatalogContents, instrument_ids: list[InstrumentId]
 def resolve_model(
     options: FillOptions, contents: CatalogContents, instrument_ids: list[InstrumentId]
 ) -> str:
-    """Return ``queue`` or ``touch`` for this catalog; ``queue`` without the data fails."""
+    """Return the model for this catalog; a queue model without the data fails."""
     queue_ok = has_queue_data(contents, instrument_ids)
     if options.model == "auto":
         return "queue" if queue_ok else "touch"
-    if options.model in ("queue", "fifo") and not queue_ok:
+    if options.model in ("queue", "nautilus-queue") and not queue_ok:
         raise BitgetConfigError(
             f"--fill-model {options.model} needs recorded order book deltas and trades for "
             f"{', '.join(map(str, instrument_ids))}; use --fill-model touch",
@@ -196,10 +198,10 @@ def apply_fill_options(
     options = options or FillOptions()
     model = resolve_model(options, contents, instrument_ids)
     changes: dict[str, object] = {}
-    if model == "queue":
+    if model == "nautilus-queue":
         changes.update(trade_execution=True, queue_position=True, liquidity_consumption=True)
-    elif model == "fifo":
-        changes.update(_fifo_queue(venue))
+    elif model == "queue":
+        changes.update(_price_time_queue(venue))
     if options.latency is not None:
         changes["latency_model"] = options.latency.to_config()
     described: dict[str, object] = {
@@ -243,22 +245,24 @@ def arrival_actors(options: FillOptions | None) -> list[ImportableActorConfig]:
     ]
 
 
-def _fifo_queue(venue: BacktestVenueConfig) -> dict[str, object]:
-    """Return the venue changes of the ``fifo`` model: the FIFO module and its fill model."""
-    from nautilus_bitget.backtest.queue import FifoQueueFillModel
-    from nautilus_bitget.backtest.queue import FifoQueueFillModelConfig
-    from nautilus_bitget.backtest.queue import FifoQueueModule
-    from nautilus_bitget.backtest.queue import FifoQueueModuleConfig
+def _price_time_queue(venue: BacktestVenueConfig) -> dict[str, object]:
+    """Return the venue changes of the ``queue`` model: the queue module and its fill model."""
+    from nautilus_bitget.backtest.queue import PriceTimeFillModel
+    from nautilus_bitget.backtest.queue import PriceTimeFillModelConfig
+    from nautilus_bitget.backtest.queue import PriceTimeQueueModule
+    from nautilus_bitget.backtest.queue import PriceTimeQueueModuleConfig
 
     key = uuid.uuid4().hex
     module = ImportableActorConfig(
-        actor_path=f"{FifoQueueModule.__module__}:{FifoQueueModule.__name__}",
-        config_path=f"{FifoQueueModuleConfig.__module__}:{FifoQueueModuleConfig.__name__}",
+        actor_path=f"{PriceTimeQueueModule.__module__}:{PriceTimeQueueModule.__name__}",
+        config_path=(
+            f"{PriceTimeQueueModuleConfig.__module__}:{PriceTimeQueueModuleConfig.__name__}"
+        ),
         config={"key": key},
     )
     fill_model = ImportableFillModelConfig(
-        fill_model_path=f"{FifoQueueFillModel.__module__}:{FifoQueueFillModel.__name__}",
-        config_path=f"{FifoQueueFillModelConfig.__module__}:{FifoQueueFillModelConfig.__name__}",
+        fill_model_path=f"{PriceTimeFillModel.__module__}:{PriceTimeFillModel.__name__}",
+        config_path=f"{PriceTimeFillModelConfig.__module__}:{PriceTimeFillModelConfig.__name__}",
         config={"key": key},
     )
     return {

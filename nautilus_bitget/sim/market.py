@@ -307,11 +307,18 @@ class MarketState:
             )
         return out
 
-    def print_trade(self, ticks: int, lots: int, side: str, ts: int) -> PublicTrade:
-        """Record a public trade (last price, candles) and return it."""
+    def print_trade(
+        self, ticks: int, lots: int, side: str, ts: int, trade_id: str | None = None
+    ) -> PublicTrade:
+        """Record a public trade (last price, candles) and return it (a new id unless given)."""
         c = self.contract
         tr = PublicTrade(
-            self.symbol, self.next_trade_id(), c.price_str(ticks), c.size_str(lots), side, ts
+            self.symbol,
+            trade_id or self.next_trade_id(),
+            c.price_str(ticks),
+            c.size_str(lots),
+            side,
+            ts,
         )
         self.trades.append(tr)
         self.last_ticks = ticks

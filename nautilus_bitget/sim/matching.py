@@ -15,8 +15,8 @@ was ahead of us), and a deleted level leaves nothing ahead. A modify is a cancel
 User resting orders are NOT shown in the public book (a recording of a live run is then the market
 without the user, which is what a backtest of the same strategy needs). Every maker fill that the
 generated trades did not already print (through and cross fills) is printed as a public trade at
-the order's price, as Bitget's trade channel shows every match. User taker orders consume
-generated levels only.
+the order's price with the trade id of the user's fill (one match, one trade id on the public and
+the private channel, as for user takers). User taker orders consume generated levels only.
 """
 
 from __future__ import annotations
@@ -141,10 +141,7 @@ class MatchingMixin(ExchangeCore):
                     continue
                 through = ot < ticks if order.direction == "sell" else ot > ticks
                 if through:
-                    n = self._maker_fill(order, spec, ot, budget, now)
-                    budget -= n
-                    if n:
-                        printed.append(market.print_trade(ot, n, side, now))
+                    budget -= self._maker_fill(order, spec, ot, budget, now, (side, printed))
                 elif ot == ticks:
                     ahead = self._queue_ahead.get(order.order_id, 0)
                     used = min(ahead, budget)
@@ -161,10 +158,8 @@ class MatchingMixin(ExchangeCore):
             if (order.direction == "sell" and bb is not None and bb >= ot) or (
                 order.direction == "buy" and ba is not None and ba <= ot
             ):
-                n = self._maker_fill(order, spec, ot, None, now)
-                if n:
-                    taker = "buy" if order.direction == "sell" else "sell"
-                    printed.append(market.print_trade(ot, n, taker, now))
+                taker = "buy" if order.direction == "sell" else "sell"
+                self._maker_fill(order, spec, ot, None, now, (taker, printed))
         self._shrink_queues(market, book)
         if printed:
             self._publish(market, None, printed, now)
@@ -191,8 +186,16 @@ class MatchingMixin(ExchangeCore):
             market.last_gen_trades = saved
 
     def _maker_fill(
-        self, order: Order, spec: ContractSpec, ticks: int, budget: int | None, now: int
+        self,
+        order: Order,
+        spec: ContractSpec,
+        ticks: int,
+        budget: int | None,
+        now: int,
+        prints: tuple[str, list[PublicTrade]] | None = None,
     ) -> int:
+        """Fill ``order`` as the maker (at most ``budget`` lots); with ``prints`` (taker side,
+        list) also print the match publicly under the fill's trade id. Return the lots filled."""
         lots = int(order.remaining / spec.size_multiplier)
         if order.reduce_only:
             lots = min(lots, self._reducible_lots(order))
@@ -203,8 +206,12 @@ class MatchingMixin(ExchangeCore):
             lots = min(lots, budget)
         if lots <= 0:
             return 0
-        trade_id = self.markets[order.symbol].next_trade_id()
+        market = self.markets[order.symbol]
+        trade_id = market.next_trade_id()
         self._apply_fill(order, spec, ticks, lots, "maker", trade_id, now)
+        if prints is not None:
+            taker, printed = prints
+            printed.append(market.print_trade(ticks, lots, taker, now, trade_id))
         return lots
 
 

@@ -60,17 +60,22 @@ def test_book_demo_short_run(tmp_path: Path) -> None:
     report = json.loads((out / "parity.json").read_text())
     _sane(report)
     _sane(report["touch"])
-    _sane(report["fifo"])
+    _sane(report["nautilus_queue"])
     assert report["fill_model"] == "queue"
     assert report["fills_live"] > 0, proc.stdout[-3000:]
     assert report["quotes"]["placed"]["live"] > 0
     assert report["latency"]["submit_accepted"]["count"] > 0
     assert report["latency"]["submit_accepted"]["p50_ms"] > 0
     assert report["target_met"] == (proc.returncode == 0)
+    # the backtests read the recording without the live run's own prints (one per fill at most)
+    assert (out / "backtest-catalog").is_dir()
+    live_fill_events = len(json.loads((out / "live_fills.json").read_text()))
+    assert 0 <= report["own_trades_left_out"] <= live_fill_events
+    assert report["own_trades_left_out"] < report["recorded_trades"]
     bt = json.loads((out / "backtest" / "results.json").read_text())
     assert bt["fill_model"] == "queue"
     assert bt["latency"]["insert_ms"] == report["latency"]["submit_accepted"]["p50_ms"]
-    for model, sub in (("touch", "backtest-touch"), ("fifo", "backtest-fifo")):
+    for model, sub in (("touch", "backtest-touch"), ("nautilus-queue", "backtest-nautilus-queue")):
         assert json.loads((out / sub / "results.json").read_text())["fill_model"] == model
     html = (out / "report.html").read_text()
     assert "Maker parity" in html

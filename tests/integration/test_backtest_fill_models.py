@@ -68,16 +68,16 @@ def test_cli_fill_options(catalog: Path, tmp_path: Path) -> None:  # noqa: F811
     assert "latency.json" in bad.stderr
 
 
-def test_fifo_model_fills_the_maker(catalog: Path) -> None:  # noqa: F811
+def test_nautilus_queue_model_fills_the_maker(catalog: Path) -> None:  # noqa: F811
     result = run_backtest(
         catalog,
         "strategies.book_maker:BookMaker",
         CONFIGS / "book_maker.json",
-        fills=FillOptions("fifo"),
+        fills=FillOptions("nautilus-queue"),
         start=T0,
         end=T0 + 5 * 60 * SEC,
     )
-    assert result.summary["fill_model"] == "fifo"
+    assert result.summary["fill_model"] == "nautilus-queue"
     makers = [f for f in result.fills if f["liquidity_side"] == "MAKER"]
     assert makers
     # a maker fill is at the quote's own price

@@ -49,10 +49,10 @@ def test_streamed_equals_one_shot(catalog: Path, strategy: str, config: str) -> 
     "fills",
     [
         FillOptions("touch"),
-        FillOptions("fifo"),
+        FillOptions("nautilus-queue"),
         FillOptions("queue", LatencyProfile.constant(250.0)),
     ],
-    ids=["touch", "fifo", "queue-latency"],
+    ids=["touch", "nautilus-queue", "queue-latency"],
 )
 def test_streamed_equals_one_shot_for_every_fill_model(catalog: Path, fills: FillOptions) -> None:
     maker, config = "strategies.book_maker:BookMaker", CONFIGS / "book_maker.json"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from nautilus_bitget.sim.events import FillEvent
 from nautilus_bitget.sim.events import Trades
 from nautilus_bitget.sim.exchange import SimExchange
 
@@ -77,3 +78,14 @@ def test_inside_spread_order_has_no_queue_and_through_fills_print_public_trades(
     prints = [(t.price, t.size, t.side) for e in seen if isinstance(e, Trades) for t in e.trades]
     # the generated taker's print, then the user's maker fill as a public trade
     assert prints == [("59999.5", "0.100", "sell"), ("59999.8", "0.100", "sell")]
+
+
+def test_a_maker_fill_prints_under_the_trade_id_of_the_private_fill(ex):
+    seen: list = []
+    ex.add_listener(seen.append)
+    bid(ex, "59999.8")
+    ex.external_trade("BTCUSDT", "sell", "0.100")  # through the order
+    fills = [e.fill for e in seen if isinstance(e, FillEvent)]
+    prints = [t for e in seen if isinstance(e, Trades) for t in e.trades]
+    assert [f.trade_id for f in fills] == [prints[-1].trade_id]
+    assert prints[0].trade_id != prints[-1].trade_id  # the generated taker's own match
