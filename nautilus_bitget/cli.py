@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--replay", default=None, help="serve a recorded Nautilus catalog instead")
     sim.add_argument("--rate", type=float, default=None, help="book messages/s per symbol")
     sim.add_argument(
+        "--contracts",
+        type=int,
+        default=None,
+        help="also list N generated USDT-M perpetuals (GEN000USDT...): half update their book "
+        "every 50-100 ms, the rest every 0.5-1 s",
+    )
+    sim.add_argument(
         "--fault",
         action="append",
         metavar="SPEC",
@@ -75,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--flush-secs", type=float, default=10.0)
     record.add_argument("--depth10-interval-ms", type=int, default=0)
     record.add_argument("--status", action="store_true", help="live status line on stderr")
+    record.add_argument(
+        "--shard",
+        default=None,
+        help="I/N: record shard I of N of the symbols (N processes or machines, one catalog)",
+    )
     _add_url_overrides(record)
     record.set_defaults(target="nautilus_bitget.recorder.cli:run")
 

@@ -59,6 +59,8 @@ from nautilus_bitget.recorder.markers import GAP_TOPIC
 from nautilus_bitget.recorder.markers import BitgetGapMarker
 from nautilus_bitget.recorder.markers import coerce_marker
 from nautilus_bitget.recorder.markers import make_marker
+from nautilus_bitget.recorder.shard import parse_shard
+from nautilus_bitget.recorder.shard import select
 from nautilus_bitget.recorder.status import StatusLine
 from nautilus_bitget.recorder.status import format_status
 from nautilus_bitget.recorder.writer import CatalogWriter
@@ -130,6 +132,9 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     max_buffered : int, default 2_000_000
         Buffered messages at which the recorder stops taking data until the writer has caught
         up (backpressure on the event loop instead of unbounded memory).
+    shard : str, optional
+        ``"I/N"``: record only shard I of N of the resolved symbols (shard.py has the rule), so N
+        recorders write disjoint instruments into one catalog; each keeps its temp files apart.
 
     """
 
@@ -146,8 +151,11 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     session_id: str | None = None
     status: bool = False
     max_buffered: int = 2_000_000
+    shard: str | None = None
 
     def __post_init__(self) -> None:
+        if self.shard is not None:
+            parse_shard(self.shard)
         unknown = [t for t in self.types if t not in ALL_TYPES]
         if unknown:
             raise BitgetConfigError(
@@ -206,11 +214,15 @@ class BitgetRecorder(Actor):
         # runner (the CLI) stop the node instead of idling with nothing to record
         self.start_error: str | None = None
         self.on_fatal: Callable[[str], None] | None = None
-        self.writer = CatalogWriter(config.catalog_path, config.storage_options)
+        self._shard = parse_shard(config.shard) if config.shard else None
+        temp_name = f"shard-{self._shard[0]}-of-{self._shard[1]}" if self._shard else None
+        self.writer = CatalogWriter(config.catalog_path, config.storage_options, temp_name)
         self.session_id = config.session_id or (
             time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
         )
-        self.manifest = SessionManifest(session_id=self.session_id, catalog=config.catalog_path)
+        self.manifest = SessionManifest(
+            session_id=self.session_id, catalog=config.catalog_path, shard=config.shard
+        )
         self.instrument_ids: list[InstrumentId] = []
         self.bar_types: list[BarType] = []
         # (data class, identifier) -> list of segments; a gap starts a new segment so that the
@@ -698,6 +710,16 @@ class BitgetRecorder(Actor):
     # -- helpers ----------------------------------------------------------------------------------
 
     def _resolve_instruments(self) -> list[Instrument]:
+        instruments = self._resolve_all()
+        if self._shard is None:
+            return instruments
+        index, count = self._shard
+        by_symbol = {i.raw_symbol.value: i for i in instruments}
+        mine = [by_symbol[s] for s in select(by_symbol, index, count)]
+        self.log.info(f"Shard {index}/{count}: {len(mine)} of {len(instruments)} instruments")
+        return mine
+
+    def _resolve_all(self) -> list[Instrument]:
         symbols = self._cfg.symbols
         if not symbols or tuple(s.lower() for s in symbols) == ("all",):
             instruments = list(self.cache.instruments(venue=BITGET_VENUE))

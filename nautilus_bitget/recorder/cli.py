@@ -50,6 +50,19 @@ def _parse_symbols(text: str) -> tuple[str, ...] | None:
     return symbols
 
 
+def _parse_shard_arg(text: str | None) -> str | None:
+    if not text:
+        return None
+    from nautilus_bitget.common.errors import BitgetConfigError
+    from nautilus_bitget.recorder.shard import parse_shard
+
+    try:
+        index, count = parse_shard(text)
+    except BitgetConfigError as e:
+        raise SystemExit(f"bitget-nt record: {e}") from None
+    return f"{index}/{count}"
+
+
 def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str | None]):
     """Return ``(node, recorder)``: a data-only TradingNode with a ``BitgetRecorder``."""
     from nautilus_trader.config import InstrumentProviderConfig
@@ -90,6 +103,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         flush_interval_secs=args.flush_secs,
         storage_options=storage_options_from_env(),
         status=status,
+        shard=_parse_shard_arg(getattr(args, "shard", None)),
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId("RECORDER-001"),

@@ -132,27 +132,40 @@ class CatalogWriter:
         Catalog path or fsspec URI.
     storage_options : dict, optional
         fsspec storage options.
+    temp_name : str, optional
+        Keep temp files in ``recorder/tmp/<temp_name>/``: writers running at the same time into
+        one catalog (``record --shard``) each clean up only their own.
 
     """
 
-    def __init__(self, uri: str, storage_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        storage_options: dict[str, Any] | None = None,
+        temp_name: str | None = None,
+    ) -> None:
         self.uri = uri
         self.catalog = open_catalog(uri, storage_options)
         self.fs = self.catalog.fs
         self.root = self.catalog.path.rstrip("/")
         self.is_local = self.catalog.fs_protocol == "file"
         self.stats = WriteStats()
+        self.temp_dir = f"{self.root}/{TMP_DIR}" + (f"/{temp_name}" if temp_name else "")
         self._intervals: dict[str, list[tuple[int, int]]] = {}
         self._lock = threading.Lock()
 
     # -- housekeeping -----------------------------------------------------------------------------
 
     def cleanup_temp_files(self) -> int:
-        """Remove temp files left by a crashed writer; return how many were removed."""
-        tmp_dir = f"{self.root}/{TMP_DIR}"
+        """
+        Remove temp files a crashed writer of the same name left; return how many were removed.
+
+        Only this writer's temp directory, not its sub-directories: other shards' writers may be
+        renaming theirs right now.
+        """
         removed = 0
-        if self.fs.exists(tmp_dir):
-            for path in self.fs.find(tmp_dir):
+        if self.fs.exists(self.temp_dir):
+            for path in self.fs.find(self.temp_dir, maxdepth=1):
                 if path.endswith(TMP_SUFFIX):
                     self.fs.rm(path)
                     removed += 1
@@ -220,7 +233,13 @@ class CatalogWriter:
     def write_instrument(self, instrument: Instrument) -> str | None:
         """Write ``instrument`` unless an identical definition is already in the catalog."""
         with self._lock:
-            existing = self.catalog.instruments(instrument_ids=[instrument.id.value])
+            # A fresh instrument directory needs no catalog query (whole-venue starts write
+            # hundreds of definitions)
+            directory = self.directory(type(instrument), instrument.id.value)
+            known = self.intervals(directory)
+            existing = (
+                self.catalog.instruments(instrument_ids=[instrument.id.value]) if known else []
+            )
         if existing and _same_instrument(existing[-1], instrument):
             return None
         paths = self.write(type(instrument), instrument.id.value, [instrument])
@@ -254,7 +273,7 @@ class CatalogWriter:
     def _write_file(self, data_cls: type, directory: str, rows: list[Data]) -> str:
         table: pa.Table = catalog_table(self.catalog, rows, data_cls)
         final = f"{directory}/{timestamps_to_filename(rows[0].ts_init, rows[-1].ts_init)}"
-        tmp_dir = f"{self.root}/{TMP_DIR}"
+        tmp_dir = self.temp_dir
         tmp = f"{tmp_dir}/{uuid.uuid4().hex}.parquet{TMP_SUFFIX}"
         self.fs.mkdirs(tmp_dir, exist_ok=True)
         self.fs.mkdirs(directory, exist_ok=True)

@@ -35,6 +35,9 @@ PING: Final[str] = "ping"
 PONG: Final[bytes] = b"pong"
 # bitget-protocol.md 3.1: at most 10 outgoing messages per second per connection, pings included
 MAX_MESSAGES_PER_SEC: Final[int] = 10
+# The venue counts messages when it reads them: a burst it reads late (a busy gateway, network
+# jitter) lands closer to the next one than we sent it, so our window is longer than its second
+SEND_WINDOW_SECS: Final[float] = 1.25
 # bitget-protocol.md 3.1: total length of the args of one subscribe request <= 4096 bytes
 MAX_ARGS_BYTES: Final[int] = 4096
 # bitget-protocol.md 3.2: login ack code is "0" in the docs, numeric 0 live
@@ -175,7 +178,7 @@ class BitgetWebSocketClient:
         self._ws: aiohttp.ClientWebSocketResponse[Literal[False]] | None = None
         self._reader: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
         self._login_waiter: asyncio.Future | None = None
         self._ready = False
         self._running = False
@@ -336,7 +339,7 @@ class BitgetWebSocketClient:
         self._ready = False
         self._closing_reason = None
         self._conn_subscribed.clear()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
         try:
             ws = await self._session.ws_connect(
                 self._url,
@@ -551,20 +554,27 @@ class BitgetWebSocketClient:
     # -- sending ------------------------------------------------------------------------------
 
     async def _sync_subscriptions(self) -> None:
-        # Mark before awaiting, so concurrent callers never send the same arg twice
-        while True:
+        # Wait for a send slot first, then take everything wanted by then: args requested while
+        # the connection is at its message limit go out together (bitget-protocol.md 3.1).
+        # Mark before awaiting the send, so concurrent callers never send the same arg twice.
+        while any(k not in self._conn_subscribed for k in self._wanted):
+            await self._send_limiter.acquire()
             missing = [k for k in self._wanted if k not in self._conn_subscribed]
             if not missing:
                 return
             self._conn_subscribed.update(missing)
-            await self._send_op("subscribe", [self._wanted[k] for k in missing])
+            batches = batch_args([self._wanted[k] for k in missing])
+            for i, batch in enumerate(batches):
+                text = msgspec.json.encode({"op": "subscribe", "args": batch}).decode()
+                await self._send(text, slot_taken=i == 0)
 
     async def _send_op(self, op: str, args: list[dict[str, Any]]) -> None:
         for batch in batch_args(args):
             await self._send(msgspec.json.encode({"op": op, "args": batch}).decode())
 
-    async def _send(self, text: str) -> None:
-        await self._send_limiter.acquire()
+    async def _send(self, text: str, slot_taken: bool = False) -> None:
+        if not slot_taken:
+            await self._send_limiter.acquire()
         ws = self._ws
         if ws is None or ws.closed:
             raise BitgetTransportError("websocket not connected", endpoint=self._url)

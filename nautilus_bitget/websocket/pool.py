@@ -44,7 +44,7 @@ class BitgetWebSocketPool:
     on_reconnect : Callable[[], Awaitable[None]], optional
         Awaited after any connection of the pool reconnected and resubscribed.
     on_disconnect : Callable[[], None], optional
-        Called when any connection of the pool drops.
+        Called when any connection of the pool drops; ``last_dropped`` is that connection.
     name : str, default "ws"
         Prefix of the connections' names (``name-0``, ``name-1`` ...).
     logger : Logger or logging.Logger, optional
@@ -89,6 +89,8 @@ class BitgetWebSocketPool:
         self._connected = False
         self._started: set[int] = set()
         self._lock: asyncio.Lock | None = None
+        # The connection whose drop ``on_disconnect`` is reporting (the others are unaffected)
+        self.last_dropped: BitgetWebSocketClient | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self._name!r}, clients={len(self._clients)})"
@@ -148,12 +150,14 @@ class BitgetWebSocketPool:
         """
         async with self._get_lock():
             plan: dict[int, list[dict[str, Any]]] = {}
+            counts = self._channel_counts()
             for arg in args:
                 key = subscription_key(arg)
                 if key in self._owner:
                     continue
-                client = self._client_with_room()
+                client = self._client_with_room(counts)
                 self._owner[key] = client
+                counts[id(client)] = counts.get(id(client), 0) + 1
                 plan.setdefault(id(client), []).append(arg)
             for client in list(self._clients):
                 batch = plan.get(id(client))
@@ -217,20 +221,51 @@ class BitgetWebSocketPool:
         return self._lock
 
     def _new_client(self) -> BitgetWebSocketClient:
+        kwargs = dict(self._client_kwargs)
+        on_disconnect = kwargs.pop("on_disconnect")
+        if on_disconnect is not None:
+            holder: list[BitgetWebSocketClient] = []
+
+            def dropped() -> None:
+                self.last_dropped = holder[0]
+                on_disconnect()
+
+            kwargs["on_disconnect"] = dropped
         client = BitgetWebSocketClient(
             self._url,
             self._handler,
             name=f"{self._name}-{len(self._clients)}",
-            **self._client_kwargs,
+            **kwargs,
         )
+        if on_disconnect is not None:
+            holder.append(client)
         self._clients.append(client)
         return client
 
-    def _client_with_room(self) -> BitgetWebSocketClient:
-        counts: dict[int, int] = {}
-        for client in self._owner.values():
-            counts[id(client)] = counts.get(id(client), 0) + 1
+    def subscriptions_of(self, client: BitgetWebSocketClient) -> set[SubscriptionKey]:
+        """
+        Return the subscriptions the pool routed to ``client``.
+
+        Parameters
+        ----------
+        client : BitgetWebSocketClient
+            One of the pool's connections (e.g. ``last_dropped``).
+
+        Returns
+        -------
+        set[SubscriptionKey]
+
+        """
+        return {key for key, owner in self._owner.items() if owner is client}
+
+    def _client_with_room(self, counts: dict[int, int]) -> BitgetWebSocketClient:
         for client in self._clients:
             if counts.get(id(client), 0) < self._max_channels:
                 return client
         return self._new_client()
+
+    def _channel_counts(self) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for client in self._owner.values():
+            counts[id(client)] = counts.get(id(client), 0) + 1
+        return counts
