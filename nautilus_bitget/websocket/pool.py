@@ -15,12 +15,18 @@ from collections.abc import Callable
 from typing import Any
 
 from nautilus_bitget.common.credentials import BitgetCredentials
+from nautilus_bitget.common.errors import BitgetConfigError
+from nautilus_bitget.common.ratelimit import RollingWindowLimiter
+from nautilus_bitget.websocket.client import CONNECT_WINDOW_SECS
+from nautilus_bitget.websocket.client import MAX_CONNECTS_PER_WINDOW
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
 from nautilus_bitget.websocket.client import SubscriptionKey
 from nautilus_bitget.websocket.client import subscription_key
 
 
 DEFAULT_MAX_CHANNELS = 50
+# bitget-protocol.md 3.1: at most 100 concurrent connections per IP
+DEFAULT_MAX_CONNECTIONS = 100
 
 
 class BitgetWebSocketPool:
@@ -51,6 +57,10 @@ class BitgetWebSocketPool:
         Nautilus or stdlib logger.
     max_channels : int, default 50
         Most subscriptions on one connection.
+    max_connections : int, default 100
+        Most connections; subscribing beyond ``max_connections * max_channels`` raises
+        ``BitgetConfigError``. Connection attempts (connects and reconnects) are paced to the
+        venue's 300 per 5 minutes over the whole pool.
 
     """
 
@@ -68,9 +78,12 @@ class BitgetWebSocketPool:
         name: str = "ws",
         logger: Any = None,
         max_channels: int = DEFAULT_MAX_CHANNELS,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         if max_channels < 1:
             raise ValueError(f"max_channels must be >= 1, was {max_channels}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be >= 1, was {max_connections}")
         self._url = url
         self._client_kwargs: dict[str, Any] = {
             "credentials": credentials,
@@ -80,7 +93,9 @@ class BitgetWebSocketPool:
             "on_reconnect": on_reconnect,
             "on_disconnect": on_disconnect,
             "logger": logger or logging.getLogger(__name__),
+            "connect_limiter": RollingWindowLimiter(MAX_CONNECTS_PER_WINDOW, CONNECT_WINDOW_SECS),
         }
+        self._max_connections = max_connections
         self._handler = handler
         self._name = name
         self._max_channels = max_channels
@@ -151,22 +166,35 @@ class BitgetWebSocketPool:
         async with self._get_lock():
             plan: dict[int, list[dict[str, Any]]] = {}
             counts = self._channel_counts()
+            full: BitgetConfigError | None = None
             for arg in args:
                 key = subscription_key(arg)
                 if key in self._owner:
                     continue
-                client = self._client_with_room(counts)
+                try:
+                    client = self._client_with_room(counts)
+                except BitgetConfigError as e:
+                    full = e  # subscribe what fits, then say what did not
+                    break
                 self._owner[key] = client
                 counts[id(client)] = counts.get(id(client), 0) + 1
                 plan.setdefault(id(client), []).append(arg)
+            running = []
             for client in list(self._clients):
                 batch = plan.get(id(client))
                 if not batch:
                     continue
-                await client.subscribe(batch)
                 if self._connected and id(client) not in self._started:
+                    # A new connection subscribes to its batch on open (connects are paced)
+                    await client.subscribe(batch)
                     self._started.add(id(client))
                     await client.connect()
+                else:
+                    running.append((client, batch))
+        # Open connections wait for their own send slots outside the lock, side by side
+        await asyncio.gather(*(client.subscribe(batch) for client, batch in running))
+        if full is not None:
+            raise full
 
     async def unsubscribe(self, args: list[dict[str, Any]]) -> None:
         """
@@ -262,6 +290,14 @@ class BitgetWebSocketPool:
         for client in self._clients:
             if counts.get(id(client), 0) < self._max_channels:
                 return client
+        if len(self._clients) >= self._max_connections:
+            raise BitgetConfigError(
+                f"{self._name}: more than {self._max_connections * self._max_channels} channels "
+                f"would need more than {self._max_connections} connections "
+                f"({self._max_channels} channels each; Bitget allows {DEFAULT_MAX_CONNECTIONS} "
+                "per IP): subscribe to fewer instruments or split them with `record --shard I/N` "
+                "over machines",
+            )
         return self._new_client()
 
     def _channel_counts(self) -> dict[int, int]:
