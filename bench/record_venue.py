@@ -8,7 +8,8 @@ sampled every second from ``/proc`` (CPU as % of one core, RSS). At the end the 
 session manifests (rows per type, gaps, resyncs), the simulator's ``/_sim/ws`` (connections and
 channels per connection) and checks the targets:
 
-- recorder CPU < 100 % of one core (mean over the steady part, after the subscriptions settle)
+- recorder CPU < 100 % of one core (mean over the steady part, after the subscriptions settle;
+  per process with ``--shards``)
 - 0 gaps (no fault is injected), bounded RSS (the last third's peak within 25 % of the middle
   third's), every instrument recorded
 - channels per connection <= 50, connections <= 100 per IP (bitget-protocol.md 3.1)
@@ -133,6 +134,7 @@ def main() -> int:
             )
         t0 = time.monotonic()
         ws_peak: dict = {}
+        sent: list[tuple[float, int]] = []  # (time, frames the simulator sent on public sockets)
         last = {p.pid: cpu_secs(p.pid) for p in [sim, *recorders]}
         last_t = t0
         while any(p.poll() is None for p in recorders):
@@ -157,6 +159,7 @@ def main() -> int:
                 except OSError:
                     continue
                 public = [c for c in stats["connections"] if c["path"] == "/v2/ws/public"]
+                sent.append((now, sum(c["sent"] for c in public)))
                 if len(public) >= len(ws_peak.get("public", [])):
                     ws_peak = {"public": public, "refused": stats["refused"]}
             if int(row["t"]) % 30 == 0:
@@ -217,9 +220,12 @@ def main() -> int:
         "sim_cpu_pct_mean": mean("sim_cpu"),
         "sim_peak_rss_mb": peak("sim_rss", samples),
         "rows_per_sec": round(total_rows / args.duration),
-        "book_messages_per_sec": round(
+        "book_delta_rows_per_sec": round(
             summary["rows_by_type"].get("OrderBookDelta", 0) / args.duration
         ),
+        "ws_messages_per_sec": round((sent[-1][1] - sent[0][1]) / (sent[-1][0] - sent[0][0]))
+        if len(sent) > 1
+        else 0,
         "connections": len(public),
         "channels_per_connection_max": max(channels, default=0),
         "channels_total": sum(channels),

@@ -79,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--env", choices=("live", "demo", "sim"), default="live")
     record.add_argument("--product-types", default="USDT-FUTURES")
     record.add_argument("--bars", default="1m", help="candle intervals, e.g. 1m,5m")
-    record.add_argument("--flush-secs", type=float, default=10.0)
+    record.add_argument(
+        "--flush-secs",
+        type=float,
+        default=None,
+        help="seconds between flushes (default 10; 60 with --symbols all)",
+    )
     record.add_argument("--depth10-interval-ms", type=int, default=0)
     record.add_argument("--status", action="store_true", help="live status line on stderr")
     record.add_argument(

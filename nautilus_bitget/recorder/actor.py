@@ -656,13 +656,18 @@ class BitgetRecorder(Actor):
     ) -> None:
         pending = {key: list(segments) for key, segments in batch.items()}
         try:
-            for (cls, identifier), segments in batch.items():
-                for segment in segments:
-                    if segment:
-                        rows = flatten(segment) if cls is OrderBookDelta else segment
-                        self._write_rows(cls, identifier, rows)
-                    pending[(cls, identifier)].pop(0)
-                del pending[(cls, identifier)]
+            coverage: list[tuple[str, str, int, int, int]] = []
+            # one group commit for the batch's files (writer.py: thousands per flush at venue
+            # scale); a failed commit keeps the whole batch for the next flush
+            with self.writer.group():
+                for (cls, identifier), segments in batch.items():
+                    for segment in segments:
+                        if segment:
+                            rows = flatten(segment) if cls is OrderBookDelta else segment
+                            self._write_rows(cls, identifier, rows, coverage)
+            pending.clear()
+            for entry in coverage:
+                self.manifest.record_rows(*entry)
             by_iid: dict[str, list[BitgetGapMarker]] = {}
             for marker in markers:
                 by_iid.setdefault(marker.instrument_id.value, []).append(marker)
@@ -698,14 +703,21 @@ class BitgetRecorder(Actor):
                 self._buffers[key] = segments + (current or [[]])
             self._markers[:0] = markers
 
-    def _write_rows(self, cls: type, identifier: str, rows: list[Any]) -> None:
+    def _write_rows(
+        self,
+        cls: type,
+        identifier: str,
+        rows: list[Any],
+        coverage: list[tuple[str, str, int, int, int]],
+    ) -> None:
         before = self.writer.stats.dropped_overlap
         self.writer.write(cls, identifier, rows)
         written = len(rows) - (self.writer.stats.dropped_overlap - before)
         if written:
-            ts = sorted(r.ts_init for r in rows)
+            first = min(r.ts_init for r in rows)
+            last = max(r.ts_init for r in rows)
             type_name = "Bar" if cls is Bar else cls.__name__
-            self.manifest.record_rows(type_name, identifier, written, ts[0], ts[-1])
+            coverage.append((type_name, identifier, written, first, last))
 
     # -- helpers ----------------------------------------------------------------------------------
 

@@ -179,20 +179,28 @@ class BitgetWebSocketPool:
                 self._owner[key] = client
                 counts[id(client)] = counts.get(id(client), 0) + 1
                 plan.setdefault(id(client), []).append(arg)
-            running = []
+            new: list[BitgetWebSocketClient] = []
+            running: list[tuple[BitgetWebSocketClient, list[dict[str, Any]]]] = []
             for client in list(self._clients):
                 batch = plan.get(id(client))
                 if not batch:
                     continue
                 if self._connected and id(client) not in self._started:
-                    # A new connection subscribes to its batch on open (connects are paced)
-                    await client.subscribe(batch)
+                    await client.subscribe(batch)  # not connected yet: sent on open
                     self._started.add(id(client))
-                    await client.connect()
+                    new.append(client)
                 else:
                     running.append((client, batch))
-        # Open connections wait for their own send slots outside the lock, side by side
-        await asyncio.gather(*(client.subscribe(batch) for client, batch in running))
+        # Outside the lock, side by side: new connections open (paced by the connect limiter)
+        # and subscribe on open; open ones send in their own message slots
+        results = await asyncio.gather(
+            *(client.connect() for client in new),
+            *(client.subscribe(batch) for client, batch in running),
+            return_exceptions=True,
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            raise errors[0]
         if full is not None:
             raise full
 
