@@ -81,7 +81,7 @@ def start_recorder(
 
 
 def sim_ws(http: str) -> dict:
-    with urllib.request.urlopen(f"{http}/_sim/ws", timeout=10) as r:  # noqa: S310 - local
+    with urllib.request.urlopen(f"{http}/_sim/ws", timeout=10) as r:
         return json.loads(r.read())
 
 
@@ -141,7 +141,8 @@ def main() -> int:
             time.sleep(1.0)
             now = time.monotonic()
             row: dict = {"t": round(now - t0, 1)}
-            for name, proc in [("sim", sim)] + [(f"rec{i + 1}", p) for i, p in enumerate(recorders)]:
+            procs = [("sim", sim)] + [(f"rec{i + 1}", p) for i, p in enumerate(recorders)]
+            for name, proc in procs:
                 if proc.poll() is not None:
                     continue
                 try:
@@ -203,9 +204,10 @@ def main() -> int:
             "rss_mb_middle_third_peak": peak(f"{name}_rss", middle),
             "rss_mb_last_third_peak": peak(f"{name}_rss", end),
         }
-        if third and rec[name]["rss_mb_last_third_peak"] > 1.25 * rec[name][
-            "rss_mb_middle_third_peak"
-        ]:
+        if (
+            third
+            and rec[name]["rss_mb_last_third_peak"] > 1.25 * rec[name]["rss_mb_middle_third_peak"]
+        ):
             rss_bounded = False
     public = ws_peak.get("public", [])
     channels = [c["channels"] for c in public]

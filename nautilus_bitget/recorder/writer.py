@@ -336,7 +336,6 @@ class CatalogWriter:
         self.stats.rows_by_dir[directory] = self.stats.rows_by_dir.get(directory, 0) + len(rows)
         return final
 
-
     def _commit(self, pending: list[_Pending]) -> None:
         if not pending:
             return

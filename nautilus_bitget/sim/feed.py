@@ -137,7 +137,7 @@ class FeedMixin(ExchangeCore):
         Parameters
         ----------
         spec : ContractSpec
-            A tradable contract (``sim --contracts``: generated.)
+            A tradable contract (generated ones for ``sim --contracts``).
         book_rate_hz : float
             Book messages per second of this market.
         history_days : float

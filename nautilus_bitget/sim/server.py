@@ -28,10 +28,10 @@ from nautilus_bitget.sim.auth import SimApiKey
 from nautilus_bitget.sim.auth import SimAuthenticator
 from nautilus_bitget.sim.auth import uid_of
 from nautilus_bitget.sim.config import SimConfig
-from nautilus_bitget.sim.contracts import generated_book_rates
-from nautilus_bitget.sim.contracts import generated_contracts
 from nautilus_bitget.sim.context import RestContext
 from nautilus_bitget.sim.context import WsContext
+from nautilus_bitget.sim.contracts import generated_book_rates
+from nautilus_bitget.sim.contracts import generated_contracts
 from nautilus_bitget.sim.events import MARKET_EVENTS
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.faults import SimFaults

@@ -242,7 +242,6 @@ async def test_record_symbols_all_records_every_instrument(sim_factory, tmp_path
             lambda: len(recorder._last_book_ts) == len(wanted), 25.0, "a book of every instrument"
         )
 
-
         def public() -> list[dict]:
             return [c for c in sim.ws_stats()["connections"] if c["path"] == "/v2/ws/public"]
 
@@ -261,7 +260,8 @@ async def test_record_symbols_all_records_every_instrument(sim_factory, tmp_path
     assert recorder.gap_count == 0 and recorder.resync_count == 0
     reader = ParquetDataCatalog(catalog)
     assert {i.raw_symbol.value for i in reader.instruments()} == wanted
-    recorded = {d.instrument_id.symbol.value.removesuffix("-PERP") for d in reader.order_book_deltas()}
+    deltas = reader.order_book_deltas()
+    recorded = {d.instrument_id.symbol.value.removesuffix("-PERP") for d in deltas}
     assert recorded == wanted
 
 
@@ -367,7 +367,7 @@ def test_shard_cleanup_leaves_the_other_shards_temp_files(tmp_path) -> None:
     assert CatalogWriter(catalog).cleanup_temp_files() == 0  # the unsharded writer too
 
 
-def test_shards_write_into_one_s3_catalog(s3_endpoint) -> None:
+def test_shards_write_into_one_s3_catalog(s3_endpoint) -> None:  # noqa: F811 - the fixture
     import s3fs
 
     options = {"key": "test", "secret": "test", "client_kwargs": {"endpoint_url": s3_endpoint}}
