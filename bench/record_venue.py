@@ -8,6 +8,7 @@ sampled every second from ``/proc`` (CPU as % of one core, RSS). At the end the 
 session manifests (rows per type, gaps, resyncs), the simulator's ``/_sim/ws`` (connections and
 channels per connection) and checks the targets:
 
+- the recorder ran its ``--duration`` and exited 0
 - recorder CPU < 100 % of one core (mean over the steady part, after the subscriptions settle;
   per process with ``--shards``)
 - 0 gaps (no fault is injected), bounded RSS (the last third's peak within 25 % of the middle
@@ -83,6 +84,15 @@ def start_recorder(
 def sim_ws(http: str) -> dict:
     with urllib.request.urlopen(f"{http}/_sim/ws", timeout=10) as r:
         return json.loads(r.read())
+
+
+def ws_rate(sent: list[tuple[float, int]]) -> int:
+    """Frames per second the simulator sent, between the first poll and the busiest one (the
+    sum drops once the recorder closes its sockets)."""
+    if len(sent) < 2:
+        return 0
+    last = max(sent, key=lambda x: x[1])
+    return round((last[1] - sent[0][1]) / (last[0] - sent[0][0])) if last[0] > sent[0][0] else 0
 
 
 def summarize_manifests(catalog: str) -> dict:
@@ -225,9 +235,7 @@ def main() -> int:
         "book_delta_rows_per_sec": round(
             summary["rows_by_type"].get("OrderBookDelta", 0) / args.duration
         ),
-        "ws_messages_per_sec": round((sent[-1][1] - sent[0][1]) / (sent[-1][0] - sent[0][0]))
-        if len(sent) > 1
-        else 0,
+        "ws_messages_per_sec": ws_rate(sent),
         "connections": len(public),
         "channels_per_connection_max": max(channels, default=0),
         "channels_total": sum(channels),
@@ -237,6 +245,7 @@ def main() -> int:
         **summary,
     }
     targets = {
+        "recorder_exited_cleanly": all(code == 0 for code in codes),
         "recorder_under_one_core": all(r["cpu_pct_mean"] < 100.0 for r in rec.values()),
         "zero_gaps": summary["gaps"] == 0,
         "rss_bounded": rss_bounded,
