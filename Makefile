@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint format bench faults clean venv
+.PHONY: test demo lint format bench faults clean venv sample
 
 venv: $(STAMP)
 
@@ -31,6 +31,10 @@ faults: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/bitget-nt demo
+
+# data/sample/: a few minutes of simulated BTCUSDT (committed; see data/sample/README.md)
+sample: $(STAMP)
+	$(PY) -m nautilus_bitget.sample data/sample --minutes 3
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

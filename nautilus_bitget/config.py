@@ -18,6 +18,7 @@ from nautilus_bitget.constants import default_urls
 
 ACCOUNT_MODES = ("auto", "classic", "uta")
 POSITION_MODES = ("one_way", "hedge")
+ORDER_ENTRY_MODES = ("rest", "websocket")
 MARGIN_MODES = ("crossed", "isolated")
 
 
@@ -197,6 +198,10 @@ class BitgetExecClientConfig(LiveExecClientConfig, _BitgetCommonMixin, frozen=Tr
         As for the data client.
     max_batch_size : int, default 20
         Orders per batch request (the venue documents 20 or 50; 20 is safe).
+    order_entry : {"rest", "websocket"}, default "rest"
+        Where place / cancel (and v3 modify, batches) go: REST, or a dedicated logged-in trade
+        socket (``op: "trade"``; what the family cannot do there, and everything while that
+        socket is down, goes over REST).
 
     """
 
@@ -218,9 +223,12 @@ class BitgetExecClientConfig(LiveExecClientConfig, _BitgetCommonMixin, frozen=Tr
     ws_ping_interval_secs: float = 25.0
     ws_stale_timeout_secs: float = 30.0
     max_batch_size: int = 20
+    order_entry: str = "rest"
 
     def __post_init__(self) -> None:
         self._validate_common()
+        if self.order_entry not in ORDER_ENTRY_MODES:
+            _fail(self, "order_entry", f"{self.order_entry!r} is not one of {ORDER_ENTRY_MODES}")
         if self.position_mode is not None and self.position_mode not in POSITION_MODES:
             _fail(
                 self,

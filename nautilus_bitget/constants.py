@@ -52,6 +52,11 @@ SIM_API_KEY: Final[str] = "sim-key"
 SIM_API_SECRET: Final[str] = "sim-secret"  # noqa: S105 - public simulator credential
 SIM_API_PASSPHRASE: Final[str] = "sim-pass"  # noqa: S105 - public simulator credential
 
+# Where record / download / import-tardis / backtest / sweep read and write by default, and the
+# small simulated sample catalog committed with the repository (data/sample/README.md)
+DEFAULT_CATALOG: Final[str] = "data/catalog"
+SAMPLE_CATALOG: Final[str] = "data/sample"
+
 ENV_API_KEY: Final[str] = "BITGET_API_KEY"
 ENV_API_SECRET: Final[str] = "BITGET_API_SECRET"  # noqa: S105 - variable name, not a secret
 ENV_API_PASSPHRASE: Final[str] = "BITGET_API_PASSPHRASE"  # noqa: S105 - variable name

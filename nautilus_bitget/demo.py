@@ -100,12 +100,15 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     dict
 
     """
+    from nautilus_bitget.backtest.fills import FillOptions
     from nautilus_bitget.backtest.loader import create_strategy
     from nautilus_bitget.backtest.runner import run_backtest
     from nautilus_bitget.live import SimulatorThread
     from nautilus_bitget.live import build_live_node
     from nautilus_bitget.live import dispose_node
+    from nautilus_bitget.live import instrument_ids_in
     from nautilus_bitget.live import node_loop
+    from nautilus_bitget.live import status_actors
     from nautilus_bitget.parity import compare
     from nautilus_bitget.parity import format_report
 
@@ -131,6 +134,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
             record_path=str(catalog),
             log_level=log_level,
             trader_id="DEMO-001",
+            extra_actors=status_actors(instrument_ids_in(config_fields)),  # on a terminal
         )
         node_loop(node).call_later(duration, node.stop)
         try:
@@ -153,6 +157,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
         config_fields,
         out_dir / "backtest",
         balance=SIM_BALANCE,
+        fills=FillOptions(model="touch"),  # market orders on bars: as before the queue model
     )
     window = _recorded_window(catalog)
     bar_ns = _bar_ns(config_fields.get("bar_type", ""))
@@ -301,6 +306,10 @@ reach the simulator) and by the backtest fill model.</p>
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt demo``; return 0 when the parity target is met, else 1."""
     out_dir = Path(args.out) if args.out else _default_out()
+    if getattr(args, "strategy", "bar") == "book":
+        from nautilus_bitget.demo_book import run_book_main
+
+        return run_book_main(out_dir, args.duration)
     duration = float(args.duration) if args.duration else DEFAULT_DURATION_SECS
     parity = run_demo(out_dir, duration)
     if not parity["target_met"]:

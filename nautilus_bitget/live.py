@@ -41,6 +41,7 @@ from nautilus_bitget.constants import SIM_API_PASSPHRASE
 from nautilus_bitget.constants import SIM_API_SECRET
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.constants import BitgetProductType
+from nautilus_bitget.logs import default_log_level
 
 
 ENVS = ("sim", "demo", "live")
@@ -163,6 +164,7 @@ def build_live_node(
     trader_id: str = "TRADER-001",
     log_level: str = "INFO",
     extra_actors: list | None = None,
+    order_entry: str = "rest",
 ) -> TradingNode:
     """
     Return a built ``TradingNode`` running ``strategy`` on Bitget.
@@ -178,7 +180,8 @@ def build_live_node(
     instrument_ids : list[str], optional
         Instruments to load (default: those named in the strategy config).
     record_path : str, optional
-        Also record the instruments' market data to this catalog (``BitgetRecorder``).
+        Also record the instruments' market data to this catalog (``BitgetRecorder``) and the
+        order round-trip latency to ``latency.json`` in it (``LatencyRecorder``).
     record_flush_secs : float, default 2.0
         Recorder flush interval.
     position_mode : {"one_way", "hedge"}, optional
@@ -191,6 +194,9 @@ def build_live_node(
         Nautilus log level.
     extra_actors : list[Actor], optional
         More actors to add.
+    order_entry : {"rest", "websocket"}, default "rest"
+        ``BitgetExecClientConfig.order_entry``: place / cancel (/ modify) over REST or the
+        logged-in trade socket.
 
     Returns
     -------
@@ -231,6 +237,7 @@ def build_live_node(
         **common,
         position_mode=position_mode,
         leverages=leverages,
+        order_entry=order_entry,
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId(trader_id),
@@ -262,6 +269,9 @@ def build_live_node(
                 ),
             ),
         )
+        from nautilus_bitget.latency import latency_recorder_for
+
+        node.trader.add_actor(latency_recorder_for(record_path))  # RECORD/latency.json
     for actor in extra_actors or []:
         node.trader.add_actor(actor)
     node.trader.add_strategy(strategy)
@@ -301,6 +311,40 @@ def node_loop(node: TradingNode) -> asyncio.AbstractEventLoop:
     return loop
 
 
+def check_credentials(env: str) -> None:
+    """
+    Fail before anything is built when ``env`` needs credentials that are not set.
+
+    Raises
+    ------
+    BitgetConfigError
+        Naming the missing environment variables.
+
+    """
+    if env == "sim":
+        return
+    from nautilus_bitget.common.credentials import resolve_credentials
+
+    try:
+        resolve_credentials(None, None, None, required=True)
+    except BitgetConfigError as e:
+        raise BitgetConfigError(
+            f"{e}; export them (a {env} key) and check with `bitget-nt doctor --env {env}`"
+        ) from None
+
+
+def status_actors(instrument_ids: list[str], *, quiet: bool = False) -> list:
+    """Return the status-line actor when wanted (a terminal, not ``--quiet``), else nothing."""
+    from nautilus_bitget.live_status import LiveStatus
+    from nautilus_bitget.live_status import LiveStatusConfig
+
+    env = os.environ.get("BITGET_NT_STATUS")
+    wanted = env == "1" or (env != "0" and sys.stderr.isatty())
+    if quiet or not wanted:
+        return []
+    return [LiveStatus(LiveStatusConfig(instrument_ids=tuple(instrument_ids)))]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt live`` with parsed ``args``; return the exit code."""
     from nautilus_bitget.backtest.loader import StrategyLoadError
@@ -311,6 +355,7 @@ def run(args: argparse.Namespace) -> int:
     except StrategyLoadError as e:
         print(f"bitget-nt live: {e}", file=sys.stderr)
         return 2
+    check_credentials(args.env)  # before the node prints anything
     urls = (args.http_url, args.ws_public_url, args.ws_private_url)
     sim = None
     if args.env == "sim" and not args.http_url:
@@ -327,7 +372,11 @@ def run(args: argparse.Namespace) -> int:
             ws_private_url=urls[2],
             record_path=args.record,
             position_mode=args.position_mode,
-            log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO"),
+            order_entry=getattr(args, "order_entry", "rest"),
+            log_level=getattr(args, "log_level", None) or default_log_level(),
+            extra_actors=status_actors(
+                instrument_ids_in(fields), quiet=getattr(args, "quiet", False)
+            ),
         )
         if args.duration:
             node_loop(node).call_later(args.duration, node.stop)

@@ -175,8 +175,9 @@ async def detect_account_mode(
         _CACHE[key] = detected
     _check_configured(mode, detected)
     how = "detected" if mode == "auto" else "configured and confirmed"
-    api = "API v3 (Unified Trading Account)" if detected == "uta" else "API v2 (classic account)"
-    log.info(f"Bitget account mode: {detected} ({how}); using {api} for this process")
+    kind = "unified trading account (UTA)" if detected == "uta" else "classic account"
+    api = "API v3" if detected == "uta" else "API v2"
+    log.info(f"Bitget {kind} {how}: using {api} for this process")
     return detected
 
 

@@ -28,6 +28,9 @@ from nautilus_bitget.api.market_v3 import BitgetV3Market
 from nautilus_bitget.api.streams import ClassicStreamDialect
 from nautilus_bitget.api.streams import StreamDialect
 from nautilus_bitget.api.streams import UtaStreamDialect
+from nautilus_bitget.api.trade_ws import WsTradeDialect
+from nautilus_bitget.api.trade_ws_v2 import ClassicWsTrade
+from nautilus_bitget.api.trade_ws_v3 import UtaWsTrade
 from nautilus_bitget.api.trading import TradingApi
 from nautilus_bitget.api.trading_v2 import BitgetV2Trading
 from nautilus_bitget.api.trading_v3 import BitgetV3Trading
@@ -57,6 +60,8 @@ class BitgetApi:
         Public socket dialect: URL, channel names, subscription args, decoders.
     trading : TradingApi
         Private endpoints and streams.
+    trade_ws : WsTradeDialect
+        The trade ops of the private socket (WebSocket order entry).
 
     """
 
@@ -65,6 +70,7 @@ class BitgetApi:
     market: MarketApi
     streams: StreamDialect
     trading: TradingApi
+    trade_ws: WsTradeDialect
 
 
 def build_api(
@@ -103,6 +109,7 @@ def build_api(
             market=BitgetV3Market(http, logger),
             streams=UtaStreamDialect(),
             trading=BitgetV3Trading(http, hedge=hedge, margin_mode=margin_mode),
+            trade_ws=UtaWsTrade(),
         )
     return BitgetApi(
         account_type="classic",
@@ -110,6 +117,7 @@ def build_api(
         market=BitgetV2Market(http),
         streams=ClassicStreamDialect(),
         trading=BitgetV2Trading(http, hedge=hedge, margin_mode=margin_mode),
+        trade_ws=ClassicWsTrade(),
     )
 
 

@@ -19,7 +19,8 @@ is decided once, in ``execution.entry``) has its own methods: ``build_tpsl`` / `
 canceled with ``cancel_batch(trigger=True, plan_type=...)``. ``plan_type`` is always named in the
 v2 vocabulary (``profit_plan``, ``loss_plan``, ``pos_profit``, ``pos_loss``).
 
-A third family (or WebSocket order entry) is one more implementation of ``TradingApi``.
+A third family is one more implementation of ``TradingApi``. WebSocket order entry is not: it is
+an order transport (``execution.transport``) over the family's ``api.trade_ws`` dialect.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import BacktestEngineConfig
 from nautilus_trader.config import BacktestRunConfig
 from nautilus_trader.config import DataEngineConfig
@@ -28,11 +27,17 @@ from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_bitget.backtest.fills import FillOptions
+from nautilus_bitget.backtest.fills import apply_fill_options
+from nautilus_bitget.backtest.fills import arrival_actors
 from nautilus_bitget.backtest.funding import read_funding_payments
 from nautilus_bitget.backtest.loader import build_config
 from nautilus_bitget.backtest.loader import load_config_dict
 from nautilus_bitget.backtest.loader import load_strategy
 from nautilus_bitget.backtest.sampler import EquitySampler
+from nautilus_bitget.backtest.streaming import DEFAULT_CHUNK_SIZE
+from nautilus_bitget.backtest.streaming import StreamingBacktestNode
+from nautilus_bitget.backtest.timeline import order_event_rows
 from nautilus_bitget.backtest.venue import INSTRUMENT_DATA_TYPES
 from nautilus_bitget.backtest.venue import build_data_configs
 from nautilus_bitget.backtest.venue import build_venue_config
@@ -40,6 +45,8 @@ from nautilus_bitget.backtest.venue import inspect_catalog
 from nautilus_bitget.backtest.venue import referenced_instruments
 from nautilus_bitget.common.errors import BitgetError
 from nautilus_bitget.constants import BITGET
+from nautilus_bitget.recorder.cli import storage_options_from_env
+from nautilus_bitget.recorder.writer import open_catalog
 
 
 SKIP_FIRST_BAR = False
@@ -76,6 +83,7 @@ class BacktestResult:
     samples: list[tuple] = field(default_factory=list)
     funding: list[tuple] = field(default_factory=list)
     out_dir: Path | None = None
+    order_events: list[dict[str, Any]] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Any:
         return self.summary[key]
@@ -93,7 +101,10 @@ def run_backtest(
     start: str | int | None = None,
     end: str | int | None = None,
     fill_model: Any | None = None,
+    fills: FillOptions | None = None,
     settle_funding: bool = True,
+    chunk_size: int | None = DEFAULT_CHUNK_SIZE,
+    storage_options: dict[str, Any] | None = None,
     log_level: str = "ERROR",
     trader_id: str = "BACKTESTER-001",
 ) -> BacktestResult:
@@ -120,8 +131,15 @@ def run_backtest(
         Time range (ISO string or UNIX ns).
     fill_model : ImportableFillModelConfig, optional
         Fill model of the simulated venue.
+    fills : FillOptions, optional
+        Queue or touch fills and command latency (``fills.py``); default: queue when the catalog
+        has order book deltas and trades, no latency.
     settle_funding : bool, default True
         Apply funding payments (``FundingSettlementModule``).
+    chunk_size : int, optional
+        Stream the catalog this many records at a time (``streaming.py``); None loads it whole.
+    storage_options : dict, optional
+        fsspec options of a remote catalog (default: ``$BITGET_NT_STORAGE_OPTIONS``).
     log_level : str, default "ERROR"
         Nautilus log level during the run.
     trader_id : str, default "BACKTESTER-001"
@@ -143,13 +161,14 @@ def run_backtest(
     fields = load_config_dict(config)
     build_config(loaded, fields)  # fail fast, naming the bad field
     catalog_str = str(catalog_path)
-    catalog = ParquetDataCatalog.from_uri(catalog_str)
+    # local path or fsspec URI; S3 credentials and endpoint from $BITGET_NT_STORAGE_OPTIONS
+    catalog = open_catalog(catalog_str, storage_options or storage_options_from_env())
     contents = inspect_catalog(catalog)
     if not contents.instruments:
         raise BacktestError(f"catalog {catalog_str}: no '-PERP.BITGET' instruments found")
     instrument_ids = referenced_instruments(fields, contents)
     data_configs = build_data_configs(
-        catalog_str,
+        catalog,
         contents,
         instrument_ids,
         start_time=start,
@@ -168,6 +187,7 @@ def run_backtest(
         fill_model=fill_model,
         settle_funding=settle_funding,
     )
+    venue_config, fill_info = apply_fill_options(venue_config, fills, contents, instrument_ids)
     currency = balance.split()[-1]
     span_ns = _time_span_ns(catalog, contents, instrument_ids)
     sampler = ImportableActorConfig(
@@ -186,7 +206,7 @@ def run_backtest(
         # the same bar settings as the live node (live.py): internal time bars start with the
         # first full bar in both, so a live run and its backtest aggregate identical bars
         data_engine=DataEngineConfig(time_bars_skip_first_non_full_bar=SKIP_FIRST_BAR),
-        actors=[sampler],
+        actors=[sampler, *arrival_actors(fills)],
         strategies=[
             ImportableStrategyConfig(
                 strategy_path=loaded.strategy_path,
@@ -199,10 +219,11 @@ def run_backtest(
         engine=engine_config,
         venues=[venue_config],
         data=data_configs,
+        chunk_size=chunk_size or None,
         raise_exception=True,
         dispose_on_completion=False,
     )
-    node = BacktestNode(configs=[run_config])
+    node = StreamingBacktestNode(configs=[run_config])
     wall_start = time.perf_counter()
     try:
         node.run()
@@ -217,6 +238,7 @@ def run_backtest(
             "catalog": catalog_str,
             "instruments": [str(i) for i in instrument_ids],
             "book_type": venue_config.book_type,
+            **fill_info,
             "oms_type": venue_config.oms_type,
             "leverage": venue_config.default_leverage,
             "data_types": sorted(
@@ -329,6 +351,7 @@ def _collect(engine, currency_code: str, balance: str) -> BacktestResult:
         positions=positions,
         samples=samples,
         funding=[(ts, iid, str(a), c) for ts, iid, a, c in funding],
+        order_events=order_event_rows(cache.orders()),
     )
 
 

@@ -18,6 +18,8 @@ from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.model.objects import Price
 
+from nautilus_bitget.backtest import progress
+
 
 class EquitySamplerConfig(ActorConfig, frozen=True):
     """
@@ -81,6 +83,7 @@ class EquitySampler(Actor):
 
     def _on_timer(self, event) -> None:
         self.sample(event.ts_event)
+        progress.report(event.ts_event)  # the terminal's progress bar (bitget-nt backtest)
 
     def sample(self, ts: int) -> None:
         """Record one sample at ``ts``."""

@@ -14,8 +14,8 @@ Works on any Nautilus catalog with ``-PERP.BITGET`` instruments (not only ours):
   every recorded bar type, ``MarkPriceUpdate`` and ``FundingRateUpdate``. ``IndexPriceUpdate`` is
   left out: 1.231 cannot read it back from a catalog (``NotImplementedError`` in the Arrow
   deserializer) and the simulated venue does not use it.
-  Runs load data in one go (no ``chunk_size``): ``FundingRateUpdate`` cannot be streamed and
-  streamed deltas are not batched (both as of NautilusTrader 1.231).
+  Runs stream the catalog in chunks (``streaming.py``, which also carries ``FundingRateUpdate``
+  and re-batches the streamed deltas).
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def build_venue_config(
 
 
 def build_data_configs(
-    catalog_path: str,
+    catalog: ParquetDataCatalog,
     contents: CatalogContents,
     instrument_ids: list[InstrumentId],
     *,
@@ -245,8 +245,9 @@ def build_data_configs(
 
     Parameters
     ----------
-    catalog_path : str
-        Catalog path or URI.
+    catalog : ParquetDataCatalog
+        The catalog (its location and storage options go into each config, so whoever runs the
+        configs reads the catalog itself).
     contents : CatalogContents
         What the catalog holds.
     instrument_ids : list[InstrumentId]
@@ -259,13 +260,19 @@ def build_data_configs(
     list[BacktestDataConfig]
 
     """
+    where: dict[str, Any] = {
+        "catalog_path": catalog.path,
+        "catalog_fs_protocol": catalog.fs_protocol,
+        "catalog_fs_storage_options": catalog.fs_storage_options or None,
+        "catalog_fs_rust_storage_options": catalog.fs_rust_storage_options or None,
+    }
     configs: list[BacktestDataConfig] = []
     for iid in instrument_ids:
         for type_name, data_cls in INSTRUMENT_DATA_TYPES.items():
             if contents.has(type_name, str(iid)):
                 configs.append(
                     BacktestDataConfig(
-                        catalog_path=catalog_path,
+                        **where,
                         data_cls=cast(Any, data_cls),  # NT annotates str, takes the class too
                         instrument_id=iid,
                         start_time=start_time,
@@ -276,7 +283,7 @@ def build_data_configs(
         if bar_types:
             configs.append(
                 BacktestDataConfig(
-                    catalog_path=catalog_path,
+                    **where,
                     data_cls=Bar,
                     bar_types=bar_types,
                     start_time=start_time,

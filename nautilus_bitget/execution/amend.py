@@ -24,6 +24,7 @@ from nautilus_bitget.execution.context import ExecTimings
 from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes
+from nautilus_bitget.execution.transport import OrderTransport
 from nautilus_bitget.parsing import execution as px
 from nautilus_bitget.schemas.ws_private import BitgetWsOrder
 
@@ -44,6 +45,8 @@ class OrderAmender:
     ----------
     api : TradingApi
         The API family in use (``amends_in_place`` picks the limit-order path).
+    transport : OrderTransport
+        Where limit-order modify requests go (``order_entry``).
     routes : Routes
         Instrument routes.
     registry : OrderRegistry
@@ -64,6 +67,7 @@ class OrderAmender:
     def __init__(
         self,
         api: TradingApi,
+        transport: OrderTransport,
         routes: Routes,
         registry: OrderRegistry,
         cache: Cache,
@@ -74,6 +78,7 @@ class OrderAmender:
         log: Any,
     ) -> None:
         self._api = api
+        self._transport = transport
         self._routes = routes
         self._orders = registry
         self._cache = cache
@@ -221,7 +226,7 @@ class OrderAmender:
         if venue_id:
             self._orders.replaced_ids.add(venue_id)
         try:
-            await self._api.modify(
+            await self._transport.modify(
                 route,
                 order_id=venue_id,
                 client_oid=client_oid,
@@ -302,7 +307,7 @@ class OrderAmender:
         request_id = f"m{self._request_seq}-{new_uuid().value.replace('-', '')[:20]}"
         self._orders.modify_requests[request_id] = coid
         try:
-            await self._api.modify(
+            await self._transport.modify(
                 route,
                 order_id=venue_id,
                 client_oid=client_oid,

@@ -32,6 +32,7 @@ from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
+from nautilus_bitget.execution.transport import OrderTransport
 
 
 class OrderCanceller:
@@ -46,6 +47,8 @@ class OrderCanceller:
     ----------
     api : TradingApi
         The API family in use.
+    transport : OrderTransport
+        Where cancel requests go (``order_entry``).
     routes : Routes
         Instrument routes.
     registry : OrderRegistry
@@ -72,6 +75,7 @@ class OrderCanceller:
     def __init__(
         self,
         api: TradingApi,
+        transport: OrderTransport,
         routes: Routes,
         registry: OrderRegistry,
         cache: Cache,
@@ -85,6 +89,7 @@ class OrderCanceller:
         log: Any,
     ) -> None:
         self._api = api
+        self._transport = transport
         self._routes = routes
         self._orders = registry
         self._cache = cache
@@ -201,7 +206,7 @@ class OrderCanceller:
 
     async def _cancel_one(self, order: Order, route: Route) -> None:
         try:
-            await self._api.cancel(route, self._ref(order))
+            await self._transport.cancel(route, self._ref(order))
         except BitgetOrderNotFoundError as e:
             # Already gone (a retried cancel that had succeeded, or filled): ask the venue.
             self._log.info(f"Cancel {order.client_order_id}: {e.message}; confirming")
@@ -223,7 +228,7 @@ class OrderCanceller:
     ) -> None:
         refs = [self._ref(o) for o in chunk]
         try:
-            failures = await self._api.cancel_batch(
+            failures = await self._transport.cancel_batch(
                 route, refs, trigger=trigger, plan_type=plan_type
             )
         except BitgetRequestError as e:

@@ -60,11 +60,13 @@ from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.objects import Currency
 
 from nautilus_bitget.api.detect import BitgetAccountModeError
+from nautilus_bitget.api.family import BitgetApi
 from nautilus_bitget.api.family import build_api
 from nautilus_bitget.api.family import select_api
-from nautilus_bitget.api.trading import TradingApi
+from nautilus_bitget.common.backoff import backoff_secs
 from nautilus_bitget.common.credentials import resolve_credentials
 from nautilus_bitget.common.errors import BitgetError
+from nautilus_bitget.common.tasks import until_cancelled
 from nautilus_bitget.compat import track_task
 from nautilus_bitget.config import BitgetExecClientConfig
 from nautilus_bitget.constants import BITGET_VENUE
@@ -92,9 +94,11 @@ from nautilus_bitget.execution.reconcile import Reconciler
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.reports import ReportBuilder
 from nautilus_bitget.execution.routes import Routes
+from nautilus_bitget.execution.transport import order_transport
 from nautilus_bitget.http.client import BitgetHttpClient
 from nautilus_bitget.providers import BitgetInstrumentProvider
 from nautilus_bitget.websocket.client import BitgetWebSocketClient
+from nautilus_bitget.websocket.trade import BitgetTradeSocket
 
 
 def base_currency_for(product_types: tuple[BitgetProductType, ...]) -> Currency | None:
@@ -193,6 +197,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         self._events = EventGenerators.of(self)
         self._funding_task: asyncio.Task | None = None
         self._watchdog_task: asyncio.Task | None = None
+        self._trade_connect_task: asyncio.Task | None = None
         # API family: the configured guess until connect detects it (``_select_api``)
         self._assemble(
             build_api(
@@ -200,10 +205,10 @@ class BitgetExecutionClient(LiveExecutionClient):
                 self._http,
                 hedge=self._hedge,
                 margin_mode=config.margin_mode,
-            ).trading,
+            ),
         )
 
-    def _assemble(self, api: TradingApi) -> None:
+    def _assemble(self, family: BitgetApi) -> None:
         """
         Build the collaborators that speak to the venue, for the API family ``api``.
 
@@ -212,7 +217,15 @@ class BitgetExecutionClient(LiveExecutionClient):
         """
         cache, clock, log, timings = self._cache, self._clock, self._log, self.timings
         use_position_ids = self._config.use_position_ids
+        api = family.trading
         self._api = api
+        self._trade_socket, transport = order_transport(
+            family,
+            self._config,
+            self._credentials,
+            on_bad_input=self._bad_inputs.count,
+            log=log,
+        )
         plan_rows = PlanRows(api, self._session, self._bad_inputs)
         self._reports = ReportBuilder(
             api,
@@ -255,6 +268,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         )
         self._canceller = OrderCanceller(
             api,
+            transport,
             self._routes,
             self._orders,
             cache,
@@ -281,6 +295,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         )
         self._entry = OrderEntry(
             api,
+            transport,
             self._routes,
             self._orders,
             cache,
@@ -293,6 +308,7 @@ class BitgetExecutionClient(LiveExecutionClient):
         )
         amender = OrderAmender(
             api,
+            transport,
             self._routes,
             self._orders,
             cache,
@@ -386,6 +402,11 @@ class BitgetExecutionClient(LiveExecutionClient):
         return self._ws
 
     @property
+    def trade_socket(self) -> BitgetTradeSocket | None:
+        """The trade socket of ``order_entry="websocket"`` (``None`` with REST)."""
+        return self._trade_socket
+
+    @property
     def is_hedge(self) -> bool:
         """Whether orders are sent in hedge-mode shape."""
         return self._hedge
@@ -446,10 +467,16 @@ class BitgetExecutionClient(LiveExecutionClient):
         await self._account.refresh()
         await self._ws.connect()
         await self._ws.subscribe(self._api.private_subscriptions(self._routes.product_types))
+        if self._trade_socket is not None:
+            self._trade_connect_task = self.create_task(
+                self._connect_trade_socket(self._trade_socket), log_msg="trade socket"
+            )
         await self._await_account_registered(timeout_secs=30.0)
-        self._funding_task = self.create_task(self._funding.run(), log_msg="funding poll")
+        self._funding_task = self.create_task(
+            until_cancelled(self._funding.run()), log_msg="funding poll"
+        )
         self._watchdog_task = self.create_task(
-            self._reconciler.run_watchdog(),
+            until_cancelled(self._reconciler.run_watchdog()),
             log_msg="order watchdog",
         )
 
@@ -474,15 +501,37 @@ class BitgetExecutionClient(LiveExecutionClient):
         if isinstance(self._instrument_provider, BitgetInstrumentProvider):
             self._instrument_provider.use_api(api)
         if api.trading.name != self._api.name:
-            self._assemble(api.trading)
+            self._assemble(api)
         self._log.info(f"Execution on Bitget API {self.api} ({self._ws.url})")
 
+    async def _connect_trade_socket(self, socket: BitgetTradeSocket) -> None:
+        """
+        Connect the trade socket (WebSocket order entry); until it is logged in, orders go over
+        REST. A refused first login is retried with backoff (the socket reconnects by itself
+        once it has been up).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await socket.connect()
+            except BitgetError as e:
+                delay = backoff_secs(attempt, 1.0, 60.0)
+                self._log.warning(f"Trade socket: {e}; orders go over REST (retry in {delay:.0f}s)")
+                await asyncio.sleep(delay)
+                continue
+            self._log.info(f"Order entry over WebSocket ({socket.ws.url})")
+            return
+
     async def _disconnect(self) -> None:
-        for task in (self._funding_task, self._watchdog_task):
+        for task in (self._funding_task, self._watchdog_task, self._trade_connect_task):
             if task is not None:
                 task.cancel()
         self._funding_task = None
         self._watchdog_task = None
+        self._trade_connect_task = None
+        if self._trade_socket is not None:
+            await self._trade_socket.disconnect()
         await self._ws.disconnect()
         await self._http.close()
 

@@ -10,6 +10,7 @@ a trigger plan, except a reduce-only one whose position is open: that is a closi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,30 @@ from nautilus_bitget.execution.events import OrderEventEmitter
 from nautilus_bitget.execution.outcome import OutcomeResolver
 from nautilus_bitget.execution.registry import OrderRegistry
 from nautilus_bitget.execution.routes import Routes
+from nautilus_bitget.execution.transport import OrderTransport
+
+
+class DeferredSubmitted:
+    """
+    ``OrderSubmitted`` of one order, emitted once: on the next loop pass, or at once when the
+    venue's answer is handled first (whichever comes first).
+
+    The place request is written before the event is generated, so NautilusTrader's bookkeeping
+    of the event runs while the request is in flight instead of before it (tick-to-trade). Any
+    answer arrives by I/O, later than the next loop pass, so the event order is unchanged.
+    """
+
+    __slots__ = ("_emit", "_order")
+
+    def __init__(self, emit: Callable[[Order], None], order: Order) -> None:
+        self._emit: Callable[[Order], None] | None = emit
+        self._order = order
+
+    def __call__(self) -> None:
+        """Emit the event unless it was emitted already."""
+        emit, self._emit = self._emit, None
+        if emit is not None:
+            emit(self._order)
 
 
 class OrderEntry:
@@ -52,7 +77,9 @@ class OrderEntry:
     Parameters
     ----------
     api : TradingApi
-        The API family in use (wire bodies, place endpoints, batch size).
+        The API family in use (wire bodies, TP/SL endpoints, batch size).
+    transport : OrderTransport
+        Where place requests go (``order_entry``: REST or the trade socket).
     routes : Routes
         Instrument routes.
     registry : OrderRegistry
@@ -77,6 +104,7 @@ class OrderEntry:
     def __init__(
         self,
         api: TradingApi,
+        transport: OrderTransport,
         routes: Routes,
         registry: OrderRegistry,
         cache: Cache,
@@ -89,6 +117,7 @@ class OrderEntry:
         log: Any,
     ) -> None:
         self._api = api
+        self._transport = transport
         self._routes = routes
         self._orders = registry
         self._cache = cache
@@ -109,8 +138,9 @@ class OrderEntry:
         except BitgetOrderDenied as e:
             self._emitter.denied(order, str(e))
             return
-        self._emitter.submitted(order)
-        await self._place(order, is_plan, body)
+        submitted = DeferredSubmitted(self._emitter.submitted, order)
+        asyncio.get_running_loop().call_soon(submitted)
+        await self._place(order, is_plan, body, submitted)
 
     async def submit_list(self, command: SubmitOrderList) -> None:
         """
@@ -203,25 +233,38 @@ class OrderEntry:
             is_open = net > 0 if hold_side == "long" else net < 0
         return hold_side if is_open else None
 
-    async def _place(self, order: Order, is_plan: bool, body: dict[str, Any]) -> None:
+    async def _place(
+        self,
+        order: Order,
+        is_plan: bool,
+        body: dict[str, Any],
+        submitted: DeferredSubmitted | None = None,
+    ) -> None:
         try:
             if order.client_order_id in self._orders.tpsl_plans:
                 venue_order_id = await self._api.place_tpsl(body)
             else:
-                venue_order_id = await self._api.place(body, trigger=is_plan)
+                route = self._routes.of(order.instrument_id)
+                venue_order_id = await self._transport.place(route, body, trigger=is_plan)
         except BitgetRequestError as e:
+            if submitted is not None:
+                submitted()
             self._emitter.rejected_by_venue(order, e)
             return
         except BitgetError as e:
+            if submitted is not None:
+                submitted()
             self._log.warning(f"Submit {order.client_order_id}: outcome unknown ({e}); querying")
             await self._resolver.resolve_unknown(order, is_plan)
             return
+        if submitted is not None:
+            submitted()
         if venue_order_id:
             self._emitter.accepted(order, venue_order_id, self._clock.timestamp_ns())
 
     async def _place_batch(self, chunk: list[tuple[Any, dict[str, Any]]], route: Route) -> None:
         try:
-            result = await self._api.place_batch(route, [body for _, body in chunk])
+            result = await self._transport.place_batch(route, [body for _, body in chunk])
         except BitgetRequestError as e:
             for order, _ in chunk:
                 self._emitter.rejected_by_venue(order, e)

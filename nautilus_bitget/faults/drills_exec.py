@@ -209,6 +209,34 @@ def _rest_drill(
     return run
 
 
+def _ws_drill(
+    name: str,
+    action: Callable[[ExecStack, Callable[[], Any]], Awaitable[str]],
+    fault: Callable[[Any], Any],
+) -> Callable[[], Awaitable[Drill]]:
+    """The same action with ``order_entry="websocket"``, once the trade socket is logged in."""
+
+    async def scenario(s: ExecStack) -> str:
+        socket = s.client.trade_socket
+        deadline = time.monotonic() + 10.0
+        while socket is None or not socket.is_up:
+            if time.monotonic() > deadline:
+                raise TimeoutError("trade socket not logged in")
+            await _sleep(0.02)
+        note = await action(s, lambda: fault(s.sim))
+        return f"{note}; {socket.requests_sent} requests over the trade socket"
+
+    async def run() -> Drill:
+        return await _exec_drill(name, EXEC_EXPECTED, scenario, order_entry="websocket")
+
+    run.__name__ = "drill_ws_" + name.replace(" ", "_").replace(":", "")
+    return run
+
+
+def _drop_private(sim: Any) -> None:
+    sim.faults.drop_ws("private")
+
+
 DRILLS = [
     drill_private_drop,
     drill_private_lost_pushes,
@@ -246,4 +274,19 @@ DRILLS = [
         _cancel_under,
         lambda sim: sim.faults.hang_requests(1, CANCEL, secs=2.5),
     ),
+    # order_entry="websocket": the trade socket drops mid-request, replies come too late, the
+    # socket is down (REST fallback); every unknown outcome resolved by clientOid, never re-sent
+    _ws_drill(
+        "ws submit: reply lost, socket dropped",
+        _submit_under,
+        lambda sim: sim.faults.drop_trade_ws(1),
+    ),
+    _ws_drill("ws submit: reply too late", _submit_under, lambda sim: sim.faults.delay_trade(1500)),
+    _ws_drill("ws submit: private sockets dropped", _submit_under, _drop_private),
+    _ws_drill(
+        "ws cancel: reply lost, socket dropped",
+        _cancel_under,
+        lambda sim: sim.faults.drop_trade_ws(1),
+    ),
+    _ws_drill("ws cancel: reply too late", _cancel_under, lambda sim: sim.faults.delay_trade(1500)),
 ]

@@ -5,8 +5,11 @@ Options of ``bitget-nt download`` and ``bitget-nt import-tardis`` (registered by
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
+
+from nautilus_bitget.cli_format import HelpFormatter
+from nautilus_bitget.cli_format import examples_epilog
+from nautilus_bitget.constants import DEFAULT_CATALOG
 
 
 DOWNLOAD_EPILOG = """\
@@ -50,20 +53,43 @@ def add_history_commands(sub: Any, add_url_overrides: Any) -> None:
         help="download Bitget history (candles, trades, funding) into a catalog",
         description="Download closed candles, trades and funding rates from Bitget's REST "
         "history endpoints into a Nautilus Parquet catalog (resumable).",
-        epilog=DOWNLOAD_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples_epilog(
+            [
+                "bitget-nt download --symbols BTCUSDT --start 2026-11-01",
+                "bitget-nt download --symbols BTCUSDT,ETHUSDT --start 2026-11-01 "
+                "--end 2026-11-08 --types bars:1m,trades,funding",
+                "bitget-nt download --env sim --symbols BTCUSDT --start 2026-12-01 "
+                "--catalog data/sim-history",
+            ],
+            notes=DOWNLOAD_EPILOG,
+        ),
+        formatter_class=HelpFormatter,
     )
-    download.add_argument("--symbols", required=True, help="Bitget symbols, e.g. BTCUSDT,ETHUSDT")
-    download.add_argument("--catalog", default="data/catalog", help="catalog path or fsspec URI")
-    download.add_argument("--start", required=True, help="UTC date or time, e.g. 2026-11-01")
+    download.add_argument(
+        "--symbols", required=True, help="Bitget symbols, e.g. BTCUSDT,ETHUSDT (required)"
+    )
+    download.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog path or fsspec URI")
+    download.add_argument(
+        "--start", required=True, help="UTC date or time, e.g. 2026-11-01 (required)"
+    )
     download.add_argument("--end", default=None, help="UTC date or time (exclusive; default: now)")
     download.add_argument(
         "--types",
         default="bars:1m,funding",
-        help="bars:1m,mark-bars:1m,index-bars:1m,trades,funding (default bars:1m,funding)",
+        help="bars:1m,mark-bars:1m,index-bars:1m,trades,funding (default: bars:1m,funding)",
     )
-    download.add_argument("--env", choices=("live", "demo", "sim"), default="live")
-    download.add_argument("--http-url", help="REST base URL override (e.g. a simulator)")
+    download.add_argument(
+        "--env",
+        choices=("live", "demo", "sim"),
+        default="live",
+        help="sim starts a simulator in-process unless --http-url is given",
+    )
+    download.add_argument(
+        "--http-url", help="REST base URL override, e.g. a simulator (default: the --env host)"
+    )
+    download.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display (default: on a terminal)"
+    )
     download.set_defaults(target="nautilus_bitget.history.cli:run_download")
 
     tardis = sub.add_parser(
@@ -71,16 +97,27 @@ def add_history_commands(sub: Any, add_url_overrides: Any) -> None:
         help="import Tardis CSV files of bitget-futures into a catalog",
         description="Import Tardis CSV files (incremental_book_L2, trades, derivative_ticker, "
         "book_ticker, book_snapshot_25) of bitget-futures into a Nautilus Parquet catalog.",
-        epilog=IMPORT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples_epilog(
+            [
+                "bitget-nt import-tardis bitget-futures_trades_2026-11-01_BTCUSDT.csv.gz",
+                "bitget-nt import-tardis --catalog data/tardis *_incremental_book_L2_*.csv.gz",
+            ],
+            notes=IMPORT_EPILOG,
+        ),
+        formatter_class=HelpFormatter,
     )
-    tardis.add_argument("--catalog", default="data/catalog", help="catalog path or fsspec URI")
+    tardis.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog path or fsspec URI")
     tardis.add_argument("files", nargs="+", metavar="FILE", help="Tardis .csv or .csv.gz files")
     tardis.add_argument(
         "--env",
         choices=("live", "demo", "sim"),
         default="live",
-        help="where instrument definitions come from (default live)",
+        help="where instrument definitions come from (default: live)",
     )
-    tardis.add_argument("--http-url", help="REST base URL override (e.g. a simulator)")
+    tardis.add_argument(
+        "--http-url", help="REST base URL override, e.g. a simulator (default: the --env host)"
+    )
+    tardis.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display (default: on a terminal)"
+    )
     tardis.set_defaults(target="nautilus_bitget.history.cli:run_import")

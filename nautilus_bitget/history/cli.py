@@ -35,7 +35,10 @@ def _rate(rows: int, secs: float) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     """Run ``bitget-nt import-tardis``; return the exit code."""
-    return asyncio.run(import_tardis(args.catalog, args.files, args.env, args.http_url))
+    progress = False if getattr(args, "quiet", False) else None
+    return asyncio.run(
+        import_tardis(args.catalog, args.files, args.env, args.http_url, progress=progress)
+    )
 
 
 async def import_tardis(
@@ -148,6 +151,7 @@ def run_download(args: argparse.Namespace) -> int:
                 args.types,
                 args.env,
                 args.http_url,
+                progress=False if getattr(args, "quiet", False) else None,
             ),
         )
     except KeyboardInterrupt:

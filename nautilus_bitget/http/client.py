@@ -31,8 +31,8 @@ from nautilus_bitget.common.errors import BitgetUtaAccountError
 from nautilus_bitget.common.errors import error_from_response
 from nautilus_bitget.constants import BitgetEnvironment
 from nautilus_bitget.http.ratelimit import BitgetRateLimiter
+from nautilus_bitget.http.signing import RestSigner
 from nautilus_bitget.http.signing import build_query
-from nautilus_bitget.http.signing import sign_rest
 
 
 SUCCESS_CODE: Final[str] = "00000"
@@ -107,6 +107,7 @@ class BitgetHttpClient:
             raise ValueError(f"max_retries must be >= 0, was {max_retries}")
         self._base_url = base_url.rstrip("/")
         self._credentials = credentials
+        self._signer = RestSigner(credentials.api_secret) if credentials is not None else None
         self._environment = environment
         self._timeout = aiohttp.ClientTimeout(total=timeout_secs)
         self._max_retries = max_retries
@@ -319,15 +320,14 @@ class BitgetHttpClient:
                 if not (may_retry and e.is_retryable) or attempt >= self._max_retries:
                     # An account-type answer (40084 / 40085) is the expected outcome of the
                     # account-mode probe; callers that did not expect it say what to change
-                    log = (
-                        self._log.debug
-                        if isinstance(e, BitgetClassicAccountError | BitgetUtaAccountError)
-                        else self._log.warning
-                    )
-                    log(
-                        f"{method} {path} failed: {type(e).__name__} "
-                        f"status={e.status} code={e.code}",
-                    )
+                    if isinstance(e, BitgetClassicAccountError | BitgetUtaAccountError):
+                        kind = "classic" if isinstance(e, BitgetClassicAccountError) else "UTA"
+                        self._log.debug(f"{method} {path}: code {e.code}, a {kind} account")
+                    else:
+                        self._log.warning(
+                            f"{method} {path} failed: {type(e).__name__} "
+                            f"status={e.status} code={e.code}",
+                        )
                     if isinstance(e, _NotSentError):
                         raise BitgetTransportError(
                             e.message,
@@ -347,16 +347,10 @@ class BitgetHttpClient:
 
     def _headers(self, method: str, path: str, query: str, body: bytes) -> dict[str, str]:
         credentials = self._credentials
-        assert credentials is not None  # checked by _request
+        signer = self._signer
+        assert credentials is not None and signer is not None  # checked by _request
         timestamp = str(self.timestamp_ms())
-        signature = sign_rest(
-            credentials.api_secret,
-            timestamp,
-            method,
-            path,
-            query,
-            body.decode() if body else "",
-        )
+        signature = signer.sign(timestamp, method, path, query, body.decode() if body else "")
         return {
             **self._base_headers,
             "ACCESS-KEY": credentials.api_key,

@@ -8,7 +8,7 @@ Nothing here logs or stores a secret; every function takes the secret and return
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -41,8 +41,39 @@ def sign(secret: str, prehash: str) -> str:
     str
 
     """
-    digest = hmac.new(secret.encode(), prehash.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    # one-shot C HMAC (hmac.digest): several times cheaper than an hmac.new object per request
+    digest = hmac.digest(secret.encode(), prehash.encode(), "sha256")
+    return binascii.b2a_base64(digest, newline=False).decode()
+
+
+class RestSigner:
+    """
+    Signs REST requests with one secret (bitget-protocol.md 2.2), reusing the keyed HMAC state.
+
+    The keyed SHA-256 state is built once and copied per request: no per-request key schedule or
+    digest lookup (the lookup alone measured tens of microseconds inside a running node). Holds the
+    secret's HMAC state only; never logged (no secret in ``repr``).
+
+    Parameters
+    ----------
+    secret : str
+        The API secret.
+
+    """
+
+    __slots__ = ("_keyed",)
+
+    def __init__(self, secret: str) -> None:
+        self._keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def sign(self, timestamp: str, method: str, path: str, query: str = "", body: str = "") -> str:
+        """Return the ``ACCESS-SIGN`` value of a request (same result as ``sign_rest``)."""
+        mac = self._keyed.copy()
+        mac.update(rest_prehash(timestamp, method, path, query, body).encode())
+        return binascii.b2a_base64(mac.digest(), newline=False).decode()
 
 
 def rest_prehash(timestamp: str, method: str, path: str, query: str = "", body: str = "") -> str:

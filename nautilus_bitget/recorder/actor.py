@@ -129,6 +129,8 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
         Session id (manifest file name); a new one by default.
     status : bool, default False
         Print a live status line on stderr every second.
+    status_duration_secs : float, optional
+        The recording's planned duration: the status line shows the time left.
     max_buffered : int, default 2_000_000
         Buffered messages at which the recorder stops taking data until the writer has caught
         up (backpressure on the event loop instead of unbounded memory).
@@ -150,6 +152,7 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     backfill_min_gap_secs: float = 1.0
     session_id: str | None = None
     status: bool = False
+    status_duration_secs: float | None = None
     max_buffered: int = 2_000_000
     shard: str | None = None
 
@@ -801,5 +804,11 @@ class BitgetRecorder(Actor):
                 self.resync_count,
                 self.writer.stats.bytes,
                 now - self._started_mono,
+                rows=sum(self.counts.values()),
+                remaining_secs=(
+                    max(0.0, self.config.status_duration_secs - (now - self._started_mono))
+                    if self.config.status_duration_secs
+                    else None
+                ),
             ),
         )

@@ -10,6 +10,7 @@ removed, or it does not and the sources are untouched.
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from collections import defaultdict
@@ -95,8 +96,53 @@ def summarize(writer: CatalogWriter) -> list[StreamSummary]:
     return out
 
 
+def _instrument_and_data(type_dir: str, identifier: str) -> tuple[str, str]:
+    """Return ``(instrument id, data label)`` of a stream (a bar's spec goes in the label)."""
+    marker = ".BITGET"
+    if marker in identifier:
+        head, _, tail = identifier.partition(marker)
+        instrument = head + marker
+        return instrument, f"{type_dir} {tail.lstrip('-')}".strip()
+    return identifier, type_dir
+
+
+def _missing_bars(identifier: str, rows: int, start: int, end: int) -> int | None:
+    """Return how many bars are missing between the first and last (``None``: not a bar)."""
+    from nautilus_trader.model.data import BarType
+
+    try:
+        step = int(BarType.from_str(identifier).spec.timedelta.total_seconds() * 1e9)
+    except (ValueError, AttributeError):
+        return None
+    if step <= 0:
+        return None
+    return max(0, (end - start) // step + 1 - rows)
+
+
+# Streams the venue pushes continuously while connected: a longer silence between two files is a
+# gap even when the recorder saw no disconnect (e.g. the process was starved or suspended)
+CONTINUOUS_TYPES = frozenset({"order_book_deltas", "order_book_depth10", "quote_tick"})
+SILENCE_GAP_NS = 60_000_000_000
+
+
+def _silences(writer: CatalogWriter, type_dir: str, identifier: str) -> int:
+    """Return how many silences longer than ``SILENCE_GAP_NS`` lie between a stream's files."""
+    if type_dir not in CONTINUOUS_TYPES:
+        return 0
+    files = _files_with_intervals(writer, f"{writer.root}/data/{type_dir}/{identifier}")
+    return sum(1 for a, b in itertools.pairwise(files) if b[1] - a[2] > SILENCE_GAP_NS)
+
+
 def info_dict(writer: CatalogWriter) -> dict[str, Any]:
-    """Return a JSON-compatible summary of the catalog: streams, instruments, gaps, sessions."""
+    """
+    Return a JSON-compatible summary of the catalog: per stream (instrument and data type) rows,
+    first / last time and gaps; the instruments, gap markers and recording sessions.
+
+    A stream's ``gaps`` counts the recorder's gap markers of its instrument inside its time range,
+    for bars the bars missing between the first and the last (``missing_bars``), and for streams
+    pushed continuously (books, quotes) the silences of more than 60 s between files
+    (``silences``).
+    """
     streams = summarize(writer)
     markers = []
     for item in writer.catalog.query(BitgetGapMarker):
@@ -108,25 +154,45 @@ def info_dict(writer: CatalogWriter) -> dict[str, Any]:
                 "reason": m.reason,
                 "start": unix_nanos_to_iso8601(m.start) if m.start else None,
                 "end": unix_nanos_to_iso8601(m.end) if m.end else None,
+                "start_ns": m.start,
                 "backfilled": m.backfilled,
             },
         )
-    return {
-        "catalog": writer.uri,
-        "streams": [
+    rows = []
+    for s in streams:
+        instrument, data = _instrument_and_data(s.type_dir, s.identifier)
+        missing = (
+            _missing_bars(s.identifier, s.rows, s.start, s.end) if s.type_dir == "bar" else None
+        )
+        marker_gaps = sum(
+            1
+            for m in markers
+            if m["kind"] == "gap"
+            and m["instrument_id"] == instrument
+            and (not m["start_ns"] or s.start <= m["start_ns"] <= s.end)
+        )
+        silences = _silences(writer, s.type_dir, s.identifier)
+        rows.append(
             {
                 "type": s.type_dir,
                 "identifier": s.identifier,
+                "instrument": instrument,
+                "data": data,
                 "files": s.files,
                 "rows": s.rows,
                 "bytes": s.bytes,
                 "start": unix_nanos_to_iso8601(s.start),
                 "end": unix_nanos_to_iso8601(s.end),
-            }
-            for s in streams
-        ],
+                "gaps": marker_gaps + (missing or 0) + silences,
+                "silences": silences,
+                "missing_bars": missing,
+            },
+        )
+    return {
+        "catalog": writer.uri,
+        "streams": rows,
         "instruments": sorted({i.id.value for i in writer.catalog.instruments()}),
-        "markers": markers,
+        "markers": [{k: v for k, v in m.items() if k != "start_ns"} for m in markers],
         "sessions": [
             {
                 k: m.get(k)
@@ -137,17 +203,40 @@ def info_dict(writer: CatalogWriter) -> dict[str, Any]:
     }
 
 
+def _when(iso: str) -> str:
+    return iso[:19].replace("T", " ")
+
+
 def format_info(info: dict[str, Any]) -> str:
-    """Return ``info_dict`` output as a human-readable table."""
-    lines = [f"catalog: {info['catalog']}", ""]
-    header = f"{'type':<22} {'identifier':<46} {'files':>5} {'rows':>10}  range (ts_init, UTC)"
-    lines.append(header)
-    lines.append("-" * len(header))
-    lines.extend(
-        f"{s['type']:<22} {s['identifier']:<46} {s['files']:>5} {s['rows']:>10}  "
-        f"{s['start'][:23]} .. {s['end'][:23]}"
-        for s in info["streams"]
+    """Return ``info_dict`` output as a table: one row per instrument and data type."""
+    streams = sorted(info["streams"], key=lambda s: (s["instrument"], s["data"]))
+    total = sum(s["bytes"] for s in streams)
+    lines = [
+        f"catalog: {info['catalog']}  ({len(streams)} streams, "
+        f"{len(info['instruments'])} instruments, {total / 1e6:.1f} MB)",
+        "",
+    ]
+    width = max([len(s["data"]) for s in streams] + [10])
+    header = (
+        f"{'instrument':<24} {'data':<{width}} {'rows':>10}  {'first (UTC)':<19}  "
+        f"{'last (UTC)':<19}  gaps"
     )
+    lines += [header, "-" * len(header)]
+    previous = None
+    for s in streams:
+        shown = s["instrument"] if s["instrument"] != previous else ""
+        previous = s["instrument"]
+        shown_gaps = str(s["gaps"])
+        if s.get("missing_bars"):
+            shown_gaps += f" ({s['missing_bars']} missing bars)"
+        if s.get("silences"):
+            shown_gaps += f" ({s['silences']} silent > {SILENCE_GAP_NS // 1_000_000_000}s)"
+        lines.append(
+            f"{shown:<24} {s['data']:<{width}} {s['rows']:>10,}  {_when(s['start']):<19}  "
+            f"{_when(s['end']):<19}  {shown_gaps}",
+        )
+    if not streams:
+        lines.append("(no data)")
     lines.append("")
     lines.append(f"instruments: {', '.join(info['instruments']) or '(none)'}")
     gaps = [m for m in info["markers"] if m["kind"] == "gap"]

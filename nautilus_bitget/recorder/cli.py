@@ -80,7 +80,6 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     """Return ``(node, recorder)``: a data-only TradingNode with a ``BitgetRecorder``."""
     from nautilus_trader.config import CacheConfig
     from nautilus_trader.config import InstrumentProviderConfig
-    from nautilus_trader.config import LoggingConfig
     from nautilus_trader.config import TradingNodeConfig
     from nautilus_trader.live.node import TradingNode
     from nautilus_trader.model.identifiers import ClientId
@@ -88,6 +87,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
 
     from nautilus_bitget.config import BitgetDataClientConfig
     from nautilus_bitget.factories import BitgetLiveDataClientFactory
+    from nautilus_bitget.logs import node_logging
     from nautilus_bitget.recorder.actor import BitgetRecorder
     from nautilus_bitget.recorder.actor import BitgetRecorderConfig
 
@@ -109,6 +109,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     env_status = os.environ.get(STATUS_ENV)
     status = bool(getattr(args, "status", False)) or env_status == "1"
     status = status or (env_status != "0" and sys.stderr.isatty())
+    status = status and not getattr(args, "quiet", False)
     recorder_config = BitgetRecorderConfig(
         catalog_path=args.catalog,
         symbols=symbols,
@@ -117,6 +118,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         flush_interval_secs=_flush_secs(args.flush_secs, symbols),
         storage_options=storage_options_from_env(),
         status=status,
+        status_duration_secs=args.duration,
         shard=_parse_shard_arg(getattr(args, "shard", None)),
     )
     node_config = TradingNodeConfig(
@@ -124,7 +126,7 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         # The recorder reads no cached ticks: the default 10 000 per instrument and type grows
         # to gigabytes over a whole venue
         cache=CacheConfig(tick_capacity=RECORDER_CACHE_TICKS, bar_capacity=RECORDER_CACHE_TICKS),
-        logging=LoggingConfig(log_level=os.environ.get("BITGET_NT_LOG_LEVEL", "INFO")),
+        logging=node_logging(data_only=True),
         data_clients={"BITGET": data_config},
         timeout_connection=30.0,
         timeout_disconnection=5.0,
@@ -215,6 +217,11 @@ def info(args: argparse.Namespace) -> int:
     from nautilus_bitget.recorder.catalog_tools import info_dict
     from nautilus_bitget.recorder.writer import CatalogWriter
 
+    if "://" not in args.path and not os.path.isdir(args.path):
+        raise ValueError(
+            f"no catalog at {args.path}: record or download into it first, or try "
+            "`bitget-nt catalog info data/sample`"
+        )
     writer = CatalogWriter(args.path, storage_options_from_env())
     data = info_dict(writer)
     if getattr(args, "json", False):

@@ -33,6 +33,8 @@ def format_status(
     resyncs: int,
     bytes_written: int,
     elapsed_secs: float,
+    rows: int | None = None,
+    remaining_secs: float | None = None,
 ) -> str:
     """
     Return the status line text.
@@ -47,13 +49,22 @@ def format_status(
         Parquet bytes written so far.
     elapsed_secs : float
         Seconds since start.
+    rows : int, optional
+        Messages recorded so far.
+    remaining_secs : float, optional
+        Seconds left of a recording with a set duration (shown as ETA).
 
     """
     parts = [f"{SHORT_NAMES.get(k, k)} {v:,.0f}/s" for k, v in sorted(rates.items()) if v > 0]
-    return (
+    text = (
         f"rec {elapsed_secs:,.0f}s | {' '.join(parts) or 'no data yet'} | gaps {gaps} "
         f"resyncs {resyncs} | written {human_bytes(bytes_written)}"
     )
+    if rows is not None:
+        text += f" | {rows:,} msgs"
+    if remaining_secs is not None:
+        text += f" | ETA {remaining_secs:,.0f}s"
+    return text
 
 
 class StatusLine:

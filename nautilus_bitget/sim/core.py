@@ -61,6 +61,7 @@ class ExchangeCore:
     _id: int
     _order_seq: int
     _order_rank: dict[str, int]  # order id -> time priority
+    _queue_ahead: dict[str, int]  # resting order id -> generated lots ahead of it
 
     if TYPE_CHECKING:
         # The mixins reach their siblings through ``self``; these are the methods they share,

@@ -212,6 +212,7 @@ class SimExchange(
         self._orders = {}
         self._open = {}
         self._resting = {s: [] for s in self.markets}
+        self._queue_ahead = {}
         self._positions = {}
         self._fills = {}
         self._bills = {}

@@ -24,6 +24,9 @@ Fault names and args (each is also a ``SimFaults`` method of the same name):
   until cleared with ``ms=0``).
 - ``hang_requests(n=1, path=None, secs=60)``: execute the next ``n`` matching requests but hold
   the response for ``secs`` (the client times out; the order still exists: unknown outcome).
+- ``drop_trade_ws(n=1)``: execute the next ``n`` WebSocket trade requests (``op: "trade"``) and
+  abort their socket before the reply (a lost reply: the order exists, the outcome is unknown).
+- ``delay_trade(ms)``: delay every WebSocket trade reply by ``ms`` (0 clears).
 - ``clock_skew(ms)``: shift the server clock (``public/time``, signature window) by ``ms``.
 - ``reset()``: clear everything.
 
@@ -65,6 +68,8 @@ class SimFaults:
         "http_errors",
         "slow_responses",
         "hang_requests",
+        "drop_trade_ws",
+        "delay_trade",
         "clock_skew",
         "reset",
     )
@@ -91,6 +96,8 @@ class SimFaults:
         self.hang_path: str | None = None
         self.hang_secs: float = 60.0
         self.clock_skew_ms: int = 0
+        self.trade_drop_n: int = 0
+        self.trade_delay_ms: int = 0
 
     def drop_ws(self, which: str = "both") -> int:
         """Abort WS connections (``public``, ``private`` or ``both``); return how many."""
@@ -138,6 +145,14 @@ class SimFaults:
         self.hang_path = path
         self.hang_secs = float(secs)
 
+    def drop_trade_ws(self, n: int = 1) -> None:
+        """Execute the next ``n`` WS trade requests, then abort their socket (reply lost)."""
+        self.trade_drop_n = int(n)
+
+    def delay_trade(self, ms: int) -> None:
+        """Delay every WS trade reply by ``ms`` (0 clears)."""
+        self.trade_delay_ms = int(ms)
+
     def clock_skew(self, ms: int) -> None:
         """Shift the server clock by ``ms``."""
         self.clock_skew_ms = int(ms)
@@ -159,6 +174,13 @@ class SimFaults:
         """Consume one lost private push."""
         if self.private_lose_n > 0:
             self.private_lose_n -= 1
+            return True
+        return False
+
+    def take_drop_trade(self) -> bool:
+        """Consume one dropped WS trade reply."""
+        if self.trade_drop_n > 0:
+            self.trade_drop_n -= 1
             return True
         return False
 
@@ -200,6 +222,8 @@ class SimFaults:
             "slow_ms": self.slow_ms,
             "hang_n": self.hang_n,
             "clock_skew_ms": self.clock_skew_ms,
+            "trade_drop_n": self.trade_drop_n,
+            "trade_delay_ms": self.trade_delay_ms,
         }
 
     def apply(self, name: str, args: dict[str, Any] | None = None) -> Any:

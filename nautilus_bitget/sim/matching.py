@@ -2,10 +2,21 @@
 Matching of the simulated exchange: user takers against the generated book, the user book of
 resting orders, and maker fills of resting orders by the generated flow.
 
-User resting orders are NOT shown in the public book. They fill (maker, at their own price)
-(a) when a generated taker trade prints strictly through their price (up to that trade's size,
-price-time priority among user orders), or (b) fully, when the generated book's opposite best
-price moves across them. User taker orders consume generated levels only.
+Queue semantics (price-time priority, bitget-protocol.md 9.8): a resting user order joins the back
+of its price level; the generated size shown at that level when it rests is ahead of it
+(``_queue_ahead``). A generated taker trade at the order's price consumes that queue first and
+fills the order only with what is left of the trade; a trade printing strictly through its price
+fills it (up to that trade's size, price-time priority among user orders); the generated opposite
+side moving across its price fills it fully. Generated liquidity added to the level later queues
+behind it; when the level shrinks below the size ahead, the size ahead shrinks with it (what left
+was ahead of us), and a deleted level leaves nothing ahead. A modify is a cancel + new order
+(bitget-protocol.md 5.7), so it goes to the back of the new level.
+
+User resting orders are NOT shown in the public book (a recording of a live run is then the market
+without the user, which is what a backtest of the same strategy needs). Every maker fill that the
+generated trades did not already print (through and cross fills) is printed as a public trade at
+the order's price, as Bitget's trade channel shows every match. User taker orders consume
+generated levels only.
 """
 
 from __future__ import annotations
@@ -93,6 +104,10 @@ class MatchingMixin(ExchangeCore):
         book = self._resting[order.symbol]
         book.append(order)
         book.sort(key=self._rest_key)
+        market = self.markets[order.symbol]
+        sizes = market.bid_sz if order.direction == "buy" else market.ask_sz
+        # the back of the level: the generated size shown there now is ahead (9.8)
+        self._queue_ahead[order.order_id] = sizes.get(_resting_ticks(market.contract, order), 0)
 
     def _rest_key(self, o: Order) -> tuple[int, Decimal, int]:
         # buys: highest price first; sells: lowest first; then time priority
@@ -109,7 +124,8 @@ class MatchingMixin(ExchangeCore):
         if not book:
             return
         spec = market.contract
-        # (a) generated taker trades printing strictly through a user price
+        printed: list[PublicTrade] = []
+        # (a) generated taker trades at a user price (after the queue ahead) or through it
         for ticks, lots, side in market.last_gen_trades:
             budget = lots
             for order in list(book):
@@ -118,10 +134,24 @@ class MatchingMixin(ExchangeCore):
                 if not order.is_open:
                     continue
                 ot = _resting_ticks(spec, order)
-                if side == "buy" and order.direction == "sell" and ot < ticks:
-                    budget -= self._maker_fill(order, spec, ot, budget, now)
-                elif side == "sell" and order.direction == "buy" and ot > ticks:
-                    budget -= self._maker_fill(order, spec, ot, budget, now)
+                hit = (side == "buy" and order.direction == "sell") or (
+                    side == "sell" and order.direction == "buy"
+                )
+                if not hit:
+                    continue
+                through = ot < ticks if order.direction == "sell" else ot > ticks
+                if through:
+                    n = self._maker_fill(order, spec, ot, budget, now)
+                    budget -= n
+                    if n:
+                        printed.append(market.print_trade(ot, n, side, now))
+                elif ot == ticks:
+                    ahead = self._queue_ahead.get(order.order_id, 0)
+                    used = min(ahead, budget)
+                    self._queue_ahead[order.order_id] = ahead - used
+                    budget -= used
+                    if budget > 0:
+                        budget -= self._maker_fill(order, spec, ot, budget, now)
         # (b) the generated opposite side moved across a user price: fill fully
         bb, ba = market.best_bid, market.best_ask
         for order in list(book):
@@ -131,7 +161,26 @@ class MatchingMixin(ExchangeCore):
             if (order.direction == "sell" and bb is not None and bb >= ot) or (
                 order.direction == "buy" and ba is not None and ba <= ot
             ):
-                self._maker_fill(order, spec, ot, None, now)
+                n = self._maker_fill(order, spec, ot, None, now)
+                if n:
+                    taker = "buy" if order.direction == "sell" else "sell"
+                    printed.append(market.print_trade(ot, n, taker, now))
+        self._shrink_queues(market, book)
+        if printed:
+            self._publish(market, None, printed, now)
+
+    def _shrink_queues(self, market: MarketState, book: list[Order]) -> None:
+        """Cap each order's size ahead at its level's generated size (a deleted level: 0)."""
+        spec = market.contract
+        for order in book:
+            if not order.is_open:
+                self._queue_ahead.pop(order.order_id, None)
+                continue
+            ahead = self._queue_ahead.get(order.order_id, 0)
+            if ahead:
+                sizes = market.bid_sz if order.direction == "buy" else market.ask_sz
+                level = sizes.get(_resting_ticks(spec, order), 0)
+                self._queue_ahead[order.order_id] = min(ahead, level)
 
     def _fill_resting_cross_only(self, market: MarketState, now: int) -> None:
         saved = market.last_gen_trades

@@ -216,6 +216,8 @@ class RestPipeline:
         self._rate_limits = rate_limits
         self._buckets = _TokenBuckets()
         self._apis: list[tuple[RestApi[Any], dict[tuple[str, str], Route[Any]]]] = []
+        # requests served per path (tests tell which transport an order took)
+        self.request_counts: dict[str, int] = {}
 
     def mount(self, api: RestApi[Any]) -> None:
         """Serve ``api``'s routes through this pipeline."""
@@ -226,6 +228,7 @@ class RestPipeline:
     async def handle(self, request: web.Request) -> web.Response:
         """Serve one REST request (the aiohttp handler of ``/api/{tail}``)."""
         path = request.path
+        self.request_counts[path] = self.request_counts.get(path, 0) + 1
         api, table = self._api_for(path)
         dialect = api.dialect
         injected = self._injected_error(path, dialect)

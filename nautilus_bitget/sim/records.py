@@ -30,6 +30,8 @@ class SimAccount:
     cross_leverage: dict[str, int] = field(default_factory=dict)  # symbol -> leverage
     long_leverage: dict[str, int] = field(default_factory=dict)  # symbol -> isolated long
     short_leverage: dict[str, int] = field(default_factory=dict)  # symbol -> isolated short
+    # the key may withdraw funds (bitget-protocol.md 5.14); trading keys normally may not
+    withdraw_permission: bool = False
 
     def get_pos_mode(self, product_type: str) -> str:
         """Return the position mode of ``product_type`` (default ``one_way_mode``)."""

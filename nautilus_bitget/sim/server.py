@@ -22,6 +22,7 @@ from aiohttp import web
 from nautilus_bitget.constants import SIM_API_PASSPHRASE
 from nautilus_bitget.constants import SIM_API_SECRET
 from nautilus_bitget.constants import sim_urls
+from nautilus_bitget.sim import key_info
 from nautilus_bitget.sim import rest_private
 from nautilus_bitget.sim import rest_public
 from nautilus_bitget.sim.auth import SimApiKey
@@ -43,6 +44,7 @@ from nautilus_bitget.sim.ws_private import PrivateWsServer
 from nautilus_bitget.sim.ws_public import PublicWsServer
 from nautilus_bitget.sim.ws_public import WsServerBase
 from nautilus_bitget.sim.ws_public import drop_sockets
+from nautilus_bitget.sim.ws_trade import ClassicWsTradeOps
 
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ class BitgetSimulator:
         ws = WsContext(self.exchange, cfg, self.faults, self.auth, self.gate)
         self.public = PublicWsServer(ws)
         self.private = PrivateWsServer(ws)
+        self.private.trade_ops = ClassicWsTradeOps(
+            RestContext(self.exchange, self.now_ms), self.faults
+        )
         self.v3 = SimV3(ws, self.now_ms)
         self._sockets: tuple[WsServerBase, ...] = (
             self.public,
@@ -102,7 +107,7 @@ class BitgetSimulator:
                 "/api/",
                 rest_private.DIALECT,
                 RestContext(self.exchange, self.now_ms),
-                rest_public.ROUTES + rest_private.ROUTES,
+                rest_public.ROUTES + rest_private.ROUTES + key_info.V2_ROUTES,
             )
         )
         self.rest.mount(self.v3.rest)

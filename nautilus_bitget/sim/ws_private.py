@@ -4,8 +4,8 @@ The private socket ``/v2/ws/private``: login and the account channels (bitget-pr
 Channels ``orders``, ``fill``, ``positions``, ``account`` (selector ``coin``), ``orders-algo``,
 ``positions-history``, per ``instType``. ``positions`` and ``account`` push the full set on
 subscribe and on every change; ``orders`` does not push existing orders on subscribe.
-:class:`PrivateWsBase` (login, sockets per key, push delivery under the private faults) is shared
-with the v3 private socket.
+:class:`PrivateWsBase` (login, sockets per key, push delivery under the private faults, and the
+``op: "trade"`` order entry of :mod:`.ws_trade`) is shared with the v3 private socket.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from nautilus_bitget.sim.ws_public import PRODUCT_TYPES
 from nautilus_bitget.sim.ws_public import SubKey
 from nautilus_bitget.sim.ws_public import WsConn
 from nautilus_bitget.sim.ws_public import WsServerBase
+from nautilus_bitget.sim.ws_trade import WsTradeOps
 
 
 class PrivateWsBase(WsServerBase):
@@ -41,6 +42,18 @@ class PrivateWsBase(WsServerBase):
     def __init__(self, ctx: WsContext) -> None:
         super().__init__(ctx)
         self.by_key: dict[str, set[WsConn]] = {}
+        self.keys: dict[str, SimApiKey] = {}
+        # WebSocket order entry (``op: "trade"``), wired by the family (``sim.ws_trade``)
+        self.trade_ops: WsTradeOps | None = None
+
+    async def _on_other_op(self, conn: WsConn, msg: dict, text: str) -> None:
+        key = self.keys.get(conn.api_key or "")
+        if msg.get("op") != "trade" or self.trade_ops is None:
+            await super()._on_other_op(conn, msg, text)
+        elif key is None:
+            conn.send(wire.event("error", code=30004, msg="User needs to log in", op="trade"))
+        else:
+            await self.trade_ops.handle(conn, key, msg)
 
     def _check_account(self, entry: SimApiKey) -> None:
         """Raise ``AuthError`` when the key's account may not use this socket."""
@@ -73,6 +86,7 @@ class PrivateWsBase(WsServerBase):
             await conn.close(1000, b"login failed")
             return
         conn.api_key = entry.api_key
+        self.keys[entry.api_key] = entry
         self.by_key.setdefault(entry.api_key, set()).add(conn)
         conn.send(wire.event("login", code=self.login_ok_code, msg=""))
 

@@ -107,6 +107,20 @@ class WsConn:
             return
         self._wake.set()
 
+    async def send_now(self, data: bytes) -> None:
+        """
+        Write one text frame from the calling task (a reply written as soon as it exists, as a
+        REST response is); queued behind earlier frames when any are waiting.
+        """
+        if self._out or self.closed:
+            self.send(data)
+            return
+        try:
+            await self.ws.send_frame(data, WSMsgType.TEXT)
+            self.sent += 1
+        except (ConnectionError, RuntimeError):
+            self.abort()
+
     async def run_writer(self) -> None:
         """Drain the outbound queue into the socket."""
         ws = self.ws
@@ -274,8 +288,12 @@ class WsServerBase:
         elif op == "login" and isinstance(args, list):
             await self._login(conn, args)
         else:
-            # bitget-protocol.md 8.3: e.g. {"op":"ping"} -> 30002
-            conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
+            await self._on_other_op(conn, msg, text)
+
+    async def _on_other_op(self, conn: WsConn, msg: dict, text: str) -> None:
+        """Answer an op this socket does not serve (private sockets add ``trade``)."""
+        # bitget-protocol.md 8.3: e.g. {"op":"ping"} -> 30002
+        conn.send(wire.event("error", code=30002, msg=f"illegal request: {text[:100]}"))
 
     def _subscribe_allowed(self, conn: WsConn, now: float) -> bool:
         # bitget-protocol.md 3.1: 240 subscribe requests per hour per connection

@@ -55,6 +55,10 @@ CONNECT_TIMEOUT_SECS: Final[float] = 10.0
 SubscriptionKey = tuple[tuple[str, str], ...]
 
 
+class WebSocketNotConnected(BitgetTransportError):
+    """A send on a socket that is not open: nothing was written."""
+
+
 class _Event(msgspec.Struct, frozen=True):
     event: str | None = None
     code: str | int | None = None
@@ -564,6 +568,20 @@ class BitgetWebSocketClient:
 
     # -- sending ------------------------------------------------------------------------------
 
+    async def send(self, text: str) -> None:
+        """
+        Send one text frame (within the per-connection message limit, bitget-protocol.md 3.1).
+
+        Raises
+        ------
+        WebSocketNotConnected
+            If the socket is not open (nothing was written).
+        BitgetTransportError
+            If the write fails.
+
+        """
+        await self._send(text)
+
     async def _sync_subscriptions(self) -> None:
         # Wait for a send slot first, then take everything wanted by then: args requested while
         # the connection is at its message limit go out together (bitget-protocol.md 3.1).
@@ -586,11 +604,11 @@ class BitgetWebSocketClient:
             await self._send(msgspec.json.encode({"op": op, "args": batch}).decode())
 
     async def _send(self, text: str, slot_taken: bool = False) -> None:
-        if not slot_taken:
+        if not slot_taken and self._send_limiter.try_acquire() != 0.0:
             await self._send_limiter.acquire()
         ws = self._ws
         if ws is None or ws.closed:
-            raise BitgetTransportError("websocket not connected", endpoint=self._url)
+            raise WebSocketNotConnected("websocket not connected", endpoint=self._url)
         try:
             await ws.send_str(text)
         except (aiohttp.ClientError, ConnectionError, RuntimeError) as e:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nautilus_bitget.sim import key_info
 from nautilus_bitget.sim.context import WsContext
 from nautilus_bitget.sim.events import MARKET_EVENTS
 from nautilus_bitget.sim.pipeline import RestApi
@@ -17,6 +18,7 @@ from nautilus_bitget.sim.v3.orders import V3Context
 from nautilus_bitget.sim.v3.orders import V3Orders
 from nautilus_bitget.sim.v3.ws import V3PrivateWs
 from nautilus_bitget.sim.v3.ws import V3PublicWs
+from nautilus_bitget.sim.v3.ws_trade import UtaWsTradeOps
 from nautilus_bitget.sim.ws_public import drop_sockets
 
 
@@ -38,8 +40,13 @@ class SimV3:
         self.public = V3PublicWs(ctx)
         self.private = V3PrivateWs(ctx, self.orders)
         self.rest: RestApi[V3Context] = RestApi(
-            "/api/v3/", rest.DIALECT, V3Context(ctx.exchange, now_ms, self.orders), rest.ROUTES
+            "/api/v3/",
+            rest.DIALECT,
+            V3Context(ctx.exchange, now_ms, self.orders),
+            rest.ROUTES + key_info.V3_ROUTES,
         )
+        # WebSocket order entry runs the REST handlers with the same context
+        self.private.trade_ops = UtaWsTradeOps(self.rest.context, ctx.faults)
 
     @property
     def seq_as_string(self) -> bool:
