@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
             "bitget-nt sim",
             "bitget-nt sim --port 0 --symbols BTCUSDT --account uta",
             "bitget-nt sim --fault drop_ws@30 --history-days 0",
+            "bitget-nt sim --contracts 500",
         ],
     )
     sim.add_argument("--host", default=SIM_DEFAULT_HOST, help="address to bind")
@@ -170,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate", type=float, default=None, help="book messages/s per symbol (default: 10)"
     )
     sim.add_argument(
+        "--contracts",
+        type=int,
+        default=0,
+        help="also list N generated USDT-M perpetuals (GEN000USDT...): half update their book "
+        "every 50-100 ms, the rest every 0.5-1 s",
+    )
+    sim.add_argument(
         "--fault",
         action="append",
         metavar="SPEC",
@@ -186,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
             "bitget-nt record --env sim --symbols BTCUSDT --duration 60",
             "bitget-nt record --symbols BTCUSDT,ETHUSDT --bars 1m,5m",
             "bitget-nt record --symbols all --catalog s3://bucket/catalog",
+            "bitget-nt record --symbols all --shard 1/2 --catalog s3://bucket/catalog",
         ],
         notes="Progress: a status line (messages/s per type, gaps, bytes written, elapsed, ETA "
         "with --duration) on a terminal; plain lines when stderr is not one; --quiet: none.",
@@ -207,7 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated: USDT-FUTURES, USDC-FUTURES, COIN-FUTURES",
     )
     record.add_argument("--bars", default="1m", help="candle intervals, e.g. 1m,5m")
-    record.add_argument("--flush-secs", type=float, default=10.0, help="seconds between writes")
+    record.add_argument(
+        "--flush-secs",
+        type=float,
+        default=None,
+        help="seconds between writes (default 10; 60 with --symbols all)",
+    )
     record.add_argument(
         "--depth10-interval-ms",
         type=int,
@@ -218,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--status",
         action="store_true",
         help="status line even when stderr is not a terminal (default: on a terminal only)",
+    )
+    record.add_argument(
+        "--shard",
+        default=None,
+        help="I/N: record shard I of N of the symbols (N processes or machines, one catalog; "
+        "default: all symbols in this process)",
     )
     _add_quiet(record)
     _add_url_overrides(record)

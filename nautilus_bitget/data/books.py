@@ -204,13 +204,17 @@ class BookSync:
             self._publish_gap(symbol, "checksum")
             self._resync(symbol, f"checksum mismatch (seq {book.seq})")
 
-    def on_disconnect(self, reason: str) -> None:
+    def on_disconnect(self, reason: str, symbols: set[str] | None = None) -> None:
         """
-        Reset every book after the socket dropped (``reason``: ``disconnect`` or ``stale``).
+        Reset the books after a socket dropped (``reason``: ``disconnect`` or ``stale``).
 
         Frames after the reconnect must start from a fresh snapshot; each book's gap is announced.
+        ``symbols`` limits the reset to the books carried by the dropped connection (a pool
+        shards channels over connections; the others keep streaming); ``None`` resets all.
         """
         for symbol, integrity in self._integrity.items():
+            if symbols is not None and symbol not in symbols:
+                continue
             integrity.reset()
             self._resync_pending.add(symbol)
             self._publish_gap(symbol, reason)

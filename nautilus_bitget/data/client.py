@@ -356,7 +356,15 @@ class BitgetDataClient(LiveMarketDataClient):
         await self._http.close()
 
     def _on_ws_disconnect(self) -> None:
-        self._books.on_disconnect(_disconnect_reason(self._ws))
+        dropped = self._ws.last_dropped
+        symbols = None
+        if dropped is not None:
+            # Only the books of the connection that dropped lose frames
+            symbols = self._subscriptions.symbols_on(self._ws.subscriptions_of(dropped))
+            reason = dropped.last_disconnect_reason or "disconnect"
+        else:
+            reason = _disconnect_reason(self._ws)
+        self._books.on_disconnect(reason, symbols)
 
     async def _on_ws_reconnect(self) -> None:
         await self._subscriptions.on_reconnect()

@@ -12,6 +12,7 @@ its ``teardown(sub)`` with the last.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ from nautilus_bitget.data.stats import BitgetDataStats
 from nautilus_bitget.parsing.bars import BitgetBarSpecError
 from nautilus_bitget.parsing.bars import bar_spec_to_interval
 from nautilus_bitget.parsing.bars import validate_external
+from nautilus_bitget.websocket.client import SubscriptionKey
 from nautilus_bitget.websocket.client import subscription_key
 from nautilus_bitget.websocket.pool import BitgetWebSocketPool
 
@@ -96,12 +98,14 @@ class SubscriptionBook:
 
     __slots__ = (
         "_channels",
+        "_dirty",
         "_log",
         "_product_type_for",
         "_require",
         "_stats",
         "_streams",
         "_subs",
+        "_sync_lock",
         "_ws",
     )
 
@@ -122,6 +126,8 @@ class SubscriptionBook:
         self._stats = stats
         self._log = log
         self._subs: Counter[Sub] = Counter()
+        self._dirty = False
+        self._sync_lock: asyncio.Lock | None = None
         # The channel of each kind but bars (one channel per interval, ``candle_channel``)
         self._channels = {
             DELTAS: streams.books,
@@ -241,16 +247,37 @@ class SubscriptionBook:
         pairs = {(sub.channel, sub.symbol) for sub in self._subs if sub.channel}
         return [self.arg(channel, symbol) for channel, symbol in sorted(pairs)]
 
+    def symbols_on(self, keys: set[SubscriptionKey]) -> set[str]:
+        """Return the symbols of the wanted streams whose socket subscription is in ``keys``."""
+        return {
+            sub.symbol
+            for sub in self._subs
+            if sub.channel and subscription_key(self.arg(sub.channel, sub.symbol)) in keys
+        }
+
     async def sync(self) -> None:
-        """Subscribe and unsubscribe so the socket carries exactly ``wanted_args``."""
-        wanted = {subscription_key(arg): arg for arg in self.wanted_args()}
-        have = self._ws.subscriptions
-        extra = [dict(key) for key in sorted(have - wanted.keys())]
-        missing = [wanted[key] for key in sorted(wanted.keys() - have)]
-        if extra:
-            await self._ws.unsubscribe(extra)
-        if missing:
-            await self._ws.subscribe(missing)
+        """
+        Subscribe and unsubscribe so the socket carries exactly ``wanted_args``.
+
+        Concurrent calls coalesce: a call that finds a sync in flight waits for it and then
+        syncs once more only if the reference count changed since that sync began (subscribing
+        a whole venue is a few diffs, not one per stream).
+        """
+        self._dirty = True
+        if self._sync_lock is None:
+            self._sync_lock = asyncio.Lock()
+        async with self._sync_lock:
+            if not self._dirty:
+                return  # a sync that began after our change covered it
+            self._dirty = False
+            wanted = {subscription_key(arg): arg for arg in self.wanted_args()}
+            have = self._ws.subscriptions
+            extra = [dict(key) for key in sorted(have - wanted.keys())]
+            missing = [wanted[key] for key in sorted(wanted.keys() - have)]
+            if extra:
+                await self._ws.unsubscribe(extra)
+            if missing:
+                await self._ws.subscribe(missing)
 
     async def resubscribe(self, sub: Sub) -> None:
         """Unsubscribe and subscribe the channel of ``sub`` again (for a fresh snapshot)."""

@@ -59,6 +59,8 @@ from nautilus_bitget.recorder.markers import GAP_TOPIC
 from nautilus_bitget.recorder.markers import BitgetGapMarker
 from nautilus_bitget.recorder.markers import coerce_marker
 from nautilus_bitget.recorder.markers import make_marker
+from nautilus_bitget.recorder.shard import parse_shard
+from nautilus_bitget.recorder.shard import select
 from nautilus_bitget.recorder.status import StatusLine
 from nautilus_bitget.recorder.status import format_status
 from nautilus_bitget.recorder.writer import CatalogWriter
@@ -132,6 +134,9 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     max_buffered : int, default 2_000_000
         Buffered messages at which the recorder stops taking data until the writer has caught
         up (backpressure on the event loop instead of unbounded memory).
+    shard : str, optional
+        ``"I/N"``: record only shard I of N of the resolved symbols (shard.py has the rule), so N
+        recorders write disjoint instruments into one catalog; each keeps its temp files apart.
 
     """
 
@@ -149,8 +154,11 @@ class BitgetRecorderConfig(ActorConfig, frozen=True):
     status: bool = False
     status_duration_secs: float | None = None
     max_buffered: int = 2_000_000
+    shard: str | None = None
 
     def __post_init__(self) -> None:
+        if self.shard is not None:
+            parse_shard(self.shard)
         unknown = [t for t in self.types if t not in ALL_TYPES]
         if unknown:
             raise BitgetConfigError(
@@ -209,11 +217,15 @@ class BitgetRecorder(Actor):
         # runner (the CLI) stop the node instead of idling with nothing to record
         self.start_error: str | None = None
         self.on_fatal: Callable[[str], None] | None = None
-        self.writer = CatalogWriter(config.catalog_path, config.storage_options)
+        self._shard = parse_shard(config.shard) if config.shard else None
+        temp_name = f"shard-{self._shard[0]}-of-{self._shard[1]}" if self._shard else None
+        self.writer = CatalogWriter(config.catalog_path, config.storage_options, temp_name)
         self.session_id = config.session_id or (
             time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
         )
-        self.manifest = SessionManifest(session_id=self.session_id, catalog=config.catalog_path)
+        self.manifest = SessionManifest(
+            session_id=self.session_id, catalog=config.catalog_path, shard=config.shard
+        )
         self.instrument_ids: list[InstrumentId] = []
         self.bar_types: list[BarType] = []
         # (data class, identifier) -> list of segments; a gap starts a new segment so that the
@@ -647,13 +659,18 @@ class BitgetRecorder(Actor):
     ) -> None:
         pending = {key: list(segments) for key, segments in batch.items()}
         try:
-            for (cls, identifier), segments in batch.items():
-                for segment in segments:
-                    if segment:
-                        rows = flatten(segment) if cls is OrderBookDelta else segment
-                        self._write_rows(cls, identifier, rows)
-                    pending[(cls, identifier)].pop(0)
-                del pending[(cls, identifier)]
+            coverage: list[tuple[str, str, int, int, int]] = []
+            # one group commit for the batch's files (writer.py: thousands per flush at venue
+            # scale); a failed commit keeps the whole batch for the next flush
+            with self.writer.group():
+                for (cls, identifier), segments in batch.items():
+                    for segment in segments:
+                        if segment:
+                            rows = flatten(segment) if cls is OrderBookDelta else segment
+                            self._write_rows(cls, identifier, rows, coverage)
+            pending.clear()
+            for entry in coverage:
+                self.manifest.record_rows(*entry)
             by_iid: dict[str, list[BitgetGapMarker]] = {}
             for marker in markers:
                 by_iid.setdefault(marker.instrument_id.value, []).append(marker)
@@ -689,18 +706,35 @@ class BitgetRecorder(Actor):
                 self._buffers[key] = segments + (current or [[]])
             self._markers[:0] = markers
 
-    def _write_rows(self, cls: type, identifier: str, rows: list[Any]) -> None:
+    def _write_rows(
+        self,
+        cls: type,
+        identifier: str,
+        rows: list[Any],
+        coverage: list[tuple[str, str, int, int, int]],
+    ) -> None:
         before = self.writer.stats.dropped_overlap
         self.writer.write(cls, identifier, rows)
         written = len(rows) - (self.writer.stats.dropped_overlap - before)
         if written:
-            ts = sorted(r.ts_init for r in rows)
+            first = min(r.ts_init for r in rows)
+            last = max(r.ts_init for r in rows)
             type_name = "Bar" if cls is Bar else cls.__name__
-            self.manifest.record_rows(type_name, identifier, written, ts[0], ts[-1])
+            coverage.append((type_name, identifier, written, first, last))
 
     # -- helpers ----------------------------------------------------------------------------------
 
     def _resolve_instruments(self) -> list[Instrument]:
+        instruments = self._resolve_all()
+        if self._shard is None:
+            return instruments
+        index, count = self._shard
+        by_symbol = {i.raw_symbol.value: i for i in instruments}
+        mine = [by_symbol[s] for s in select(by_symbol, index, count)]
+        self.log.info(f"Shard {index}/{count}: {len(mine)} of {len(instruments)} instruments")
+        return mine
+
+    def _resolve_all(self) -> list[Instrument]:
         symbols = self._cfg.symbols
         if not symbols or tuple(s.lower() for s in symbols) == ("all",):
             instruments = list(self.cache.instruments(venue=BITGET_VENUE))

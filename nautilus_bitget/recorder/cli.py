@@ -25,6 +25,9 @@ from nautilus_bitget.constants import BitgetProductType
 
 STORAGE_OPTIONS_ENV = "BITGET_NT_STORAGE_OPTIONS"
 STATUS_ENV = "BITGET_NT_STATUS"
+RECORDER_CACHE_TICKS = 100
+DEFAULT_FLUSH_SECS = 10.0
+WHOLE_VENUE_FLUSH_SECS = 60.0
 
 
 def storage_options_from_env() -> dict[str, Any] | None:
@@ -50,8 +53,32 @@ def _parse_symbols(text: str) -> tuple[str, ...] | None:
     return symbols
 
 
+def _flush_secs(given: float | None, symbols: tuple[str, ...] | None) -> float:
+    # A flush writes one file per instrument and type: over a whole venue (hundreds of
+    # instruments) a 10 s window is more files than one writer serializes in 10 s
+    if given is not None:
+        if given <= 0:
+            raise SystemExit("bitget-nt record: --flush-secs must be > 0")
+        return given
+    return WHOLE_VENUE_FLUSH_SECS if symbols is None else DEFAULT_FLUSH_SECS
+
+
+def _parse_shard_arg(text: str | None) -> str | None:
+    if not text:
+        return None
+    from nautilus_bitget.common.errors import BitgetConfigError
+    from nautilus_bitget.recorder.shard import parse_shard
+
+    try:
+        index, count = parse_shard(text)
+    except BitgetConfigError as e:
+        raise SystemExit(f"bitget-nt record: {e}") from None
+    return f"{index}/{count}"
+
+
 def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str | None]):
     """Return ``(node, recorder)``: a data-only TradingNode with a ``BitgetRecorder``."""
+    from nautilus_trader.config import CacheConfig
     from nautilus_trader.config import InstrumentProviderConfig
     from nautilus_trader.config import TradingNodeConfig
     from nautilus_trader.live.node import TradingNode
@@ -88,13 +115,17 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
         symbols=symbols,
         bar_intervals=tuple(b.strip() for b in (args.bars or "").split(",") if b.strip()),
         depth10_interval_ms=args.depth10_interval_ms or 0,
-        flush_interval_secs=args.flush_secs,
+        flush_interval_secs=_flush_secs(args.flush_secs, symbols),
         storage_options=storage_options_from_env(),
         status=status,
         status_duration_secs=args.duration,
+        shard=_parse_shard_arg(getattr(args, "shard", None)),
     )
     node_config = TradingNodeConfig(
         trader_id=TraderId("RECORDER-001"),
+        # The recorder reads no cached ticks: the default 10 000 per instrument and type grows
+        # to gigabytes over a whole venue
+        cache=CacheConfig(tick_capacity=RECORDER_CACHE_TICKS, bar_capacity=RECORDER_CACHE_TICKS),
         logging=node_logging(data_only=True),
         data_clients={"BITGET": data_config},
         timeout_connection=30.0,
@@ -110,6 +141,22 @@ def build_node(args: argparse.Namespace, urls: tuple[str | None, str | None, str
     if client is not None and hasattr(client, "stats"):
         recorder.attach_client_stats(client.stats.as_dict)
     return node, recorder
+
+
+def _stop_after_duration(node: Any, loop: Any) -> None:
+    """Close the public sockets first, then stop the node: the final flush then writes what was
+    received, instead of racing thousands of frames per second still arriving (whole venue)."""
+    from nautilus_trader.model.identifiers import ClientId
+
+    client = data_client(node, ClientId("BITGET"))
+    pool = getattr(client, "ws", None)
+
+    async def stop() -> None:
+        if pool is not None:
+            await pool.disconnect()
+        node.stop()
+
+    loop.create_task(stop())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         node, recorder = build_node(args, urls)
         loop = node.get_event_loop()
         if args.duration:
-            loop.call_later(args.duration, node.stop)
+            loop.call_later(args.duration, _stop_after_duration, node, loop)
         recorder.on_fatal = lambda _: loop.call_later(0.2, node.stop)
         try:
             node.run()

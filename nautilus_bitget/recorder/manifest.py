@@ -50,11 +50,14 @@ class SessionManifest:
         Unique id of the session (also the file name).
     catalog : str
         The catalog path or URI.
+    shard : str, optional
+        ``"I/N"`` when the session recorded one shard of the symbols.
 
     """
 
     session_id: str
     catalog: str
+    shard: str | None = None
     started_ns: int = 0
     stopped_ns: int = 0
     symbols: list[str] = field(default_factory=list)
@@ -107,6 +110,7 @@ class SessionManifest:
         return {
             "session_id": self.session_id,
             "catalog": self.catalog,
+            "shard": self.shard,
             "started_ns": self.started_ns,
             "stopped_ns": self.stopped_ns,
             "started_iso": unix_nanos_to_iso8601(self.started_ns) if self.started_ns else None,

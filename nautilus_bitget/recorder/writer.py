@@ -19,6 +19,9 @@ import os
 import threading
 import uuid
 from collections.abc import Iterable
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -41,6 +44,7 @@ from nautilus_bitget.compat import timestamps_to_filename
 RECORDER_DIR = "recorder"
 TMP_DIR = f"{RECORDER_DIR}/tmp"  # noqa: S108 - inside the catalog, not /tmp
 TMP_SUFFIX = ".tmp"
+SYNC_THREADS = 16  # fsyncs in flight during a group commit
 
 
 def open_catalog(uri: str, storage_options: dict[str, Any] | None = None) -> ParquetDataCatalog:
@@ -132,27 +136,43 @@ class CatalogWriter:
         Catalog path or fsspec URI.
     storage_options : dict, optional
         fsspec storage options.
+    temp_name : str, optional
+        Keep temp files in ``recorder/tmp/<temp_name>/``: writers running at the same time into
+        one catalog (``record --shard``) each clean up only their own.
 
     """
 
-    def __init__(self, uri: str, storage_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        storage_options: dict[str, Any] | None = None,
+        temp_name: str | None = None,
+    ) -> None:
         self.uri = uri
         self.catalog = open_catalog(uri, storage_options)
         self.fs = self.catalog.fs
         self.root = self.catalog.path.rstrip("/")
         self.is_local = self.catalog.fs_protocol == "file"
         self.stats = WriteStats()
+        self.temp_dir = f"{self.root}/{TMP_DIR}" + (f"/{temp_name}" if temp_name else "")
         self._intervals: dict[str, list[tuple[int, int]]] = {}
         self._lock = threading.Lock()
+        # group commit (``group()``): files written but not yet synced and renamed into place
+        self._group: list[_Pending] | None = None
+        self._syncer: ThreadPoolExecutor | None = None
 
     # -- housekeeping -----------------------------------------------------------------------------
 
     def cleanup_temp_files(self) -> int:
-        """Remove temp files left by a crashed writer; return how many were removed."""
-        tmp_dir = f"{self.root}/{TMP_DIR}"
+        """
+        Remove temp files a crashed writer of the same name left; return how many were removed.
+
+        Only this writer's temp directory, not its sub-directories: other shards' writers may be
+        renaming theirs right now.
+        """
         removed = 0
-        if self.fs.exists(tmp_dir):
-            for path in self.fs.find(tmp_dir):
+        if self.fs.exists(self.temp_dir):
+            for path in self.fs.find(self.temp_dir, maxdepth=1):
                 if path.endswith(TMP_SUFFIX):
                     self.fs.rm(path)
                     removed += 1
@@ -183,6 +203,31 @@ class CatalogWriter:
         return max(end for _, end in known) if known else None
 
     # -- writing ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """
+        Commit every file written inside the block together (local catalogs).
+
+        Files are written to temp first, then synced side by side on a small thread pool, then
+        renamed into place, then their directories synced: one flush of a whole venue is
+        thousands of small files, and one fsync after another made the disk, not the CPU, the
+        limit. A file is renamed only after its data is synced, as without a group. If the block
+        or the commit fails, the files not yet in place are removed and their intervals
+        forgotten; the error propagates. Object stores commit each file as it is written.
+        """
+        if not self.is_local or self._group is not None:
+            yield
+            return
+        self._group = []
+        try:
+            yield
+            self._commit(self._group)
+        except BaseException:
+            self._rollback(self._group)
+            raise
+        finally:
+            self._group = None
 
     def write(self, data_cls: type, identifier: str | None, items: list[Data]) -> list[str]:
         """
@@ -220,7 +265,13 @@ class CatalogWriter:
     def write_instrument(self, instrument: Instrument) -> str | None:
         """Write ``instrument`` unless an identical definition is already in the catalog."""
         with self._lock:
-            existing = self.catalog.instruments(instrument_ids=[instrument.id.value])
+            # A fresh instrument directory needs no catalog query (whole-venue starts write
+            # hundreds of definitions)
+            directory = self.directory(type(instrument), instrument.id.value)
+            known = self.intervals(directory)
+            existing = (
+                self.catalog.instruments(instrument_ids=[instrument.id.value]) if known else []
+            )
         if existing and _same_instrument(existing[-1], instrument):
             return None
         paths = self.write(type(instrument), instrument.id.value, [instrument])
@@ -254,15 +305,18 @@ class CatalogWriter:
     def _write_file(self, data_cls: type, directory: str, rows: list[Data]) -> str:
         table: pa.Table = catalog_table(self.catalog, rows, data_cls)
         final = f"{directory}/{timestamps_to_filename(rows[0].ts_init, rows[-1].ts_init)}"
-        tmp_dir = f"{self.root}/{TMP_DIR}"
+        tmp_dir = self.temp_dir
         tmp = f"{tmp_dir}/{uuid.uuid4().hex}.parquet{TMP_SUFFIX}"
         self.fs.mkdirs(tmp_dir, exist_ok=True)
         self.fs.mkdirs(directory, exist_ok=True)
         if self.is_local:
             pq.write_table(table, tmp, row_group_size=self.catalog.max_rows_per_group)
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
             size = os.path.getsize(tmp)
+            if self._group is not None:
+                interval = (rows[0].ts_init, rows[-1].ts_init)
+                self._group.append(_Pending(tmp, final, directory, interval, len(rows), size))
+                return final
+            _fsync_file(tmp)
             os.replace(tmp, final)  # atomic on one file system
             _fsync_dir(directory)
         else:
@@ -282,9 +336,54 @@ class CatalogWriter:
         self.stats.rows_by_dir[directory] = self.stats.rows_by_dir.get(directory, 0) + len(rows)
         return final
 
+    def _commit(self, pending: list[_Pending]) -> None:
+        if not pending:
+            return
+        if self._syncer is None:
+            self._syncer = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="catalog-fsync")
+        list(self._syncer.map(_fsync_file, [p.tmp for p in pending]))
+        directories = sorted({p.directory for p in pending})
+        for p in list(pending):
+            os.replace(p.tmp, p.final)  # atomic on one file system
+            pending.remove(p)  # in place: a failure below rolls back only the rest
+            self.stats.files += 1
+            self.stats.rows += p.rows
+            self.stats.bytes += p.size
+            by_dir = self.stats.rows_by_dir
+            by_dir[p.directory] = by_dir.get(p.directory, 0) + p.rows
+        list(self._syncer.map(_fsync_dir, directories))
+
+    def _rollback(self, pending: list[_Pending]) -> None:
+        with self._lock:
+            for p in pending:
+                known = self._intervals.get(p.directory)
+                if known is not None and p.interval in known:
+                    known.remove(p.interval)
+                try:
+                    os.remove(p.tmp)
+                except OSError:
+                    pass
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file of an open group: written to ``tmp``, not yet synced and renamed to ``final``."""
+
+    tmp: str
+    final: str
+    directory: str
+    interval: tuple[int, int]
+    rows: int
+    size: int
+
 
 def _ts_init(item: Data) -> int:
     return item.ts_init
+
+
+def _fsync_file(path: str) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
 
 
 def _fsync_dir(directory: str) -> None:

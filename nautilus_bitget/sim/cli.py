@@ -36,6 +36,11 @@ def config_from_args(args: Any) -> SimConfig:
         cfg.funding_interval_secs = float(args.funding_interval_secs)
     if getattr(args, "rate", None):
         cfg.book_rate_hz = float(args.rate)
+    contracts = getattr(args, "contracts", None)
+    if contracts is not None:
+        if contracts < 0:
+            raise ValueError("--contracts must be >= 0")
+        cfg.contracts = int(contracts)
     return cfg
 
 

@@ -52,6 +52,23 @@ class SimConfig:
         Serve a recorded Nautilus catalog instead of the generated market.
     replay_speed : float
         Replay speed (1.0 = real time).
+    contracts : int
+        Generated USDT-M perpetuals listed in addition to ``symbols`` (``GEN000USDT``...), each
+        with its own book, trades, candles and ticker (contracts.py ``generated_contracts``).
+    contracts_active_fraction : float
+        Share of the generated contracts whose book updates every 50-100 ms; the others update
+        every 0.5-1 s.
+    contracts_history_days : float
+        Seeded history of each generated contract (default 0.1 day: memory and start-up time
+        stay small with hundreds of contracts; the named symbols keep ``history_days``).
+    ws_max_connections_per_ip : int
+        Concurrent WebSocket connections per client IP over all sockets (bitget-protocol.md
+        3.1: 100; 0 disables); one more is refused at the handshake with HTTP 429.
+    ws_max_connects_per_window : int
+        WebSocket connection attempts per client IP within ``ws_connect_window_secs``
+        (bitget-protocol.md 3.1: 300 per 5 min; 0 disables); more are refused with HTTP 429.
+    ws_connect_window_secs : float
+        The window of ``ws_max_connects_per_window``.
 
     """
 
@@ -74,3 +91,9 @@ class SimConfig:
     book_levels: int = 200
     replay: str | None = None
     replay_speed: float = 1.0
+    contracts: int = 0
+    contracts_active_fraction: float = 0.5
+    contracts_history_days: float = 0.1
+    ws_max_connections_per_ip: int = 100
+    ws_max_connects_per_window: int = 300
+    ws_connect_window_secs: float = 300.0

@@ -15,6 +15,7 @@ from nautilus_bitget.sim.auth import SimAuthenticator
 from nautilus_bitget.sim.config import SimConfig
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.faults import SimFaults
+from nautilus_bitget.sim.ws_limits import ConnectionGate
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class WsContext:
         The fault state (withheld pongs, book faults, lost or delayed private pushes).
     auth : SimAuthenticator
         Verifies private logins.
+    gate : ConnectionGate, optional
+        Per-IP connection limits shared by every socket (none: unlimited).
 
     """
 
@@ -57,3 +60,4 @@ class WsContext:
     config: SimConfig
     faults: SimFaults
     auth: SimAuthenticator
+    gate: ConnectionGate | None = None

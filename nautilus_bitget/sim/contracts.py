@@ -11,6 +11,8 @@ sizeMultiplier), so every price and size is exact.
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -275,3 +277,75 @@ def demo_contract(spec: ContractSpec) -> ContractSpec:
         margin_coin="S" + spec.margin_coin,
         support_margin_coins=tuple("S" + c for c in spec.support_margin_coins),
     )
+
+
+# -- generated contracts (``bitget-nt sim --contracts N``) -----------------------------------------
+
+GENERATED_PREFIX: Final[str] = "GEN"
+
+
+def generated_contracts(n: int, seed: int = 7) -> dict[str, ContractSpec]:
+    """
+    Return ``n`` generated USDT-M perpetuals keyed by symbol (``GEN000USDT``, ``GEN001USDT``...).
+
+    Prices are spread log-uniformly from 0.001 to 50 000 USDT; ``pricePlace`` gives a tick of
+    about one basis point of the price and ``volumePlace`` a size step worth about 1-10 USDT, as on
+    Bitget's listing of small and large coins (bitget-protocol.md 4.2, 9.1). Deterministic from
+    ``seed``.
+    """
+    if n < 0:
+        raise ValueError(f"contracts must be >= 0, was {n}")
+    rng = random.Random(f"{seed}:generated-contracts")
+    width = max(3, len(str(n - 1)))
+    out: dict[str, ContractSpec] = {}
+    for i in range(n):
+        base = f"{GENERATED_PREFIX}{i:0{width}d}"
+        price = 10 ** rng.uniform(-3.0, 4.7)
+        # tick ~ 1 bp of the price, at least 1e-6
+        price_place = min(6, max(0, 4 - _floor_log10(price)))
+        # a size step worth about 1-10 USDT
+        volume_place = min(4, max(0, _floor_log10(price)))
+        initial = format_decimal(Decimal(repr(price)), price_place)
+        if Decimal(initial) <= 0:
+            initial = format_units(1, price_place)
+        out[f"{base}USDT"] = _contract(
+            f"{base}USDT",
+            "USDT-FUTURES",
+            base,
+            "USDT",
+            price_place,
+            volume_place,
+            initial,
+            max_lever=rng.choice((20, 25, 50, 75, 100)),
+        )
+    return out
+
+
+def _floor_log10(x: float) -> int:
+    return math.floor(math.log10(x))
+
+
+# Book message rates of generated contracts: the active share updates every 50-100 ms (bitget-
+# protocol.md 6.1: ``books`` every ~100-150 ms on busy symbols), the rest every 0.5-1 s
+ACTIVE_PERIOD_MS: Final[tuple[float, float]] = (50.0, 100.0)
+QUIET_PERIOD_MS: Final[tuple[float, float]] = (500.0, 1000.0)
+
+
+def generated_book_rates(
+    symbols: list[str], seed: int = 7, active_fraction: float = 0.5
+) -> dict[str, float]:
+    """
+    Return the book messages per second of each generated symbol.
+
+    The first ``active_fraction`` of ``symbols`` (in the given order) is active: one message every
+    50-100 ms; the others one every 0.5-1 s. Each symbol's period is drawn once (``seed``).
+    """
+    if not 0.0 <= active_fraction <= 1.0:
+        raise ValueError(f"active fraction must be within [0, 1], was {active_fraction}")
+    rng = random.Random(f"{seed}:generated-rates")
+    n_active = round(len(symbols) * active_fraction)
+    rates = {}
+    for i, symbol in enumerate(symbols):
+        lo, hi = ACTIVE_PERIOD_MS if i < n_active else QUIET_PERIOD_MS
+        rates[symbol] = 1000.0 / rng.uniform(lo, hi)
+    return rates

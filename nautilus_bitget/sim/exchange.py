@@ -206,6 +206,7 @@ class SimExchange(
             seed_history(self.markets[sym], seed, now, history_days)
         self._gen_start = dict.fromkeys(self.markets, now)
         self._gen_count = dict.fromkeys(self.markets, 0)
+        self._gen_rate = {}
         self._listeners: list[Listener] = []
         self.accounts = {}
         self._orders = {}

@@ -5,9 +5,11 @@ The public market side of the simulated exchange: book / ticker / trade / candle
 
 from __future__ import annotations
 
+from collections import deque
 from decimal import Decimal
 
 from nautilus_bitget.sim.candles import INTERVALS
+from nautilus_bitget.sim.contracts import ContractSpec
 from nautilus_bitget.sim.core import ExchangeCore
 from nautilus_bitget.sim.errors import param_error
 from nautilus_bitget.sim.events import BookChanged
@@ -15,6 +17,7 @@ from nautilus_bitget.sim.events import Level
 from nautilus_bitget.sim.events import PublicTrade
 from nautilus_bitget.sim.events import Ticker
 from nautilus_bitget.sim.events import TickerChanged
+from nautilus_bitget.sim.history import seed_history
 from nautilus_bitget.sim.market import MarketState
 
 
@@ -26,6 +29,7 @@ class FeedMixin(ExchangeCore):
 
     _gen_start: dict[str, int]
     _gen_count: dict[str, int]
+    _gen_rate: dict[str, float]  # book messages/s of symbols not at ``book_rate_hz``
 
     # -- views ----------------------------------------------------------------------------------
     def book(self, symbol: str, depth: int | None = None) -> tuple[list[Level], list[Level]]:
@@ -100,8 +104,11 @@ class FeedMixin(ExchangeCore):
         """Advance to ``now_ms``: emit due book messages, trigger plans, settle funding."""
         now = self.now_ms() if now_ms is None else now_ms
         produced = 0
+        rates = self._gen_rate
+        default_rate = self.book_rate_hz
         for symbol, market in self.markets.items():
-            due = int((now - self._gen_start[symbol]) * self.book_rate_hz / 1000)
+            rate = rates.get(symbol, default_rate)
+            due = int((now - self._gen_start[symbol]) * rate / 1000)
             n = due - self._gen_count[symbol]
             if n > MAX_CATCHUP_MESSAGES:
                 self._gen_count[symbol] = due - MAX_CATCHUP_MESSAGES
@@ -113,6 +120,52 @@ class FeedMixin(ExchangeCore):
             while now >= market.next_funding_time:
                 self._settle(market, market.next_funding_time, market.funding_rate)
         return produced
+
+    def add_market(
+        self,
+        spec: ContractSpec,
+        *,
+        book_rate_hz: float,
+        history_days: float = 0.0,
+        levels: int = 200,
+        funding_interval_ms: int | None = None,
+        live_trades: int | None = None,
+    ) -> MarketState:
+        """
+        List ``spec`` and open its market, generating ``book_rate_hz`` book messages per second.
+
+        Parameters
+        ----------
+        spec : ContractSpec
+            A tradable contract (generated ones for ``sim --contracts``).
+        book_rate_hz : float
+            Book messages per second of this market.
+        history_days : float
+            Days of seeded history before now (history.py).
+        levels : int
+            Generated depth per side.
+        funding_interval_ms : int, optional
+            Funding interval (default ``fundInterval`` hours).
+        live_trades : int, optional
+            Live public trades kept (default ``market.LIVE_TRADES``): bounds memory with many
+            markets.
+
+        """
+        now = self.now_ms()
+        symbol = spec.symbol
+        market = MarketState(
+            spec, self.seed, now, levels=levels, funding_interval_ms=funding_interval_ms
+        )
+        if live_trades is not None:
+            market.trades = deque(maxlen=live_trades)
+        seed_history(market, self.seed, now, history_days)
+        self.contracts[symbol] = spec
+        self.markets[symbol] = market
+        self._resting[symbol] = []
+        self._gen_start[symbol] = now
+        self._gen_count[symbol] = 0
+        self._gen_rate[symbol] = book_rate_hz
+        return market
 
     def generate(self, symbol: str, now_ms: int) -> BookChanged | None:
         """Generate one book message for ``symbol`` now (with its trades and user fills)."""

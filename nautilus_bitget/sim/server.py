@@ -31,12 +31,15 @@ from nautilus_bitget.sim.auth import uid_of
 from nautilus_bitget.sim.config import SimConfig
 from nautilus_bitget.sim.context import RestContext
 from nautilus_bitget.sim.context import WsContext
+from nautilus_bitget.sim.contracts import generated_book_rates
+from nautilus_bitget.sim.contracts import generated_contracts
 from nautilus_bitget.sim.events import MARKET_EVENTS
 from nautilus_bitget.sim.exchange import SimExchange
 from nautilus_bitget.sim.faults import SimFaults
 from nautilus_bitget.sim.pipeline import RestApi
 from nautilus_bitget.sim.pipeline import RestPipeline
 from nautilus_bitget.sim.v3.layer import SimV3
+from nautilus_bitget.sim.ws_limits import ConnectionGate
 from nautilus_bitget.sim.ws_private import PrivateWsServer
 from nautilus_bitget.sim.ws_public import PublicWsServer
 from nautilus_bitget.sim.ws_public import WsServerBase
@@ -53,6 +56,8 @@ __all__ = ["DEMO_API_KEY", "BitgetSimulator", "SimConfig"]
 _log = logging.getLogger(__name__)
 
 DEMO_API_KEY = "sim-demo-key"
+_WS_PATHS = ("/v2/ws/public", "/v2/ws/private", "/v3/ws/public", "/v3/ws/private")
+GENERATED_LIVE_TRADES = 2_000  # live public trades kept per generated contract
 
 
 class BitgetSimulator:
@@ -81,7 +86,8 @@ class BitgetSimulator:
             )
         self.faults = SimFaults(on_drop=self._drop_ws)
         self.auth = SimAuthenticator(self._lookup_key, self.now_ms)
-        ws = WsContext(self.exchange, cfg, self.faults, self.auth)
+        self.gate = ConnectionGate(cfg)
+        ws = WsContext(self.exchange, cfg, self.faults, self.auth, self.gate)
         self.public = PublicWsServer(ws)
         self.private = PrivateWsServer(ws)
         self.private.trade_ops = ClassicWsTradeOps(
@@ -129,6 +135,10 @@ class BitgetSimulator:
             # a replayed catalog is its own history
             history_days=0.0 if cfg.replay else cfg.history_days,
         )
+        if cfg.contracts:
+            if cfg.replay:
+                raise ValueError("--contracts cannot be combined with --replay")
+            self._add_generated(exchange, funding_ms)
         if cfg.replay:
             from nautilus_bitget.sim.replay import CatalogReplay
 
@@ -136,6 +146,23 @@ class BitgetSimulator:
             if self.replay.load() == 0:
                 raise ValueError(f"no Bitget book or trade data found in catalog {cfg.replay}")
         return exchange
+
+    def _add_generated(self, exchange: SimExchange, funding_ms: int | None) -> None:
+        cfg = self.config
+        specs = generated_contracts(cfg.contracts, cfg.seed)
+        taken = [s for s in specs if s in exchange.contracts]
+        if taken:
+            raise ValueError(f"generated symbol {taken[0]} is already listed; rename it")
+        rates = generated_book_rates(list(specs), cfg.seed, cfg.contracts_active_fraction)
+        for symbol, spec in specs.items():
+            exchange.add_market(
+                spec,
+                book_rate_hz=rates[symbol],
+                history_days=cfg.contracts_history_days,
+                levels=cfg.book_levels,
+                funding_interval_ms=funding_ms,
+                live_trades=GENERATED_LIVE_TRADES,
+            )
 
     # -- urls and clock -------------------------------------------------------------------------
     @property
@@ -169,6 +196,7 @@ class BitgetSimulator:
         """Bind the port and start the market clock."""
         app = web.Application(client_max_size=1 << 20)
         app.router.add_routes(self.faults.routes())
+        app.router.add_get("/_sim/ws", self._http_ws_stats)
         app.router.add_get("/v2/ws/public", self.public.handle)
         app.router.add_get("/v2/ws/private", self.private.handle)
         app.router.add_get("/v3/ws/public", self.v3.public.handle)
@@ -305,6 +333,26 @@ class BitgetSimulator:
             now = time.monotonic()
             for srv in self._sockets:
                 srv.sweep(now)
+
+    def ws_stats(self) -> dict[str, Any]:
+        """Return the open WebSocket connections (kind, remote, channels, queued, sent frames)
+        and how many connection attempts the per-IP limits refused."""
+        conns = [
+            {
+                "kind": conn.kind,
+                "path": path,
+                "remote": conn.remote,
+                "channels": len(conn.subs),
+                "queued": conn.pending,
+                "sent": conn.sent,
+            }
+            for path, srv in zip(_WS_PATHS, self._sockets, strict=True)
+            for conn in srv.conns
+        ]
+        return {"connections": conns, "refused": self.gate.refused}
+
+    async def _http_ws_stats(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.ws_stats())
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, MARKET_EVENTS):

@@ -5,7 +5,8 @@ Protocol (bitget-protocol.md 3): text ``ping`` -> text ``pong``; ``subscribe``/`
 one
 ack per arg; data pushes ``{"action","arg","data","ts"}``; error events with numeric codes (8.3).
 Limits (3.1): 10 inbound messages/s per connection (exceeding closes it), 1000 channels per
-connection, idle kill after 120 s without ``ping``.
+connection, 240 subscribe requests per hour per connection, idle kill after 120 s without
+``ping``; per IP (ws_limits.py): 100 concurrent connections and 300 connection attempts per 5 min.
 """
 
 from __future__ import annotations
@@ -173,11 +174,28 @@ class WsServerBase:
         task.add_done_callback(self._bg.discard)
 
     # -- connection lifecycle -------------------------------------------------------------------
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         """Serve one WebSocket connection (aiohttp handler)."""
-        ws = web.WebSocketResponse(autoping=True, compress=False, max_msg_size=1 << 20)
-        await ws.prepare(request)
-        conn = WsConn(ws, self.kind, str(request.remote), request.transport)
+        remote = str(request.remote)
+        gate = self.ctx.gate
+        if gate is not None:
+            # bitget-protocol.md 3.1: connections and connection attempts per IP
+            refused = gate.admit(remote, time.monotonic())
+            if refused is not None:
+                _log.warning("refusing ws connection: %s", refused)
+                return web.Response(status=429, text=f"Too many connections: {refused}")
+        try:
+            ws = web.WebSocketResponse(autoping=True, compress=False, max_msg_size=1 << 20)
+            await ws.prepare(request)
+            return await self._serve(ws, request, remote)
+        finally:
+            if gate is not None:
+                gate.release(remote)
+
+    async def _serve(
+        self, ws: web.WebSocketResponse, request: web.Request, remote: str
+    ) -> web.WebSocketResponse:
+        conn = WsConn(ws, self.kind, remote, request.transport)
         conn.writer_task = asyncio.create_task(conn.run_writer())
         self.conns.add(conn)
         try:

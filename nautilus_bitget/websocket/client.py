@@ -35,6 +35,12 @@ PING: Final[str] = "ping"
 PONG: Final[bytes] = b"pong"
 # bitget-protocol.md 3.1: at most 10 outgoing messages per second per connection, pings included
 MAX_MESSAGES_PER_SEC: Final[int] = 10
+# The venue counts messages when it reads them: a burst it reads late (a busy gateway, network
+# jitter) lands closer to the next one than we sent it, so our window is longer than its second
+SEND_WINDOW_SECS: Final[float] = 1.25
+# bitget-protocol.md 3.1: at most 300 connection attempts per IP in 5 minutes
+MAX_CONNECTS_PER_WINDOW: Final[int] = 300
+CONNECT_WINDOW_SECS: Final[float] = 300.0
 # bitget-protocol.md 3.1: total length of the args of one subscribe request <= 4096 bytes
 MAX_ARGS_BYTES: Final[int] = 4096
 # bitget-protocol.md 3.2: login ack code is "0" in the docs, numeric 0 live
@@ -138,6 +144,9 @@ class BitgetWebSocketClient:
         Name used in log lines.
     logger : Logger or logging.Logger, optional
         Nautilus or stdlib logger; defaults to ``logging.getLogger(__name__)``.
+    connect_limiter : RollingWindowLimiter, optional
+        Paces connection attempts (connects and reconnects); a pool shares one over its
+        connections (bitget-protocol.md 3.1: 300 per IP in 5 minutes).
 
     """
 
@@ -157,6 +166,7 @@ class BitgetWebSocketClient:
         on_disconnect: Callable[[], None] | None = None,
         name: str = "ws",
         logger: Any = None,
+        connect_limiter: RollingWindowLimiter | None = None,
     ) -> None:
         if ping_interval_secs <= 0:
             raise ValueError(f"ping_interval_secs must be > 0, was {ping_interval_secs}")
@@ -172,6 +182,8 @@ class BitgetWebSocketClient:
         self._on_disconnect = on_disconnect
         self._name = name
         self._log = logger or logging.getLogger(__name__)
+        self._connect_limiter = connect_limiter
+        self._sync_lock: asyncio.Lock | None = None
 
         self._wanted: dict[SubscriptionKey, dict[str, Any]] = {}
         self._conn_subscribed: set[SubscriptionKey] = set()
@@ -179,7 +191,7 @@ class BitgetWebSocketClient:
         self._ws: aiohttp.ClientWebSocketResponse[Literal[False]] | None = None
         self._reader: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
         self._login_waiter: asyncio.Future | None = None
         self._ready = False
         self._running = False
@@ -340,7 +352,9 @@ class BitgetWebSocketClient:
         self._ready = False
         self._closing_reason = None
         self._conn_subscribed.clear()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC)
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
+        if self._connect_limiter is not None:
+            await self._connect_limiter.acquire()
         try:
             ws = await self._session.ws_connect(
                 self._url,
@@ -569,20 +583,28 @@ class BitgetWebSocketClient:
         await self._send(text)
 
     async def _sync_subscriptions(self) -> None:
-        # Mark before awaiting, so concurrent callers never send the same arg twice
-        while True:
-            missing = [k for k in self._wanted if k not in self._conn_subscribed]
-            if not missing:
-                return
-            self._conn_subscribed.update(missing)
-            await self._send_op("subscribe", [self._wanted[k] for k in missing])
+        # Wait for a send slot first, then take everything wanted by then: args requested while
+        # the connection is at its message limit go out together (bitget-protocol.md 3.1).
+        # Callers queue on the lock: the first sends what all of them want, the rest find
+        # nothing missing and take no slot. Marked before the send awaits.
+        if self._sync_lock is None:
+            self._sync_lock = asyncio.Lock()
+        async with self._sync_lock:
+            while any(k not in self._conn_subscribed for k in self._wanted):
+                await self._send_limiter.acquire()
+                missing = [k for k in self._wanted if k not in self._conn_subscribed]
+                self._conn_subscribed.update(missing)
+                batches = batch_args([self._wanted[k] for k in missing])
+                for i, batch in enumerate(batches):
+                    text = msgspec.json.encode({"op": "subscribe", "args": batch}).decode()
+                    await self._send(text, slot_taken=i == 0)
 
     async def _send_op(self, op: str, args: list[dict[str, Any]]) -> None:
         for batch in batch_args(args):
             await self._send(msgspec.json.encode({"op": op, "args": batch}).decode())
 
-    async def _send(self, text: str) -> None:
-        if self._send_limiter.try_acquire() != 0.0:
+    async def _send(self, text: str, slot_taken: bool = False) -> None:
+        if not slot_taken and self._send_limiter.try_acquire() != 0.0:
             await self._send_limiter.acquire()
         ws = self._ws
         if ws is None or ws.closed:
