@@ -697,10 +697,11 @@ async def test_position_tpsl_plans_reported_and_bad_rows_skipped(hedge, monkeypa
     await s.until_status(long, OrderStatus.FILLED)
     rest = s.limit(OrderSide.SELL, s.px("1.05"))
     await s.until_status(rest, OrderStatus.ACCEPTED)
+    trigger = s.px("1.10")  # once: the simulated book moves between two reads
     tp = s.sim.exchange.place_tpsl_order(
         SIM_API_KEY,
         {"symbol": "BTCUSDT", "productType": PRODUCT, "marginCoin": "USDT",
-         "planType": "pos_profit", "holdSide": "long", "triggerPrice": str(s.px("1.10"))},
+         "planType": "pos_profit", "holdSide": "long", "triggerPrice": str(trigger)},
     )  # fmt: skip
     listed = s.client._api.trigger_orders
 
@@ -736,7 +737,7 @@ async def test_position_tpsl_plans_reported_and_bad_rows_skipped(hedge, monkeypa
     # a take-profit closes on a touch from the favourable side: MARKET_IF_TOUCHED (5.11)
     assert plan.order_type == OrderType.MARKET_IF_TOUCHED and plan.order_side == OrderSide.SELL
     assert plan.reduce_only and plan.venue_position_id == PositionId(f"{BTC}-LONG")
-    assert plan.trigger_price == s.instrument.make_price(Decimal(str(s.px("1.10"))))
+    assert plan.trigger_price == s.instrument.make_price(Decimal(str(trigger)))
     assert s.client.bad_input_counts == {("order status report", "ValueError"): 2}
 
 

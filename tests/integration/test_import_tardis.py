@@ -287,6 +287,11 @@ def test_cli_exit_codes(tmp_path) -> None:
     assert "not a perpetual" in bad.stderr
 
 
+# the session's one funding time, seconds after its start: BookMaker holds a position then (the
+# test checks it from the fills, so a strategy change that makes it flat fails loudly)
+FUNDING_AT_S = 330
+
+
 def write_book_session(path: Path, trades_path: Path, deriv_path: Path, minutes: int) -> int:
     """A Tardis day excerpt: a snapshot, then one update a second; trades; one funding row."""
     rng = random.Random(11)
@@ -382,7 +387,7 @@ def write_book_session(path: Path, trades_path: Path, deriv_path: Path, minutes:
                         "BTCUSDT",
                         ts,
                         ts + 7_000,
-                        t0 + minutes * 30 * 1_000_000,
+                        t0 + FUNDING_AT_S * 1_000_000,
                         "0.0004",
                         "",
                         "1",
@@ -414,6 +419,17 @@ async def test_book_maker_backtest_on_imported_books(sim, tmp_path) -> None:
     assert s["book_type"] == "L2_MBP"
     assert s["orders_by_type"].get("LIMIT", 0) >= 2
     assert s["fills"] >= 1
-    # the imported funding time (minute 5, from derivative_ticker) is settled on the position
+    # the imported funding time (from derivative_ticker) is settled on the position held then:
+    # rate 0.0004 > 0, so a long pays and a short receives |qty| x mark (~70000) x 0.0004
+    funding_ns = 1_793_491_200_000_000_000 + FUNDING_AT_S * 1_000_000_000
+    held = Decimal(0)
+    fills_csv = (tmp_path / "out" / "fills.csv").read_text().splitlines()
+    for fill in csv.DictReader(fills_csv):
+        if int(fill["ts_event"]) <= funding_ns:
+            qty = Decimal(fill["quantity"])
+            held += qty if fill["side"] == "BUY" else -qty
+    assert held != 0, "BookMaker is flat at the funding time: move FUNDING_AT_S"
     assert s["funding_payments"] == 1
-    assert Decimal(s["funding_total"]) != 0
+    total = Decimal(s["funding_total"])
+    assert (total < 0) == (held > 0)
+    assert abs(abs(total) - abs(held) * 70_000 * Decimal("0.0004")) < abs(total) / 100
