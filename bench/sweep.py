@@ -2,14 +2,14 @@
 ``bitget-nt sweep`` speed-up: the same grid run sequentially (1 Ray worker) and with 2 workers.
 
 The catalog is the backtest tests' generated BTCUSDT-PERP.BITGET market (L2 snapshots every
-second, trades, 1-minute bars, marks, funding; ``--minutes`` long, default 60), cached in the
+second, trades, 1-minute bars, marks, funding; ``--minutes`` long, default 180: runs of ~6 s, where the per-run overhead no longer dominates), cached in the
 temp folder. The grid is 4 ``BookMaker`` combinations (4 ``imbalance_weight`` values: runs of
 similar cost, so 2 workers can halve the time). Each mode starts its own local Ray runtime and
 warms its workers (imports done) before the clock starts, so the figure is sweep throughput; the
 runtime start is reported apart. Target: speed-up >= 1.7x
 with identical figures in both modes. Merges ``{"sweep": {...}}`` into ``bench/results.json``.
 
-Run: ``.venv/bin/python bench/sweep.py [--minutes 60]``
+Run: ``.venv/bin/python bench/sweep.py [--minutes 180]``
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def main() -> None:
     from tests.integration.test_backtest_cli import build_catalog
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("--minutes", type=int, default=60)
+    parser.add_argument("--minutes", type=int, default=180)
     args = parser.parse_args()
     work = Path(tempfile.gettempdir()) / "bitget-nt-bench"
     catalog = work / f"sweep-catalog-{args.minutes}m"

@@ -147,6 +147,9 @@ class BitgetWebSocketClient:
     connect_limiter : RollingWindowLimiter, optional
         Paces connection attempts (connects and reconnects); a pool shares one over its
         connections (bitget-protocol.md 3.1: 300 per IP in 5 minutes).
+    send_window_secs : float, default 1.25
+        The window of the 10 outgoing messages (bitget-protocol.md 3.1); longer than the venue's
+        second for subscribe bursts the venue may read late.
 
     """
 
@@ -167,6 +170,7 @@ class BitgetWebSocketClient:
         name: str = "ws",
         logger: Any = None,
         connect_limiter: RollingWindowLimiter | None = None,
+        send_window_secs: float = SEND_WINDOW_SECS,
     ) -> None:
         if ping_interval_secs <= 0:
             raise ValueError(f"ping_interval_secs must be > 0, was {ping_interval_secs}")
@@ -191,7 +195,8 @@ class BitgetWebSocketClient:
         self._ws: aiohttp.ClientWebSocketResponse[Literal[False]] | None = None
         self._reader: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
+        self._send_window_secs = send_window_secs
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, send_window_secs)
         self._login_waiter: asyncio.Future | None = None
         self._ready = False
         self._running = False
@@ -352,7 +357,7 @@ class BitgetWebSocketClient:
         self._ready = False
         self._closing_reason = None
         self._conn_subscribed.clear()
-        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, SEND_WINDOW_SECS)
+        self._send_limiter = RollingWindowLimiter(MAX_MESSAGES_PER_SEC, self._send_window_secs)
         if self._connect_limiter is not None:
             await self._connect_limiter.acquire()
         try:

@@ -94,6 +94,9 @@ class BitgetTradeSocket:
             on_disconnect=self._fail_pending,
             name="bitget-trade",
             logger=logger,
+            # orders are paced by the per-UID trade limits (10/s); the public sockets' longer
+            # window (subscribe bursts read late) would hold orders back below them
+            send_window_secs=1.0,
         )
         self.requests_sent = 0
 
@@ -199,3 +202,6 @@ class BitgetTradeSocket:
                 future.set_exception(
                     BitgetTransportError("trade socket dropped mid-request: outcome unknown"),
                 )
+                # marked retrieved: at a node stop its requester may be cancelled already, and
+                # asyncio would log "Future exception was never retrieved"
+                future.exception()
