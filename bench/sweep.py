@@ -2,8 +2,8 @@
 ``bitget-nt sweep`` speed-up: the same grid run sequentially (1 Ray worker) and with 2 workers.
 
 The catalog is the backtest tests' generated BTCUSDT-PERP.BITGET market (L2 snapshots every
-second, trades, 1-minute bars, marks, funding; ``--minutes`` long, default 180: runs of ~6 s, where the per-run overhead no longer dominates), cached in the
-temp folder. The grid is 4 ``BookMaker`` combinations (4 ``imbalance_weight`` values: runs of
+second, trades, 1-minute bars, marks, funding; ``--minutes`` long, default 180: runs of ~6 s,
+where the per-run overhead no longer dominates), cached in the temp folder. The grid is 4 ``BookMaker`` combinations (4 ``imbalance_weight`` values: runs of
 similar cost, so 2 workers can halve the time). Each mode starts its own local Ray runtime and
 warms its workers (imports done) before the clock starts, so the figure is sweep throughput; the
 runtime start is reported apart. Target: speed-up >= 1.7x
