@@ -3,11 +3,12 @@
 
 The catalog is the backtest tests' generated BTCUSDT-PERP.BITGET market (L2 snapshots every
 second, trades, 1-minute bars, marks, funding; ``--minutes`` long, default 180: runs of ~6 s,
-where the per-run overhead no longer dominates), cached in the temp folder. The grid is 4 ``BookMaker`` combinations (4 ``imbalance_weight`` values: runs of
-similar cost, so 2 workers can halve the time). Each mode starts its own local Ray runtime and
-warms its workers (imports done) before the clock starts, so the figure is sweep throughput; the
-runtime start is reported apart. Target: speed-up >= 1.7x
-with identical figures in both modes. Merges ``{"sweep": {...}}`` into ``bench/results.json``.
+where the per-run overhead no longer dominates), cached in the temp folder. The grid is 4
+``BookMaker`` combinations (4 ``imbalance_weight`` values: runs of similar cost, so 2 workers can
+halve the time). Each mode starts its own local Ray runtime and warms its workers (imports done)
+before the clock starts, so the figure is sweep throughput; the runtime start is reported apart.
+Target: speed-up >= 1.7x with identical figures in both modes. Merges ``{"sweep": {...}}`` into
+``bench/results.json``.
 
 Run: ``.venv/bin/python bench/sweep.py [--minutes 180]``
 """
