@@ -59,6 +59,10 @@ class CommandArrivals(Actor):
         """Subscribe to every order event."""
         self.msgbus.subscribe(topic="events.order.*", handler=self._on_event)
 
+    def on_stop(self) -> None:
+        """Stop listening (Nautilus warns about actors without ``on_stop``)."""
+        self.msgbus.unsubscribe(topic="events.order.*", handler=self._on_event)
+
     def _on_event(self, event) -> None:
         delay = self._delays.get(type(event), 0)
         if delay <= 0:
