@@ -41,6 +41,7 @@ from nautilus_bitget.backtest.loader import build_config
 from nautilus_bitget.backtest.loader import load_config_dict
 from nautilus_bitget.backtest.loader import load_strategy
 from nautilus_bitget.common.errors import BitgetConfigError
+from nautilus_bitget.history.progress import progress_wanted
 from nautilus_bitget.recorder.cli import storage_options_from_env
 
 
@@ -423,7 +424,7 @@ def _base_settings(args: argparse.Namespace) -> BacktestSettings:
 def run(args: argparse.Namespace) -> int:
     """Run ``bitget-nt sweep`` with parsed ``args``; return the exit code."""
     base = _base_settings(args)
-    report = _Progress(sys.stdout.isatty())
+    report = _Progress(progress_wanted(sys.stdout))  # the one TTY / BITGET_NT_PROGRESS rule
     try:
         outcome = run_sweep(
             base,
