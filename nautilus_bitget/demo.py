@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
@@ -82,6 +83,52 @@ def live_performance(cache, strategy_id, fills: list[dict]) -> dict[str, Any]:
     }
 
 
+def live_on_simulator[T](
+    strategy,
+    catalog: Path,
+    duration: float,
+    collect: Callable[[Any], T],
+    *,
+    log_level: str,
+    trader_id: str,
+    extra_actors: list | None = None,
+) -> T:
+    """
+    Run ``strategy`` live for ``duration`` s on an in-process simulator, recording to ``catalog``.
+
+    Returns ``collect(node)``, called after the node stopped and before it is disposed.
+    """
+    from nautilus_bitget.live import SimulatorThread
+    from nautilus_bitget.live import build_live_node
+    from nautilus_bitget.live import dispose_node
+    from nautilus_bitget.live import node_loop
+
+    sim = SimulatorThread(["BTCUSDT"])
+    urls = sim.start()
+    try:
+        node = build_live_node(
+            strategy,
+            env="sim",
+            http_url=urls[0],
+            ws_public_url=urls[1],
+            ws_private_url=urls[2],
+            record_path=str(catalog),
+            log_level=log_level,
+            trader_id=trader_id,
+            extra_actors=extra_actors,
+        )
+        node_loop(node).call_later(duration, node.stop)
+        try:
+            node.run()
+            collected = collect(node)
+        finally:
+            dispose_node(node)
+    finally:
+        sim.stop()
+    time.sleep(0.3)  # the Rust logger writes asynchronously: let it flush first
+    return collected
+
+
 def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict[str, Any]:
     """
     Run the demo into ``out_dir`` and return the parity report (also written to parity.json).
@@ -103,11 +150,7 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     from nautilus_bitget.backtest.fills import FillOptions
     from nautilus_bitget.backtest.loader import create_strategy
     from nautilus_bitget.backtest.runner import run_backtest
-    from nautilus_bitget.live import SimulatorThread
-    from nautilus_bitget.live import build_live_node
-    from nautilus_bitget.live import dispose_node
     from nautilus_bitget.live import instrument_ids_in
-    from nautilus_bitget.live import node_loop
     from nautilus_bitget.live import status_actors
     from nautilus_bitget.parity import compare
     from nautilus_bitget.parity import format_report
@@ -122,30 +165,20 @@ def run_demo(out_dir: Path, duration: float, log_level: str = "WARNING") -> dict
     print(
         f"[demo] simulator starting; live run of {duration:.0f}s recording to {catalog}", flush=True
     )
-    sim = SimulatorThread(["BTCUSDT"])
-    urls = sim.start()
-    try:
-        node = build_live_node(
-            strategy,
-            env="sim",
-            http_url=urls[0],
-            ws_public_url=urls[1],
-            ws_private_url=urls[2],
-            record_path=str(catalog),
-            log_level=log_level,
-            trader_id="DEMO-001",
-            extra_actors=status_actors(instrument_ids_in(config_fields)),  # on a terminal
-        )
-        node_loop(node).call_later(duration, node.stop)
-        try:
-            node.run()
-            live_orders, live_fills = live_rows(node.cache, strategy.id)
-            live_perf = live_performance(node.cache, strategy.id, live_fills)
-        finally:
-            dispose_node(node)
-    finally:
-        sim.stop()
-    time.sleep(0.3)  # the Rust logger writes asynchronously: let it flush first
+
+    def collect(node) -> tuple[list[dict], list[dict], dict[str, Any]]:
+        orders, fills = live_rows(node.cache, strategy.id)
+        return orders, fills, live_performance(node.cache, strategy.id, fills)
+
+    live_orders, live_fills, live_perf = live_on_simulator(
+        strategy,
+        catalog,
+        duration,
+        collect,
+        log_level=log_level,
+        trader_id="DEMO-001",
+        extra_actors=status_actors(instrument_ids_in(config_fields)),  # on a terminal
+    )
     print(
         f"[demo] live run done in {time.monotonic() - t0:.0f}s: {len(live_orders)} orders",
         flush=True,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from nautilus_bitget.demo import SIM_BALANCE
+from nautilus_bitget.demo import live_on_simulator
 from nautilus_bitget.demo import live_rows
 
 
@@ -139,39 +140,20 @@ def run_book_demo(out_dir: Path, duration: float, log_level: str = "WARNING") ->
     """
     from nautilus_bitget.backtest.loader import create_strategy
     from nautilus_bitget.backtest.timeline import order_event_rows
-    from nautilus_bitget.live import SimulatorThread
-    from nautilus_bitget.live import build_live_node
-    from nautilus_bitget.live import dispose_node
-    from nautilus_bitget.live import node_loop
 
     out_dir.mkdir(parents=True, exist_ok=True)
     catalog = out_dir / "catalog"
     strategy, _, _ = create_strategy(STRATEGY, _config_path())
     t0 = time.monotonic()
     print(f"[demo] BookMaker live for {duration:.0f}s, recording to {catalog}", flush=True)
-    sim = SimulatorThread(["BTCUSDT"])
-    urls = sim.start()
-    try:
-        node = build_live_node(
-            strategy,
-            env="sim",
-            http_url=urls[0],
-            ws_public_url=urls[1],
-            ws_private_url=urls[2],
-            record_path=str(catalog),
-            log_level=log_level,
-            trader_id="DEMO-002",
-        )
-        node_loop(node).call_later(duration, node.stop)
-        try:
-            node.run()
-            _, live_fills = live_rows(node.cache, strategy.id)
-            live_events = order_event_rows(node.cache.orders(strategy_id=strategy.id))
-        finally:
-            dispose_node(node)
-    finally:
-        sim.stop()
-    time.sleep(0.3)  # the Rust logger writes asynchronously: let it flush first
+
+    def collect(node) -> tuple[list[dict], list[dict]]:
+        _, fills = live_rows(node.cache, strategy.id)
+        return fills, order_event_rows(node.cache.orders(strategy_id=strategy.id))
+
+    live_fills, live_events = live_on_simulator(
+        strategy, catalog, duration, collect, log_level=log_level, trader_id="DEMO-002"
+    )
     (out_dir / "live_fills.json").write_text(json.dumps(live_fills, default=str))
     (out_dir / "live_order_events.json").write_text(json.dumps(live_events, default=str))
     print(
